@@ -1,0 +1,55 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
+export FASHION_DATA
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint bench evaluate evaluate-recs system-deps serve setup-db stack stack-down loadtest clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## The marketplace on the real catalog, at http://127.0.0.1:8000
+run: venv setup-db
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+setup-db: venv
+	@test -f "$(FASHION_DATA)/styles.csv" || { echo "No catalog at $(FASHION_DATA): set FASHION_DATA to your Fashion Product Images folder (styles.csv + images/)."; exit 1; }
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py import_catalog "$(FASHION_DATA)"
+	$(DEV_ENV) $(PY) manage.py train_models
+	$(DEV_ENV) $(PY) manage.py create_demo_users
+
+## The whole test suite (installs Chromium, PostgreSQL and nginx from Debian if missing)
+test: venv system-deps
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+## Server-time benchmark of the main pages on the full catalog (SQLite)
+bench: venv setup-db
+	$(DEV_ENV) $(PY) scripts/bench_pages.py
+
+## Categorization accuracy and speed on a held-out split
+evaluate: venv
+	$(PY) -m ml.evaluate_categorization
+
+## Recommendation quality on simulated shoppers, and similar-items coherence
+evaluate-recs: venv
+	$(PY) -m ml.evaluate_similarity
+	$(PY) -m ml.evaluate_recommendations
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles models/*.joblib models/*.npy models/*.npz

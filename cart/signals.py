@@ -1,0 +1,14 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .selectors import ANONYMOUS_CART_KEY
+from .services import cart_merge_into_user
+
+
+@receiver(user_logged_in)
+def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
+    """The cart a visitor filled before logging in becomes (part of) their cart."""
+    if request is not None and hasattr(request, "session"):
+        cart_id = request.session.pop(ANONYMOUS_CART_KEY, None)
+        if cart_id:
+            cart_merge_into_user(cart_id=cart_id, user=user)

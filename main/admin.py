@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import (
+    ArticleType,
+    Gender,
+    MasterCategory,
+    Product,
+    ProductEvent,
+    SubCategory,
+)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "dataset_id",
+        "gender",
+        "sub_category",
+        "article_type",
+        "price",
+        "stock",
+        "seller",
+        "is_active",
+    )
+    list_filter = ("is_active", "gender", "master_category", "sub_category", "usage", "season")
+    search_fields = ("name", "dataset_id")
+    raw_id_fields = ("seller",)
+    list_select_related = ("gender", "sub_category", "article_type", "seller")
+    readonly_fields = ("sub_category", "master_category", "created_at", "updated_at")
+
+
+@admin.register(Gender)
+class GenderAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(MasterCategory)
+class MasterCategoryAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(SubCategory)
+class SubCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "master_category")
+    list_filter = ("master_category",)
+    search_fields = ("name",)
+
+
+@admin.register(ArticleType)
+class ArticleTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "sub_category")
+    list_filter = ("sub_category__master_category",)
+    search_fields = ("name", "sub_category__name")
+
+
+@admin.register(ProductEvent)
+class ProductEventAdmin(admin.ModelAdmin):
+    list_display = ("kind", "product", "user", "session_key", "created_at")
+    list_filter = ("kind", "created_at")
+    raw_id_fields = ("product", "user")

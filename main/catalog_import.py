@@ -1,0 +1,254 @@
+"""Importing the Fashion Product Images layout (``styles.csv`` + ``images/<id>.jpg``).
+
+Every row is checked on its own: a bad row is reported with its line number and reason
+and the others are imported. A second run finds every product present and changes nothing.
+
+Demo commerce data is derived from the dataset id so that it is the same on every machine:
+- price = base price of the master category + 50 × ((id × 7919) mod 40), in rupees
+  (Apparel 299, Footwear 799, Accessories 399, Personal Care 199, others 249);
+- stock = (id × 31) mod 50 (so about 2% of products are out of stock);
+- seller = one of four demo shops, by id mod 4.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+
+from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from .search import build_search_text
+
+REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", "productDisplayName")
+OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
+MAX_LENGTHS = {
+    "productDisplayName": 200,
+    "gender": 20,
+    "masterCategory": 50,
+    "subCategory": 50,
+    "articleType": 60,
+    "baseColour": 30,
+    "season": 20,
+    "usage": 30,
+}
+BASE_PRICES = {"Apparel": 299, "Footwear": 799, "Accessories": 399, "Personal Care": 199}
+DEMO_SHOPS = [
+    ("seller", "Urban Threads"),
+    ("stylehub", "Style Hub"),
+    ("footfirst", "Foot First"),
+    ("glamcorner", "Glam Corner"),
+]
+BATCH_SIZE = 2000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (missing, or without the required columns)."""
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    already_present: int = 0
+    missing_images: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+def demo_price(dataset_id: int, master_category: str) -> Decimal:
+    return Decimal(BASE_PRICES.get(master_category, 249) + 50 * ((dataset_id * 7919) % 40))
+
+
+def demo_stock(dataset_id: int) -> int:
+    return (dataset_id * 31) % 50
+
+
+def demo_sellers() -> list[User]:
+    """The demo shops that own the imported catalog (created once, without a password)."""
+    sellers = []
+    for username, shop_name in DEMO_SHOPS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"role": User.Role.SELLER, "shop_name": shop_name}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        sellers.append(user)
+    return sellers
+
+
+def read_rows(csv_path: Path) -> Iterator[tuple[int, dict[str, str] | None, str]]:
+    """Yield ``(line number, row or None, reason)`` for every record of the file."""
+    csv.field_size_limit(1_000_000)
+    with open(csv_path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            header = [name.strip() for name in next(reader)]
+        except (StopIteration, csv.Error) as error:
+            raise ImportFileError(f"{csv_path}: cannot read a header line ({error})") from None
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise ImportFileError(f"{csv_path}: missing required columns: {', '.join(missing)}")
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield reader.line_num, None, f"malformed CSV ({error})"
+                continue
+            if not values:
+                continue
+            if len(values) != len(header):
+                yield reader.line_num, None, f"expected {len(header)} fields, found {len(values)}"
+                continue
+            row = dict(zip(header, (v.strip() for v in values), strict=True))
+            problem = _row_problem(row)
+            yield reader.line_num, (None if problem else row), problem
+
+
+def _row_problem(row: dict[str, str]) -> str:
+    for name, value in row.items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"column {name} is not valid UTF-8"
+    if not row["id"].isdigit() or int(row["id"]) > 2_000_000_000:
+        return f"id {row['id'][:20]!r} is not a positive whole number"
+    for name in REQUIRED_COLUMNS:
+        if not row[name]:
+            return f"column {name} is empty"
+    for name, limit in MAX_LENGTHS.items():
+        if len(row.get(name, "")) > limit:
+            return f"column {name} is longer than {limit} characters"
+    year = row.get("year", "")
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+        return f"year {year[:20]!r} is not a year"
+    return ""
+
+
+class _Taxonomy:
+    """Get-or-create cache for taxonomy nodes, so that each is looked up once per import."""
+
+    def __init__(self) -> None:
+        self.genders = {g.name: g for g in Gender.objects.all()}
+        self.masters = {m.name: m for m in MasterCategory.objects.all()}
+        self.subs = {
+            (s.master_category.name, s.name): s for s in SubCategory.objects.select_related("master_category")
+        }
+        self.types = {
+            (t.sub_category.master_category.name, t.sub_category.name, t.name): t
+            for t in ArticleType.objects.select_related("sub_category__master_category")
+        }
+
+    def gender(self, name: str) -> Gender:
+        if name not in self.genders:
+            self.genders[name] = Gender.objects.create(name=name)
+        return self.genders[name]
+
+    def article_type(self, master: str, sub: str, article: str) -> ArticleType:
+        key = (master, sub, article)
+        if key not in self.types:
+            if master not in self.masters:
+                self.masters[master] = MasterCategory.objects.create(name=master)
+            if (master, sub) not in self.subs:
+                self.subs[(master, sub)] = SubCategory.objects.create(
+                    master_category=self.masters[master], name=sub
+                )
+            self.types[key] = ArticleType.objects.create(sub_category=self.subs[(master, sub)], name=article)
+        return self.types[key]
+
+
+def import_catalog(
+    *, data_dir: Path, limit: int | None = None, progress: Callable[[str], None] | None = None
+) -> ImportReport:
+    """Import ``data_dir/styles.csv`` and its images; return what happened."""
+    csv_path = data_dir / "styles.csv"
+    if not csv_path.exists():
+        raise ImportFileError(
+            f"{csv_path} not found. Point FASHION_DATA at a folder with styles.csv and images/."
+        )
+    report = ImportReport()
+    sellers = demo_sellers()
+    taxonomy = _Taxonomy()
+    present = set(Product.objects.filter(dataset_id__isnull=False).values_list("dataset_id", flat=True))
+    image_dir = Path(settings.MEDIA_ROOT) / "catalog"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    batch: list[Product] = []
+    seen = 0
+    for line, row, problem in read_rows(csv_path):
+        if row is None:
+            report.rejected.append(RejectedRow(line, problem))
+            continue
+        seen += 1
+        dataset_id = int(row["id"])
+        if dataset_id in present:
+            report.already_present += 1
+            continue
+        present.add(dataset_id)
+        image = _copy_image(data_dir / "images" / f"{dataset_id}.jpg", image_dir)
+        report.missing_images += image == ""
+        batch.append(_product_from_row(row, dataset_id, image, taxonomy, sellers))
+        if len(batch) >= BATCH_SIZE:
+            report.created += _save(batch)
+            batch = []
+            if progress:
+                progress(f"  {report.created + report.already_present:,} products done…")
+        if limit and seen >= limit:
+            break
+    report.created += _save(batch)
+    return report
+
+
+def _copy_image(source: Path, image_dir: Path) -> str:
+    if not source.exists():
+        return ""
+    target = image_dir / source.name
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        shutil.copyfile(source, target)
+    return f"catalog/{source.name}"
+
+
+def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> Product:
+    article = taxonomy.article_type(row["masterCategory"], row["subCategory"], row["articleType"])
+    gender = taxonomy.gender(row["gender"])
+    usage = "" if row.get("usage", "") == "NA" else row.get("usage", "")
+    colour = row.get("baseColour", "")
+    name = row["productDisplayName"]
+    return Product(
+        dataset_id=dataset_id,
+        seller=sellers[dataset_id % len(sellers)],
+        name=name,
+        gender=gender,
+        article_type=article,
+        sub_category=article.sub_category,
+        master_category=article.sub_category.master_category,
+        base_colour=colour,
+        season=row.get("season", ""),
+        usage=usage,
+        year=int(row["year"]) if row.get("year") else None,
+        price=demo_price(dataset_id, row["masterCategory"]),
+        stock=demo_stock(dataset_id),
+        image=image,
+        search_text=build_search_text(
+            [name, article.name, article.sub_category.name, gender.name, colour, usage]
+        ),
+    )
+
+
+def _save(batch: list[Product]) -> int:
+    with transaction.atomic():
+        Product.objects.bulk_create(batch)
+    return len(batch)

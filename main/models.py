@@ -1,0 +1,144 @@
+"""The catalog: a taxonomy stored as data, and products.
+
+The taxonomy is a tree MasterCategory → SubCategory → ArticleType whose nodes are unique
+by path (the dataset files "Socks" under both Apparel and Accessories). Gender is a
+separate dimension of every product.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Gender(models.Model):
+    name = models.CharField(max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MasterCategory(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "master categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubCategory(models.Model):
+    master_category = models.ForeignKey(
+        MasterCategory, on_delete=models.PROTECT, related_name="sub_categories"
+    )
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "sub categories"
+        constraints = [
+            models.UniqueConstraint(fields=["master_category", "name"], name="unique_subcategory_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.master_category} / {self.name}"
+
+
+class ArticleType(models.Model):
+    sub_category = models.ForeignKey(SubCategory, on_delete=models.PROTECT, related_name="article_types")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["sub_category", "name"], name="unique_articletype_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_category} / {self.name}"
+
+
+class Product(models.Model):
+    """A listing. Imported products keep the dataset id they were published with."""
+
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products")
+    dataset_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    gender = models.ForeignKey(Gender, on_delete=models.PROTECT, related_name="products")
+    article_type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="products")
+    # Denormalised from article_type so that facets count without joins; kept in step by save().
+    sub_category = models.ForeignKey(SubCategory, on_delete=models.PROTECT, related_name="products")
+    master_category = models.ForeignKey(MasterCategory, on_delete=models.PROTECT, related_name="products")
+    base_colour = models.CharField(max_length=30, blank=True, db_index=True)
+    season = models.CharField(max_length=20, blank=True, db_index=True)
+    usage = models.CharField(max_length=30, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    stock = models.PositiveIntegerField(default=0)
+    image = models.ImageField(upload_to="products/", blank=True)
+    is_active = models.BooleanField(default=True, help_text="Unlisted products are hidden from shoppers.")
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Sort columns lead, so a page is read in index order and the scan stops early.
+            models.Index(fields=["-created_at", "-id"], name="product_newest_idx"),
+            models.Index(fields=["price", "id"], name="product_price_idx"),
+            models.Index(fields=["name", "id"], name="product_name_idx"),
+            models.Index(fields=["seller", "is_active"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .search import search_text_for
+
+        self.sub_category_id = self.article_type.sub_category_id
+        self.master_category_id = self.article_type.sub_category.master_category_id
+        self.search_text = search_text_for(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        if self.dataset_id is not None:
+            return reverse("main:product", args=[self.dataset_id])
+        return reverse("main:listing", args=[self.pk])
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+class ProductEvent(models.Model):
+    """What shoppers do (view, add to cart, purchase): the feed learns from it."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "View"
+        CART = "cart", "Add to cart"
+        PURCHASE = "purchase", "Purchase"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["session_key", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.product_id}"

@@ -1,0 +1,205 @@
+"""Reads for the catalog: filtering, search, facet counts, product lookups."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+
+from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from .search import normalise_words
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "id"),
+    "name": ("name", "id"),
+}
+TAXONOMY_CACHE_KEY = "taxonomy_names"
+FACET_CACHE_SECONDS = 120
+FACET_FIELDS = (
+    "gender_id",
+    "master_category_id",
+    "sub_category_id",
+    "article_type_id",
+    "base_colour",
+    "season",
+    "usage",
+)
+
+
+@dataclass
+class CatalogFilters:
+    """What a shopper asked for, parsed from the query string; unknown values are ignored."""
+
+    q: str = ""
+    gender: int | None = None
+    master: int | None = None
+    sub: int | None = None
+    type: int | None = None
+    colour: str = ""
+    season: str = ""
+    usage: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    sort: str = "newest"
+
+    @classmethod
+    def from_query(cls, params) -> CatalogFilters:
+        def as_int(name):
+            value = params.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        def as_price(name):
+            try:
+                value = Decimal(params.get(name, ""))
+            except InvalidOperation:
+                return None
+            return value if value.is_finite() and value >= 0 else None
+
+        sort = params.get("sort", "newest")
+        return cls(
+            q=params.get("q", "")[:200].strip(),
+            gender=as_int("gender"),
+            master=as_int("master"),
+            sub=as_int("sub"),
+            type=as_int("type"),
+            colour=params.get("colour", "")[:30],
+            season=params.get("season", "")[:20],
+            usage=params.get("usage", "")[:30],
+            min_price=as_price("min_price"),
+            max_price=as_price("max_price"),
+            sort=sort if sort in SORTS else "newest",
+        )
+
+
+def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
+    """Active products matching every filter, in the requested order."""
+    products = Product.objects.filter(is_active=True)
+    for word in normalise_words(filters.q)[:10]:
+        products = products.filter(search_text__contains=f" {word}")
+    exact = {
+        "gender_id": filters.gender,
+        "master_category_id": filters.master,
+        "sub_category_id": filters.sub,
+        "article_type_id": filters.type,
+        "base_colour": filters.colour,
+        "season": filters.season,
+        "usage": filters.usage,
+    }
+    products = products.filter(**{k: v for k, v in exact.items() if v})
+    if filters.min_price is not None:
+        products = products.filter(price__gte=filters.min_price)
+    if filters.max_price is not None:
+        products = products.filter(price__lte=filters.max_price)
+    return products.order_by(*SORTS[filters.sort])
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facets:
+    genders: list[FacetValue] = field(default_factory=list)
+    masters: list[FacetValue] = field(default_factory=list)
+    subs: list[FacetValue] = field(default_factory=list)
+    types: list[FacetValue] = field(default_factory=list)
+    colours: list[FacetValue] = field(default_factory=list)
+    seasons: list[FacetValue] = field(default_factory=list)
+    usages: list[FacetValue] = field(default_factory=list)
+    total: int = 0
+
+
+def catalog_facets(*, products: QuerySet[Product], filters: CatalogFilters) -> Facets:
+    """Counts for every facet of the current result, from ONE grouped query.
+
+    The taxonomy drills down: subcategories are offered once a master category is chosen,
+    article types once a subcategory is.
+    """
+    counters, total = _facet_counts(products=products, filters=filters)
+    names = _taxonomy_names(counters)
+
+    def facet(name, selected, labels=None):
+        values = sorted(counters[name].items(), key=lambda kv: -kv[1])
+        return [
+            FacetValue(value, labels.get(value, str(value)) if labels else str(value), n, value == selected)
+            for value, n in values
+        ]
+
+    return Facets(
+        genders=facet("gender_id", filters.gender, names["gender_id"]),
+        masters=facet("master_category_id", filters.master, names["master_category_id"]),
+        subs=facet("sub_category_id", filters.sub, names["sub_category_id"]) if filters.master else [],
+        types=facet("article_type_id", filters.type, names["article_type_id"]) if filters.sub else [],
+        colours=facet("base_colour", filters.colour)[:20],
+        seasons=facet("season", filters.season),
+        usages=facet("usage", filters.usage),
+        total=total,
+    )
+
+
+def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tuple[dict[str, Counter], int]:
+    """Counts per facet value. Cached for ``FACET_CACHE_SECONDS`` per filter set: grouping the
+    whole catalog takes tens of milliseconds, and counts a minute or two old are fine to browse by."""
+    key = "facets:" + hashlib.sha1(repr(replace(filters, sort="")).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    counters = {name: Counter() for name in FACET_FIELDS}
+    total = 0
+    for row in products.order_by().values(*FACET_FIELDS).annotate(n=Count("id")):
+        total += row["n"]
+        for name in FACET_FIELDS:
+            if row[name] not in (None, ""):
+                counters[name][row[name]] += row["n"]
+    cache.set(key, (counters, total), FACET_CACHE_SECONDS)
+    return counters, total
+
+
+def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
+    """Names for the taxonomy ids in the counts: small tables, cached, rebuilt when a node is new."""
+    names = cache.get(TAXONOMY_CACHE_KEY)
+    if names is None or any(key not in names[f] for f in names for key in counters[f]):
+        names = {
+            "gender_id": dict(Gender.objects.values_list("id", "name")),
+            "master_category_id": dict(MasterCategory.objects.values_list("id", "name")),
+            "sub_category_id": dict(SubCategory.objects.values_list("id", "name")),
+            "article_type_id": dict(ArticleType.objects.values_list("id", "name")),
+        }
+        cache.set(TAXONOMY_CACHE_KEY, names, 300)
+    return names
+
+
+def product_for_page(*, dataset_id: int | None = None, pk: int | None = None) -> Product:
+    """The product a shopper opens, with everything its page shows (one query)."""
+    products = Product.objects.filter(is_active=True).select_related(
+        "gender", "article_type", "sub_category", "master_category", "seller"
+    )
+    if dataset_id is not None:
+        return products.get(dataset_id=dataset_id)
+    return products.get(pk=pk)
+
+
+def products_by_ids(*, ids: list[int]) -> list[Product]:
+    """Active products in the order of ``ids`` (for carousels and feeds): one query."""
+    found = (
+        Product.objects.filter(pk__in=ids, is_active=True)
+        .select_related("gender")
+        .only("id", "dataset_id", "name", "price", "image", "stock", "gender__name", "base_colour")
+    )
+    by_id = {p.pk: p for p in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def taxonomy_tree() -> list[MasterCategory]:
+    """Master categories with their subcategories and article types, for menus and forms."""
+    return list(MasterCategory.objects.prefetch_related("sub_categories__article_types"))

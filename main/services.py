@@ -1,0 +1,88 @@
+"""Writes for the catalog: products listed by sellers, and shopper events."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.base import File
+
+from accounts.models import User
+
+from .models import ArticleType, Gender, Product, ProductEvent
+
+
+def event_log(*, request, product_id: int, kind: str) -> None:
+    """Record a shopper event: one INSERT, keyed by user or by session."""
+    if request.user.is_authenticated:
+        ProductEvent.objects.create(user=request.user, product_id=product_id, kind=kind)
+        return
+    if not request.session.session_key:
+        request.session.save()
+    ProductEvent.objects.create(session_key=request.session.session_key, product_id=product_id, kind=kind)
+
+
+def product_create(
+    *,
+    seller: User,
+    name: str,
+    description: str,
+    gender: Gender,
+    article_type: ArticleType,
+    base_colour: str,
+    usage: str,
+    season: str,
+    price: Decimal,
+    stock: int,
+    photo: File | None = None,
+) -> Product:
+    """List a product; ``photo`` is already re-encoded (``main.images.normalise_product_photo``)."""
+    product = Product(
+        seller=seller,
+        name=name,
+        description=description,
+        gender=gender,
+        article_type=article_type,
+        base_colour=base_colour,
+        usage=usage,
+        season=season,
+        price=price,
+        stock=stock,
+    )
+    if photo is not None:
+        product.image = photo
+    product.save()
+    return product
+
+
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "gender",
+    "article_type",
+    "base_colour",
+    "usage",
+    "season",
+    "price",
+    "stock",
+    "is_active",
+)
+
+
+def product_update(*, product: Product, photo: File | None = None, **changes) -> Product:
+    """Change a listing's fields (any of ``PRODUCT_FIELDS``) and optionally its photo."""
+    unknown = set(changes) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(product, name, value)
+    if photo is not None:
+        product.image = photo
+    product.save()
+    return product
+
+
+def product_unlist(*, product: Product) -> Product:
+    """Hide a listing from shoppers; its orders keep pointing at it."""
+    product.is_active = False
+    product.save(update_fields=["is_active", "updated_at"])
+    return product

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "main"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("catalog/", views.catalog, name="catalog"),
+    path("products/<int:dataset_id>/", views.product_detail, name="product"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
+]

@@ -1,0 +1,74 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from . import selectors
+from .models import Product, ProductEvent
+from .services import event_log
+
+PAGE_SIZE = 24
+
+
+def home(request):
+    from .recommendations import feed_for_request
+
+    return render(
+        request,
+        "main/home.html",
+        {"feed": feed_for_request(request=request, k=12), "tree": selectors.taxonomy_tree()},
+    )
+
+
+def catalog(request):
+    filters = selectors.CatalogFilters.from_query(request.GET)
+    products = selectors.product_search(filters=filters)
+    facets = selectors.catalog_facets(products=products, filters=filters)
+    paginator = Paginator(
+        products.select_related("gender").only(
+            "id", "dataset_id", "name", "price", "image", "stock", "gender__name", "base_colour", "created_at"
+        ),
+        PAGE_SIZE,
+    )
+    # The facet query already counted the result: the paginator need not count again.
+    paginator.count = facets.total
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "main/catalog.html",
+        {"page": page, "facets": facets, "filters": filters, "query": query.urlencode()},
+    )
+
+
+def product_detail(request, dataset_id: int):
+    try:
+        product = selectors.product_for_page(dataset_id=dataset_id)
+    except Product.DoesNotExist:
+        raise Http404("No such product") from None
+    return _product_page(request, product)
+
+
+def listing_detail(request, pk: int):
+    try:
+        product = selectors.product_for_page(pk=pk)
+    except Product.DoesNotExist:
+        raise Http404("No such product") from None
+    if product.dataset_id is not None:
+        return redirect(product, permanent=True)
+    return _product_page(request, product)
+
+
+def _product_page(request, product: Product):
+    from .recommendations import complete_the_look_for, similar_for
+
+    event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
+    return render(
+        request,
+        "main/product.html",
+        {
+            "product": product,
+            "similar": similar_for(product=product, k=10),
+            "complete_the_look": complete_the_look_for(product=product, k=8),
+        },
+    )

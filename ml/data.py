@@ -1,0 +1,75 @@
+"""Reading the Fashion Product Images catalog (``styles.csv`` + ``images/``) for training.
+
+One place knows the dataset's layout, its column names and how to split it, so every
+model is trained and evaluated on the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "fashion-dataset"
+STYLE_COLUMNS = [
+    "id",
+    "gender",
+    "masterCategory",
+    "subCategory",
+    "articleType",
+    "baseColour",
+    "season",
+    "year",
+    "usage",
+    "productDisplayName",
+]
+LABEL_COLUMNS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage"]
+
+
+def data_dir() -> Path:
+    """The catalog folder: ``FASHION_DATA`` or ``../shared/fashion-dataset`` beside the checkout."""
+    return Path(os.environ.get("FASHION_DATA") or DEFAULT_DATA_DIR)
+
+
+def load_styles(path: Path | str | None = None) -> pd.DataFrame:
+    """The usable rows of ``styles.csv`` as strings, ``id`` as int.
+
+    Rows without an id, a name or a category path are dropped (the importer reports them);
+    ``usage`` ``NA`` and empty seasons stay as empty strings.
+    """
+    folder = Path(path) if path is not None else data_dir()
+    csv_path = folder / "styles.csv" if folder.is_dir() else folder
+    frame = pd.read_csv(
+        csv_path, dtype=str, keep_default_na=False, on_bad_lines="skip", encoding="utf-8"
+    )
+    frame = frame[[c for c in STYLE_COLUMNS if c in frame.columns]].copy()
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    frame = frame[frame["id"].str.fullmatch(r"\d+")]
+    required = ["productDisplayName", "gender", "masterCategory", "subCategory", "articleType"]
+    frame = frame[(frame[required] != "").all(axis=1)]
+    frame["usage"] = frame["usage"].replace("NA", "")
+    frame["id"] = frame["id"].astype(int)
+    return frame.drop_duplicates("id").reset_index(drop=True)
+
+
+def is_holdout(product_id: int, fraction: float = 0.1) -> bool:
+    """Stable train/test assignment by a hash of the id (same answer on every machine)."""
+    digest = hashlib.sha1(str(product_id).encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < fraction
+
+
+def train_test_split_by_id(
+    frame: pd.DataFrame, fraction: float = 0.1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split rows into (train, test) by :func:`is_holdout` on their ``id``."""
+    mask = frame["id"].map(lambda i: is_holdout(int(i), fraction))
+    return frame[~mask].reset_index(drop=True), frame[mask].reset_index(drop=True)
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """A short hash of the rows a model was trained on, saved in its metadata."""
+    hashed = pd.util.hash_pandas_object(frame, index=False).values
+    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]

@@ -1,0 +1,72 @@
+from functools import partial
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from cart.models import Order
+from main.images import normalise_product_photo
+from main.models import ArticleType, Gender, Product
+from marketplace.forms import BootstrapFormMixin
+
+
+def attribute_choices(field: str) -> list[tuple[str, str]]:
+    """The values the catalog uses for a free attribute (colour, usage, season)."""
+    key = f"attribute_choices:{field}"
+    values = cache.get(key)
+    if values is None:
+        values = sorted(v for v in Product.objects.order_by().values_list(field, flat=True).distinct() if v)
+        cache.set(key, values, 600)
+    return [("", "—")] + [(v, v) for v in values]
+
+
+class ArticleTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ArticleType) -> str:
+        return f"{obj.sub_category.master_category.name} / {obj.sub_category.name} / {obj.name}"
+
+
+class ProductForm(BootstrapFormMixin, forms.ModelForm):
+    """A listing. The category path comes from the real taxonomy, never free text."""
+
+    gender = forms.ModelChoiceField(queryset=Gender.objects.all())
+    article_type = ArticleTypeChoiceField(
+        queryset=ArticleType.objects.select_related("sub_category__master_category").order_by(
+            "sub_category__master_category__name", "sub_category__name", "name"
+        ),
+        label="Category (master / subcategory / article type)",
+    )
+    base_colour = forms.ChoiceField(
+        choices=partial(attribute_choices, "base_colour"), required=False, label="Colour"
+    )
+    usage = forms.ChoiceField(choices=partial(attribute_choices, "usage"), required=False)
+    season = forms.ChoiceField(choices=partial(attribute_choices, "season"), required=False)
+    photo = forms.ImageField(required=False, help_text="JPEG, PNG or WebP, up to 5 MB.")
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "description",
+            "gender",
+            "article_type",
+            "base_colour",
+            "usage",
+            "season",
+            "price",
+            "stock",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or not hasattr(photo, "content_type"):
+            return None
+        try:
+            return normalise_product_photo(photo)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class OrderStatusForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=Order.Status.choices)
+    payment_status = forms.ChoiceField(choices=Order.PaymentStatus.choices)

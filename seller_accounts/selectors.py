@@ -1,0 +1,59 @@
+"""Reads for the seller dashboard. Every query is scoped to one seller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from cart.models import Order
+from main.models import Product
+
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    active_listings: int
+    unlisted: int
+    out_of_stock: int
+    open_orders: int
+    revenue: Decimal
+
+
+def dashboard_counts(*, seller: User) -> DashboardCounts:
+    listings = Product.objects.filter(seller=seller).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        unlisted=Count("id", filter=Q(is_active=False)),
+        out_of_stock=Count("id", filter=Q(is_active=True, stock=0)),
+    )
+    orders = Order.objects.filter(seller=seller).aggregate(
+        open=Count("id", filter=Q(status__in=[Order.Status.PLACED, Order.Status.SHIPPED])),
+        revenue=Sum("total", filter=Q(payment_status=Order.PaymentStatus.PAID)),
+    )
+    return DashboardCounts(
+        active_listings=listings["active"],
+        unlisted=listings["unlisted"],
+        out_of_stock=listings["out_of_stock"],
+        open_orders=orders["open"],
+        revenue=orders["revenue"] or Decimal("0"),
+    )
+
+
+def seller_products(*, seller: User, q: str = "") -> QuerySet[Product]:
+    products = Product.objects.filter(seller=seller).select_related("gender", "article_type")
+    if q:
+        products = products.filter(name__icontains=q)
+    return products.order_by("-is_active", "-updated_at")
+
+
+def seller_product(*, seller: User, pk: int) -> Product:
+    """One of this seller's products; another seller's is a 404, as if it did not exist."""
+    return get_object_or_404(Product, pk=pk, seller=seller)
+
+
+def seller_order(*, seller: User, pk: int) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("buyer").prefetch_related("items"), pk=pk, seller=seller
+    )

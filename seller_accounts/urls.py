@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "seller_accounts"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("products/", views.product_list, name="products"),
+    path("products/new/", views.product_create, name="product_create"),
+    path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    path("products/<int:pk>/unlist/", views.product_unlist, name="product_unlist"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+]
