@@ -24,7 +24,7 @@ setup-db: venv
 	@test -f "$(FASHION_DATA)/styles.csv" || { echo "No catalog at $(FASHION_DATA): set FASHION_DATA to your Fashion Product Images folder (styles.csv + images/)."; exit 1; }
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py import_catalog "$(FASHION_DATA)"
-	$(DEV_ENV) $(PY) manage.py train_models
+	$(DEV_ENV) $(PY) manage.py train_models --if-missing
 	$(DEV_ENV) $(PY) manage.py create_demo_users
 
 ## The whole test suite (installs Chromium, PostgreSQL and nginx from Debian if missing)

@@ -47,6 +47,11 @@ def cart_quantity_for_request(*, request) -> int:
     return CartItem.objects.filter(**lookup).aggregate(n=Sum("quantity"))["n"] or 0
 
 
+def checkout_placed(*, buyer: User, token) -> bool:
+    """Whether this checkout form was already submitted (its orders exist)."""
+    return Order.objects.filter(buyer=buyer, checkout_token=token).exists()
+
+
 def orders_for_buyer(*, buyer: User) -> QuerySet[Order]:
     return Order.objects.filter(buyer=buyer).select_related("seller").prefetch_related("items")
 

@@ -60,7 +60,8 @@ def cart_merge_into_user(*, cart_id: int, user: User) -> None:
         return
     cart, _ = Cart.objects.get_or_create(user=user)
     for item in anonymous.items.select_related("product"):
-        cart_add_product(cart=cart, product=item.product, quantity=item.quantity)
+        if item.product.is_active:  # a line unlisted meanwhile is dropped, not a failed login
+            cart_add_product(cart=cart, product=item.product, quantity=item.quantity)
     anonymous.delete()
 
 
@@ -130,8 +131,13 @@ def order_update_status(
     if status is not None:
         if status not in Order.Status.values:
             raise ValueError(f"Unknown order status {status!r}")
+        if order.status == Order.Status.CANCELLED and status != Order.Status.CANCELLED:
+            # Its stock went back on sale when it was cancelled: reopening would oversell.
+            raise ValueError("A cancelled order cannot be reopened.")
         if status == Order.Status.CANCELLED and order.status != Order.Status.CANCELLED:
-            for item in order.items.all():
+            # Only the request that really cancels it puts the stock back (never twice).
+            cancelled = Order.objects.filter(pk=order.pk).exclude(status=status).update(status=status)
+            for item in order.items.all() if cancelled else []:
                 Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
         order.status = status
     if payment_status is not None:

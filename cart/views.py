@@ -58,6 +58,7 @@ def checkout(request):
                 postal_code=data["postal_code"],
                 country=data["country"],
             )
+            repeated = selectors.checkout_placed(buyer=request.user, token=data["checkout_token"])
             try:
                 if cart is None:
                     raise services.CheckoutError("Your cart is empty.")
@@ -67,8 +68,9 @@ def checkout(request):
             except services.CheckoutError as error:
                 messages.error(request, str(error))
                 return redirect("cart:detail")
-            for item in items:
-                event_log(request=request, product_id=item.product_id, kind=ProductEvent.Kind.PURCHASE)
+            if not repeated:  # a resubmitted form bought nothing new
+                for item in items:
+                    event_log(request=request, product_id=item.product_id, kind=ProductEvent.Kind.PURCHASE)
             messages.success(request, f"Thank you! {len(orders)} order(s) placed.")
             return redirect("cart:orders")
     else:

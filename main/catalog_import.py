@@ -125,7 +125,7 @@ def _row_problem(row: dict[str, str]) -> str:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return f"column {name} is not valid UTF-8"
-    if not row["id"].isdigit() or int(row["id"]) > 2_000_000_000:
+    if not (row["id"].isascii() and row["id"].isdigit()) or int(row["id"]) > 2_000_000_000:
         return f"id {row['id'][:20]!r} is not a positive whole number"
     for name in REQUIRED_COLUMNS:
         if not row[name]:
@@ -134,7 +134,7 @@ def _row_problem(row: dict[str, str]) -> str:
         if len(row.get(name, "")) > limit:
             return f"column {name} is longer than {limit} characters"
     year = row.get("year", "")
-    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+    if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100):
         return f"year {year[:20]!r} is not a year"
     return ""
 
@@ -196,6 +196,8 @@ def import_catalog(
         dataset_id = int(row["id"])
         if dataset_id in present:
             report.already_present += 1
+            if limit and seen >= limit:
+                break
             continue
         present.add(dataset_id)
         image = _copy_image(data_dir / "images" / f"{dataset_id}.jpg", image_dir)

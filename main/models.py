@@ -142,3 +142,21 @@ class ProductEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.product_id}"
+
+
+class ProductNeighbours(models.Model):
+    """Similar items of a product listed after the last index build, found when it was saved.
+
+    Catalog products find theirs in the precomputed index (``models/``); this table only
+    holds the few listed since, until the next ``train_models``.
+    """
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="neighbours")
+    neighbour_ids = models.JSONField(default=list)
+    scores = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    index_version = models.CharField(max_length=100)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Neighbours of {self.product_id}"

@@ -1,25 +1,157 @@
-"""The shop's side of recommendations: turns ML answers into products for pages.
+"""The shop's side of recommendations: turns the ML package's answers into products.
 
-Filled in by the recommendations work; until its models are trained, pages show nothing.
+``ml`` knows products only as ids and attribute rows; this module builds those rows from
+the database, asks the loaded models (``main.ml_models``) and fetches the products back in
+one query. With no trained model, every function answers an empty list.
 """
 
 from __future__ import annotations
 
-from .models import Product
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from .ml_models import hybrid_recommender, similarity_index
+from .models import Product, ProductEvent, ProductNeighbours
+from .selectors import products_by_ids
+
+HISTORY_LENGTH = 100
+# ML column name → database field path.
+CATALOG_COLUMNS = {
+    "id": "id",
+    "name": "name",
+    "description": "description",
+    "gender": "gender__name",
+    "masterCategory": "master_category__name",
+    "subCategory": "sub_category__name",
+    "articleType": "article_type__name",
+    "baseColour": "base_colour",
+    "usage": "usage",
+    "season": "season",
+    "price": "price",
+}
 
 
-def similar_for(*, product: Product, k: int = 10) -> list:
-    return []
+@dataclass(frozen=True)
+class ProductSuggestion:
+    product: Product
+    score: float
+    reason: str
 
 
-def complete_the_look_for(*, product: Product, k: int = 8) -> list:
-    return []
+def catalog_frame(*, products: QuerySet[Product] | None = None) -> pd.DataFrame:
+    """Products as the attribute rows the ML package expects (``id`` is the primary key)."""
+    products = Product.objects.filter(is_active=True) if products is None else products
+    rows = products.order_by("id").values_list(*CATALOG_COLUMNS.values())
+    frame = pd.DataFrame.from_records(list(rows), columns=list(CATALOG_COLUMNS))
+    frame["price"] = frame["price"].astype(float)
+    return frame
 
 
-def feed_for_request(*, request, k: int = 12) -> list:
-    from .selectors import products_by_ids
-
-    ids = list(
-        Product.objects.filter(is_active=True, stock__gt=0).order_by("-id").values_list("id", flat=True)[:k]
+def events_frame() -> pd.DataFrame:
+    """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>``."""
+    rows = ProductEvent.objects.order_by("id").values_list(
+        "user_id", "session_key", "product_id", "kind", "created_at"
     )
-    return products_by_ids(ids=ids)
+    records = [
+        (f"u:{user}" if user else f"s:{session}", product, kind, created)
+        for user, session, product, kind, created in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=["user", "item", "event", "timestamp"])
+
+
+def _suggestions(recommendations) -> list[ProductSuggestion]:
+    by_id = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
+    return [
+        ProductSuggestion(by_id[r.product_id], r.score, r.reason)
+        for r in recommendations
+        if r.product_id in by_id
+    ]
+
+
+def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
+    """Products like this one: from the index, or from what was stored when it was listed."""
+    index = similarity_index()
+    if index is None:
+        return []
+    if product.pk in index:
+        # Ask for a few more than shown: some may have been unlisted since the build.
+        return _suggestions(index.similar(product.pk, k=k + 5))[:k]
+    stored = ProductNeighbours.objects.filter(product=product).first()
+    if stored is None:
+        stored = neighbours_refresh(product=product)
+    if stored is None:
+        return []
+    by_id = {p.pk: p for p in products_by_ids(ids=stored.neighbour_ids)}
+    triples = zip(stored.neighbour_ids, stored.scores, stored.reasons, strict=True)
+    return [ProductSuggestion(by_id[i], s, r) for i, s, r in triples if i in by_id][:k]
+
+
+def neighbours_refresh(*, product: Product, k: int = 50) -> ProductNeighbours | None:
+    """Find and store the neighbours of a product the index has not seen (one index query)."""
+    index = similarity_index()
+    if index is None or product.pk in index:
+        return None
+    found = index.similar_to_new(_row(product), k=k)[0]
+    stored, _ = ProductNeighbours.objects.update_or_create(
+        product=product,
+        defaults={
+            "neighbour_ids": [r.product_id for r in found],
+            "scores": [round(float(r.score), 4) for r in found],
+            "reasons": [r.reason for r in found],
+            "index_version": getattr(index, "version", ""),
+        },
+    )
+    return stored
+
+
+def complete_the_look_for(*, product: Product, k: int = 8) -> list[ProductSuggestion]:
+    """Items from other subcategories that go with this one (gender, usage, colour)."""
+    index = similarity_index()
+    if index is None:
+        return []
+    query = product.pk if product.pk in index else _row(product).iloc[0]
+    return _suggestions(index.complete_the_look(query, k=k + 4))[:k]
+
+
+def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
+    """The personal feed: blended from this shopper's recent events (none: what is trending)."""
+    model = hybrid_recommender()
+    if model is None:
+        return []
+    events = _recent_events(request)
+    history = [(product_id, kind) for product_id, kind in events]
+    bought = {product_id for product_id, kind in events if kind == ProductEvent.Kind.PURCHASE}
+    return _suggestions(model.recommend(history, k=k + 5, exclude=bought))[:k]
+
+
+def _recent_events(request) -> list[tuple[int, str]]:
+    if request.user.is_authenticated:
+        events = ProductEvent.objects.filter(user=request.user)
+    elif request.session.session_key:
+        events = ProductEvent.objects.filter(session_key=request.session.session_key, user=None)
+    else:
+        return []
+    return list(events.order_by("-created_at").values_list("product_id", "kind")[:HISTORY_LENGTH])
+
+
+def _row(product: Product) -> pd.DataFrame:
+    article = product.article_type
+    return pd.DataFrame(
+        [
+            {
+                "id": product.pk,
+                "name": product.name,
+                "description": product.description,
+                "gender": product.gender.name,
+                "masterCategory": article.sub_category.master_category.name,
+                "subCategory": article.sub_category.name,
+                "articleType": article.name,
+                "baseColour": product.base_colour,
+                "usage": product.usage,
+                "season": product.season,
+                "price": float(product.price),
+            }
+        ]
+    )

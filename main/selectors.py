@@ -52,7 +52,7 @@ class CatalogFilters:
     def from_query(cls, params) -> CatalogFilters:
         def as_int(name):
             value = params.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
         def as_price(name):
             try:

@@ -9,6 +9,7 @@ from django.core.files.base import File
 from accounts.models import User
 
 from .models import ArticleType, Gender, Product, ProductEvent
+from .recommendations import neighbours_refresh
 
 
 def event_log(*, request, product_id: int, kind: str) -> None:
@@ -51,6 +52,7 @@ def product_create(
     if photo is not None:
         product.image = photo
     product.save()
+    neighbours_refresh(product=product)
     return product
 
 
@@ -78,6 +80,7 @@ def product_update(*, product: Product, photo: File | None = None, **changes) ->
     if photo is not None:
         product.image = photo
     product.save()
+    neighbours_refresh(product=product)
     return product
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marketplace.middleware.RequestIdLogMiddleware",  # request id + one JSON log line per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,10 +123,16 @@ FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
 
 CACHES = {
+    # Per process: facet counts and small lookups, cheap to recompute.
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "marketplace",
-    }
+    },
+    # Shared by every worker on the machine: API rate limits must not multiply by the worker count.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": config("THROTTLE_CACHE_DIR", default=str(BASE_DIR / "var" / "throttle")),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -133,6 +140,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"api": config("API_RATE_LIMIT", default="300/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Marketplace API",
@@ -154,8 +162,21 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"format": "%(message)s"},  # marketplace.access lines are already JSON
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "access": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "marketplace.access": {
+            "handlers": ["access"],
+            "level": config("ACCESS_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
+    },
 }

@@ -70,3 +70,41 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
 class OrderStatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Order.Status.choices)
     payment_status = forms.ChoiceField(choices=Order.PaymentStatus.choices)
+
+
+def article_type_choices() -> list[tuple[int, str]]:
+    """Every article type as "Master / Subcategory / Type", built once per request."""
+    types = ArticleType.objects.select_related("sub_category__master_category").order_by(
+        "sub_category__master_category__name", "sub_category__name", "name"
+    )
+    return [
+        (t.pk, f"{t.sub_category.master_category.name} / {t.sub_category.name} / {t.name}") for t in types
+    ]
+
+
+class BulkUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        help_text="CSV with columns name, description, price, stock (UTF-8, up to 300 rows)."
+    )
+
+
+class BulkRowForm(BootstrapFormMixin, forms.Form):
+    """One reviewed row. Choices are passed in, so that a table of rows costs one query, not one per row."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.HiddenInput)
+    price = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    stock = forms.IntegerField(min_value=0)
+    gender = forms.ChoiceField()
+    article_type = forms.TypedChoiceField(coerce=int)
+    base_colour = forms.ChoiceField(required=False)
+    usage = forms.ChoiceField(required=False)
+    confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, values in choices.items():
+            self.fields[name].choices = values
+
+
+BulkRowFormSet = forms.formset_factory(BulkRowForm, extra=0)

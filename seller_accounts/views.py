@@ -7,9 +7,20 @@ from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
 from cart.services import order_update_status
 from main import services as catalog_services
+from main.ml_models import ModelUnavailable
+from main.models import Gender
 
-from . import selectors
-from .forms import OrderStatusForm, ProductForm
+from . import bulk, selectors, services
+from .forms import (
+    BulkRowFormSet,
+    BulkUploadForm,
+    OrderStatusForm,
+    ProductForm,
+    article_type_choices,
+    attribute_choices,
+)
+
+BULK_SESSION_KEY = "bulk_listing_rows"
 
 LISTING_FIELDS = (
     "name",
@@ -49,7 +60,7 @@ def product_list(request):
 def product_create(request):
     form = ProductForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        product = catalog_services.product_create(
+        product = services.listing_create(
             seller=request.user,
             photo=form.cleaned_data["photo"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
@@ -104,11 +115,68 @@ def order_detail(request, pk: int):
         request.POST or None, initial={"status": order.status, "payment_status": order.payment_status}
     )
     if request.method == "POST" and form.is_valid():
-        order_update_status(
-            order=order,
-            status=form.cleaned_data["status"],
-            payment_status=form.cleaned_data["payment_status"],
-        )
-        messages.success(request, f"Order #{order.pk} updated.")
-        return redirect("seller_accounts:order", pk=order.pk)
+        try:
+            order_update_status(
+                order=order,
+                status=form.cleaned_data["status"],
+                payment_status=form.cleaned_data["payment_status"],
+            )
+        except ValueError as error:
+            form.add_error("status", str(error))
+        else:
+            messages.success(request, f"Order #{order.pk} updated.")
+            return redirect("seller_accounts:order", pk=order.pk)
     return render(request, "seller_accounts/order_detail.html", {"order": order, "form": form})
+
+
+@seller_required
+def bulk_upload(request):
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = bulk.categorize_rows(rows=bulk.parse_bulk_csv(upload=form.cleaned_data["file"]))
+        except bulk.BulkFileError as error:
+            problems = error.problems
+        except ModelUnavailable as error:
+            problems = [str(error)]
+        else:
+            request.session[BULK_SESSION_KEY] = [row.as_dict() for row in rows]
+            return redirect("seller_accounts:bulk_review")
+    return render(request, "seller_accounts/bulk_upload.html", {"form": form, "problems": problems})
+
+
+@seller_required
+def bulk_review(request):
+    staged = request.session.get(BULK_SESSION_KEY)
+    if not staged:
+        messages.info(request, "Upload a CSV to review its products.")
+        return redirect("seller_accounts:bulk_upload")
+    types = article_type_choices()
+    choices = {
+        "gender": [(name, name) for name in Gender.objects.values_list("name", flat=True)],
+        "article_type": types,
+        "base_colour": attribute_choices("base_colour"),
+        "usage": attribute_choices("usage"),
+    }
+    if request.method == "POST":
+        formset = BulkRowFormSet(request.POST, form_kwargs={"choices": choices})
+        if formset.is_valid():
+            products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
+            del request.session[BULK_SESSION_KEY]
+            messages.success(request, f"Published {len(products)} products.")
+            return redirect("seller_accounts:products")
+    else:
+        type_by_path = {label: pk for pk, label in types}
+        initial = [
+            {
+                **row,
+                "article_type": type_by_path.get(
+                    f"{row['master_category']} / {row['sub_category']} / {row['article_type']}"
+                ),
+            }
+            for row in staged
+        ]
+        formset = BulkRowFormSet(initial=initial, form_kwargs={"choices": choices})
+    rows = list(zip(formset.forms, staged, strict=True))
+    return render(request, "seller_accounts/bulk_review.html", {"formset": formset, "rows": rows})

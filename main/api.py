@@ -1,0 +1,151 @@
+"""JSON API, version 1: category prediction, similar items, the personal feed.
+
+Every bad input answers 4xx with a reason; a model that is not trained yet answers 503.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import caches
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from . import recommendations, selectors
+from .ml_models import ModelUnavailable, categorizer, require
+from .models import Product
+from .serializers import (
+    MAX_BATCH,
+    BatchPredictionSerializer,
+    CategoryPredictionSerializer,
+    ErrorSerializer,
+    KSerializer,
+    PredictionInputSerializer,
+    RecommendationListSerializer,
+)
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """Per client address (as nginx forwards it), counted in a cache all workers share."""
+
+    scope = "api"
+    cache = caches["throttle"]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ApiView(APIView):
+    throttle_classes = [ClientRateThrottle]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ModelUnavailable):
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return super().handle_exception(exc)
+
+
+def _predict(items: list[dict]) -> list[dict]:
+    model = require(categorizer(), "categorizer")
+    predictions = model.predict([i["name"] for i in items], [i["description"] for i in items])
+    return [p.to_dict() for p in predictions]
+
+
+class CategoryPredictionView(ApiView):
+    """Gender → subcategory → article type, colour and usage for a product name."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("name", OpenApiTypes.STR, required=True, description="Product name"),
+            OpenApiParameter("description", OpenApiTypes.STR, required=False),
+        ],
+        responses={200: CategoryPredictionSerializer, 400: ErrorSerializer, 503: ErrorSerializer},
+    )
+    def get(self, request):
+        data = PredictionInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        return Response(_predict([data.validated_data])[0])
+
+    @extend_schema(
+        request=PredictionInputSerializer(many=True),
+        responses={
+            200: BatchPredictionSerializer,
+            400: ErrorSerializer,
+            413: ErrorSerializer,
+            503: ErrorSerializer,
+        },
+        description=f"One item as an object, or a list of up to {MAX_BATCH} items. "
+        "A single object answers a single prediction; a list answers {results: [...]}.",
+    )
+    def post(self, request):
+        payload = request.data
+        if isinstance(payload, list):
+            if len(payload) > MAX_BATCH:
+                return Response(
+                    {"detail": f"At most {MAX_BATCH} items per request, got {len(payload)}."},
+                    status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                )
+            if not payload:
+                raise ValidationError({"detail": "The list of items is empty."})
+            data = PredictionInputSerializer(data=payload, many=True)
+            data.is_valid(raise_exception=True)
+            results = _predict(data.validated_data)
+            return Response({"results": results, "model_version": results[0]["model_version"]})
+        if not isinstance(payload, dict):
+            raise ValidationError({"detail": "Send a JSON object {name, description} or a list of them."})
+        data = PredictionInputSerializer(data=payload)
+        data.is_valid(raise_exception=True)
+        return Response(_predict([data.validated_data])[0])
+
+
+def _k(request) -> int:
+    data = KSerializer(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["k"]
+
+
+def _results(items: list[recommendations.ProductSuggestion]) -> dict:
+    return {
+        "results": [
+            {
+                "id": s.product.pk,
+                "dataset_id": s.product.dataset_id,
+                "name": s.product.name,
+                "url": s.product.get_absolute_url(),
+                "image": s.product.image.url if s.product.image else "",
+                "price": s.product.price,
+                "score": round(s.score, 4),
+                "reason": s.reason,
+            }
+            for s in items
+        ]
+    }
+
+
+class SimilarProductsView(ApiView):
+    """Products like this one (by dataset id), with a reason for each."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50")],
+        responses={200: RecommendationListSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request, dataset_id: int):
+        k = _k(request)
+        try:
+            product = selectors.product_for_page(dataset_id=dataset_id)
+        except Product.DoesNotExist:
+            return Response({"detail": "No such product."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(_results(recommendations.similar_for(product=product, k=k)))
+
+
+class RecommendationsView(ApiView):
+    """The personal feed of the logged-in user, or of this browser session."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50")],
+        responses={200: RecommendationListSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request):
+        return Response(_results(recommendations.feed_for_request(request=request, k=_k(request))))

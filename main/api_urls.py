@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("category-prediction", api.CategoryPredictionView.as_view(), name="api-category-prediction"),
+    path("products/<int:dataset_id>/similar", api.SimilarProductsView.as_view(), name="api-similar"),
+    path("recommendations", api.RecommendationsView.as_view(), name="api-recommendations"),
+]

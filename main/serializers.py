@@ -1,0 +1,64 @@
+"""Shapes of the JSON API: validated input, documented output (see /api/schema/)."""
+
+from rest_framework import serializers
+
+MAX_NAME_LENGTH = 300
+MAX_DESCRIPTION_LENGTH = 5000
+MAX_BATCH = 1000
+
+
+class PredictionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=MAX_NAME_LENGTH, trim_whitespace=True)
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class AlternativeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
+class LevelSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    confidence = serializers.FloatField()
+    top3 = AlternativeSerializer(many=True)
+
+
+class CategoryPredictionSerializer(serializers.Serializer):
+    gender = LevelSerializer()
+    masterCategory = LevelSerializer()
+    subCategory = LevelSerializer()
+    articleType = LevelSerializer()
+    baseColour = LevelSerializer()
+    usage = LevelSerializer()
+    confidence = serializers.FloatField()
+    model_version = serializers.CharField()
+
+
+class BatchPredictionSerializer(serializers.Serializer):
+    results = CategoryPredictionSerializer(many=True)
+    model_version = serializers.CharField()
+
+
+class KSerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class RecommendedProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dataset_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    url = serializers.CharField()
+    image = serializers.CharField(allow_blank=True)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    score = serializers.FloatField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class RecommendationListSerializer(serializers.Serializer):
+    results = RecommendedProductSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.JSONField()

@@ -1,0 +1,144 @@
+#!/usr/bin/env python
+"""Server time of the main pages on the real catalog (``make bench``).
+
+Measured in-process with the Django test Client against the configured database (by default
+the full-catalog ``db.sqlite3``): no network, no browser, just the time Django takes to
+answer. Each page is requested ``--warmup`` times, then ``--requests`` times; the table shows
+median and 90th percentile. The catalog's facet counts are cached for 120 s per filter set,
+so the catalog is measured twice: as a shopper browsing meets it (cached) and with the cache
+cleared before every request (uncached: what the first visitor of a filter set waits). The
+very first catalog request of the process (imports, template compilation, empty caches) is
+reported on its own.
+
+Product pages log a view event (and the anonymous client gets a session); the rows this
+benchmark writes are deleted at the end, so the shop's data is left as it was.
+
+    DEBUG=1 .venv/bin/python scripts/bench_pages.py [--requests 50] [--warmup 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no log line per benchmark request
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count, Max  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from main.models import Product, ProductEvent  # noqa: E402
+
+
+class Bench:
+    def __init__(self, requests: int, warmup: int) -> None:
+        self.requests = requests
+        self.warmup = warmup
+        self.client = Client(HTTP_HOST="localhost")
+        self.rows: list[tuple[str, list[float], int]] = []
+
+    def get(self, url: str, *, clear_cache: bool = False) -> tuple[float, int]:
+        """Request ``url``; return (milliseconds, queries) for the request alone."""
+        if clear_cache:
+            cache.clear()
+        reset_queries()
+        started = time.perf_counter()
+        response = self.client.get(url, secure=settings.SECURE_SSL_REDIRECT)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}; is the catalog imported (make setup-db)?")
+        return elapsed, len(connection.queries)
+
+    def measure(self, label: str, urls: list[str], *, clear_cache: bool = False) -> None:
+        for i in range(self.warmup):
+            self.get(urls[i % len(urls)], clear_cache=clear_cache)
+        times, queries = [], 0
+        for i in range(self.requests):
+            elapsed, queries = self.get(urls[i % len(urls)], clear_cache=clear_cache)
+            times.append(elapsed)
+        self.rows.append((label, times, queries))
+
+    def report(self, cold_ms: float, cold_queries: int) -> None:
+        row = "{:<46} {:>4} {:>10} {:>8} {:>8} {:>8} {:>8}"
+        queries = (lambda n: n) if settings.DEBUG else (lambda n: "-")
+        print(row.format("page", "n", "median ms", "p90 ms", "min ms", "max ms", "queries"))
+        print("-" * 98)
+        cold = "catalog, first request of the process (cold)"
+        print(row.format(cold, 1, f"{cold_ms:.1f}", "", "", "", queries(cold_queries)))
+        for label, times, count in self.rows:
+            p90 = statistics.quantiles(times, n=10)[8] if len(times) >= 2 else times[0]
+            cells = [statistics.median(times), p90, min(times), max(times)]
+            print(row.format(label, len(times), *(f"{t:.1f}" for t in cells), queries(count)))
+        if not settings.DEBUG:
+            print("(query counts need DEBUG=1)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=50, help="measured requests per page")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests per page first")
+    args = parser.parse_args()
+
+    products = Product.objects.filter(is_active=True)
+    total = products.count()
+    if not total:
+        sys.exit("No products in the database: run `make setup-db` first.")
+    events_before = ProductEvent.objects.aggregate(n=Max("id"))["n"] or 0
+    database = settings.DATABASES["default"]
+    print(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']} · {total:,} listed products")
+    print(
+        f"DEBUG={settings.DEBUG} · {args.requests} requests per page after {args.warmup} warm-up requests\n"
+    )
+
+    bench = Bench(args.requests, args.warmup)
+    cold_ms, cold_queries = bench.get("/catalog/")
+
+    # The most common gender / category / subcategory path: a shopper's typical drill-down.
+    path = (
+        products.values("gender_id", "master_category_id", "sub_category_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    facets = "/catalog/?gender={gender_id}&master={master_category_id}&sub={sub_category_id}".format(**path)
+    search = "/catalog/?q=men+tshirt"
+    ids = list(products.exclude(dataset_id=None).values_list("dataset_id", flat=True))
+    sample = random.Random(42).sample(ids, min(len(ids), args.requests + args.warmup))
+    product_urls = [f"/products/{dataset_id}/" for dataset_id in sample]
+
+    try:
+        bench.measure("home", ["/"])
+        bench.measure("catalog, unfiltered (facets cached)", ["/catalog/"])
+        bench.measure("catalog, gender+category+sub (cached)", [facets])
+        bench.measure("catalog, search 'men tshirt' (cached)", [search])
+        bench.measure("catalog, unfiltered (uncached)", ["/catalog/"], clear_cache=True)
+        bench.measure("catalog, gender+category+sub (uncached)", [facets], clear_cache=True)
+        bench.measure("catalog, search 'men tshirt' (uncached)", [search], clear_cache=True)
+        bench.measure("catalog, page 50 sorted by price (cached)", ["/catalog/?sort=price_asc&page=50"])
+        bench.measure("product page (a different product each time)", product_urls)
+    finally:
+        # Leave the shop's data as it was: the views and the session this run created.
+        cookie = bench.client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie:
+            ProductEvent.objects.filter(id__gt=events_before, session_key=cookie.value).delete()
+            Session.objects.filter(session_key=cookie.value).delete()
+    bench.report(cold_ms, cold_queries)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The cart: add, update, remove, stock limits, and the visitor's cart kept across login."""
+
+from __future__ import annotations
+
+from cart.models import Cart, CartItem
+from cart.services import MAX_QUANTITY
+from main.models import Product
+
+
+def in_stock(n: int = 1, *, minimum: int = 3) -> list[Product]:
+    """``n`` listed catalog products with at least ``minimum`` in stock, of different sellers."""
+    products, sellers = [], set()
+    for product in Product.objects.filter(is_active=True, stock__gte=minimum).order_by("pk"):
+        if product.seller_id not in sellers:
+            products.append(product)
+            sellers.add(product.seller_id)
+        if len(products) == n:
+            return products
+    raise AssertionError(f"the fixture catalog has no {n} products of different sellers in stock")
+
+
+def lines(user=None, *, client=None) -> dict[int, int]:
+    """product id → quantity in the user's cart (or the client's anonymous cart)."""
+    if user is not None:
+        items = CartItem.objects.filter(cart__user=user)
+    else:
+        items = CartItem.objects.filter(cart_id=client.session.get("cart_id"), cart__user=None)
+    return dict(items.values_list("product_id", "quantity"))
+
+
+def test_add_to_cart_and_see_it(buyer_client, buyer, catalog):
+    product = in_stock()[0]
+    response = buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 2})
+    assert response.status_code == 302 and response["Location"] == "/cart/"
+    assert lines(buyer) == {product.pk: 2}
+    page = buyer_client.get("/cart/")
+    html = page.content.decode()
+    assert product.name in html
+    assert page.context["total"] == product.price * 2
+    assert f"₹{product.price * 2:.0f}" in html
+    assert ">2</span>" in html  # the header badge counts items
+
+
+def test_adding_again_adds_up_within_stock_and_limit(buyer_client, buyer, seller, make_product):
+    product = make_product(seller=seller, stock=4)
+    buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 2})
+    buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 1})
+    assert lines(buyer) == {product.pk: 3}
+    buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 5})
+    assert lines(buyer) == {product.pk: 4}  # never more than in stock
+    plenty = make_product(seller=seller, stock=100)
+    for _ in range(3):
+        buyer_client.post(f"/cart/add/{plenty.pk}/", {"quantity": 4})
+    assert lines(buyer)[plenty.pk] == MAX_QUANTITY
+
+
+def test_invalid_quantity_adds_one(buyer_client, buyer, seller, make_product):
+    product = make_product(seller=seller, stock=5)
+    buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": "-3"})
+    assert lines(buyer) == {product.pk: 1}
+
+
+def test_update_and_remove_lines(buyer_client, buyer, catalog):
+    first, second = in_stock(2, minimum=5)
+    buyer_client.post(f"/cart/add/{first.pk}/")
+    buyer_client.post(f"/cart/add/{second.pk}/")
+    response = buyer_client.post("/cart/update/", {"product_id": first.pk, "quantity": 3})
+    assert response.status_code == 302
+    assert lines(buyer) == {first.pk: 3, second.pk: 1}
+    buyer_client.post("/cart/update/", {"product_id": second.pk, "quantity": 0})
+    assert lines(buyer) == {first.pk: 3}
+    buyer_client.post("/cart/update/", {"product_id": first.pk, "quantity": 99})  # invalid: ignored
+    assert lines(buyer) == {first.pk: 3}
+    assert buyer_client.get("/cart/update/").status_code == 405
+
+
+def test_update_cannot_touch_another_cart(client, buyer, other_seller, seller, make_product):
+    product = make_product(seller=seller, stock=5)
+    theirs = Cart.objects.create(user=other_seller)
+    CartItem.objects.create(cart=theirs, product=product, quantity=2)
+    client.force_login(buyer)
+    client.post("/cart/update/", {"product_id": product.pk, "quantity": 0})
+    assert CartItem.objects.get(cart=theirs).quantity == 2
+
+
+def test_out_of_stock_cannot_be_added(buyer_client, buyer, seller, make_product):
+    product = make_product(seller=seller, stock=0)
+    response = buyer_client.post(f"/cart/add/{product.pk}/", follow=True)
+    assert lines(buyer) == {}
+    assert "out of stock" in response.content.decode()
+    assert response.redirect_chain[0][0] == product.get_absolute_url()
+
+
+def test_unlisted_cannot_be_added(buyer_client, buyer, seller, make_product):
+    product = make_product(seller=seller, stock=5, is_active=False)
+    assert buyer_client.post(f"/cart/add/{product.pk}/").status_code == 404
+    assert buyer_client.get(f"/cart/add/{product.pk}/").status_code == 405
+    assert lines(buyer) == {}
+
+
+def test_visitor_cart_survives_login(client, buyer, password, catalog):
+    first, second = in_stock(2)
+    client.post(f"/cart/add/{first.pk}/", {"quantity": 2})
+    client.post(f"/cart/add/{second.pk}/")
+    assert lines(client=client) == {first.pk: 2, second.pk: 1}
+    # The buyer already had one of them in their cart: quantities add up.
+    CartItem.objects.create(cart=Cart.objects.create(user=buyer), product=first, quantity=1)
+
+    response = client.post("/accounts/login/", {"username": buyer.username, "password": password})
+    assert response.status_code == 302
+    assert lines(buyer) == {first.pk: 3, second.pk: 1}
+    assert not Cart.objects.filter(user=None).exists()  # the visitor's cart was merged away
+    html = client.get("/cart/").content.decode()
+    assert first.name in html and second.name in html
+
+
+def test_visitor_cart_is_private_to_the_session(client, django_user_model, catalog):
+    from django.test import Client
+
+    product = in_stock()[0]
+    client.post(f"/cart/add/{product.pk}/")
+    stranger = Client()
+    assert stranger.get("/cart/").context["items"] == []
+    assert "Your cart is empty" in stranger.get("/cart/").content.decode()
+
+
+def test_empty_cart_page(client, db):
+    response = client.get("/cart/")
+    assert response.status_code == 200
+    assert "Your cart is empty" in response.content.decode()
+
+
+def test_login_with_a_cart_line_unlisted_meanwhile(client, buyer, password, seller, make_product):
+    """Regression: the merge used to raise CheckoutError, so logging in answered 500."""
+    gone = make_product(seller=seller, name="Withdrawn scarf", stock=5)
+    kept = make_product(seller=seller, name="Wool hat", stock=5)
+    client.post(f"/cart/add/{gone.pk}/")
+    client.post(f"/cart/add/{kept.pk}/", {"quantity": 2})
+    Product.objects.filter(pk=gone.pk).update(is_active=False)
+    response = client.post("/accounts/login/", {"username": buyer.username, "password": password})
+    assert response.status_code == 302
+    assert lines(buyer) == {kept.pk: 2}

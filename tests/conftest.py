@@ -1,0 +1,213 @@
+"""Shared fixtures: a tmp MEDIA_ROOT, a small real catalog imported from the dataset, users.
+
+Settings for the run come from ``tests/settings.py`` (DEBUG off, a test SECRET_KEY, no SSL
+redirect): pytest-django loads settings before any conftest.py, see that module.
+
+The catalog (the first ``CATALOG_SIZE`` good rows of the real ``styles.csv``, with their
+photos) is imported once per test module that asks for it, inside an outer transaction
+rolled back when the module is done: modules that never ask for it see an empty database
+(within a module that does, every test from the first user on sees it, so keep tests that
+need an empty catalog in their own modules). Each test's own writes are rolled back as
+usual (pytest-django nests a savepoint per test).
+Browser tests run against a live server with real transactions: they import their own
+catalog (``tests/e2e/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.test.utils import override_settings
+
+TESTS_DIR = Path(__file__).resolve().parent
+# The test packages these fixtures were written for; other packages opt in by name.
+FOUNDATION_DIRS = {"main", "cart", "accounts", "seller_accounts", "e2e"}
+CATALOG_SIZE = 300
+PASSWORD = "correct-Horse-battery-9"
+
+
+def pytest_configure(config):
+    # WhiteNoise looks for collected static files; the tests render pages without collecting.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def fashion_data() -> Path:
+    """The dataset folder (``FASHION_DATA``); the tests need the real catalog."""
+    path = Path(settings.FASHION_DATA)
+    if not (path / "styles.csv").exists():
+        pytest.fail(
+            f"No Fashion Product Images dataset at {path}: set FASHION_DATA to the folder "
+            "with styles.csv and images/.",
+            pytrace=False,
+        )
+    return path
+
+
+def dataset_image(index: int = 0) -> Path:
+    """A real product photo from the dataset (by position among the sorted file names)."""
+    images = _dataset_images(fashion_data())
+    assert images, "the dataset has no images/"
+    return images[index % len(images)]
+
+
+@functools.cache
+def _dataset_images(folder: Path) -> list[Path]:
+    return sorted((folder / "images").glob("*.jpg"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Uploaded and imported photos go to a tmp dir, never into the checkout's media/."""
+    path = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(path)):
+        yield path
+
+
+@pytest.fixture(autouse=True)
+def _clear_local_cache():
+    """Facet counts and lookups are cached per process: no test sees another's counts."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_trained_models(request, tmp_path_factory):
+    """Foundation tests run without trained ML models (pages then show no suggestions), so
+    what they assert does not depend on whether ``make run`` trained models in models/."""
+    try:
+        package = Path(request.node.path).resolve().relative_to(TESTS_DIR).parts[0]
+    except ValueError:
+        package = ""
+    if package not in FOUNDATION_DIRS:
+        yield
+        return
+    from main import ml_models
+
+    empty = tmp_path_factory.getbasetemp() / "no-models"
+    empty.mkdir(exist_ok=True)
+    ml_models.reload_all()
+    with override_settings(MODELS_DIR=empty):
+        yield
+    ml_models.reload_all()
+
+
+@pytest.fixture(scope="module")
+def _module_catalog(django_db_setup, django_db_blocker):
+    """Import the real catalog once per module, in a transaction rolled back afterwards."""
+    from main.catalog_import import import_catalog
+
+    data_dir = fashion_data()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            report = import_catalog(data_dir=data_dir, limit=CATALOG_SIZE)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield report
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def catalog(_module_catalog, db):
+    """The import report of the small real catalog (its products are in the database)."""
+    return _module_catalog
+
+
+def _user(username: str, **fields):
+    from accounts.models import User
+
+    user = User(username=username, email=f"{username}@example.com", **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def buyer(db):
+    return _user("alice")
+
+
+@pytest.fixture
+def seller(db):
+    from accounts.models import User
+
+    return _user("northwind", role=User.Role.SELLER, shop_name="Northwind Outfitters")
+
+
+@pytest.fixture
+def other_seller(db):
+    from accounts.models import User
+
+    return _user("southwind", role=User.Role.SELLER, shop_name="Southwind Supply")
+
+
+@pytest.fixture
+def staff(db):
+    return _user("staffer", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
+def seller_client(client, seller):
+    client.force_login(seller)
+    return client
+
+
+@pytest.fixture
+def shopper(db):
+    """A second browser: an anonymous visitor, independent of ``client``."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def make_product(db):
+    """A factory for listings in the catalog's real taxonomy (or a minimal one if empty)."""
+    from main.models import ArticleType, Gender, MasterCategory, Product, SubCategory
+
+    counter = {"n": 0}
+
+    def make(*, seller, name=None, price="499.00", stock=5, is_active=True, article_type=None, **fields):
+        counter["n"] += 1
+        if article_type is None:
+            article_type = ArticleType.objects.select_related("sub_category").first()
+        if article_type is None:
+            master = MasterCategory.objects.create(name="Apparel")
+            sub = SubCategory.objects.create(master_category=master, name="Topwear")
+            article_type = ArticleType.objects.create(sub_category=sub, name="Tshirts")
+        gender = fields.pop("gender", None) or Gender.objects.get_or_create(name="Unisex")[0]
+        return Product.objects.create(
+            seller=seller,
+            name=name or f"Test listing {counter['n']}",
+            gender=gender,
+            article_type=article_type,
+            price=Decimal(price),
+            stock=stock,
+            is_active=is_active,
+            **fields,
+        )
+
+    return make

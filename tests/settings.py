@@ -1,0 +1,24 @@
+"""Settings of the test run: production-like (DEBUG off) with a throwaway secret key.
+
+pytest-django imports the settings in its ``pytest_load_initial_conftests`` hook, before any
+``conftest.py`` is loaded, so environment set in ``tests/conftest.py`` (even in
+``pytest_configure``) comes too late: ``marketplace.settings`` refuses to load without
+SECRET_KEY or DEBUG. This module is the test run's DJANGO_SETTINGS_MODULE (pyproject.toml):
+it supplies test defaults, unless the environment already says otherwise, then loads the
+real settings unchanged.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("DEBUG", "0")
+# The test client and the live server speak plain HTTP; TLS is nginx's job (tests/stack).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from marketplace.settings import *  # noqa: E402,F403
+from marketplace.settings import STORAGES  # noqa: E402
+
+# No collectstatic before the tests: templates resolve {% static %} without a manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Hashing with the production hasher costs ~0.3 s per login; the tests log in a lot.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
