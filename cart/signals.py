@@ -1,6 +1,9 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from main.services import events_claim
+from main.visitors import visitor_key
+
 from .selectors import ANONYMOUS_CART_KEY
 from .services import cart_merge_into_user
 
@@ -12,3 +15,4 @@ def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
         cart_id = request.session.pop(ANONYMOUS_CART_KEY, None)
         if cart_id:
             cart_merge_into_user(cart_id=cart_id, user=user)
+        events_claim(visitor=visitor_key(request=request), user=user)

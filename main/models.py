@@ -129,7 +129,9 @@ class ProductEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    session_key = models.CharField(max_length=40, blank=True)
+    session_key = models.CharField(
+        max_length=40, blank=True, help_text="Anonymous visitor id (from the session)."
+    )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

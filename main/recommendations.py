@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from .ml_models import hybrid_recommender, similarity_index
 from .models import Product, ProductEvent, ProductNeighbours
 from .selectors import products_by_ids
+from .visitors import visitor_key
 
 HISTORY_LENGTH = 100
 # ML column name → database field path.
@@ -129,8 +130,8 @@ def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
 def _recent_events(request) -> list[tuple[int, str]]:
     if request.user.is_authenticated:
         events = ProductEvent.objects.filter(user=request.user)
-    elif request.session.session_key:
-        events = ProductEvent.objects.filter(session_key=request.session.session_key, user=None)
+    elif visitor := visitor_key(request=request):
+        events = ProductEvent.objects.filter(session_key=visitor, user=None)
     else:
         return []
     return list(events.order_by("-created_at").values_list("product_id", "kind")[:HISTORY_LENGTH])

@@ -10,16 +10,23 @@ from accounts.models import User
 
 from .models import ArticleType, Gender, Product, ProductEvent
 from .recommendations import neighbours_refresh
+from .visitors import visitor_key
 
 
 def event_log(*, request, product_id: int, kind: str) -> None:
-    """Record a shopper event: one INSERT, keyed by user or by session."""
+    """Record a shopper event: one INSERT, keyed by user or by anonymous visitor."""
     if request.user.is_authenticated:
         ProductEvent.objects.create(user=request.user, product_id=product_id, kind=kind)
-        return
-    if not request.session.session_key:
-        request.session.save()
-    ProductEvent.objects.create(session_key=request.session.session_key, product_id=product_id, kind=kind)
+    else:
+        key = visitor_key(request=request, create=True)
+        ProductEvent.objects.create(session_key=key, product_id=product_id, kind=kind)
+
+
+def events_claim(*, visitor: str, user: User) -> int:
+    """What a visitor did before logging in becomes the user's history."""
+    if not visitor:
+        return 0
+    return ProductEvent.objects.filter(session_key=visitor, user=None).update(user=user)
 
 
 def product_create(

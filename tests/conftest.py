@@ -211,3 +211,48 @@ def make_product(db):
         )
 
     return make
+
+
+# ---- trained ML models, for the tests of the pages and commands that use them ----
+
+CATEGORIZER_SAMPLE = 6000
+
+
+@pytest.fixture(scope="session")
+def categorizer_artifact_dir(tmp_path_factory):
+    """A categorizer trained once per session on a sample of the real dataset.
+
+    Stratified by article type so the sample keeps the taxonomy's long tail.
+    """
+    from ml.artifacts import save_artifact
+    from ml.categorization import CategoryCascade
+    from ml.data import fingerprint, load_styles
+
+    styles = load_styles(fashion_data())
+    by_type = styles.groupby("articleType")
+    quota = (by_type["id"].transform("size") * CATEGORIZER_SAMPLE / len(styles)).clip(lower=3)
+    sample = styles[by_type.cumcount() < quota]
+    folder = tmp_path_factory.mktemp("categorizer")
+    # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
+    model = CategoryCascade(estimator="nb", augment=1).fit(sample)
+    save_artifact(model, name="categorizer", data_fingerprint=fingerprint(sample), directory=folder)
+    return folder
+
+
+@pytest.fixture
+def trained_models(categorizer_artifact_dir, tmp_path, db):
+    """MODELS_DIR with the session's categorizer and recommenders built from this test's catalog."""
+    import shutil
+
+    from main import ml_models
+    from main.recommendations import catalog_frame, events_frame
+    from ml.feed import build_recommenders
+
+    shutil.copy(categorizer_artifact_dir / "categorizer.joblib", tmp_path / "categorizer.joblib")
+    catalog = catalog_frame()
+    if not catalog.empty:
+        build_recommenders(catalog=catalog, events=events_frame(), models_dir=tmp_path)
+    ml_models.reload_all()
+    with override_settings(MODELS_DIR=tmp_path):
+        yield tmp_path
+    ml_models.reload_all()

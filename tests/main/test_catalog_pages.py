@@ -244,7 +244,16 @@ def test_product_view_is_logged(client, catalog):
     product = active().first()
     client.get(f"/products/{product.dataset_id}/")
     event = ProductEvent.objects.get(product=product)
-    assert event.kind == "view" and event.session_key == client.session.session_key
+    assert event.kind == "view" and event.session_key == client.session["visitor"]
+
+
+def test_a_visitors_history_follows_them_into_their_account(client, catalog, buyer, password):
+    from main.models import ProductEvent
+
+    product = active().first()
+    client.get(f"/products/{product.dataset_id}/")
+    client.post("/accounts/login/", {"username": buyer.username, "password": password})
+    assert ProductEvent.objects.get(product=product).user == buyer
 
 
 def test_listing_url_redirects_imported_products(client, catalog):

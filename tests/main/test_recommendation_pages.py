@@ -1,0 +1,74 @@
+"""Similar items, complete the look and the feed, as the shop shows them."""
+
+import pytest
+
+from main.models import Gender, Product, ProductNeighbours
+
+pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
+
+
+def test_product_page_shows_both_carousels_with_reasons(client, django_assert_max_num_queries):
+    product = Product.objects.filter(article_type__name="Tshirts").first()
+    client.get(Product.objects.exclude(pk=product.pk).first().get_absolute_url())  # a returning visitor
+    # product, event insert, two carousels' products, session save.
+    with django_assert_max_num_queries(6):
+        response = client.get(product.get_absolute_url())
+    similar = response.context["similar"]
+    look = response.context["complete_the_look"]
+    assert 0 < len(similar) <= 10 and 0 < len(look) <= 8
+    assert product not in [s.product for s in similar]
+    assert all(s.reason for s in similar + look)
+    # Complete the look brings other kinds of items, never more of the same subcategory.
+    assert all(s.product.sub_category_id != product.sub_category_id for s in look)
+    page = response.content.decode()
+    assert 'data-test="similar"' in page and 'data-test="complete-the-look"' in page
+
+
+def test_similar_items_share_type_and_gender_first(client):
+    product = Product.objects.filter(article_type__name="Tshirts", gender__name="Men").first()
+    similar = client.get(product.get_absolute_url()).context["similar"]
+    same = [s for s in similar if s.product.article_type_id == product.article_type_id]
+    assert len(same) >= len(similar) // 2
+    assert {s.product.gender.name for s in similar[:5]} <= {"Men", "Unisex"}
+
+
+def test_a_product_listed_after_the_build_gets_neighbours_on_save(seller_client):
+    tshirt = Product.objects.filter(article_type__name="Tshirts", gender__name="Men").first()
+    response = seller_client.post(
+        "/seller/products/new/",
+        {
+            "name": "Brandnew Men Black Printed Round Neck Tshirt",
+            "gender": Gender.objects.get(name="Men").pk,
+            "article_type": tshirt.article_type_id,
+            "base_colour": "Black",
+            "usage": "Casual",
+            "price": "499",
+            "stock": "3",
+        },
+    )
+    assert response.status_code == 302
+    new = Product.objects.get(name="Brandnew Men Black Printed Round Neck Tshirt")
+    stored = ProductNeighbours.objects.get(product=new)
+    assert len(stored.neighbour_ids) > 0 and new.pk not in stored.neighbour_ids
+    similar = seller_client.get(new.get_absolute_url()).context["similar"]
+    assert similar and all(s.product.article_type_id == new.article_type_id for s in similar[:3])
+
+
+def test_home_feed_is_trending_for_a_new_visitor_and_personal_after_views(client):
+    first = client.get("/").context["feed"]
+    assert len(first) == 12
+    watches = list(Product.objects.filter(article_type__name="Watches")[:3])
+    for product in watches:
+        client.get(product.get_absolute_url())
+    feed = client.get("/").context["feed"]
+    assert sum(s.product.article_type_id == watches[0].article_type_id for s in feed) >= 4
+
+
+def test_bought_items_leave_the_feed(buyer_client, buyer):
+    from main.models import ProductEvent
+
+    product = Product.objects.filter(article_type__name="Watches", stock__gt=0).first()
+    buyer_client.get(product.get_absolute_url())
+    ProductEvent.objects.create(user=buyer, product=product, kind=ProductEvent.Kind.PURCHASE)
+    feed = buyer_client.get("/").context["feed"]
+    assert product not in [s.product for s in feed]

@@ -1,0 +1,143 @@
+"""Listing with the categorizer's help: suggestions recorded against the seller's final choice."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from main.models import ArticleType, Gender, Product
+from seller_accounts.models import ListingCategorization
+
+pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
+
+
+def listing_form(article_type: ArticleType, **overrides):
+    data = {
+        "name": "Roadster Men Blue Slim Fit Jeans",
+        "description": "stretch denim",
+        "gender": Gender.objects.get(name="Men").pk,
+        "article_type": article_type.pk,
+        "base_colour": "Blue",
+        "usage": "Casual",
+        "season": "",
+        "price": "1299",
+        "stock": "7",
+    }
+    return {**data, **overrides}
+
+
+def test_saving_a_listing_records_the_prediction_and_the_choice(seller_client):
+    jeans = ArticleType.objects.get(name="Jeans")
+    response = seller_client.post("/seller/products/new/", listing_form(jeans))
+    assert response.status_code == 302
+    record = ListingCategorization.objects.get(product__name="Roadster Men Blue Slim Fit Jeans")
+    assert record.predicted_article_type == "Jeans"
+    assert record.chosen_article_type == "Jeans"
+    assert not record.article_type_corrected
+    assert record.model_version.startswith("categorizer-")
+    assert 0 < record.confidence <= 1
+
+
+def test_a_correction_is_flagged_per_level(seller_client):
+    trousers = (
+        ArticleType.objects.filter(name="Trousers").first()
+        or ArticleType.objects.exclude(name="Jeans").first()
+    )
+    seller_client.post("/seller/products/new/", listing_form(trousers))
+    record = ListingCategorization.objects.get()
+    assert record.article_type_corrected
+    assert record.chosen_article_type == trousers.name
+    assert not record.gender_corrected
+
+
+def test_admin_shows_the_correction_rate_per_level(client, staff, seller_client):
+    seller_client.post("/seller/products/new/", listing_form(ArticleType.objects.get(name="Jeans")))
+    client.force_login(staff)
+    page = client.get("/admin/seller_accounts/listingcategorization/").content.decode()
+    assert "Correction rate per level (1 listings)" in page
+    assert "article type" in page
+
+
+def test_listing_form_page_wires_live_suggestions(seller_client):
+    page = seller_client.get("/seller/products/new/").content.decode()
+    assert 'data-predict-url="/api/v1/category-prediction"' in page
+    assert "js/categorize.js" in page
+
+
+def bulk_csv(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("products.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+GOOD_CSV = (
+    "name,description,price,stock\n"
+    "blue denim jeans for men,,1499,5\n"
+    "Titan Women Silver Watch,steel strap,3999,2\n"
+    '"women floral summer dress","light, airy",899,10\n'
+)
+
+
+def test_bulk_upload_reviews_every_row_categorized(seller_client):
+    response = seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
+    assert response.status_code == 302
+    page = seller_client.get("/seller/products/bulk/review/").content.decode()
+    assert page.count('data-test="bulk-row"') == 3
+    jeans = ArticleType.objects.get(name="Jeans")
+    assert f'<option value="{jeans.pk}" selected>' in page
+
+
+def test_bulk_publish_creates_all_products_with_their_records(seller_client, seller):
+    seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
+    review = seller_client.get("/seller/products/bulk/review/")
+    formset = review.context["formset"]
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"}
+    for i, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            data[f"form-{i}-{name}"] = "" if value is None else value
+    response = seller_client.post("/seller/products/bulk/review/", data)
+    assert response.status_code == 302
+    created = Product.objects.filter(seller=seller)
+    assert created.count() == 3
+    assert ListingCategorization.objects.filter(product__in=created).count() == 3
+    assert created.get(name="blue denim jeans for men").article_type.name == "Jeans"
+
+
+def test_bulk_publish_is_all_or_nothing(seller_client, seller):
+    seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
+    formset = seller_client.get("/seller/products/bulk/review/").context["formset"]
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"}
+    for i, form in enumerate(formset.forms):
+        for name in form.fields:
+            value = form.initial.get(name, "")
+            data[f"form-{i}-{name}"] = "" if value is None else value
+    data["form-2-price"] = "not a price"
+    response = seller_client.post("/seller/products/bulk/review/", data)
+    assert response.status_code == 200
+    assert not Product.objects.filter(seller=seller).exists()
+
+
+def test_bulk_upload_with_bad_rows_lists_them_by_line_and_stages_nothing(seller_client, seller):
+    text = GOOD_CSV + ",,100,1\nnice shirt,,free,1\nsocks,,99,²\nhat,,99,1,extra\n"
+    response = seller_client.post("/seller/products/bulk/", {"file": bulk_csv(text)})
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert problems == [
+        "line 5: name is empty",
+        "line 6: price 'free' is not a number",
+        "line 7: stock '²' is not a whole number",
+        "line 8: more fields than columns",
+    ]
+    assert "bulk_listing_rows" not in seller_client.session
+    assert not Product.objects.filter(seller=seller).exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"title,price\nshirt,1\n", "Missing column(s): name, stock"),
+        (b"name,price,stock\n", "no product rows"),
+    ],
+)
+def test_bulk_upload_refuses_unusable_files(seller_client, content, message):
+    upload = SimpleUploadedFile("x.csv", content, content_type="text/csv")
+    response = seller_client.post("/seller/products/bulk/", {"file": upload})
+    assert any(message in p for p in response.context["problems"])
