@@ -16,10 +16,9 @@
     baseColour: form.querySelector("#id_base_colour"),
     usage: form.querySelector("#id_usage"),
   };
+  // Setting .value from this script fires no "change": any change event is the seller's own.
   Object.values(fields).forEach((select) => {
-    if (select) select.addEventListener("change", (event) => {
-      if (event.isTrusted) select.dataset.touched = "1";
-    });
+    if (select) select.addEventListener("change", () => { select.dataset.touched = "1"; });
   });
 
   function optionFor(select, matches) {

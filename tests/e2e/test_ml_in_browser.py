@@ -1,0 +1,111 @@
+"""End to end in headless Chromium: the listing form fills itself in, and on the FULL catalog
+the product page shows both carousels and the home page feed follows what the shopper viewed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test.utils import override_settings
+
+from main.models import Product
+from seller_accounts.models import ListingCategorization
+from tests.conftest import fashion_data
+from tests.e2e.conftest import DESKTOP
+from tests.e2e.test_shop_in_browser import assert_images_loaded
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, user, password) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click('[data-test="login"]')
+
+
+def selected_text(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "s => s.options[s.selectedIndex].text").strip()
+
+
+def test_listing_form_fills_the_category_as_the_seller_types(
+    page, page_errors, e2e_catalog, trained_models, seller, password, artifacts
+):
+    log_in(page, seller, password)
+    page.goto("/seller/products/new/")
+    page.locator("#id_name").press_sequentially("blue denim jeans for men", delay=20)
+    suggestions = page.locator('[data-test="suggestions"]')
+    suggestions.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#id_article_type').value !== ''")
+    assert selected_text(page, "#id_gender") == "Men"
+    assert selected_text(page, "#id_article_type").endswith("/ Bottomwear / Jeans")
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == "Blue"
+    assert "Jeans" in suggestions.inner_text()
+    page.screenshot(path=str(artifacts / "listing-form-suggestions.png"), full_page=True)
+
+    # A choice made by hand is never overwritten by a later suggestion.
+    page.select_option("#id_gender", label="Women")
+    page.locator("#id_name").press_sequentially(" slim fit", delay=20)
+    page.wait_for_timeout(900)
+    assert selected_text(page, "#id_gender") == "Women"
+
+    page.fill("#id_price", "1499")
+    page.fill("#id_stock", "4")
+    with page.expect_navigation():
+        page.click('[data-test="save-product"]')
+    record = ListingCategorization.objects.get(product__name="blue denim jeans for men slim fit")
+    assert record.chosen_article_type == "Jeans" and record.gender_corrected
+    assert not page_errors, page_errors
+
+
+@pytest.fixture
+def full_catalog(_async_unsafe_allowed, transactional_db, live_server, categorizer_artifact_dir, tmp_path):
+    """All of FASHION_DATA imported and the recommenders built on it, as `make run` does."""
+    import shutil
+
+    from main import ml_models
+    from main.catalog_import import import_catalog
+    from main.recommendations import catalog_frame, events_frame
+    from ml.feed import build_recommenders
+
+    report = import_catalog(data_dir=fashion_data())
+    shutil.copy(categorizer_artifact_dir / "categorizer.joblib", tmp_path / "categorizer.joblib")
+    build_recommenders(catalog=catalog_frame(), events=events_frame(), models_dir=tmp_path)
+    ml_models.reload_all()
+    with override_settings(MODELS_DIR=tmp_path):
+        yield report
+    ml_models.reload_all()
+
+
+def test_carousels_and_feed_on_the_full_catalog(page, page_errors, full_catalog, artifacts):
+    assert full_catalog.created > 35_000
+    shirt = Product.objects.filter(article_type__name="Shirts", gender__name="Men", image__gt="").first()
+    page.set_viewport_size(DESKTOP)
+    page.goto(shirt.get_absolute_url())
+    similar = page.locator('[data-test="similar"] [data-test="product-card"]')
+    assert similar.count() == 10
+    assert_images_loaded(page, '[data-test="similar"] img', at_least=10)
+    reasons = page.locator('[data-test="similar"] .reason').all_inner_texts()
+    assert len(reasons) == 10 and all(reasons)
+    assert sum("same type" in r for r in reasons) >= 8
+    look = page.locator('[data-test="complete-the-look"] [data-test="product-card"]')
+    assert look.count() >= 4
+    assert all(
+        t.startswith("goes with")
+        for t in page.locator('[data-test="complete-the-look"] .reason').all_inner_texts()
+    )
+    page.screenshot(path=str(artifacts / "product-carousels-desktop.png"), full_page=True)
+
+    # The feed follows what this visitor looks at.
+    watches = Product.objects.filter(article_type__name="Watches", gender__name="Women")[:4]
+    for watch in watches:
+        page.goto(watch.get_absolute_url())
+    page.goto("/")
+    cards = page.locator('[data-test="feed"] [data-test="product-card"]')
+    assert cards.count() == 12
+    titles = cards.locator(".card-title").all_inner_texts()
+    assert sum(bool(re.search(r"watch", t, re.I)) for t in titles) >= 6, titles
+    page.screenshot(path=str(artifacts / "home-feed-desktop.png"), full_page=True)
+    assert not page_errors, page_errors
