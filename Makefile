@@ -51,5 +51,16 @@ evaluate-recs: venv
 	$(PY) -m ml.evaluate_similarity
 	$(PY) -m ml.evaluate_recommendations
 
+## The production stack on loopback (PostgreSQL + gunicorn + nginx, all under ./var): http://127.0.0.1:8080
+stack: venv
+	bash scripts/stack.sh start
+
+stack-down:
+	bash scripts/stack.sh stop
+
+## 50 shoppers for 60 s through nginx, then a gunicorn worker killed and PostgreSQL restarted under load
+loadtest: venv
+	$(PY) scripts/loadtest/run.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles models/*.joblib models/*.npy models/*.npz
+	rm -rf $(VENV) db.sqlite3 media staticfiles var models/*.joblib models/similarity-*

@@ -128,13 +128,15 @@ def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
 
 
 def _recent_events(request) -> list[tuple[int, str]]:
+    """The shopper's last ``HISTORY_LENGTH`` events, oldest first (as the recommender reads them)."""
     if request.user.is_authenticated:
         events = ProductEvent.objects.filter(user=request.user)
     elif visitor := visitor_key(request=request):
         events = ProductEvent.objects.filter(session_key=visitor, user=None)
     else:
         return []
-    return list(events.order_by("-created_at").values_list("product_id", "kind")[:HISTORY_LENGTH])
+    newest_first = events.order_by("-created_at", "-id").values_list("product_id", "kind")[:HISTORY_LENGTH]
+    return list(newest_first)[::-1]
 
 
 def _row(product: Product) -> pd.DataFrame:

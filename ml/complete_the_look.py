@@ -1,0 +1,321 @@
+""" "Complete the look": items from OTHER categories that go with a product.
+
+Pure domain knowledge plus the similarity index's arrays, no training:
+
+* ``COMPLEMENTS`` says which article types complete an outfit (jeans -> shirts, belts,
+  casual shoes...), in order of priority; types missing from it fall back to their
+  subCategory's or masterCategory's entry;
+* candidates must be of a compatible gender (same, or Unisex) and usage (``USAGE_GOES_WITH``)
+  and of a colour that goes with the product (``colours_go_together``: neutrals go with
+  anything, plus a small harmony table);
+* among those, the score prefers the same usage and the closest "style" (cosine of the
+  product vectors: brand words, season, usage), and the result takes at most
+  ``per_type`` items of each complementary type, round-robin, so it is varied.
+
+Works for catalog products (by id) and for new ones (given as a row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ml.similarity import (
+    ATTRIBUTE_COLUMNS,
+    UNISEX,
+    Recommendation,
+    SimilarityIndex,
+    clean_catalog,
+    colours_go_together,
+)
+
+_TEE_TOP = [
+    "Jeans",
+    "Shorts",
+    "Track Pants",
+    "Casual Shoes",
+    "Sports Shoes",
+    "Caps",
+    "Sunglasses",
+    "Watches",
+    "Backpacks",
+]
+_SHIRT = [
+    "Trousers",
+    "Jeans",
+    "Formal Shoes",
+    "Casual Shoes",
+    "Belts",
+    "Ties",
+    "Watches",
+    "Cufflinks",
+    "Skirts",
+    "Heels",
+    "Handbags",
+]
+_WOMENS_TOP = [
+    "Jeans",
+    "Skirts",
+    "Capris",
+    "Leggings",
+    "Shorts",
+    "Heels",
+    "Flats",
+    "Handbags",
+    "Earrings",
+    "Sunglasses",
+]
+_ETHNIC_TOP = [
+    "Leggings",
+    "Churidar",
+    "Salwar",
+    "Patiala",
+    "Dupatta",
+    "Trousers",
+    "Flats",
+    "Sandals",
+    "Earrings",
+    "Bangle",
+    "Clutches",
+]
+_WARM_LAYER = ["Jeans", "Trousers", "Casual Shoes", "Scarves", "Mufflers", "Caps", "Watches", "Tshirts"]
+_DRESS = [
+    "Heels",
+    "Flats",
+    "Clutches",
+    "Handbags",
+    "Earrings",
+    "Necklace and Chains",
+    "Bracelet",
+    "Sunglasses",
+    "Watches",
+]
+_JEWELLERY = ["Dresses", "Tops", "Kurtas", "Sarees", "Heels", "Clutches", "Handbags"]
+_BAG = ["Dresses", "Tops", "Heels", "Flats", "Earrings", "Sunglasses", "Watches", "Backpacks"]
+_SLIM_BOTTOM = ["Tops", "Kurtas", "Kurtis", "Tunics", "Flats", "Sandals", "Handbags"]
+_SANDALS = ["Shorts", "Tshirts", "Capris", "Tops", "Sunglasses", "Caps"]
+_BEAUTY = ["Lipstick", "Nail Polish", "Kajal and Eyeliner", "Compact", "Perfume and Body Mist", "Deodorant"]
+
+# articleType (or subCategory / masterCategory as a fallback) -> complementary articleTypes.
+COMPLEMENTS: dict[str, list[str]] = {
+    # tops
+    "Tshirts": _TEE_TOP,
+    "Shirts": _SHIRT,
+    "Tops": _WOMENS_TOP,
+    "Tunics": ["Leggings", "Jeans", "Flats", "Sandals", "Handbags", "Earrings"],
+    "Kurtas": _ETHNIC_TOP,
+    "Kurtis": _ETHNIC_TOP,
+    "Sweaters": _WARM_LAYER,
+    "Sweatshirts": _WARM_LAYER,
+    "Jackets": _WARM_LAYER,
+    "Blazers": ["Trousers", "Formal Shoes", "Ties", "Belts", "Watches"],
+    # bottoms
+    "Jeans": [
+        "Shirts",
+        "Tshirts",
+        "Tops",
+        "Belts",
+        "Casual Shoes",
+        "Heels",
+        "Handbags",
+        "Watches",
+        "Sunglasses",
+    ],
+    "Trousers": ["Shirts", "Tops", "Formal Shoes", "Belts", "Ties", "Heels", "Handbags", "Watches"],
+    "Shorts": ["Tshirts", "Tops", "Flip Flops", "Sandals", "Casual Shoes", "Caps", "Sunglasses"],
+    "Track Pants": ["Tshirts", "Sports Shoes", "Caps", "Socks", "Backpacks"],
+    "Skirts": ["Tops", "Tshirts", "Heels", "Flats", "Handbags", "Earrings"],
+    "Capris": _SLIM_BOTTOM,
+    "Leggings": _SLIM_BOTTOM,
+    "Jeggings": _SLIM_BOTTOM,
+    "Churidar": ["Kurtas", "Kurtis", "Dupatta", "Flats", "Earrings"],
+    "Salwar": ["Kurtas", "Kurtis", "Dupatta", "Flats", "Earrings"],
+    "Patiala": ["Kurtas", "Kurtis", "Dupatta", "Flats", "Earrings"],
+    # one-piece
+    "Dresses": _DRESS,
+    "Jumpsuit": _DRESS,
+    "Sarees": ["Heels", "Clutches", "Earrings", "Bangle", "Jewellery Set", "Necklace and Chains"],
+    # footwear
+    "Casual Shoes": ["Jeans", "Tshirts", "Shirts", "Shorts", "Socks", "Backpacks", "Watches"],
+    "Sports Shoes": ["Track Pants", "Tshirts", "Shorts", "Socks", "Caps", "Backpacks"],
+    "Formal Shoes": ["Trousers", "Shirts", "Belts", "Socks", "Ties", "Wallets"],
+    "Heels": ["Dresses", "Tops", "Skirts", "Jeans", "Clutches", "Handbags", "Earrings"],
+    "Flats": ["Kurtas", "Tops", "Capris", "Leggings", "Jeans", "Handbags", "Earrings"],
+    "Sandals": _SANDALS,
+    "Flip Flops": _SANDALS,
+    # accessories
+    "Handbags": _BAG,
+    "Clutches": _BAG,
+    "Belts": ["Jeans", "Trousers", "Shirts", "Formal Shoes", "Casual Shoes", "Wallets", "Watches"],
+    "Watches": ["Shirts", "Tshirts", "Tops", "Belts", "Wallets", "Sunglasses", "Casual Shoes"],
+    "Sunglasses": ["Tshirts", "Tops", "Shorts", "Caps", "Watches", "Flip Flops"],
+    "Wallets": ["Belts", "Watches", "Shirts", "Jeans", "Formal Shoes"],
+    "Ties": ["Shirts", "Cufflinks", "Trousers", "Formal Shoes", "Belts"],
+    "Cufflinks": ["Shirts", "Ties", "Trousers", "Formal Shoes"],
+    "Caps": ["Tshirts", "Shorts", "Sports Shoes", "Sunglasses", "Backpacks"],
+    "Backpacks": ["Tshirts", "Jeans", "Casual Shoes", "Sports Shoes", "Caps", "Watches"],
+    "Socks": ["Casual Shoes", "Sports Shoes", "Formal Shoes", "Track Pants"],
+    # fallbacks by subCategory / masterCategory
+    "Topwear": _TEE_TOP,
+    "Bottomwear": ["Tshirts", "Shirts", "Tops", "Casual Shoes", "Belts", "Watches"],
+    "Dress": _DRESS,
+    "Shoes": ["Jeans", "Tshirts", "Tops", "Socks", "Watches"],
+    "Jewellery": _JEWELLERY,
+    "Bags": _BAG,
+    "Innerwear": ["Socks", "Lounge Pants", "Lounge Shorts", "Night suits"],
+    "Loungewear and Nightwear": ["Flip Flops", "Socks", "Innerwear Vests", "Bra"],
+    "Apparel": ["Tshirts", "Tops", "Jeans", "Casual Shoes", "Watches", "Handbags"],
+    "Footwear": ["Jeans", "Tshirts", "Tops", "Socks"],
+    "Accessories": ["Tshirts", "Shirts", "Tops", "Jeans", "Casual Shoes", "Heels"],
+    "Personal Care": _BEAUTY,
+}
+
+# Which usages can be worn together (the product's own usage always can).
+USAGE_GOES_WITH = {
+    "Casual": {"Smart Casual", "Sports"},
+    "Smart Casual": {"Casual", "Formal"},
+    "Formal": {"Smart Casual", "Casual", "Party"},
+    "Sports": {"Casual"},
+    "Ethnic": {"Casual", "Party", "Formal"},
+    "Party": {"Casual", "Formal", "Smart Casual", "Ethnic"},
+    "Travel": {"Casual", "Sports"},
+    "Home": {"Casual"},
+}
+SAME_USAGE_BONUS = 0.5  # prefer a formal belt for a formal shirt, if one goes with it
+
+
+def complements_for(product: Mapping[str, str]) -> list[str]:
+    """Complementary article types for a product (by type, else subCategory, else master)."""
+    for key in ("articleType", "subCategory", "masterCategory"):
+        if product.get(key) in COMPLEMENTS:
+            return COMPLEMENTS[product[key]]
+    return COMPLEMENTS["Apparel"]
+
+
+def usage_fits(query_usage: str, usage: str) -> bool:
+    """Unknown usage fits anything; otherwise the same usage or one from USAGE_GOES_WITH."""
+    return (
+        not query_usage or not usage or usage == query_usage or usage in USAGE_GOES_WITH.get(query_usage, ())
+    )
+
+
+def gender_fits(query_gender: str, gender: str) -> bool:
+    return gender == query_gender or UNISEX in (gender, query_gender) or not query_gender
+
+
+class CompleteTheLook:
+    """Complementary-item recommender over a :class:`SimilarityIndex`.
+
+    The compatibility rules are evaluated once per distinct value (a few dozen genders,
+    usages, colours) and then applied to the catalog as masks, so a query is a handful of
+    vectorised operations (a couple of milliseconds on 40k products).
+    """
+
+    def __init__(self, index: SimilarityIndex, per_type: int = 2):
+        self.index = index
+        self.per_type = per_type
+        attributes = index.attributes
+        self._codes = attributes.codes
+        self._vocab = attributes.vocabularies
+        self._type_code = {t: i for i, t in enumerate(self._vocab["articleType"])}
+
+    def recommend(
+        self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10
+    ) -> list[Recommendation]:
+        """Up to ``k`` items that complete the look of ``product`` (an id or a product row)."""
+        query, vector, own_row = self._resolve(product)
+        wanted = [t for t in complements_for(query) if t in self._type_code]
+        if not wanted:
+            return []
+        codes = self._codes
+        type_codes = np.array([self._type_code[t] for t in wanted])
+        candidate = np.isin(codes["articleType"], type_codes)
+        candidate &= codes["subCategory"] != self._code("subCategory", query["subCategory"])
+        candidate &= self._allowed("gender", lambda g: gender_fits(query["gender"], g))[codes["gender"]]
+        candidate &= self._allowed("usage", lambda u: usage_fits(query["usage"], u))[codes["usage"]]
+        candidate &= self._allowed("baseColour", lambda c: _colour_fits(query["baseColour"], c))[
+            codes["baseColour"]
+        ]
+        if own_row is not None:
+            candidate[own_row] = False
+        rows = np.flatnonzero(candidate)
+        if rows.size == 0:
+            return []
+        style = np.asarray((self.index.matrix[rows] @ vector.T).todense()).ravel()
+        same_usage = codes["usage"][rows] == self._code("usage", query["usage"])
+        scores = style + SAME_USAGE_BONUS * same_usage
+        chosen = self._varied(rows, scores, type_codes, k)
+        return [
+            Recommendation(int(self.index.ids[row]), round(float(score), 4), self._reason(query, row))
+            for row, score in chosen
+        ]
+
+    # ---- helpers -------------------------------------------------------------------
+
+    def _resolve(self, product) -> tuple[dict[str, str], object, int | None]:
+        """(attribute values, feature vector, row in the index or None) for an id or a row."""
+        if isinstance(product, (int, np.integer)):
+            row = self.index.row_of(int(product))
+            return self.index.attributes.row_values(row), self.index.matrix[row], row
+        if isinstance(product, pd.DataFrame):
+            frame = product.iloc[:1]
+        else:
+            frame = pd.DataFrame([dict(product)])
+        frame = clean_catalog(frame)
+        query = {c: frame.iloc[0][c] for c in ATTRIBUTE_COLUMNS}
+        product_id = int(frame.iloc[0]["id"])
+        row = self.index.row_of(product_id) if product_id in self.index else None
+        return query, self.index.vectors_for(frame), row
+
+    def _code(self, column: str, value: str) -> int:
+        try:
+            return self._vocab[column].index(value)
+        except ValueError:
+            return -2  # matches nothing (codes are >= -1)
+
+    def _allowed(self, column: str, fits) -> np.ndarray:
+        """Boolean per code of ``column`` (last slot: unknown value, code -1)."""
+        return np.array([fits(value) for value in self._vocab[column]] + [True])
+
+    def _varied(self, rows: np.ndarray, scores: np.ndarray, type_codes: np.ndarray, k: int):
+        """Best ``per_type`` items of each wanted type, taken round-robin in priority order.
+
+        Near-duplicates (same duplicate group) count once, so no type shows one product twice.
+        """
+        item_types = self._codes["articleType"][rows]
+        groups = self.index.attributes.duplicate_group[rows]
+        per_type = []
+        for code in type_codes:
+            mine = np.flatnonzero(item_types == code)
+            best, seen = [], set()
+            for i in mine[np.argsort(-scores[mine], kind="stable")]:
+                if groups[i] not in seen:
+                    seen.add(groups[i])
+                    best.append((int(rows[i]), float(scores[i])))
+                    if len(best) == self.per_type:
+                        break
+            per_type.append(best)
+        chosen = []
+        for rank in range(self.per_type):
+            chosen += [items[rank] for items in per_type if len(items) > rank]
+        return chosen[:k]
+
+    def _reason(self, query: Mapping[str, str], row: int) -> str:
+        item = self.index.attributes.row_values(row)
+        parts = [f"goes with {query['articleType'].lower() or 'this'}"]
+        if query["usage"] and item["usage"] == query["usage"]:
+            parts.append(query["usage"].lower())
+        if query["baseColour"] and item["baseColour"]:
+            parts.append(f"{item['baseColour'].lower()} matches {query['baseColour'].lower()}")
+        return ", ".join(parts)
+
+
+def _colour_fits(query_colour: str, colour: str) -> bool:
+    return not query_colour or not colour or colours_go_together(query_colour, colour)
+
+
+def complete_the_look(index: SimilarityIndex, product, k: int = 10) -> list[Recommendation]:
+    """Functional shortcut for ``index.complete_the_look(product, k)``."""
+    return index.complete_the_look(product, k=k)

@@ -1,0 +1,167 @@
+"""Personal feed: CF, hybrid blend, artifacts - on a small synthetic catalog and SIMULATED shoppers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from ml.artifacts import ArtifactMissing
+from ml.feed import (
+    BlendWeights,
+    HybridRecommender,
+    ImplicitCF,
+    blend_weights,
+    build_recommenders,
+    confidence_matrix,
+    load_hybrid,
+    load_similarity_index,
+)
+from ml.shopper_simulation import SimulationConfig, simulate_shoppers, synthetic_catalog
+
+SMALL_CF = {"factors": 16, "iterations": 10, "alpha": 10.0, "num_threads": 1}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> pd.DataFrame:
+    return synthetic_catalog(500, seed=3)
+
+
+@pytest.fixture(scope="module")
+def simulation(catalog):
+    config = SimulationConfig(n_shoppers=400, seed=11, noise=0.05)
+    return simulate_shoppers(catalog, config)
+
+
+@pytest.fixture(scope="module")
+def hybrid(catalog, simulation) -> HybridRecommender:
+    events, _ = simulation
+    return HybridRecommender(cf=ImplicitCF(**SMALL_CF)).fit(catalog, events)
+
+
+def history_of(events: pd.DataFrame, user: str) -> list[tuple[int, str]]:
+    rows = events[events["user"] == user]
+    return list(zip(rows["item"].astype(int), rows["event"], strict=True))
+
+
+def test_simulation_is_deterministic_and_labelled(catalog):
+    config = SimulationConfig(n_shoppers=20, seed=5)
+    first, shoppers = simulate_shoppers(catalog, config)
+    second, _ = simulate_shoppers(catalog, config)
+    pd.testing.assert_frame_equal(first, second)
+    assert set(first["event"]) <= {"view", "cart", "purchase"}
+    assert first["user"].str.startswith("u:sim").all() and len(shoppers) == 20
+
+
+def test_cf_recommends_the_simulated_taste_above_chance(catalog, simulation):
+    events, shoppers = simulation
+    cf = ImplicitCF(**SMALL_CF).fit(events, catalog["id"])
+    types = catalog.set_index("id")["articleType"]
+    shares, chance = [], []
+    for shopper in shoppers[:150]:
+        history = history_of(events, shopper.key)
+        if not history:
+            continue
+        favourite = set(shopper.article_types)
+        recs = cf.recommend(history, k=10, exclude={i for i, _ in history})
+        shares.append(np.mean([types[i] in favourite for i, _ in recs]))
+        chance.append(types.isin(favourite).mean())
+    assert np.mean(shares) > 2 * np.mean(chance)
+
+
+def test_fold_in_matches_implicit_recalculate_user(catalog, simulation):
+    from implicit.cpu.als import AlternatingLeastSquares
+
+    events, shoppers = simulation
+    cf = ImplicitCF(**SMALL_CF).fit(events, catalog["id"])
+    history = history_of(events, shoppers[0].key)
+    model = AlternatingLeastSquares(factors=cf.factors, regularization=cf.regularization, alpha=cf.alpha)
+    model.item_factors = cf.item_factors_
+    row_of = {int(i): r for r, i in enumerate(catalog["id"])}
+    user_items, _ = confidence_matrix(
+        pd.DataFrame({"user": "x", "item": [i for i, _ in history], "event": [e for _, e in history]}),
+        row_of,
+        cf.weights_,
+    )
+    expected = model.recalculate_user(0, sp.csr_matrix(user_items))
+    assert np.allclose(cf.user_vector(history), expected, atol=1e-3)
+
+
+def test_cf_is_deterministic(catalog, simulation):
+    events, _ = simulation
+    first = ImplicitCF(**SMALL_CF).fit(events, catalog["id"]).item_factors_
+    second = ImplicitCF(**SMALL_CF).fit(events, catalog["id"]).item_factors_
+    assert np.array_equal(first, second)
+
+
+def test_blend_weights_move_smoothly_from_trending_to_cf():
+    params = BlendWeights()
+    assert blend_weights(0, 0, params) == {"cf": 0.0, "content": 0.0, "popularity": 1.0}
+    previous_cf = -1.0
+    for evidence in [1, 2, 5, 10, 30, 100, 1000]:
+        weights = blend_weights(evidence, evidence, params)
+        assert sum(weights.values()) == pytest.approx(1.0)
+        assert weights["cf"] > previous_cf
+        previous_cf = weights["cf"]
+    few, many = blend_weights(2, 2, params), blend_weights(500, 500, params)
+    assert few["content"] > few["cf"] and many["cf"] > many["content"]
+
+
+def test_bought_and_excluded_items_are_not_recommended(hybrid, simulation):
+    events, shoppers = simulation
+    for shopper in shoppers[:40]:
+        history = history_of(events, shopper.key)
+        bought = {i for i, e in history if e == "purchase"}
+        viewed = {i for i, e in history if e == "view"}
+        exclude = set(list(viewed)[:3])
+        recs = {r.product_id for r in hybrid.recommend(history, k=20, exclude=exclude, exclude_seen=False)}
+        assert len(recs) == 20
+        assert not recs & bought and not recs & exclude
+        # by default nothing from the history comes back
+        assert not {r.product_id for r in hybrid.recommend(history, k=20)} & (bought | viewed)
+
+
+def test_hybrid_follows_the_history(hybrid, catalog):
+    dresses = catalog[catalog["articleType"] == "Dresses"]["id"].astype(int).tolist()[:4]
+    recs = hybrid.recommend([(i, "view") for i in dresses], k=10)
+    types = catalog.set_index("id").loc[[r.product_id for r in recs], "articleType"]
+    assert (types == "Dresses").mean() >= 0.5
+    assert all(r.reason for r in recs)
+
+
+def test_anonymous_feed_is_trending(hybrid, simulation):
+    events, _ = simulation
+    recs = hybrid.recommend([], k=10)
+    counts = events["item"].value_counts()
+    assert counts.reindex([r.product_id for r in recs]).fillna(0).mean() > counts.mean()
+    assert {r.reason for r in recs} == {"trending now"}
+
+
+def test_without_events_the_feed_still_works(catalog):
+    model = HybridRecommender().fit(catalog, None)
+    assert model.cf is None
+    assert len(model.recommend([], k=5)) == 5
+    jeans = catalog[catalog["articleType"] == "Jeans"]["id"].astype(int).tolist()[:2]
+    recs = model.recommend([(jeans[0], "purchase"), (jeans[1], "view")], k=5)
+    assert jeans[0] not in {r.product_id for r in recs}
+    assert recs[0].reason.startswith("like the jeans")
+
+
+def test_build_and_load_recommenders(catalog, simulation, tmp_path):
+    with pytest.raises(ArtifactMissing):
+        load_hybrid(models_dir=tmp_path)
+    events, shoppers = simulation
+    summary = build_recommenders(
+        catalog=catalog,
+        events=events,
+        models_dir=tmp_path,
+        hybrid=HybridRecommender(cf=ImplicitCF(**SMALL_CF)),
+    )
+    assert summary["cf_trained"] and summary["n_events"] == len(events)
+    hybrid = load_hybrid(models_dir=tmp_path)
+    index = load_similarity_index(models_dir=tmp_path)
+    assert hybrid.metadata["name"] == "hybrid" and hybrid.metadata["data_fingerprint"]
+    history = history_of(events, shoppers[0].key)
+    assert len(hybrid.recommend(history, k=5)) == 5
+    assert len(index.similar(int(catalog["id"].iloc[0]), k=5)) == 5

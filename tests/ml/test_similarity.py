@@ -1,0 +1,171 @@
+"""Similar items and complete-the-look, on a small synthetic catalog (no dataset needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ml.artifacts import ArtifactMissing
+from ml.complete_the_look import complements_for
+from ml.shopper_simulation import synthetic_catalog
+from ml.similarity import (
+    ProductFeaturizer,
+    SimilarityIndex,
+    colours_go_together,
+    load_similarity_index,
+    save_similarity_index,
+)
+
+VARIANT_NAME = "Aster {gender} Classic AS777 {colour} Tshirts"
+
+
+def with_variants(catalog: pd.DataFrame) -> pd.DataFrame:
+    """Add one men's T-shirt in five colours (ids 90000-90004): near-duplicates of each other."""
+    template = catalog[(catalog["articleType"] == "Tshirts") & (catalog["gender"] == "Men")].iloc[0]
+    rows = []
+    for i, colour in enumerate(["Black", "White", "Blue", "Red", "Green"]):
+        row = template.to_dict()
+        row.update(id=90000 + i, name=VARIANT_NAME.format(gender="Men", colour=colour), baseColour=colour)
+        rows.append(row)
+    return pd.concat([catalog, pd.DataFrame(rows)], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> pd.DataFrame:
+    return with_variants(synthetic_catalog(600, seed=1))
+
+
+@pytest.fixture(scope="module")
+def index(catalog) -> SimilarityIndex:
+    return SimilarityIndex.build(catalog, k=20, chunk_size=128)
+
+
+def attribute(catalog, product_id, column):
+    return catalog.set_index("id").at[product_id, column]
+
+
+def tier(query_gender: str, gender: str) -> int:
+    if gender == query_gender:
+        return 2
+    return 1 if "Unisex" in (gender, query_gender) else 0
+
+
+def test_featurizer_rows_are_unit_length_even_with_missing_fields(catalog):
+    featurizer = ProductFeaturizer().fit(catalog)
+    odd = catalog.iloc[:1].assign(description=None, baseColour="Plaid", usage="", season=np.nan)
+    vectors = featurizer.transform(pd.concat([catalog.iloc[:50], odd]))
+    norms = np.sqrt(vectors.multiply(vectors).sum(axis=1)).A1
+    assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+def test_never_returns_the_query_itself(index, catalog):
+    for product_id in catalog["id"]:
+        assert product_id not in [r.product_id for r in index.similar(product_id, k=10)]
+
+
+def test_same_gender_items_come_before_others(index, catalog):
+    genders = catalog.set_index("id")["gender"]
+    for product_id in catalog["id"].sample(150, random_state=0):
+        tiers = [tier(genders[product_id], genders[r.product_id]) for r in index.similar(product_id, k=10)]
+        assert tiers == sorted(tiers, reverse=True), (product_id, tiers)
+
+
+def test_mostly_same_article_type(index, catalog):
+    types = catalog.set_index("id")["articleType"]
+    same = [types[r.product_id] == types[i] for i in catalog["id"] for r in index.similar(i, k=5)]
+    assert np.mean(same) > 0.9
+
+
+def test_colour_variants_are_collapsed(index, catalog):
+    variants = set(range(90000, 90005))
+    # the query's own variants are not shown as "similar"
+    assert not variants & {r.product_id for r in index.similar(90000, k=10)}
+    # another men's T-shirt sees at most one of the five
+    other = catalog[(catalog["articleType"] == "Tshirts") & (catalog["gender"] == "Men")]["id"].iloc[1]
+    assert len(variants & {r.product_id for r in index.similar(int(other), k=20)}) <= 1
+
+
+def test_scores_descend_within_a_tier_and_reasons_are_short(index, catalog):
+    recs = index.similar(int(catalog["id"].iloc[3]), k=10)
+    assert len(recs) == 10
+    assert all(r.reason and len(r.reason) < 40 for r in recs)
+    assert recs[0].score >= recs[-1].score
+
+
+def test_new_product_gets_coherent_neighbours(index, catalog):
+    new = (
+        catalog[catalog["articleType"] == "Jeans"]
+        .iloc[[0]]
+        .assign(id=123456, name="Brandnew Men Slim Blue Jeans")
+    )
+    new["gender"] = "Men"
+    (recs,) = index.similar_to_new(new, k=10)
+    assert len(recs) == 10
+    assert 123456 not in index
+    same = [attribute(catalog, r.product_id, "articleType") == "Jeans" for r in recs]
+    assert np.mean(same) >= 0.8
+
+
+def test_new_product_with_unknown_values_still_works(index):
+    odd = pd.DataFrame([{"id": 5, "name": "Mystery thing", "gender": "Robots", "articleType": "Gizmo"}])
+    (recs,) = index.similar_to_new(odd, k=5)
+    assert len(recs) == 5
+
+
+def test_save_load_round_trip_memory_maps_the_table(index, catalog, tmp_path):
+    index.save(tmp_path / "index")
+    loaded = SimilarityIndex.load(tmp_path / "index")
+    assert isinstance(loaded.neighbour_ids, np.memmap)
+    assert loaded.neighbour_ids.dtype == np.int32 and loaded.scores.dtype == np.float32
+    for product_id in catalog["id"].iloc[:20]:
+        assert loaded.similar(product_id) == index.similar(product_id)
+
+
+def test_artifact_round_trip_and_missing(index, catalog, tmp_path):
+    with pytest.raises(ArtifactMissing):
+        load_similarity_index(models_dir=tmp_path)
+    save_similarity_index(index, catalog=catalog, models_dir=tmp_path)
+    loaded = load_similarity_index(models_dir=tmp_path)
+    assert loaded.metadata["name"] == "similarity"
+    assert len(loaded) == len(catalog) and int(catalog["id"].iloc[0]) in loaded
+
+
+# ---- complete the look -------------------------------------------------------------
+
+
+def test_complete_the_look_gives_other_categories_of_compatible_gender(index, catalog):
+    by_id = catalog.set_index("id")
+    for product_id in catalog["id"].sample(60, random_state=2):
+        query = by_id.loc[product_id]
+        recs = index.complete_the_look(int(product_id), k=8)
+        for r in recs:
+            item = by_id.loc[r.product_id]
+            assert item["subCategory"] != query["subCategory"]
+            assert tier(query["gender"], item["gender"]) >= 1
+            assert colours_go_together(query["baseColour"], item["baseColour"])
+            assert item["articleType"] in complements_for(query)
+            assert r.reason.startswith("goes with")
+
+
+def test_complete_the_look_for_jeans_is_varied(index, catalog):
+    jeans = catalog[(catalog["articleType"] == "Jeans") & (catalog["gender"] == "Men")]["id"].iloc[0]
+    recs = index.complete_the_look(int(jeans), k=10)
+    types = pd.Series([attribute(catalog, r.product_id, "articleType") for r in recs])
+    assert {"Tshirts", "Belts", "Casual Shoes"} & set(types)
+    assert types.value_counts().max() <= 2
+
+
+def test_complete_the_look_for_a_new_product_row(index):
+    row = {
+        "id": 777777,
+        "name": "Newbrand Women Floral Red Dress",
+        "gender": "Women",
+        "masterCategory": "Apparel",
+        "subCategory": "Dress",
+        "articleType": "Dresses",
+        "baseColour": "Red",
+        "usage": "Casual",
+    }
+    recs = index.complete_the_look(row, k=6)
+    assert recs and all(r.product_id != 777777 for r in recs)
