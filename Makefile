@@ -24,6 +24,7 @@ setup-db: venv
 	@test -f "$(FASHION_DATA)/styles.csv" || { echo "No catalog at $(FASHION_DATA): set FASHION_DATA to your Fashion Product Images folder (styles.csv + images/)."; exit 1; }
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py import_catalog "$(FASHION_DATA)"
+	$(DEV_ENV) $(PY) manage.py seed_demo_events
 	$(DEV_ENV) $(PY) manage.py train_models --if-missing
 	$(DEV_ENV) $(PY) manage.py create_demo_users
 

@@ -1,0 +1,43 @@
+"""Give a fresh demo shop some behaviour, so that the feed's collaborative part has data.
+
+The events are SIMULATED (``ml.shopper_simulation``): anonymous visitors whose keys start with
+``sim-``, never real users. `make run` seeds them once, into an empty event log only.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from main.models import ProductEvent
+from main.recommendations import catalog_frame
+from ml.shopper_simulation import SimulationConfig, simulate_shoppers
+
+SIMULATED_PREFIX = "sim-"
+
+
+class Command(BaseCommand):
+    help = "Log the views, carts and purchases of simulated shoppers (demo only; skipped if events exist)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--shoppers", type=int, default=1500)
+        parser.add_argument("--force", action="store_true", help="seed even if events exist")
+
+    def handle(self, *args, shoppers=1500, force=False, **options):
+        if ProductEvent.objects.exists() and not force:
+            self.stdout.write("The event log is not empty: no simulated events added.")
+            return
+        catalog = catalog_frame()
+        if catalog.empty:
+            self.stdout.write("The catalog is empty: import it first.")
+            return
+        events, _ = simulate_shoppers(catalog, SimulationConfig(n_shoppers=shoppers))
+        rows = [
+            ProductEvent(session_key=f"{SIMULATED_PREFIX}{user}"[:40], product_id=int(item), kind=kind)
+            for user, item, kind in events[["user", "item", "event"]].itertuples(index=False)
+        ]
+        with transaction.atomic():
+            ProductEvent.objects.bulk_create(rows, batch_size=5000)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Logged {len(rows):,} events of {shoppers:,} SIMULATED shoppers (keys {SIMULATED_PREFIX}…)."
+            )
+        )
