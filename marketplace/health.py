@@ -1,0 +1,101 @@
+"""Probes for the orchestrator and the load balancer.
+
+``/healthz``: the process answers (liveness) — touches neither the database nor the session.
+``/readyz``: the process can serve shoppers (readiness) — the database answers a trivial query
+and the trained models are on disk; otherwise 503 with a JSON reason. Both are exempt from the
+HTTPS redirect (``SECURE_REDIRECT_EXEMPT``) so that plain-HTTP probes inside the network work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+# What ``train_models`` writes under MODELS_DIR: the categorizer, and the similarity index
+# (a ``similarity.joblib`` manifest naming the folder that holds the index arrays).
+REQUIRED_ARTIFACTS = {
+    "categorizer": "categorizer.joblib",
+    "similarity_index": "similarity.joblib",
+}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _database_check() -> str | None:
+    """None when the database answers ``SELECT 1``, else why not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        # A broken persistent connection must not be reused by the next request.
+        connection.close_if_unusable_or_obsolete()
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return f"database unreachable: {first_line[:200]}"
+    return None
+
+
+def missing_artifacts(models_dir: Path | None = None) -> list[str]:
+    """The names of the required model files absent from ``models_dir``."""
+    folder = Path(models_dir if models_dir is not None else settings.MODELS_DIR)
+    return [name for name, filename in REQUIRED_ARTIFACTS.items() if not (folder / filename).is_file()]
+
+
+def _not_loaded() -> list[str]:
+    """The models this process could not load (loaded once per process by ``main.ml_models``)."""
+    try:
+        from main import ml_models
+    except ImportError:  # the loaders are not there: the files on disk are all we can check
+        return []
+    loaders = {"categorizer": "categorizer", "similarity_index": "similarity_index"}
+    failed = []
+    for name, attribute in loaders.items():
+        loader = getattr(ml_models, attribute, None)
+        if loader is None:
+            continue
+        try:
+            model = loader()
+        except Exception:  # a corrupt or incompatible artifact: not ready, whatever the reason
+            model = None
+        if model is None:
+            failed.append(name)
+    return failed
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks: dict[str, str] = {}
+    reasons: list[str] = []
+    database_problem = _database_check()
+    checks["database"] = "ok" if database_problem is None else "unavailable"
+    if database_problem:
+        reasons.append(database_problem)
+    missing = missing_artifacts()
+    for name in REQUIRED_ARTIFACTS:
+        checks[name] = "missing" if name in missing else "ok"
+    if missing:
+        reasons.append(
+            f"ML artifacts missing in MODELS_DIR: {', '.join(missing)} (run `python manage.py train_models`)"
+        )
+    else:
+        not_loaded = _not_loaded()
+        for name in not_loaded:
+            checks[name] = "not loaded"
+        if not_loaded:
+            reasons.append(f"ML artifacts on disk but not loadable by this process: {', '.join(not_loaded)}")
+    if reasons:
+        return JsonResponse(
+            {"status": "not ready", "reason": "; ".join(reasons), "missing": missing, "checks": checks},
+            status=503,
+        )
+    return JsonResponse({"status": "ready", "checks": checks})

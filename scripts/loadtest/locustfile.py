@@ -1,0 +1,198 @@
+"""Mixed shopper traffic against the stack's nginx: browsing visitors and logged-in buyers.
+
+Run by ``scripts/loadtest/run.py`` (library mode, with the fault phases); it also works alone:
+
+    LOADTEST_DATA=var/loadtest/data.json locust -f scripts/loadtest/locustfile.py \
+        --headless -u 50 -r 50 -t 60s -H http://127.0.0.1:8080
+
+``LOADTEST_DATA`` is what ``prepare.py`` wrote: buyers' session keys, products, search words.
+Each simulated user paces itself to ``LOADTEST_USER_RPS`` requests per second (a shopper
+clicks, reads, clicks), so latencies are measured at a known offered load, not at saturation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from collections import Counter
+from http.cookiejar import Cookie
+from urllib.parse import quote_plus, urlparse
+
+from locust import FastHttpUser, constant_throughput, task
+
+DATA = json.loads(open(os.environ.get("LOADTEST_DATA", "var/loadtest/data.json")).read())
+USER_RPS = float(os.environ.get("LOADTEST_USER_RPS", "5"))
+BUYERS = int(os.environ.get("LOADTEST_BUYERS", "15"))
+
+# Outcomes that are not errors but worth telling apart (reset by run.py between phases).
+OUTCOMES: Counter = Counter()
+
+_CHECKOUT_TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f-]{36})"')
+_SORTS = ["newest", "price_asc", "price_desc", "name"]
+_buyer_sessions = itertools.cycle(DATA["buyers"])
+
+
+def _cookie(name: str, value: str, host: str) -> Cookie:
+    return Cookie(
+        0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+    )
+
+
+class _ShopUser(FastHttpUser):
+    """What both kinds of shopper do; the concrete classes below choose how often."""
+
+    abstract = True
+    wait_time = constant_throughput(USER_RPS)
+
+    def random_product(self) -> dict:
+        return random.choice(DATA["products"])
+
+    def csrf_token(self) -> str:
+        """The CSRF cookie; a visitor who has it not yet opens a product page (its form sets it)."""
+        for _ in range(2):
+            for cookie in self.client.cookiejar:
+                if cookie.name == "csrftoken":
+                    return cookie.value
+            self.product_page()
+        return ""
+
+    def post_form(self, path: str, data: dict, *, name: str, expect: tuple[int, ...] = (302,)):
+        data = {"csrfmiddlewaretoken": self.csrf_token(), **data}
+        with self.client.post(
+            path, data=data, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code in expect:
+                response.success()
+            else:
+                response.failure(f"{name}: HTTP {response.status_code}")
+            return response
+
+    def home(self):
+        self.client.get("/", name="home")
+
+    def catalog_facets(self):
+        params = {"sort": random.choice(_SORTS)}
+        if random.random() < 0.6:
+            params["gender"] = random.choice(DATA["genders"])
+        if random.random() < 0.6:
+            params["master"] = random.choice(DATA["masters"])
+        if random.random() < 0.3:
+            params["page"] = random.randint(2, 4)
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        self.client.get(f"/catalog/?{query}", name="catalog (facets)")
+
+    def search(self):
+        words = random.sample(DATA["search_words"], random.choice([1, 1, 2]))
+        self.client.get(f"/catalog/?q={quote_plus(' '.join(words))}", name="search")
+
+    def product_page(self):
+        self.client.get(f"/products/{self.random_product()['dataset_id']}/", name="product")
+
+    def category_prediction(self):
+        name = random.choice(DATA["names"])
+        with self.client.get(
+            f"/api/v1/category-prediction?name={quote_plus(name)}",
+            name="api category-prediction",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 404:
+                OUTCOMES["api 404 (endpoint not there yet)"] += 1
+                response.success()
+            elif response.status_code == 429:
+                OUTCOMES["api 429 (rate limited)"] += 1
+                response.success()
+
+    def add_to_cart(self):
+        self.post_form(f"/cart/add/{self.random_product()['pk']}/", {"quantity": 1}, name="cart add")
+
+
+class Shopper(_ShopUser):
+    """An anonymous visitor: home, catalog facets, search, product pages, the category API."""
+
+    weight = 7
+
+    @task(2)
+    def t_home(self):
+        self.home()
+
+    @task(3)
+    def t_catalog(self):
+        self.catalog_facets()
+
+    @task(3)
+    def t_search(self):
+        self.search()
+
+    @task(10)
+    def t_product(self):
+        self.product_page()
+
+    @task(3)
+    def t_category_prediction(self):
+        self.category_prediction()
+
+    @task(1)
+    def t_add_to_cart(self):
+        self.add_to_cart()
+
+
+class Buyer(_ShopUser):
+    """A logged-in buyer (a session opened by prepare.py): browses, fills the cart, checks out."""
+
+    weight = 3
+    fixed_count = BUYERS
+
+    def on_start(self):
+        buyer = next(_buyer_sessions)
+        host = urlparse(self.host).hostname
+        self.client.cookiejar.set_cookie(_cookie("sessionid", buyer["sessionid"], host))
+
+    @task(5)
+    def t_product(self):
+        self.product_page()
+
+    @task(1)
+    def t_home(self):
+        self.home()
+
+    @task(2)
+    def t_catalog(self):
+        self.catalog_facets()
+
+    @task(1)
+    def t_search(self):
+        self.search()
+
+    @task(2)
+    def t_add_to_cart(self):
+        self.add_to_cart()
+        self.client.get("/cart/", name="cart")
+
+    @task(1)
+    def t_checkout(self):
+        self.add_to_cart()
+        with self.client.get("/cart/checkout/", name="checkout form", catch_response=True) as page:
+            match = _CHECKOUT_TOKEN.search(page.text or "")
+            if page.status_code != 200 or not match:
+                page.failure(f"checkout form: HTTP {page.status_code}, token found: {bool(match)}")
+                return
+        response = self.post_form(
+            "/cart/checkout/",
+            {
+                "full_name": "Load Test",
+                "address": "1 Benchmark Road",
+                "city": "Bengaluru",
+                "postal_code": "560001",
+                "country": "India",
+                "checkout_token": match.group(1),
+            },
+            name="checkout",
+        )
+        location = response.headers.get("Location", "") if response.status_code == 302 else ""
+        if location.endswith("/cart/orders/"):
+            OUTCOMES["checkouts placed"] += 1
+        elif location:
+            OUTCOMES["checkouts refused (stock)"] += 1

@@ -1,0 +1,74 @@
+"""Load-test fixtures, written straight through the ORM (no management command needed).
+
+Creates (or reuses) the load-test buyers ``loadtest-buyer-NN``, opens one logged-in session
+for each (as the login form would: same session keys), and samples products and search terms.
+Prints the JSON the locustfile reads. Run with the stack's environment (scripts/loadtest/run.py
+does it): ``python scripts/loadtest/prepare.py --buyers 20 > var/loadtest/data.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+
+import _django
+
+LOGIN_PASSWORD = "loadtest-pass-2026"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buyers", type=int, default=20)
+    parser.add_argument("--products", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    _django.setup()
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from main.models import Gender, MasterCategory, Product
+
+    rng = random.Random(args.seed)
+    # One real hash shared by every load-test account: hashing is deliberately slow.
+    password = make_password(LOGIN_PASSWORD)
+    buyers = []
+    for n in range(args.buyers):
+        user, created = User.objects.get_or_create(
+            username=f"loadtest-buyer-{n:02d}",
+            defaults={"email": f"loadtest-buyer-{n:02d}@example.com", "role": User.Role.BUYER},
+        )
+        if created or not user.has_usable_password():
+            user.password = password
+            user.save(update_fields=["password"])
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        buyers.append({"username": user.username, "sessionid": session.session_key})
+
+    in_stock = list(
+        Product.objects.filter(is_active=True, stock__gt=0, dataset_id__isnull=False).values_list(
+            "pk", "dataset_id", "name"
+        )
+    )
+    sample = rng.sample(in_stock, min(args.products, len(in_stock)))
+    words = sorted({w.lower() for _, _, name in sample for w in name.split() if w.isalpha() and len(w) > 3})
+    data = {
+        "buyers": buyers,
+        "login": {"username": buyers[0]["username"] if buyers else "", "password": LOGIN_PASSWORD},
+        "products": [{"pk": pk, "dataset_id": dataset_id} for pk, dataset_id, _ in sample],
+        "names": [name for _, _, name in sample[:500]],
+        "search_words": rng.sample(words, min(300, len(words))),
+        "genders": list(Gender.objects.values_list("pk", flat=True)),
+        "masters": list(MasterCategory.objects.values_list("pk", flat=True)),
+    }
+    print(json.dumps(data))
+
+
+if __name__ == "__main__":
+    main()

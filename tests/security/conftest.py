@@ -1,0 +1,45 @@
+"""Fixtures of the security tests: a small shop (two sellers, two buyers, a staff user, one
+order) built in the test database, and no trained models (forms and pages then behave the
+same whether or not ``make run`` trained models into models/)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test.utils import override_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_trained_models(tmp_path_factory):
+    from main import ml_models
+
+    empty = tmp_path_factory.getbasetemp() / "security-no-models"
+    empty.mkdir(exist_ok=True)
+    ml_models.reload_all()
+    with override_settings(MODELS_DIR=empty):
+        yield
+    ml_models.reload_all()
+
+
+@pytest.fixture
+def other_buyer(db):
+    from accounts.models import User
+
+    return User.objects.create_user(username="mallory", email="mallory@example.com", password="x-Pass-12345")
+
+
+@pytest.fixture
+def shop(db, seller, other_seller, buyer, make_product):
+    """Each seller has a listing; the buyer ordered the first seller's; the buyer's cart holds one."""
+    from cart.models import Cart, CartItem
+    from cart.services import ShippingAddress, checkout
+
+    product = make_product(seller=seller, name="Northwind Tee", stock=10)
+    foreign = make_product(seller=other_seller, name="Southwind Cap", stock=10)
+    cart, _ = Cart.objects.get_or_create(user=buyer)
+    CartItem.objects.create(cart=cart, product=product, quantity=1)
+    address = ShippingAddress(full_name="Alice", address="1 Park St", city="Kolkata", postal_code="700016")
+    (order,) = checkout(cart=cart, buyer=buyer, address=address, token=uuid.uuid4())
+    CartItem.objects.create(cart=cart, product=foreign, quantity=1)
+    return {"product": product, "foreign_product": foreign, "order": order, "cart": cart}

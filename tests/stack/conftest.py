@@ -1,0 +1,61 @@
+"""The loopback stack, started by the real ``scripts/stack.sh`` in a tmp dir for one module.
+
+A lighter variant than ``make stack``: SQLite instead of PostgreSQL, 300 products, no model
+training, two gunicorn workers; nginx and gunicorn on free loopback ports. Stopped and deleted
+when the module is done.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def light_stack():
+    missing = [
+        tool
+        for tool in ("nginx", "curl", "flock")
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
+    ]
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)} (scripts/install-system-deps.sh)")
+    if not (Path(settings.FASHION_DATA) / "styles.csv").exists():
+        pytest.fail(f"No dataset at {settings.FASHION_DATA}: set FASHION_DATA", pytrace=False)
+    var = Path(tempfile.mkdtemp(prefix="marketplace-stack-test-"))
+    var.chmod(0o755)  # nginx's worker (nobody, when root) serves static files and media from it
+    http_port, app_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "STACK_VAR": str(var),
+        "STACK_DB": "sqlite",
+        "CATALOG_LIMIT": "300",
+        "STACK_TRAIN": "0",
+        "WEB_CONCURRENCY": "2",
+        "HTTP_PORT": str(http_port),
+        "APP_PORT": str(app_port),
+        "FASHION_DATA": str(settings.FASHION_DATA),
+    }
+    script = [str(ROOT / "scripts" / "stack.sh")]
+    started = subprocess.run(["bash", *script, "start"], env=env, capture_output=True, text=True, timeout=300)
+    try:
+        assert started.returncode == 0, f"stack.sh start failed:\n{started.stdout}\n{started.stderr}"
+        yield {"base": f"http://127.0.0.1:{http_port}", "host": "127.0.0.1", "port": http_port, "var": var}
+    finally:
+        subprocess.run(["bash", *script, "destroy"], env=env, capture_output=True, text=True, timeout=120)
+        shutil.rmtree(var, ignore_errors=True)

@@ -1,0 +1,120 @@
+"""Through nginx, as a browser sees the stack: health, pages with request ids, static files and
+media served by nginx itself, error pages without tracebacks, the upload size limit."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import re
+import socket
+import sqlite3
+import time
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+
+def request(stack, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
+    connection = http.client.HTTPConnection(stack["host"], stack["port"], timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def log_lines(path, request_id: str, attempts: int = 20) -> list[dict]:
+    """The JSON access-log lines of a request id (the log is written as the response leaves)."""
+    for _ in range(attempts):
+        lines = [
+            json.loads(line)
+            for line in path.read_text().splitlines()
+            if request_id in line and line.startswith("{")
+        ]
+        if lines:
+            return lines
+        time.sleep(0.1)
+    return []
+
+
+def test_the_stack_through_nginx(light_stack):
+    stack, var = light_stack, light_stack["var"]
+
+    # Liveness, and readiness that says what is missing (no models were trained here).
+    status, headers, body = request(stack, "GET", "/healthz")
+    assert status == 200 and json.loads(body) == {"status": "ok"}
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
+    status, _, body = request(stack, "GET", "/readyz")
+    ready = json.loads(body)
+    assert status == 503 and ready["checks"]["database"] == "ok"
+    assert set(ready["missing"]) == {"categorizer", "similarity_index"} and "train_models" in ready["reason"]
+
+    # A product page, with the request id the client sent echoed, and logged as one JSON line.
+    with sqlite3.connect(var / "db.sqlite3") as db:
+        dataset_id, image = db.execute(
+            "SELECT dataset_id, image FROM main_product WHERE image != '' AND is_active ORDER BY id LIMIT 1"
+        ).fetchone()
+    status, headers, body = request(
+        stack, "GET", f"/products/{dataset_id}/", {"X-Request-ID": "stack-test-0001"}
+    )
+    assert status == 200 and b"<html" in body.lower()
+    assert headers["x-request-id"] == "stack-test-0001"
+    (line,) = log_lines(var / "log" / "gunicorn.log", "stack-test-0001")
+    assert line["method"] == "GET" and line["path"] == f"/products/{dataset_id}/" and line["status"] == 200
+    assert line["duration_ms"] > 0 and line["user_id"] is None and line["forwarded_for"] == "127.0.0.1"
+    # A made-up id that is not an id (spaces, quotes) is replaced, never logged as sent.
+    _, headers, _ = request(stack, "GET", "/healthz", {"X-Request-ID": 'evil" id'})
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
+
+    # A static file: fingerprinted name, served by nginx from disk (gunicorn never sees it), gzipped.
+    manifest = json.loads((var / "static" / "staticfiles.json").read_text())["paths"]
+    css = "/static/" + manifest["vendor/bootstrap/bootstrap.min.css"]
+    status, headers, body = request(stack, "GET", css, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert headers["content-type"].startswith("text/css") and "immutable" in headers["cache-control"]
+    assert b".container" in gzip.decompress(body)
+    assert "x-frame-options" not in headers  # Django's header: the app was not involved
+    assert css not in (var / "log" / "gunicorn-access.log").read_text()
+
+    # A catalog photo from MEDIA_ROOT.
+    status, headers, body = request(stack, "GET", f"/media/{image}")
+    assert status == 200 and headers["content-type"] == "image/jpeg" and body[:2] == b"\xff\xd8"
+    assert headers["x-content-type-options"] == "nosniff"
+
+    # Errors: the shop's own 404 page, never a traceback or a debug page.
+    for path in ("/no-such-page/", "/products/999999999/"):
+        status, _, body = request(stack, "GET", path)
+        text = body.decode()
+        assert status == 404 and "We could not find that page" in text, path
+        assert "Traceback" not in text and "Django" not in text and "DEBUG" not in text, path
+
+
+def test_a_body_over_the_upload_limit_is_refused_by_nginx(light_stack):
+    # 7 MB: over the 5 MB photo limit plus the form's envelope (client_max_body_size 6m).
+    size = 7 * 1024 * 1024
+    with socket.create_connection((light_stack["host"], light_stack["port"]), timeout=30) as sock:
+        sock.sendall(
+            (
+                "POST /seller/products/new/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/octet-stream\r\n"
+                f"Content-Length: {size}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        try:
+            chunk = b"x" * 65536
+            for _ in range(size // len(chunk)):
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # nginx may answer and close before the whole body is sent
+        answer = b""
+        try:
+            while data := sock.recv(65536):
+                answer += data
+        except ConnectionResetError:
+            pass
+    status_line = answer.split(b"\r\n", 1)[0].decode()
+    assert status_line.startswith("HTTP/1.1 413"), status_line
+    assert b"too large" in answer
