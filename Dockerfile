@@ -24,19 +24,6 @@ COPY requirements.txt .
 RUN pip install --upgrade pip && pip install -r requirements.txt
 COPY . .
 # collectstatic needs settings, not secrets: a throwaway key, for this command only.
-# The vendored Bootstrap files point at .map files that are not shipped, which the manifest
-# storage refuses; an empty source map stands in for each missing one (as scripts/stack.sh does).
-RUN python - <<'PY'
-import pathlib, re
-source, root = pathlib.Path("static"), pathlib.Path("staticfiles")
-for path in source.rglob("*"):
-    if path.suffix in (".js", ".css") and path.is_file():
-        for name in re.findall(r"sourceMappingURL=([^\s*]+)", path.read_text(errors="ignore")[-500:]):
-            if "/" not in name and ":" not in name and not (path.parent / name).exists():
-                target = root / path.parent.relative_to(source) / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text('{"version":3,"sources":[],"names":[],"mappings":""}')
-PY
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput \
  && python -m compileall -q -x '/(var|media|staticfiles)/' /app

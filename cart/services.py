@@ -82,6 +82,12 @@ def checkout(*, cart: Cart, buyer: User, address: ShippingAddress, token: uuid.U
 
 @transaction.atomic
 def _place_orders(*, cart: Cart, buyer: User, address: ShippingAddress, token: uuid.UUID) -> list[Order]:
+    # One checkout of a cart at a time: a second submit of the same form waits here for the
+    # first to commit, then finds its orders instead of an emptied cart.
+    Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    placed = list(Order.objects.filter(checkout_token=token, buyer=buyer))
+    if placed:
+        return placed
     items = list(cart.items.select_related("product").order_by("product_id"))
     if not items:
         raise CheckoutError("Your cart is empty.")

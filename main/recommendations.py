@@ -62,6 +62,12 @@ def events_frame() -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["user", "item", "event", "timestamp"])
 
 
+def recommendations_version() -> str:
+    """Changes whenever a new index is loaded: cached carousels are then rendered afresh."""
+    index = similarity_index()
+    return getattr(index, "version", "") if index is not None else "none"
+
+
 def _suggestions(recommendations) -> list[ProductSuggestion]:
     by_id = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
     return [

@@ -3,10 +3,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import selectors
+from .lazy import Deferred
 from .models import Product, ProductEvent
 from .services import event_log
 
 PAGE_SIZE = 24
+CAROUSEL_CACHE_SECONDS = 300
 
 
 def home(request):
@@ -15,7 +17,7 @@ def home(request):
     return render(
         request,
         "main/home.html",
-        {"feed": feed_for_request(request=request, k=12), "tree": selectors.taxonomy_tree()},
+        {"feed": feed_for_request(request=request, k=12), "tree": Deferred(selectors.taxonomy_tree)},
     )
 
 
@@ -60,7 +62,7 @@ def listing_detail(request, pk: int):
 
 
 def _product_page(request, product: Product):
-    from .recommendations import complete_the_look_for, similar_for
+    from .recommendations import complete_the_look_for, recommendations_version, similar_for
 
     event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
     return render(
@@ -68,7 +70,10 @@ def _product_page(request, product: Product):
         "main/product.html",
         {
             "product": product,
-            "similar": similar_for(product=product, k=10),
-            "complete_the_look": complete_the_look_for(product=product, k=8),
+            # Computed only when the carousels' cached fragment is rendered afresh.
+            "similar": Deferred(lambda: similar_for(product=product, k=10)),
+            "complete_the_look": Deferred(lambda: complete_the_look_for(product=product, k=8)),
+            "carousels_version": recommendations_version(),
+            "carousels_seconds": CAROUSEL_CACHE_SECONDS,
         },
     )

@@ -141,6 +141,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"api": config("API_RATE_LIMIT", default="300/min")},
+    # Behind nginx (one proxy), the client is the last X-Forwarded-For address; without a proxy
+    # the header is the client's own word and must not be trusted: 0 means REMOTE_ADDR.
+    "NUM_PROXIES": config("NUM_PROXIES", default=0, cast=int),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Marketplace API",

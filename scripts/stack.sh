@@ -107,6 +107,7 @@ MODELS_DIR='$STACK_VAR/models'
 THROTTLE_CACHE_DIR='$STACK_VAR/throttle'
 FASHION_DATA='$FASHION_DATA'
 API_RATE_LIMIT='${API_RATE_LIMIT:-6000/min}'
+NUM_PROXIES=1
 WEB_CONCURRENCY='$WEB_CONCURRENCY'
 GUNICORN_THREADS='$GUNICORN_THREADS'
 STACK_VAR='$STACK_VAR'
@@ -228,30 +229,8 @@ setup_app() {
   fi
 
   say "collectstatic"
-  source_map_placeholders "$ROOT/static" "$STACK_VAR/static"
   manage collectstatic --noinput >"$LOGS/collectstatic.log" 2>&1 \
     || { tail -30 "$LOGS/collectstatic.log"; die "collectstatic failed"; }
-}
-
-# The vendored Bootstrap files end with a sourceMappingURL to .map files that are not shipped,
-# and the manifest storage (DEBUG off) refuses to post-process a reference to a missing file.
-# Until the .map files are vendored (or the comments removed), an empty source map is put in
-# STATIC_ROOT for each missing one: collectstatic then finds it there. The Dockerfile does the same.
-source_map_placeholders() {  # static-source-dir static-root
-  "$PY" - "$1" "$2" <<'EOF'
-import pathlib, re, sys
-source, root = map(pathlib.Path, sys.argv[1:3])
-for path in source.rglob("*"):
-    if path.suffix not in (".js", ".css") or not path.is_file():
-        continue
-    for name in re.findall(r"sourceMappingURL=([^\s*]+)", path.read_text(errors="ignore")[-500:]):
-        if "/" in name or ":" in name or (path.parent / name).exists():
-            continue
-        placeholder = root / path.parent.relative_to(source) / name
-        if not placeholder.exists():
-            placeholder.parent.mkdir(parents=True, exist_ok=True)
-            placeholder.write_text('{"version":3,"sources":[],"names":[],"mappings":""}')
-EOF
 }
 
 # --------------------------------------------------------------------------- gunicorn

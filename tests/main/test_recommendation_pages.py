@@ -17,7 +17,7 @@ def test_product_page_shows_both_carousels_with_reasons(client, django_assert_ma
     look = response.context["complete_the_look"]
     assert 0 < len(similar) <= 10 and 0 < len(look) <= 8
     assert product not in [s.product for s in similar]
-    assert all(s.reason for s in similar + look)
+    assert all(s.reason for s in [*similar, *look])
     # Complete the look brings other kinds of items, never more of the same subcategory.
     assert all(s.product.sub_category_id != product.sub_category_id for s in look)
     page = response.content.decode()
