@@ -1,0 +1,187 @@
+"""Seller-style variants of catalog names, for training augmentation and for evaluation.
+
+Catalog titles look like "Flying Machine Men Check Green Shirts"; sellers type things like
+"green check shirt for men" or "mens shirts". :func:`seller_variant` rewrites a catalog row
+the way a seller might: brand dropped, model numbers dropped, a few words only, lower case,
+singular/plural swapped, the gender said as "for men" / "women's" / nothing.
+
+The same generator feeds two separate uses: augmentation of the training rows (inside
+``CategoryCascade.fit``) and a seller-style evaluation set built only from the test split.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ml.categorization_text import normalize, singular
+
+GENDER_WORDS = frozenset(
+    {"men", "man", "mens", "women", "woman", "womens", "boy", "boys", "girl", "girls",
+     "kid", "kids", "unisex", "ladies", "lady", "teen", "teens"}
+)
+GENDER_PHRASES = {
+    "Men": ("for men", "men's", "mens", "men", "for him"),
+    "Women": ("for women", "women's", "womens", "women", "ladies", "for her"),
+    "Boys": ("for boys", "boys", "boy's", "kids", "for kids"),
+    "Girls": ("for girls", "girls", "girl's", "kids", "for kids"),
+    "Unisex": ("unisex", "for men and women"),
+}
+# Garments that are plural in English whatever their number: never "a jean".
+_ALWAYS_PLURAL = frozenset(
+    {"jeans", "trousers", "shorts", "pants", "leggings", "tights", "briefs", "boxers",
+     "capris", "trunks", "flops", "glasses", "sunglasses", "jeggings", "pyjamas", "stockings"}
+)
+_MAX_BRAND_WORDS = 4
+# Glue words that say nothing about the product on their own ("... with Stitch Bag").
+_FILLER_WORDS = frozenset({"a", "and", "for", "her", "him", "in", "of", "on", "the", "with"})
+
+
+class BrandLexicon:
+    """Brand names learned from catalog titles: the words before the gender word.
+
+    "Nike Men Black Polo T-shirt" teaches "nike", so "Nike Black Backpack" (no gender word)
+    can lose its brand too. Only brands seen at least ``min_count`` times are kept.
+    """
+
+    def __init__(self, brands: Iterable[tuple[str, ...]] = ()):
+        self.brands = set(brands)
+
+    @classmethod
+    def learn(cls, names: Iterable[str], min_count: int = 2) -> BrandLexicon:
+        counts: Counter[tuple[str, ...]] = Counter()
+        for name in names:
+            words = [normalize(token) for token in name.split()]
+            position = _first_gender_word(words)
+            if 0 < position <= _MAX_BRAND_WORDS:
+                counts[tuple(words[:position])] += 1
+        return cls(brand for brand, count in counts.items() if count >= min_count)
+
+    def strip(self, tokens: list[str]) -> list[str]:
+        """``tokens`` without a leading known brand (longest match first)."""
+        words = [normalize(token) for token in tokens]
+        for size in range(min(_MAX_BRAND_WORDS, len(tokens) - 1), 0, -1):
+            if tuple(words[:size]) in self.brands:
+                return tokens[size:]
+        return tokens
+
+
+def mentions_gender(text: str) -> bool:
+    """Whether a text says who the product is for ("men's", "for her", "kids" ...)."""
+    return any(word in GENDER_WORDS or word in ("him", "her") for word in normalize(text).split())
+
+
+def _first_gender_word(words: list[str]) -> int:
+    for position, word in enumerate(words):
+        if word in GENDER_WORDS:
+            return position
+    return -1
+
+
+def toggle_number(word: str) -> str:
+    """"shirt" <-> "shirts", "watch" <-> "watches"; words like "jeans" stay as they are."""
+    lower = word.lower()
+    if lower in _ALWAYS_PLURAL or len(lower) <= 2:
+        return word
+    if lower.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith("ss"):
+        return word[:-1]
+    if lower.endswith(("ch", "sh", "x", "s")):
+        return word + "es"
+    return word + "s"
+
+
+def _word_key(word: str) -> str:
+    """"T-shirts" -> "tshirt": how a word is compared with the words of a label."""
+    return singular(normalize(word).replace(" ", ""))
+
+
+def seller_variant(
+    name: str,
+    *,
+    gender: str,
+    article_type: str,
+    colour: str,
+    rng: np.random.Generator,
+    brands: BrandLexicon,
+) -> str | None:
+    """One seller-style rewrite of a catalog ``name``, or None if nothing product-like is left.
+
+    The labels steer what is kept, never what is added: the words of the name that spell the
+    article type stay ("Sports Shoes", not "Shoes": a seller says what they sell), and a
+    rewrite left with nothing but its colour ("Blue") is dropped.
+    """
+    tokens = name.split()
+    position = _first_gender_word([normalize(token) for token in tokens])
+    tokens = tokens[position + 1 :] if 0 <= position <= _MAX_BRAND_WORDS else brands.strip(tokens)
+    core = [
+        token
+        for token in tokens
+        if normalize(token)
+        and normalize(token) not in GENDER_WORDS
+        and not any(char.isdigit() for char in token)
+    ]
+    if not core:
+        return None
+
+    # The product noun ends catalog titles ("... Formal Shoes", "... Watch").
+    type_words = {_word_key(word) for word in article_type.split()}
+    noun_size = min(len(core), int(rng.choice([1, 2])))
+    while noun_size < len(core) and _word_key(core[-noun_size - 1]) in type_words:
+        noun_size += 1
+    noun, descriptors = core[-noun_size:], core[:-noun_size]
+    colour_words = set(normalize(colour).split())
+    if all(normalize(word) in colour_words for word in noun):
+        return None
+    if len(noun) > 1 and normalize(noun[0]) in _FILLER_WORDS:
+        noun = noun[1:]
+    descriptors = [word for word in descriptors if normalize(word) not in _FILLER_WORDS]
+    kept = [word for word in descriptors if rng.random() < 0.35][:2]
+    if rng.random() < 0.2:
+        rng.shuffle(kept)
+    if rng.random() < 0.3:
+        noun[-1] = toggle_number(noun[-1])
+    words = kept + noun
+
+    if rng.random() < 0.6:
+        phrases = GENDER_PHRASES.get(gender, ("",))
+        phrase = phrases[int(rng.integers(len(phrases)))]
+        words = words + [phrase] if phrase.startswith("for ") else [phrase] + words
+
+    text = " ".join(words)
+    style = rng.random()
+    if style < 0.6:
+        return text.lower()
+    if style < 0.75:
+        return string.capwords(text)
+    return text
+
+
+def seller_style_frame(
+    frame: pd.DataFrame, *, brands: BrandLexicon, seed: int, variants_per_row: int = 1
+) -> pd.DataFrame:
+    """Copies of ``frame``'s rows with ``productDisplayName`` rewritten by :func:`seller_variant`.
+
+    Labels are kept; rows whose rewrite is empty are dropped.
+    """
+    rng = np.random.default_rng(seed)
+    copies = []
+    for _ in range(variants_per_row):
+        copy = frame.copy()
+        copy["productDisplayName"] = [
+            seller_variant(name, gender=gender, article_type=article, colour=colour,
+                           rng=rng, brands=brands)
+            for name, gender, article, colour in zip(
+                frame["productDisplayName"], frame["gender"], frame["articleType"],
+                frame["baseColour"], strict=True,
+            )
+        ]
+        if "description" in copy.columns:
+            copy["description"] = ""
+        copies.append(copy[copy["productDisplayName"].notna()])
+    return pd.concat(copies, ignore_index=True)

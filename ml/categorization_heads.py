@@ -1,0 +1,139 @@
+"""The classifier "heads" of the categorization model, and how they are trained and served.
+
+Each head is trained as an ordinary scikit-learn classifier, then compacted into a
+:class:`LinearHead`: the weights, the bias and how scores become probabilities. Every
+estimator offered here is linear in the TF-IDF features, so this loses nothing, and it
+matters for speed: scikit-learn re-validates its input on every ``predict_proba`` call
+(~0.2 ms), and one product prediction calls up to seven heads. It also makes the saved
+artifact smaller (float32) and independent of scikit-learn's private estimator state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import ComplementNB, MultinomialNB
+from sklearn.svm import LinearSVC
+
+ESTIMATORS = ("logreg", "svm", "sgd", "nb")
+_TEMPERATURES = np.geomspace(0.02, 5.0, 60)
+
+
+def make_estimator(kind: str, random_state: int = 0):
+    """A fresh classifier for one head; the settings were measured on our own split.
+
+    ``svm`` (the default): LinearSVC was the most accurate on colour (+0.3-0.4 point) and
+    as good or better elsewhere; its margins become probabilities in :func:`fit_head`.
+    ``logreg``: multinomial logistic regression; SAGA with a loose tolerance stops after
+    ~10-30 passes, as accurate as a fully converged L-BFGS fit here and ~5x faster.
+    ``nb``: Complement Naive Bayes, the classic text baseline (fast, less accurate).
+    """
+    if kind == "logreg":
+        return LogisticRegression(C=5.0, solver="saga", tol=1e-2, max_iter=100)
+    if kind == "svm":
+        return LinearSVC(C=0.3, dual=True)
+    if kind == "sgd":
+        return SGDClassifier(
+            loss="log_loss", alpha=2e-6, max_iter=30, tol=None, random_state=random_state
+        )
+    if kind == "nb":
+        return ComplementNB(alpha=0.1)
+    raise ValueError(f"Unknown estimator {kind!r}; choose one of {ESTIMATORS}.")
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
+class LinearHead:
+    """Probabilities from ``X @ weights + bias``: the fitted part of a linear classifier.
+
+    ``link`` is ``"softmax"`` (logistic regression, Naive Bayes) or ``"ovr"`` (one-vs-rest
+    sigmoids normalised to sum to one, as scikit-learn does for SGD).
+    """
+
+    def __init__(self, classes: np.ndarray, weights: np.ndarray, bias: np.ndarray, link: str):
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)  # (features, classes)
+        self.bias = np.asarray(bias, dtype=np.float32)
+        self.link = link
+
+    @classmethod
+    def from_estimator(cls, estimator) -> LinearHead:
+        classes = estimator.classes_
+        if isinstance(estimator, (MultinomialNB, ComplementNB)):
+            bias = (estimator.class_log_prior_ if isinstance(estimator, MultinomialNB)
+                    else np.zeros(len(classes)))
+            return cls(classes, estimator.feature_log_prob_.T, bias, "softmax")
+        weights, bias = estimator.coef_.T, estimator.intercept_
+        if len(classes) == 2:
+            # Binary models keep one score d for the second class: softmax([0, d]) = sigmoid.
+            weights = np.hstack([np.zeros_like(weights), weights])
+            bias = np.array([0.0, bias[0]])
+            return cls(classes, weights, bias, "softmax")
+        link = "ovr" if isinstance(estimator, SGDClassifier) else "softmax"
+        return cls(classes, weights, bias, link)
+
+    def predict_proba(self, X) -> np.ndarray:
+        scores = np.asarray(X @ self.weights, dtype=np.float64) + self.bias
+        if self.link == "softmax":
+            return _softmax(scores)
+        probabilities = 1.0 / (1.0 + np.exp(-scores))
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+class ConstantHead:
+    """Stands in for a classifier when training saw a single label (nothing to learn)."""
+
+    def __init__(self, label: str):
+        self.classes_ = np.array([label], dtype=object)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return np.ones((X.shape[0], 1))
+
+
+def fit_head(kind: str, X, y: np.ndarray, random_state: int = 0) -> LinearHead | ConstantHead:
+    """Train one head and compact it. Module-level so that joblib workers can run it."""
+    labels = np.unique(y)
+    if len(labels) == 1:
+        return ConstantHead(labels[0])
+    head = LinearHead.from_estimator(make_estimator(kind, random_state).fit(X, y))
+    if kind == "svm":
+        temperature = _svm_temperature(X, y, random_state)
+        head.weights /= temperature
+        head.bias /= temperature
+    return head
+
+
+def _svm_temperature(X, y: np.ndarray, random_state: int) -> float:
+    """SVM margins are not probabilities; ``softmax(margin / T)`` is, once T is fitted.
+
+    T minimises the log-loss on a 10% slice held out from a second SVM fit (cheaper than
+    scikit-learn's 3-fold CalibratedClassifierCV, and works for classes with 1-2 rows).
+    """
+    held = np.random.default_rng(random_state).random(len(y)) < 0.1
+    if held.sum() == 0 or len(np.unique(y[~held])) < 2:
+        return 1.0
+    probe = LinearHead.from_estimator(make_estimator("svm").fit(X[~held], y[~held]))
+    known = np.isin(y[held], probe.classes_)
+    if not known.any():
+        return 1.0
+    margins = np.asarray(X[held][known] @ probe.weights, dtype=np.float64) + probe.bias
+    truth = np.searchsorted(probe.classes_.astype(str), y[held][known].astype(str))
+    losses = [
+        -np.log(_softmax(margins / t)[np.arange(len(truth)), truth] + 1e-12).mean()
+        for t in _TEMPERATURES
+    ]
+    return float(_TEMPERATURES[int(np.argmin(losses))])
+
+
+def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0) -> dict:
+    """Fit ``{key: (row_indices, labels)}`` heads over ``n_jobs`` processes, biggest first."""
+    order = sorted(jobs, key=lambda key: -len(jobs[key][0]))
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(fit_head)(kind, X[jobs[key][0]], jobs[key][1], random_state) for key in order
+    )
+    return dict(zip(order, fitted, strict=True))

@@ -1,0 +1,111 @@
+"""Turning product names into features for the categorization model.
+
+Names are short ("Nike Men Black Polo T-shirt", "blue denim jeans for men"), so two views
+of the text are combined into one TF-IDF matrix that every classifier head shares:
+
+- **words**: lower-cased, punctuation-free, crudely singularised tokens plus word pairs, so
+  "Shirts", "shirt" and "SHIRT" are one feature and "men's" becomes "men";
+- **character n-grams** (2-5 chars inside word boundaries), so typos ("tshrit") and brands
+  never seen in training still share most of their features with known words.
+
+:class:`TextFeatures` is fitted once and its matrix is reused by all heads: a prediction
+transforms the text a single time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, drop apostrophes ("men's" -> "mens") and turn other punctuation into spaces."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return " ".join(_NOT_ALNUM.sub(" ", text).split())
+
+
+def singular(word: str) -> str:
+    """A crude, consistent singular: "watches" -> "watch", "ladies" -> "lady", "shoes" -> "shoe".
+
+    It only has to map the forms sellers use onto one token; it need not be good English.
+    """
+    if len(word) <= 3 or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("es") and word[-3] in "hxs":
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def word_features(text: str) -> list[str]:
+    """Singularised tokens and adjacent pairs: the analyzer of the word TF-IDF."""
+    tokens = [singular(token) for token in normalize(text).split()]
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+class _TfidfBlock:
+    """One TF-IDF view: scikit-learn counts the terms and learns the idf weights; the
+    weighting itself is three numpy lines, which spares scikit-learn's per-call input
+    checks (a single-name prediction would spend most of its time in them)."""
+
+    def __init__(self, counter: CountVectorizer):
+        self.counter = counter
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        counts = self.counter.fit_transform(texts)
+        self.idf_ = TfidfTransformer().fit(counts).idf_.astype(np.float32)
+        return self._weigh(counts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self._weigh(self.counter.transform(texts))
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf (1 + log count) times idf, each row scaled to unit length."""
+        matrix = counts.astype(np.float32)
+        data = matrix.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= self.idf_[matrix.indices]
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
+        norms[norms == 0] = 1.0
+        data /= norms[rows].astype(np.float32)
+        return matrix
+
+
+class TextFeatures:
+    """Word TF-IDF and character n-gram TF-IDF side by side in one sparse matrix."""
+
+    def __init__(self, min_df: int = 2, char_ngrams: tuple[int, int] = (2, 5)):
+        self.min_df = min_df
+        self.char_ngrams = char_ngrams
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        self.blocks_ = [
+            _TfidfBlock(CountVectorizer(analyzer=word_features, min_df=self.min_df)),
+            _TfidfBlock(
+                CountVectorizer(
+                    preprocessor=normalize,
+                    analyzer="char_wb",
+                    ngram_range=self.char_ngrams,
+                    min_df=self.min_df,
+                )
+            ),
+        ]
+        return sp.hstack([block.fit_transform(texts) for block in self.blocks_], format="csr")
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return sp.hstack([block.transform(texts) for block in self.blocks_], format="csr")
+
+    @property
+    def n_features(self) -> int:
+        return sum(len(block.idf_) for block in self.blocks_)

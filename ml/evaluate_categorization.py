@@ -1,0 +1,217 @@
+"""Measure the categorization model: ``python -m ml.evaluate_categorization`` (``make evaluate``).
+
+Trains on the 90% train split and evaluates on the 10% test split of ``ml.data``:
+
+1. accuracy and macro-F1 per level for the Naive Bayes cascade, the default cascade and the
+   flat baseline (same features, one model per level);
+2. articleType accuracy on seller-style phrases generated from the test split only, and on a
+   small hand-written list of seller phrases (independent of the generator);
+3. speed of the default cascade on one core: single-prediction median, batch throughput,
+   artifact load time, training time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from threadpoolctl import threadpool_limits
+
+from ml.artifacts import load_artifact, save_artifact
+from ml.categorization import (
+    LEVELS,
+    CategoryCascade,
+    FlatCategorizer,
+    seller_style_test_set,
+)
+from ml.categorization_augment import mentions_gender
+from ml.data import fingerprint, load_styles, train_test_split_by_id
+
+# Phrases as a seller might type them, with the article type a catalog editor would pick.
+# Written by hand, not drawn from the dataset, so they check the generator's assumptions too.
+HANDWRITTEN_PHRASES = (
+    ("blue denim jeans for men", "Jeans"),
+    ("women floral summer dress", "Dresses"),
+    ("mens white cotton shirt", "Shirts"),
+    ("black round neck t-shirt", "Tshirts"),
+    ("ladies red top", "Tops"),
+    ("girls pink tshirt", "Tshirts"),
+    ("men's running shoes", "Sports Shoes"),
+    ("black leather formal shoes for men", "Formal Shoes"),
+    ("casual sneakers", "Casual Shoes"),
+    ("women high heels", "Heels"),
+    ("brown leather sandals for men", "Sandals"),
+    ("rubber flip flops", "Flip Flops"),
+    ("women ballet flats", "Flats"),
+    ("analog watch for men", "Watches"),
+    ("ladies wrist watch", "Watches"),
+    ("aviator sunglasses", "Sunglasses"),
+    ("leather wallet for men", "Wallets"),
+    ("brown leather belt", "Belts"),
+    ("women leather handbag", "Handbags"),
+    ("school backpack", "Backpacks"),
+    ("laptop bag", "Laptop Bag"),
+    ("silk saree", "Sarees"),
+    ("cotton kurta for women", "Kurtas"),
+    ("men's track pants", "Track Pants"),
+    ("women leggings", "Leggings"),
+    ("men casual shorts", "Shorts"),
+    ("formal trousers for men", "Trousers"),
+    ("knee length skirt", "Skirts"),
+    ("woollen sweater", "Sweaters"),
+    ("grey hooded sweatshirt", "Sweatshirts"),
+    ("men's denim jacket", "Jackets"),
+    ("padded bra", "Bra"),
+    ("men's cotton briefs", "Briefs"),
+    ("ankle socks pack of 3", "Socks"),
+    ("women nightdress", "Nightdress"),
+    ("red lipstick", "Lipstick"),
+    ("nail polish", "Nail Polish"),
+    ("deodorant spray for men", "Deodorant"),
+    ("perfume for women", "Perfume and Body Mist"),
+    ("gold plated earrings", "Earrings"),
+    ("silver pendant", "Pendant"),
+    ("baseball cap", "Caps"),
+    ("silk tie", "Ties"),
+    ("woollen scarf", "Scarves"),
+    ("cufflinks", "Cufflinks"),
+    ("face wash", "Face Wash and Cleanser"),
+    ("kajal", "Kajal and Eyeliner"),
+    ("boys printed t shirts", "Tshirts"),
+    ("blue jeans", "Jeans"),
+    ("tshrit for men", "Tshirts"),  # a typo on purpose
+)
+
+
+def _calibration_errors(model: CategoryCascade, frame) -> dict[str, float]:
+    """Expected calibration error per level: |confidence - accuracy|, averaged over 10 bins."""
+    predictions = model.predict(list(frame["productDisplayName"]))
+    errors = {}
+    for level in LEVELS:
+        truth = frame[level].to_numpy()
+        labelled = truth != ""
+        confidence = np.array([p.levels[level].confidence for p in predictions])[labelled]
+        correct = np.array([p.label(level) for p in predictions])[labelled] == truth[labelled]
+        bins = np.minimum((confidence * 10).astype(int), 9)
+        errors[level] = sum(
+            (bins == b).mean() * abs(confidence[bins == b].mean() - correct[bins == b].mean())
+            for b in range(10)
+            if (bins == b).any()
+        )
+    return errors
+
+
+def _speed(model: CategoryCascade, names: list[str], fit_seconds: float) -> list[str]:
+    """Single-prediction median, batch throughput and artifact load time, one thread."""
+    with threadpool_limits(limits=1):
+        singles = names[:1000]
+        for name in singles[:50]:  # warm up caches and lazy imports
+            model.predict_one(name)
+        timings = []
+        for name in singles:
+            start = time.perf_counter()
+            model.predict_one(name)
+            timings.append(time.perf_counter() - start)
+        batch_rates = []
+        for _ in range(3):
+            start = time.perf_counter()
+            model.predict(names)
+            batch_rates.append(len(names) / (time.perf_counter() - start))
+        with tempfile.TemporaryDirectory() as folder:
+            path = save_artifact(model, name="categorizer", data_fingerprint="speedtest",
+                                 directory=Path(folder))
+            size_mb = path.stat().st_size / 1e6
+            loads = []
+            for _ in range(3):
+                start = time.perf_counter()
+                load_artifact("categorizer", directory=Path(folder))
+                loads.append(time.perf_counter() - start)
+    return [
+        f"single prediction, median of {len(timings)} calls: "
+        f"{statistics.median(timings) * 1000:.2f} ms (p95 "
+        f"{np.percentile(timings, 95) * 1000:.2f} ms)",
+        f"batch of {len(names)} names, median of 3: {statistics.median(batch_rates):,.0f} names/s",
+        f"artifact load, median of 3: {statistics.median(loads):.2f} s ({size_mb:.0f} MB)",
+        f"training (train split, {model.n_jobs} processes): {fit_seconds:.0f} s",
+    ]
+
+
+def main() -> None:
+    warnings.filterwarnings("ignore", category=UserWarning)
+    started = time.perf_counter()
+    frame = load_styles()
+    train, test = train_test_split_by_id(frame)
+    seller = seller_style_test_set(train, test)
+    print(f"catalog: {len(frame)} rows, train {len(train)}, test {len(test)} "
+          f"(fingerprint {fingerprint(frame)}); seller-style phrases from test: {len(seller)}")
+
+    models = {
+        "NB cascade": CategoryCascade("nb", n_jobs=2),
+        "cascade (default)": CategoryCascade(n_jobs=2),
+        "flat baseline": FlatCategorizer(n_jobs=2),
+    }
+    fit_seconds = {}
+    for name, model in models.items():
+        start = time.perf_counter()
+        model.fit(train)
+        fit_seconds[name] = time.perf_counter() - start
+
+    predictions = {name: m.predict_labels(list(test["productDisplayName"]))
+                   for name, m in models.items()}
+    calibration = _calibration_errors(models["cascade (default)"], test)
+    print(f"\nHeld-out catalog names ({len(test)} rows): accuracy / macro-F1")
+    print(f"{'level':15s}" + "".join(f"{name:>22s}" for name in models) + f"{'default ECE':>13s}")
+    for level in LEVELS:
+        truth = test[level].to_numpy()
+        labelled = truth != ""
+        cells = []
+        for name in models:
+            guess = predictions[name][level][labelled]
+            accuracy = (guess == truth[labelled]).mean()
+            macro = f1_score(truth[labelled], guess, average="macro", zero_division=0)
+            cells.append(f"{accuracy:.2%} / {macro:.3f}")
+        print(f"{level:15s}" + "".join(f"{cell:>22s}" for cell in cells)
+              + f"{calibration[level]:>13.3f}")
+    print("(ECE: expected calibration error of the default cascade's confidences, 10 bins)")
+
+    phrases = [phrase for phrase, _ in HANDWRITTEN_PHRASES]
+    expected = np.array([article for _, article in HANDWRITTEN_PHRASES], dtype=object)
+    print("\nSeller-style phrases: articleType accuracy (last row: gender)")
+    print(f"{'set':38s}" + "".join(f"{name:>22s}" for name in models))
+    generated = [m.predict_labels(list(seller["productDisplayName"])) for m in models.values()]
+    handwritten = [(m.predict_labels(phrases)["articleType"] == expected).mean()
+                   for m in models.values()]
+    print(f"{f'generated from test split ({len(seller)})':38s}" + "".join(
+        f"{(labels['articleType'] == seller['articleType'].to_numpy()).mean():>22.2%}"
+        for labels in generated))
+    print(f"{f'hand-written ({len(phrases)})':38s}"
+          + "".join(f"{value:>22.2%}" for value in handwritten))
+    says = seller["productDisplayName"].map(mentions_gender).to_numpy()
+    print(f"{f'gender, generated phrases saying it ({says.sum()})':38s}" + "".join(
+        f"{(labels['gender'][says] == seller['gender'].to_numpy()[says]).mean():>22.2%}"
+        for labels in generated))
+
+    cascade = models["cascade (default)"]
+    misses = [(phrase, want, got) for (phrase, want), got in
+              zip(HANDWRITTEN_PHRASES, cascade.predict_labels(phrases)["articleType"], strict=True)
+              if want != got]
+    for phrase, want, got in misses:
+        print(f"  hand-written miss: {phrase!r}: expected {want}, got {got}")
+
+    print(f"\nDefault cascade: {cascade.n_branch_models_} branch models, "
+          f"{len(cascade.taxonomy)} taxonomy paths; speed on one core:")
+    names = list(test["productDisplayName"]) + list(seller["productDisplayName"])
+    for line in _speed(cascade, names[:5000], fit_seconds["cascade (default)"]):
+        print(f"  {line}")
+    print("training times: " + ", ".join(f"{n} {s:.0f} s" for n, s in fit_seconds.items()))
+    print(f"\n(total {time.perf_counter() - started:.0f} s, {os.cpu_count()} cores visible)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The categorization cascade, trained on a small stratified sample of the real catalog."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import ComplementNB
+
+from ml.artifacts import ArtifactMissing, save_artifact
+from ml.categorization import (
+    LEVELS,
+    CategoryCascade,
+    CategoryPrediction,
+    FlatCategorizer,
+    load_categorizer,
+    train_categorizer,
+)
+from ml.categorization_augment import BrandLexicon, seller_variant
+from ml.categorization_heads import LinearHead
+from ml.categorization_text import TextFeatures
+from ml.data import load_styles, train_test_split_by_id
+
+SAMPLE_SIZE = 4000
+SELLER_PHRASES = {
+    "blue denim jeans for men": ("Men", "Jeans"),
+    "women floral summer dress": ("Women", "Dresses"),
+    "mens white cotton shirt": ("Men", "Shirts"),
+    "black formal shoes for men": ("Men", "Formal Shoes"),
+    "ladies wrist watch": ("Women", "Watches"),
+}
+
+
+def _stratified_sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
+    """Rows in proportion to their article type, at least 3 each, so the long tail stays."""
+    by_type = frame.groupby("articleType")
+    quota = (by_type["id"].transform("size") * size / len(frame)).clip(lower=3)
+    return frame[by_type.cumcount() < quota].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def split():
+    train, test = train_test_split_by_id(load_styles())
+    return _stratified_sample(train, SAMPLE_SIZE), test.sample(300, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def cascade(split):
+    return CategoryCascade().fit(split[0])
+
+
+def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
+    return tuple(prediction.label(level) for level in LEVELS[:4])
+
+
+def test_every_prediction_is_a_taxonomy_path(cascade, split):
+    names = list(split[1]["productDisplayName"]) + list(SELLER_PHRASES) + ["xyz", "red"]
+    for prediction in cascade.predict(names):
+        assert _path(prediction) in cascade.taxonomy
+
+
+def test_a_branch_model_per_subcategory_with_several_article_types(cascade, split):
+    types_per_sub = split[0].groupby("subCategory")["articleType"].nunique()
+    assert cascade.n_branch_models_ == (types_per_sub > 1).sum() > 10
+    assert set(cascade.branches_) == set(types_per_sub[types_per_sub > 1].index)
+
+
+def test_catalog_names_are_mostly_right_even_from_a_small_sample(cascade, split):
+    test = split[1]
+    predictions = cascade.predict(list(test["productDisplayName"]))
+    for level, floor in {"gender": 0.95, "subCategory": 0.95, "articleType": 0.85}.items():
+        accuracy = np.mean([p.label(level) == t for p, t in zip(predictions, test[level], strict=True)])
+        assert accuracy >= floor, level
+
+
+@pytest.mark.parametrize("phrase", SELLER_PHRASES)
+def test_seller_style_phrases(cascade, phrase):
+    gender, article = SELLER_PHRASES[phrase]
+    prediction = cascade.predict_one(phrase)
+    assert (prediction.label("gender"), prediction.label("articleType")) == (gender, article)
+
+
+def test_top3_alternatives_start_with_the_label_and_are_sorted_probabilities(cascade, split):
+    predictions = cascade.predict(list(split[1]["productDisplayName"]))
+    label_is_most_likely = []
+    for prediction in predictions:
+        assert 0.0 <= prediction.confidence <= 1.0
+        for level in LEVELS:
+            result = prediction.levels[level]
+            labels = [label for label, _ in result.alternatives]
+            probabilities = [p for _, p in result.alternatives]
+            assert 1 <= len(result.alternatives) <= 3
+            assert result.alternatives[0] == (result.label, result.confidence)
+            assert len(set(labels)) == len(labels)
+            assert all(0.0 <= p <= 1.0 for p in probabilities)
+            assert sum(probabilities) <= 1.0 + 1e-6
+            assert probabilities[1:] == sorted(probabilities[1:], reverse=True)
+            label_is_most_likely.append(probabilities == sorted(probabilities, reverse=True))
+        # The path's probability can be no larger than any of its levels' probabilities.
+        path_levels = [prediction.levels[level].confidence for level in LEVELS[:4]]
+        assert prediction.confidence <= min(path_levels) + 1e-9
+    assert np.mean(label_is_most_likely) > 0.98
+
+
+def test_confidence_tracks_correctness(cascade, split):
+    test = split[1]
+    predictions = cascade.predict(list(test["productDisplayName"]))
+    confidence = np.array([p.levels["articleType"].confidence for p in predictions])
+    correct = np.array([p.label("articleType") for p in predictions]) == test["articleType"].to_numpy()
+    assert confidence[correct].mean() > confidence[~correct].mean()
+    assert abs(confidence.mean() - correct.mean()) < 0.1
+
+
+def test_to_dict_is_json_ready(cascade):
+    result = cascade.predict_one("Nike Men Black Running Shoes").to_dict()
+    assert json.loads(json.dumps(result)) == result
+    assert set(result) == {*LEVELS, "confidence", "model_version"}
+    assert result["subCategory"]["label"] == "Shoes"
+    assert result["articleType"]["top3"][0]["label"] == result["articleType"]["label"]
+    assert set(result["gender"]) == {"label", "confidence", "top3"}
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t\n", "?!"])
+def test_empty_names_are_rejected(cascade, name):
+    with pytest.raises(ValueError, match="empty"):
+        cascade.predict_one(name)
+    with pytest.raises(ValueError, match="#1"):
+        cascade.predict(["Puma Men Shoes", name])
+
+
+def test_a_description_adds_evidence(cascade):
+    plain = cascade.predict_one("Classic Fit")
+    described = cascade.predict_one("Classic Fit", description="blue denim jeans for men")
+    assert described.label("articleType") == "Jeans"
+    assert described.levels["articleType"].confidence > plain.levels["articleType"].confidence
+    with pytest.raises(ValueError, match="descriptions"):
+        cascade.predict(["a shirt", "a belt"], ["one description"])
+
+
+def test_naive_bayes_configuration_is_the_same_cascade(cascade, split):
+    model = CategoryCascade(estimator="nb").fit(split[0])
+    predictions = model.predict(list(split[1]["productDisplayName"][:100]) + ["blue jeans for men"])
+    assert all(_path(p) in model.taxonomy for p in predictions)
+    assert predictions[-1].label("articleType") == "Jeans"
+    assert model.n_branch_models_ == cascade.n_branch_models_
+    assert model.taxonomy == cascade.taxonomy
+
+
+def test_unknown_estimator_fails_fast(split):
+    with pytest.raises(ValueError, match="Unknown estimator"):
+        CategoryCascade(estimator="forest").fit(split[0])
+
+
+def test_flat_baseline_predicts_every_level(split):
+    labels = FlatCategorizer(estimator="nb").fit(split[0]).predict_labels(["blue jeans for men"])
+    assert set(labels) == set(LEVELS)
+    assert labels["articleType"][0] == "Jeans"
+
+
+def _tiny_catalog() -> pd.DataFrame:
+    """Socks sit under Accessories, but Booties (also subCategory Socks) under Apparel."""
+    rows = [
+        ("Men", "Accessories", "Socks", "Socks", "Black", "Casual", "Puma Men Black Socks"),
+        ("Women", "Accessories", "Socks", "Socks", "White", "Casual", "Nike Women White Socks"),
+        ("Girls", "Apparel", "Socks", "Booties", "Pink", "Casual", "Baby Girls Pink Booties"),
+        ("Women", "Apparel", "Saree", "Sarees", "Red", "Ethnic", "Fabindia Red Silk Saree"),
+        ("Men", "Apparel", "Topwear", "Shirts", "Blue", "Formal", "Arrow Men Blue Shirt"),
+        ("Men", "Apparel", "Topwear", "Tshirts", "Black", "Casual", "Puma Men Black Tshirt"),
+        ("Women", "Apparel", "Topwear", "Tops", "Pink", "Casual", "Vero Moda Women Pink Top"),
+        ("Men", "Accessories", "Watches", "Watches", "Black", "Casual", "Titan Men Black Watch"),
+    ] * 3
+    columns = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage",
+               "productDisplayName"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["id"] = range(len(frame))
+    return frame
+
+
+def test_master_category_follows_the_article_type():
+    model = CategoryCascade(estimator="logreg", augment=0).fit(_tiny_catalog())
+    booties = model.predict_one("pink booties")
+    assert (booties.label("subCategory"), booties.label("articleType")) == ("Socks", "Booties")
+    assert booties.label("masterCategory") == "Apparel"
+    assert model.predict_one("black socks").label("masterCategory") == "Accessories"
+
+
+def test_gender_is_restricted_to_those_seen_with_the_path():
+    model = CategoryCascade(estimator="logreg", augment=0).fit(_tiny_catalog())
+    saree = model.predict_one("men red silk saree")
+    assert saree.label("articleType") == "Sarees"
+    assert saree.label("gender") == "Women"  # the only gender Sarees were seen with
+
+
+def test_save_and_load_round_trip(cascade, tmp_path):
+    with pytest.raises(ArtifactMissing):
+        load_categorizer(models_dir=tmp_path)
+    save_artifact(cascade, name="categorizer", data_fingerprint="abcdef0123456789",
+                  metrics={"holdout_accuracy_articleType": 0.9}, directory=tmp_path)
+    loaded = load_categorizer(models_dir=tmp_path)
+    assert loaded.model_version.startswith("categorizer-") and loaded.model_version.endswith("abcdef01")
+    prediction = loaded.predict_one("blue denim jeans for men")
+    assert prediction.model_version == loaded.model_version
+    assert prediction.to_dict()["articleType"] == cascade.predict_one(
+        "blue denim jeans for men").to_dict()["articleType"]
+
+
+def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    sample = _stratified_sample(load_styles(), 1500)
+    sample.to_csv(data / "styles.csv", index=False)
+    metadata = train_categorizer(data_dir=data, models_dir=tmp_path / "models",
+                                 estimator="nb", n_jobs=1)
+    assert metadata["training_rows"] == len(sample)
+    assert metadata["n_branch_models"] > 5
+    assert 0.5 < metadata["metrics"]["holdout_accuracy_subCategory"] <= 1.0
+    assert "holdout_seller_style_accuracy_articleType" in metadata["metrics"]
+    assert load_categorizer(models_dir=tmp_path / "models").model_version == metadata["version"]
+
+
+def test_seller_variants_drop_brand_and_model_numbers_but_keep_the_product():
+    brands = BrandLexicon.learn(["Puma Men Black Shoes", "Puma Women Red Top", "Titan Men Watch"])
+    for seed in range(20):
+        variant = seller_variant(
+            "Puma Men Cabana Racer White Sports Shoes 2041", gender="Men",
+            article_type="Sports Shoes", colour="White", rng=np.random.default_rng(seed),
+            brands=brands,
+        )
+        words = variant.lower().split()
+        assert "puma" not in words and "2041" not in words
+        assert "sports" in words and words[words.index("sports") + 1].startswith("shoe")
+    no_gender_word = seller_variant("Puma Black Backpack", gender="Unisex",
+                                    article_type="Backpacks", colour="Black",
+                                    rng=np.random.default_rng(0), brands=brands)
+    assert "puma" not in no_gender_word.lower()
+
+
+def test_text_features_are_unit_rows_per_block():
+    features = TextFeatures(min_df=1)
+    X = features.fit_transform(["Blue Jeans", "Red Shirt", "Blue Shirt"])
+    words, _ = (len(block.idf_) for block in features.blocks_)
+    norms = np.sqrt(np.asarray(X[:, :words].multiply(X[:, :words]).sum(axis=1))).ravel()
+    assert np.allclose(norms, 1.0, atol=1e-5)
+    assert features.transform(["JEANS!!"]).nnz > 0  # case and punctuation do not matter
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [LogisticRegression(max_iter=500), ComplementNB(), SGDClassifier(loss="log_loss", random_state=0)],
+)
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_linear_heads_give_the_same_probabilities_as_scikit_learn(estimator, n_classes):
+    rng = np.random.default_rng(0)
+    X = np.abs(rng.normal(size=(80, 12))).astype(np.float32)
+    y = np.array(["abcd"[i % n_classes] for i in range(80)])
+    X[np.arange(80), np.arange(80) % n_classes] += 2.0
+    estimator.fit(X, y)
+    head = LinearHead.from_estimator(estimator)
+    assert list(head.classes_) == list(estimator.classes_)
+    assert np.allclose(head.predict_proba(X), estimator.predict_proba(X), atol=1e-4)
