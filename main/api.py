@@ -49,7 +49,10 @@ class ApiView(APIView):
 
 def _predict(items: list[dict]) -> list[dict]:
     model = require(categorizer(), "categorizer")
-    predictions = model.predict([i["name"] for i in items], [i["description"] for i in items])
+    try:
+        predictions = model.predict([i["name"] for i in items], [i["description"] for i in items])
+    except ValueError as error:  # text the model cannot read: the client's input, not our fault
+        raise ValidationError({"detail": str(error)}) from None
     return [p.to_dict() for p in predictions]
 
 
@@ -61,7 +64,12 @@ class CategoryPredictionView(ApiView):
             OpenApiParameter("name", OpenApiTypes.STR, required=True, description="Product name"),
             OpenApiParameter("description", OpenApiTypes.STR, required=False),
         ],
-        responses={200: CategoryPredictionSerializer, 400: ErrorSerializer, 503: ErrorSerializer},
+        responses={
+            200: CategoryPredictionSerializer,
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+            503: ErrorSerializer,
+        },
     )
     def get(self, request):
         data = PredictionInputSerializer(data=request.query_params)
@@ -74,6 +82,7 @@ class CategoryPredictionView(ApiView):
             200: BatchPredictionSerializer,
             400: ErrorSerializer,
             413: ErrorSerializer,
+            429: ErrorSerializer,
             503: ErrorSerializer,
         },
         description=f"One item as an object, or a list of up to {MAX_BATCH} items. "
@@ -107,34 +116,47 @@ def _k(request) -> int:
 
 
 def _results(items: list[recommendations.ProductSuggestion]) -> dict:
-    return {
-        "results": [
-            {
-                "id": s.product.pk,
-                "dataset_id": s.product.dataset_id,
-                "name": s.product.name,
-                "url": s.product.get_absolute_url(),
-                "image": s.product.image.url if s.product.image else "",
-                "price": s.product.price,
-                "score": round(s.score, 4),
-                "reason": s.reason,
-            }
-            for s in items
-        ]
-    }
+    return RecommendationListSerializer(
+        {
+            "results": [
+                {
+                    "id": s.product.pk,
+                    "dataset_id": s.product.dataset_id,
+                    "name": s.product.name,
+                    "url": s.product.get_absolute_url(),
+                    "image": s.product.image.url if s.product.image else "",
+                    "price": s.product.price,
+                    "score": round(s.score, 4),
+                    "reason": s.reason,
+                }
+                for s in items
+            ]
+        }
+    ).data
 
 
 class SimilarProductsView(ApiView):
     """Products like this one (by dataset id), with a reason for each."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50")],
-        responses={200: RecommendationListSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        parameters=[
+            OpenApiParameter("dataset_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50"),
+        ],
+        responses={
+            200: RecommendationListSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            429: ErrorSerializer,
+        },
     )
-    def get(self, request, dataset_id: int):
+    def get(self, request, dataset_id: str):
         k = _k(request)
+        # Any path segment reaches this view, so that every miss is a JSON 404, not an HTML page.
         try:
-            product = selectors.product_for_page(dataset_id=dataset_id)
+            if not (dataset_id.isascii() and dataset_id.isdigit() and len(dataset_id) <= 10):
+                raise Product.DoesNotExist
+            product = selectors.product_for_page(dataset_id=int(dataset_id))
         except Product.DoesNotExist:
             return Response({"detail": "No such product."}, status=status.HTTP_404_NOT_FOUND)
         return Response(_results(recommendations.similar_for(product=product, k=k)))
@@ -145,7 +167,7 @@ class RecommendationsView(ApiView):
 
     @extend_schema(
         parameters=[OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50")],
-        responses={200: RecommendationListSerializer, 400: ErrorSerializer},
+        responses={200: RecommendationListSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request):
         return Response(_results(recommendations.feed_for_request(request=request, k=_k(request))))

@@ -4,6 +4,6 @@ from . import api
 
 urlpatterns = [
     path("category-prediction", api.CategoryPredictionView.as_view(), name="api-category-prediction"),
-    path("products/<int:dataset_id>/similar", api.SimilarProductsView.as_view(), name="api-similar"),
+    path("products/<str:dataset_id>/similar", api.SimilarProductsView.as_view(), name="api-similar"),
     path("recommendations", api.RecommendationsView.as_view(), name="api-recommendations"),
 ]

@@ -13,6 +13,11 @@ class PredictionInputSerializer(serializers.Serializer):
         max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True, default=""
     )
 
+    def validate_name(self, value: str) -> str:
+        if not any(character.isalnum() for character in value):
+            raise serializers.ValidationError("A product name needs at least one letter or digit.")
+        return value
+
 
 class AlternativeSerializer(serializers.Serializer):
     label = serializers.CharField()
@@ -61,4 +66,6 @@ class RecommendationListSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.JSONField()
+    """``{"detail": reason}``, or for invalid input the reasons keyed by field."""
+
+    detail = serializers.JSONField(required=False)
