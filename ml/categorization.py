@@ -11,10 +11,11 @@ The model is a **hierarchical cascade** over the catalog taxonomy::
     X --> baseColour, usage heads  (flat, independent of the path)
 
 The four path levels are decoded together: every (gender, master, sub, article) path seen in
-training is scored by the product of those probabilities, scores are renormalised over the
-valid paths, and the best path wins. So a prediction is always a real taxonomy path, never
-"Women / Watches / Jeans". Each path level's confidence is its marginal probability under
-that distribution, and the overall confidence is the probability of the whole chosen path.
+training is scored by the product of those probabilities, renormalised over the valid paths,
+and the answer is read top-down from that distribution (likeliest master, then sub inside
+it, article inside that, gender allowed for the path). So a prediction is always a real
+taxonomy path, never "Women / Watches / Jeans", each level's label is its most probable
+one, and the overall confidence is the probability of the whole chosen path.
 
 ``CategoryCascade(estimator="nb")`` is the same cascade with Naive Bayes heads, and
 :class:`FlatCategorizer` (one model per level, no cascade) is the baseline it is compared to
@@ -42,6 +43,7 @@ from ml.data import fingerprint, load_styles, train_test_split_by_id
 
 LEVELS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage")
 PATH_LEVELS = LEVELS[:4]
+_DECODING_ORDER = ("masterCategory", "subCategory", "articleType", "gender")
 FLAT_LEVELS = ("baseColour", "usage")
 DEFAULT_ESTIMATOR = "svm"
 ARTIFACT_NAME = "categorizer"
@@ -57,8 +59,10 @@ _PROBABILITY_FLOOR = 1e-9  # keeps Naive Bayes' underflowing probabilities from 
 class LevelPrediction:
     """One level's answer: the label, its probability and up to 3 (label, probability).
 
-    ``alternatives`` starts with ``label``; the others follow by decreasing probability.
-    Alternatives with zero probability (impossible given the taxonomy) are left out.
+    ``alternatives`` starts with ``label`` and is sorted by decreasing probability. For the
+    path levels the alternatives are the label's siblings (subcategories of the chosen
+    master, article types of the chosen subcategory, genders allowed for the chosen path);
+    labels with zero probability are left out, so there can be fewer than 3.
     """
 
     label: str
@@ -69,8 +73,8 @@ class LevelPrediction:
 @dataclass(frozen=True)
 class CategoryPrediction:
     """A full suggestion; ``confidence`` is the probability of the whole (gender, master,
-    sub, article) path, i.e. the product of the cascade's probabilities renormalised over
-    the valid taxonomy paths."""
+    sub, article) path: the product of the cascade's probabilities, renormalised over the
+    valid taxonomy paths (so it is at most the article type's confidence)."""
 
     levels: dict[str, LevelPrediction]
     confidence: float
@@ -193,6 +197,9 @@ class CategoryCascade(_TextModel):
         augment: seller-style copies of each training row (0 turns augmentation off).
         top_subcategories: how many of the likeliest subcategories get their branch run.
         n_jobs: processes used to fit the heads.
+
+    After ``fit``: ``taxonomy`` (the valid (gender, master, sub, article) paths),
+    ``branches_`` (subCategory -> its articleType head) and ``n_branch_models_``.
     """
 
     def __init__(
@@ -220,12 +227,8 @@ class CategoryCascade(_TextModel):
 
         jobs = {level: _head_rows(rows, level) for level in ("gender", "subCategory", *FLAT_LEVELS)}
         jobs = {level: job for level, job in jobs.items() if len(job[0])}
-        self.single_article_: dict[str, str] = {}
         for sub, group in rows.groupby("subCategory"):
-            articles = group["articleType"].unique()
-            if len(articles) == 1:
-                self.single_article_[sub] = articles[0]
-            else:
+            if group["articleType"].nunique() > 1:  # a single article type needs no model
                 jobs[("branch", sub)] = (group.index.to_numpy(), group["articleType"].to_numpy())
 
         heads = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state)
@@ -308,15 +311,26 @@ class CategoryCascade(_TextModel):
         return scores / scores.sum(axis=1, keepdims=True)
 
     def _level_scores(self, X) -> tuple[dict[str, _LevelScores], np.ndarray]:
-        """Every level's distribution for a batch, plus each row's path confidence."""
+        """Every level's distribution for a batch, plus each row's path probability.
+
+        The path is decoded top-down: the likeliest master, then the likeliest sub inside
+        it, then the likeliest article inside that, then the likeliest gender for the path.
+        A level's scores are the probability mass of the paths that agree with the levels
+        chosen above it, so the label always has the highest score and its alternatives
+        are its siblings. For master, sub and article that mass is the level's probability
+        (calibrated); gender's is renormalised over the chosen path's allowed genders.
+        """
         paths = self._path_probabilities(X)
-        best = paths.argmax(axis=1)
+        agrees = np.ones_like(paths, dtype=bool)
         levels = {}
-        for level in PATH_LEVELS:
-            marginals = np.minimum(paths @ self._level_matrix[level], 1.0)  # float rounding
-            levels[level] = _LevelScores(
-                self._level_labels[level], marginals, self._path_label_index[level][best]
-            )
+        for level in _DECODING_ORDER:
+            scores = np.minimum((paths * agrees) @ self._level_matrix[level], 1.0)
+            if level == "gender":
+                scores /= scores.sum(axis=1, keepdims=True)
+            chosen = scores.argmax(axis=1)
+            levels[level] = _LevelScores(self._level_labels[level], scores, chosen)
+            agrees &= self._path_label_index[level][None, :] == chosen[:, None]
+        path_probability = (paths * agrees).sum(axis=1)
         for level in FLAT_LEVELS:
             head = self.heads_.get(level)
             if head is None:
@@ -327,7 +341,7 @@ class CategoryCascade(_TextModel):
                 continue
             probabilities = head.predict_proba(X)
             levels[level] = _LevelScores(head.classes_, probabilities, probabilities.argmax(1))
-        return levels, paths[np.arange(len(best)), best]
+        return levels, path_probability
 
     def predict(
         self, names: Sequence[str], descriptions: Sequence[str] | None = None

@@ -7,6 +7,9 @@ singular/plural swapped, the gender said as "for men" / "women's" / nothing.
 
 The same generator feeds two separate uses: augmentation of the training rows (inside
 ``CategoryCascade.fit``) and a seller-style evaluation set built only from the test split.
+Because they share the generator, that evaluation measures robustness to these rewrites,
+not to every wording a seller may invent; ``ml.evaluate_categorization`` therefore also
+scores a short hand-written list of seller phrases.
 """
 
 from __future__ import annotations
@@ -148,8 +151,8 @@ def seller_variant(
         noun[-1] = toggle_number(noun[-1])
     words = kept + noun
 
-    if rng.random() < 0.6:
-        phrases = GENDER_PHRASES.get(gender, ("",))
+    phrases = GENDER_PHRASES.get(gender)
+    if phrases and rng.random() < 0.6:
         phrase = phrases[int(rng.integers(len(phrases)))]
         words = words + [phrase] if phrase.startswith("for ") else [phrase] + words
 

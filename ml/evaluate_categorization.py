@@ -193,7 +193,7 @@ def main() -> None:
     print(f"{f'hand-written ({len(phrases)})':38s}"
           + "".join(f"{value:>22.2%}" for value in handwritten))
     says = seller["productDisplayName"].map(mentions_gender).to_numpy()
-    print(f"{f'gender, generated phrases saying it ({says.sum()})':38s}" + "".join(
+    print(f"{f'gender, phrases that say it ({says.sum()})':38s}" + "".join(
         f"{(labels['gender'][says] == seller['gender'].to_numpy()[says]).mean():>22.2%}"
         for labels in generated))
 
