@@ -4,17 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from main.ml_models import ModelUnavailable, categorizer, require
+from ml.categorization import LEVELS
 
-OUTPUT_COLUMNS = [
-    "id",
-    "gender",
-    "masterCategory",
-    "subCategory",
-    "articleType",
-    "baseColour",
-    "usage",
-    "confidence",
-]
+OUTPUT_COLUMNS = ["id", *LEVELS, "confidence"]
 BATCH = 2000
 
 
