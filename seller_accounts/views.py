@@ -22,17 +22,7 @@ from .forms import (
 
 BULK_SESSION_KEY = "bulk_listing_rows"
 
-LISTING_FIELDS = (
-    "name",
-    "description",
-    "gender",
-    "article_type",
-    "base_colour",
-    "usage",
-    "season",
-    "price",
-    "stock",
-)
+LISTING_FIELDS = ProductForm.Meta.fields  # what a seller edits on a listing
 
 
 @seller_required

@@ -3,17 +3,8 @@
 from pathlib import Path
 
 from main.catalog_import import import_catalog
-from main.models import ArticleType, Gender, MasterCategory, Product, SubCategory
-
-
-def taxonomy_counts() -> tuple[int, ...]:
-    return (
-        Product.objects.count(),
-        Gender.objects.count(),
-        MasterCategory.objects.count(),
-        SubCategory.objects.count(),
-        ArticleType.objects.count(),
-    )
+from main.models import Product
+from tests.main.test_catalog_import import taxonomy_counts
 
 
 def test_real_catalog_imports_with_taxonomy_and_photos(catalog, media_root):
