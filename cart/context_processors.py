@@ -1,5 +1,5 @@
-from .selectors import cart_quantity_for_request
+from .badge import badge_quantity
 
 
 def cart_summary(request) -> dict:
-    return {"cart_quantity": lambda: cart_quantity_for_request(request=request)}
+    return {"cart_quantity": lambda: badge_quantity(request=request)}

@@ -36,12 +36,12 @@ def cart_total(*, items: list[CartItem]) -> Decimal:
     return sum((item.line_total for item in items), Decimal("0"))
 
 
-def cart_quantity_for_request(*, request) -> int:
-    """Items in the header badge: one aggregate query, none for a visitor without a session."""
-    if request.user.is_authenticated:
-        lookup = {"cart__user": request.user}
-    elif request.session.get(ANONYMOUS_CART_KEY):
-        lookup = {"cart_id": request.session[ANONYMOUS_CART_KEY], "cart__user": None}
+def cart_quantity(*, user: User | None = None, cart_id: int | None = None) -> int:
+    """Items in a user's cart, or in an anonymous cart: one aggregate query."""
+    if user is not None:
+        lookup = {"cart__user": user}
+    elif cart_id:
+        lookup = {"cart_id": cart_id, "cart__user": None}
     else:
         return 0
     return CartItem.objects.filter(**lookup).aggregate(n=Sum("quantity"))["n"] or 0

@@ -4,7 +4,8 @@ from django.dispatch import receiver
 from main.services import events_claim
 from main.visitors import visitor_key
 
-from .selectors import ANONYMOUS_CART_KEY
+from .badge import badge_refresh
+from .selectors import ANONYMOUS_CART_KEY, cart_quantity
 from .services import cart_merge_into_user
 
 
@@ -15,4 +16,5 @@ def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
         cart_id = request.session.pop(ANONYMOUS_CART_KEY, None)
         if cart_id:
             cart_merge_into_user(cart_id=cart_id, user=user)
+        badge_refresh(request=request, quantity=cart_quantity(user=user))  # the account's cart now
         events_claim(visitor=visitor_key(request=request), user=user)

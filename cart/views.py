@@ -9,6 +9,7 @@ from main.models import Product, ProductEvent
 from main.services import event_log
 
 from . import selectors, services
+from .badge import badge_refresh
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 
 
@@ -22,6 +23,7 @@ def add(request, product_id: int):
         return redirect(product.get_absolute_url())
     cart = selectors.cart_for_request(request=request, create=True)
     services.cart_add_product(cart=cart, product=product, quantity=quantity)
+    badge_refresh(request=request)
     event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.CART)
     messages.success(request, f"Added {product.name} to your cart.")
     return redirect("cart:detail")
@@ -35,11 +37,13 @@ def update(request):
         services.cart_set_quantity(
             cart=cart, product_id=form.cleaned_data["product_id"], quantity=form.cleaned_data["quantity"]
         )
+        badge_refresh(request=request)
     return redirect("cart:detail")
 
 
 def detail(request):
     items = selectors.cart_items(cart=selectors.cart_for_request(request=request))
+    badge_refresh(request=request, quantity=sum(item.quantity for item in items))
     return render(request, "cart/detail.html", {"items": items, "total": selectors.cart_total(items=items)})
 
 
@@ -68,6 +72,7 @@ def checkout(request):
             except services.CheckoutError as error:
                 messages.error(request, str(error))
                 return redirect("cart:detail")
+            badge_refresh(request=request)
             if not repeated:  # a resubmitted form bought nothing new
                 for item in items:
                     event_log(request=request, product_id=item.product_id, kind=ProductEvent.Kind.PURCHASE)

@@ -65,5 +65,6 @@ def reload_all() -> None:
 def warm_up() -> None:
     """Load every model now, at process start, instead of on the first request."""
     categorizer()
-    similarity_index()
+    if (index := similarity_index()) is not None:
+        index.prepare()
     hybrid_recommender()

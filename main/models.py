@@ -130,7 +130,7 @@ class ProductEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     session_key = models.CharField(
-        max_length=40, blank=True, help_text="Anonymous visitor id (from the session)."
+        max_length=40, blank=True, help_text='Anonymous visitor id (the signed "visitor" cookie).'
     )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import QuerySet
 
+from ml.similarity import Recommendation
+
 from .ml_models import hybrid_recommender, similarity_index
 from .models import Product, ProductEvent, ProductNeighbours
 from .selectors import products_by_ids
@@ -68,31 +70,63 @@ def recommendations_version() -> str:
     return getattr(index, "version", "") if index is not None else "none"
 
 
-def _suggestions(recommendations) -> list[ProductSuggestion]:
-    by_id = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
+def _suggestions(recommendations, *, products: dict[int, Product] | None = None) -> list[ProductSuggestion]:
+    """Recommendations as products, in order; unlisted ones dropped. One query unless given."""
+    if products is None:
+        products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
     return [
-        ProductSuggestion(by_id[r.product_id], r.score, r.reason)
+        ProductSuggestion(products[r.product_id], r.score, r.reason)
         for r in recommendations
-        if r.product_id in by_id
+        if r.product_id in products
     ]
 
 
-def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
-    """Products like this one: from the index, or from what was stored when it was listed."""
+def _similar(product: Product, k: int) -> list[Recommendation]:
+    """Neighbours from the index, or from what was stored when the product was listed."""
     index = similarity_index()
     if index is None:
         return []
     if product.pk in index:
-        # Ask for a few more than shown: some may have been unlisted since the build.
-        return _suggestions(index.similar(product.pk, k=k + 5))[:k]
+        return index.similar(product.pk, k=k)
     stored = ProductNeighbours.objects.filter(product=product).first()
     if stored is None:
         stored = neighbours_refresh(product=product)
     if stored is None:
         return []
-    by_id = {p.pk: p for p in products_by_ids(ids=stored.neighbour_ids)}
     triples = zip(stored.neighbour_ids, stored.scores, stored.reasons, strict=True)
-    return [ProductSuggestion(by_id[i], s, r) for i, s, r in triples if i in by_id][:k]
+    return [Recommendation(i, s, r) for i, s, r in triples][:k]
+
+
+def _complete_the_look(product: Product, k: int) -> list[Recommendation]:
+    index = similarity_index()
+    if index is None:
+        return []
+    return index.complete_the_look(product.pk if product.pk in index else _row(product).iloc[0], k=k)
+
+
+# Ask for a few more than shown: some may have been unlisted since the index was built.
+_SPARE = 5
+
+
+def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
+    """Products like this one."""
+    return _suggestions(_similar(product, k + _SPARE))[:k]
+
+
+@dataclass(frozen=True)
+class ProductCarousels:
+    similar: list[ProductSuggestion]
+    complete_the_look: list[ProductSuggestion]
+
+
+def carousels_for(*, product: Product, similar: int = 10, complete_the_look: int = 8) -> ProductCarousels:
+    """Both carousels of a product page, their products fetched in one query."""
+    like, look = _similar(product, similar + _SPARE), _complete_the_look(product, complete_the_look + _SPARE)
+    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look])}
+    return ProductCarousels(
+        similar=_suggestions(like, products=products)[:similar],
+        complete_the_look=_suggestions(look, products=products)[:complete_the_look],
+    )
 
 
 def neighbours_refresh(*, product: Product, k: int = 50) -> ProductNeighbours | None:
@@ -111,15 +145,6 @@ def neighbours_refresh(*, product: Product, k: int = 50) -> ProductNeighbours | 
         },
     )
     return stored
-
-
-def complete_the_look_for(*, product: Product, k: int = 8) -> list[ProductSuggestion]:
-    """Items from other subcategories that go with this one (gender, usage, colour)."""
-    index = similarity_index()
-    if index is None:
-        return []
-    query = product.pk if product.pk in index else _row(product).iloc[0]
-    return _suggestions(index.complete_the_look(query, k=k + 4))[:k]
 
 
 def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:

@@ -193,8 +193,7 @@ def products_by_ids(*, ids: list[int]) -> list[Product]:
     """Active products in the order of ``ids`` (for carousels and feeds): one query."""
     found = (
         Product.objects.filter(pk__in=ids, is_active=True)
-        .select_related("gender")
-        .only("id", "dataset_id", "name", "price", "image", "stock", "gender__name", "base_colour")
+        .only("id", "dataset_id", "name", "price", "image", "stock")
     )
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in ids if i in by_id]

@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 
 from . import selectors
-from .lazy import Deferred
 from .models import Product, ProductEvent
 from .services import event_log
 
@@ -17,7 +17,7 @@ def home(request):
     return render(
         request,
         "main/home.html",
-        {"feed": feed_for_request(request=request, k=12), "tree": Deferred(selectors.taxonomy_tree)},
+        {"feed": feed_for_request(request=request, k=12), "tree": SimpleLazyObject(selectors.taxonomy_tree)},
     )
 
 
@@ -26,9 +26,7 @@ def catalog(request):
     products = selectors.product_search(filters=filters)
     facets = selectors.catalog_facets(products=products, filters=filters)
     paginator = Paginator(
-        products.select_related("gender").only(
-            "id", "dataset_id", "name", "price", "image", "stock", "gender__name", "base_colour", "created_at"
-        ),
+        products.only("id", "dataset_id", "name", "price", "image", "stock", "created_at"),
         PAGE_SIZE,
     )
     # The facet query already counted the result: the paginator need not count again.
@@ -62,7 +60,7 @@ def listing_detail(request, pk: int):
 
 
 def _product_page(request, product: Product):
-    from .recommendations import complete_the_look_for, recommendations_version, similar_for
+    from .recommendations import carousels_for, recommendations_version
 
     event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
     return render(
@@ -71,8 +69,7 @@ def _product_page(request, product: Product):
         {
             "product": product,
             # Computed only when the carousels' cached fragment is rendered afresh.
-            "similar": Deferred(lambda: similar_for(product=product, k=10)),
-            "complete_the_look": Deferred(lambda: complete_the_look_for(product=product, k=8)),
+            "carousels": SimpleLazyObject(lambda: carousels_for(product=product)),
             "carousels_version": recommendations_version(),
             "carousels_seconds": CAROUSEL_CACHE_SECONDS,
         },

@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "main.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -72,7 +73,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=config("CONN_MAX_AGE", default=60, cast=int),
-        conn_health_checks=True,
+        # A health check is a round trip on every request; without it, a worker whose connection
+        # died with a database restart fails one request and reconnects on the next.
+        conn_health_checks=config("CONN_HEALTH_CHECKS", default=False, cast=bool),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

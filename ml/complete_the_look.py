@@ -208,9 +208,11 @@ def gender_fits(query_gender: str, gender: str) -> bool:
 class CompleteTheLook:
     """Complementary-item recommender over a :class:`SimilarityIndex`.
 
-    The compatibility rules are evaluated once per distinct value (a few dozen genders,
-    usages, colours) and then applied to the catalog as masks, so a query is a handful of
-    vectorised operations (a couple of milliseconds on 40k products).
+    The catalog is split once into one block per article type (its rows and their slice of
+    the feature matrix). A query then touches only the blocks of its complementary types:
+    the compatibility rules are evaluated once per distinct value (a few dozen genders,
+    usages, colours) and applied as masks, and the style score is one sparse
+    matrix-vector product per block (about a millisecond on 40k products).
     """
 
     def __init__(self, index: SimilarityIndex, per_type: int = 2):
@@ -220,36 +222,48 @@ class CompleteTheLook:
         self._codes = attributes.codes
         self._vocab = attributes.vocabularies
         self._type_code = {t: i for i, t in enumerate(self._vocab["articleType"])}
+        type_codes = self._codes["articleType"]
+        self._blocks = {}
+        for code in range(len(self._vocab["articleType"])):
+            rows = np.flatnonzero(type_codes == code)
+            if rows.size:
+                self._blocks[code] = (rows, index.matrix[rows].tocsr())
 
     def recommend(
         self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10
     ) -> list[Recommendation]:
         """Up to ``k`` items that complete the look of ``product`` (an id or a product row)."""
         query, vector, own_row = self._resolve(product)
-        wanted = [t for t in complements_for(query) if t in self._type_code]
+        wanted = [self._type_code[t] for t in complements_for(query) if t in self._type_code]
         if not wanted:
             return []
         codes = self._codes
-        type_codes = np.array([self._type_code[t] for t in wanted])
-        candidate = np.isin(codes["articleType"], type_codes)
-        candidate &= codes["subCategory"] != self._code("subCategory", query["subCategory"])
-        candidate &= self._allowed("gender", lambda g: gender_fits(query["gender"], g))[codes["gender"]]
-        candidate &= self._allowed("usage", lambda u: usage_fits(query["usage"], u))[codes["usage"]]
-        candidate &= self._allowed("baseColour", lambda c: _colour_fits(query["baseColour"], c))[
-            codes["baseColour"]
-        ]
-        if own_row is not None:
-            candidate[own_row] = False
-        rows = np.flatnonzero(candidate)
-        if rows.size == 0:
-            return []
-        style = np.asarray((self.index.matrix[rows] @ vector.T).todense()).ravel()
-        same_usage = codes["usage"][rows] == self._code("usage", query["usage"])
-        scores = style + SAME_USAGE_BONUS * same_usage
-        chosen = self._varied(rows, scores, type_codes, k)
+        own_sub = self._code("subCategory", query["subCategory"])
+        own_usage = self._code("usage", query["usage"])
+        gender_ok = self._allowed("gender", lambda g: gender_fits(query["gender"], g))
+        usage_ok = self._allowed("usage", lambda u: usage_fits(query["usage"], u))
+        colour_ok = self._allowed("baseColour", lambda c: _colour_fits(query["baseColour"], c))
+        dense_vector = np.asarray(vector.todense()).ravel()
+        per_type = []
+        for code in wanted:
+            if code not in self._blocks:
+                continue
+            rows, block = self._blocks[code]
+            fits = codes["subCategory"][rows] != own_sub
+            fits &= gender_ok[codes["gender"][rows]]
+            fits &= usage_ok[codes["usage"][rows]]
+            fits &= colour_ok[codes["baseColour"][rows]]
+            fits &= rows != (own_row if own_row is not None else -1)
+            if not fits.any():
+                continue
+            scores = block @ dense_vector + SAME_USAGE_BONUS * (codes["usage"][rows] == own_usage)
+            per_type.append(self._best_distinct(rows[fits], scores[fits]))
+        chosen = []
+        for rank in range(self.per_type):
+            chosen += [items[rank] for items in per_type if len(items) > rank]
         return [
             Recommendation(int(self.index.ids[row]), round(float(score), 4), self._reason(query, row))
-            for row, score in chosen
+            for row, score in chosen[:k]
         ]
 
     # ---- helpers -------------------------------------------------------------------
@@ -279,28 +293,17 @@ class CompleteTheLook:
         """Boolean per code of ``column`` (last slot: unknown value, code -1)."""
         return np.array([fits(value) for value in self._vocab[column]] + [True])
 
-    def _varied(self, rows: np.ndarray, scores: np.ndarray, type_codes: np.ndarray, k: int):
-        """Best ``per_type`` items of each wanted type, taken round-robin in priority order.
-
-        Near-duplicates (same duplicate group) count once, so no type shows one product twice.
-        """
-        item_types = self._codes["articleType"][rows]
+    def _best_distinct(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
+        """The ``per_type`` best rows of one type, near-duplicates (same group) counted once."""
         groups = self.index.attributes.duplicate_group[rows]
-        per_type = []
-        for code in type_codes:
-            mine = np.flatnonzero(item_types == code)
-            best, seen = [], set()
-            for i in mine[np.argsort(-scores[mine], kind="stable")]:
-                if groups[i] not in seen:
-                    seen.add(groups[i])
-                    best.append((int(rows[i]), float(scores[i])))
-                    if len(best) == self.per_type:
-                        break
-            per_type.append(best)
-        chosen = []
-        for rank in range(self.per_type):
-            chosen += [items[rank] for items in per_type if len(items) > rank]
-        return chosen[:k]
+        best, seen = [], set()
+        for i in np.argsort(-scores, kind="stable"):
+            if groups[i] not in seen:
+                seen.add(groups[i])
+                best.append((int(rows[i]), float(scores[i])))
+                if len(best) == self.per_type:
+                    break
+        return best
 
     def _reason(self, query: Mapping[str, str], row: int) -> str:
         item = self.index.attributes.row_values(row)

@@ -559,11 +559,15 @@ class SimilarityIndex:
 
     def complete_the_look(self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10):
         """Complementary items from other categories; see :mod:`ml.complete_the_look`."""
+        return self.prepare()._look.recommend(product, k=k)
+
+    def prepare(self) -> SimilarityIndex:
+        """Build the parts made on first use now (a server does it before forking workers)."""
         from ml.complete_the_look import CompleteTheLook  # imported late: it builds on this module
 
         if self._look is None:
             self._look = CompleteTheLook(self)
-        return self._look.recommend(product, k=k)
+        return self
 
     # ---- persistence ---------------------------------------------------------------
 

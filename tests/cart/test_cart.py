@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cart.models import Cart, CartItem
 from cart.services import MAX_QUANTITY
 from main.models import Product
@@ -140,3 +142,55 @@ def test_login_with_a_cart_line_unlisted_meanwhile(client, buyer, password, sell
     response = client.post("/accounts/login/", {"username": buyer.username, "password": password})
     assert response.status_code == 302
     assert lines(buyer) == {kept.pk: 2}
+
+
+# --- the header badge ---------------------------------------------------------------------
+
+
+BADGE = re.compile(r'data-test="cart-link">Cart <span class="badge[^"]*">(\d+)<')
+
+
+def badge(response) -> str:
+    return BADGE.search(response.content.decode())[1]
+
+
+def test_the_badge_follows_cart_changes_without_a_query_per_page(
+    client, catalog, django_assert_num_queries, django_assert_max_num_queries
+):
+    first, second = in_stock(2)
+    page = first.get_absolute_url()
+    with django_assert_max_num_queries(2):  # product, view event: a visitor with no cart costs nothing
+        assert badge(client.get(page)) == "0"
+    client.post(f"/cart/add/{first.pk}/", {"quantity": 2})
+    client.post(f"/cart/add/{second.pk}/")
+    with django_assert_max_num_queries(3):  # + the session; the count is read from it
+        assert badge(client.get(page)) == "3"
+    client.post("/cart/update/", {"product_id": first.pk, "quantity": 0})
+    assert badge(client.get(page)) == "1"
+
+
+def test_the_badge_shows_the_accounts_cart_after_login_and_empties_at_checkout(
+    client, buyer, password, catalog
+):
+    first, second = in_stock(2)
+    CartItem.objects.create(cart=Cart.objects.create(user=buyer), product=first, quantity=4)
+    client.post(f"/cart/add/{second.pk}/")
+    assert badge(client.get("/")) == "1"
+    client.post("/accounts/login/", {"username": buyer.username, "password": password})
+    assert badge(client.get("/")) == "5"
+    token = client.get("/cart/checkout/").context["form"].initial["checkout_token"]
+    address = {"full_name": "A B", "address": "1 Road", "city": "Pune", "postal_code": "411001"}
+    client.post("/cart/checkout/", {**address, "country": "India", "checkout_token": token})
+    assert badge(client.get("/")) == "0"
+
+
+def test_a_change_from_another_device_shows_on_the_cart_page(client, buyer, catalog):
+    from django.test import Client
+
+    product = in_stock()[0]
+    client.force_login(buyer)
+    client.post(f"/cart/add/{product.pk}/")
+    phone = Client()
+    phone.force_login(buyer)
+    phone.post(f"/cart/add/{product.pk}/", {"quantity": 2})
+    assert badge(client.get("/cart/")) == "3"

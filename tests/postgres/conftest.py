@@ -62,7 +62,7 @@ def postgres_server():
     )  # fmt: skip
     # Durability is not what these tests are about: no fsync, so the cluster is fast.
     options = (
-        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c full_page_writes=off -c max_connections=60"
     )
     started = subprocess.run(
