@@ -171,7 +171,6 @@ def _recent_events(request) -> list[tuple[int, str]]:
 
 
 def _row(product: Product) -> pd.DataFrame:
-    article = product.article_type
     return pd.DataFrame(
         [
             {
@@ -179,9 +178,9 @@ def _row(product: Product) -> pd.DataFrame:
                 "name": product.name,
                 "description": product.description,
                 "gender": product.gender.name,
-                "masterCategory": article.sub_category.master_category.name,
-                "subCategory": article.sub_category.name,
-                "articleType": article.name,
+                "masterCategory": product.master_category.name,
+                "subCategory": product.sub_category.name,
+                "articleType": product.article_type.name,
                 "baseColour": product.base_colour,
                 "usage": product.usage,
                 "season": product.season,

@@ -19,7 +19,7 @@ SORTS = {
     "price_desc": ("-price", "id"),
     "name": ("name", "id"),
 }
-TAXONOMY_CACHE_KEY = "taxonomy_names"
+TAXONOMY_CACHE_KEY = "taxonomy_rows"
 FACET_CACHE_SECONDS = 120
 FACET_FIELDS = (
     "gender_id",
@@ -165,28 +165,48 @@ def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tu
     return counters, total
 
 
-def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
-    """Names for the taxonomy ids in the counts: small tables, cached, rebuilt when a node is new."""
-    names = cache.get(TAXONOMY_CACHE_KEY)
-    if names is None or any(key not in names[f] for f in names for key in counters[f]):
-        names = {
-            "gender_id": dict(Gender.objects.values_list("id", "name")),
-            "master_category_id": dict(MasterCategory.objects.values_list("id", "name")),
-            "sub_category_id": dict(SubCategory.objects.values_list("id", "name")),
-            "article_type_id": dict(ArticleType.objects.values_list("id", "name")),
+# The four taxonomy tables by the product column pointing at them: model, fields kept besides the id.
+_TAXONOMY_TABLES = {
+    "gender_id": (Gender, ("name",)),
+    "master_category_id": (MasterCategory, ("name",)),
+    "sub_category_id": (SubCategory, ("name", "master_category_id")),
+    "article_type_id": (ArticleType, ("name", "sub_category_id")),
+}
+
+
+def _taxonomy_rows(*, needed: dict[str, list[int]]) -> dict[str, dict[int, tuple]]:
+    """The taxonomy's few hundred rows, ``{column: {id: (name, parent id)}}``: cached, and
+    rebuilt when a node in ``needed`` is new."""
+    rows = cache.get(TAXONOMY_CACHE_KEY)
+    if rows is None or any(i not in rows[c] for c, ids in needed.items() for i in ids):
+        rows = {
+            column: {row[0]: row[1:] for row in model.objects.values_list("id", *fields)}
+            for column, (model, fields) in _TAXONOMY_TABLES.items()
         }
-        cache.set(TAXONOMY_CACHE_KEY, names, 300)
-    return names
+        cache.set(TAXONOMY_CACHE_KEY, rows, 300)
+    return rows
+
+
+def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
+    """Names for the taxonomy ids in the facet counts."""
+    rows = _taxonomy_rows(needed={column: list(counters[column]) for column in _TAXONOMY_TABLES})
+    return {column: {i: row[0] for i, row in by_id.items()} for column, by_id in rows.items()}
 
 
 def product_for_page(*, dataset_id: int | None = None, pk: int | None = None) -> Product:
-    """The product a shopper opens, with everything its page shows (one query)."""
-    products = Product.objects.filter(is_active=True).select_related(
-        "gender", "article_type", "sub_category", "master_category", "seller"
-    )
-    if dataset_id is not None:
-        return products.get(dataset_id=dataset_id)
-    return products.get(pk=pk)
+    """The product a shopper opens, with its seller and category path: one query.
+
+    The path's four nodes come from the cached taxonomy rows rather than from four more
+    joins, which cost PostgreSQL more to plan (~0.7 ms) than the whole lookup takes to run.
+    """
+    products = Product.objects.filter(is_active=True).select_related("seller")
+    product = products.get(dataset_id=dataset_id) if dataset_id is not None else products.get(pk=pk)
+    ids = {column: getattr(product, column) for column in _TAXONOMY_TABLES}
+    rows = _taxonomy_rows(needed={column: [i] for column, i in ids.items()})
+    for column, (model, fields) in _TAXONOMY_TABLES.items():
+        node = model(id=ids[column], **dict(zip(fields, rows[column][ids[column]], strict=True)))
+        setattr(product, column.removesuffix("_id"), node)
+    return product
 
 
 def products_by_ids(*, ids: list[int]) -> list[Product]:
