@@ -252,7 +252,7 @@ gunicorn_start() {
   say "starting gunicorn on 127.0.0.1:$APP_PORT ($WEB_CONCURRENCY workers × $GUNICORN_THREADS threads)"
   with_env "$GUNICORN" -c "$ROOT/gunicorn.conf.py" marketplace.wsgi:application \
     --bind "127.0.0.1:$APP_PORT" --pid "$RUN/gunicorn.pid" --daemon \
-    --access-logfile "$LOGS/gunicorn-access.log" --error-logfile "$LOGS/gunicorn.log" 9>&-
+    --error-logfile "$LOGS/gunicorn.log" 9>&-  # access: the app's JSON lines (request id, user) and nginx
   wait_http "http://127.0.0.1:$APP_PORT/healthz" 90 \
     || { tail -30 "$LOGS/gunicorn.log"; die "gunicorn did not answer /healthz (log: $LOGS/gunicorn.log)"; }
 }
