@@ -163,7 +163,7 @@ class SimilarProductsView(ApiView):
 
 
 class RecommendationsView(ApiView):
-    """The personal feed of the logged-in user, or of this browser's anonymous visitor (its `visitor` cookie)."""
+    """The personal feed of the logged-in user, or of this browser's visitor (its `visitor` cookie)."""
 
     @extend_schema(
         parameters=[OpenApiParameter("k", OpenApiTypes.INT, required=False, description="1 to 50")],

@@ -12,10 +12,12 @@ The model is a **hierarchical cascade** over the catalog taxonomy::
 
 The four path levels are decoded together: every (gender, master, sub, article) path seen in
 training is scored by the product of those probabilities, renormalised over the valid paths,
-and the answer is read top-down from that distribution (likeliest master, then sub inside
-it, article inside that, gender allowed for the path). So a prediction is always a real
-taxonomy path, never "Women / Watches / Jeans", each level's label is its most probable
-one, and the overall confidence is the probability of the whole chosen path.
+blended with the paths remembered for the same name in training (:class:`NameMemory`, for
+the catalog's many colour variants of one product line), and the answer is read top-down
+from that distribution (likeliest master, then sub inside it, article inside that, gender
+allowed for the path). So a prediction is always a real taxonomy path, never "Women /
+Watches / Jeans", each level's label is its most probable one, and the overall confidence
+is the probability of the whole chosen path.
 
 ``CategoryCascade(estimator="nb")`` is the same cascade with Naive Bayes heads, and
 :class:`FlatCategorizer` (one model per level, no cascade) is the baseline it is compared to
@@ -38,6 +40,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from ml.artifacts import load_artifact, save_artifact
 from ml.categorization_augment import BrandLexicon, mentions_gender, seller_style_frame
 from ml.categorization_heads import fit_heads, make_estimator
+from ml.categorization_memory import NameMemory
 from ml.categorization_text import TextFeatures, normalize
 from ml.data import fingerprint, load_styles, train_test_split_by_id
 
@@ -196,10 +199,13 @@ class CategoryCascade(_TextModel):
             its probabilities are poorly calibrated, it is there for comparison).
         augment: seller-style copies of each training row (0 turns augmentation off).
         top_subcategories: how many of the likeliest subcategories get their branch run.
+        memory: blend in the paths seen for the same name in training (see
+            :mod:`ml.categorization_memory`); False leaves the cascade purely linear.
         n_jobs: processes used to fit the heads.
 
     After ``fit``: ``taxonomy`` (the valid (gender, master, sub, article) paths),
-    ``branches_`` (subCategory -> its articleType head) and ``n_branch_models_``.
+    ``branches_`` (subCategory -> its articleType head), ``n_branch_models_`` and
+    ``memory_`` (a :class:`NameMemory`, or None).
     """
 
     def __init__(
@@ -208,12 +214,14 @@ class CategoryCascade(_TextModel):
         *,
         augment: int = 1,
         top_subcategories: int = 3,
+        memory: bool = True,
         n_jobs: int = 1,
         random_state: int = 0,
     ):
         self.estimator = estimator
         self.augment = augment
         self.top_subcategories = top_subcategories
+        self.memory = memory
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -235,7 +243,16 @@ class CategoryCascade(_TextModel):
         self.branches_ = {key[1]: heads.pop(key) for key in list(heads) if key[0] == "branch"}
         self.heads_ = heads
         self.n_branch_models_ = len(self.branches_)
-        self._build_paths(rows[~rows["augmented"]])
+        catalog = rows[~rows["augmented"]]
+        self._build_paths(catalog)
+        self.memory_ = None
+        if self.memory:
+            path_index = {path: i for i, path in enumerate(map(tuple, self.paths_))}
+            paths = [path_index[path] for path in
+                     catalog[list(PATH_LEVELS)].itertuples(index=False, name=None)]
+            self.memory_ = NameMemory(colours=catalog["baseColour"].unique()).fit(
+                list(catalog["productDisplayName"]), paths
+            )
         return self
 
     def _build_paths(self, rows: pd.DataFrame) -> None:
@@ -279,9 +296,10 @@ class CategoryCascade(_TextModel):
 
     # ---- prediction
 
-    def _path_probabilities(self, X) -> np.ndarray:
+    def _path_probabilities(self, X, names: Sequence[str]) -> np.ndarray:
         """(n, paths) probabilities: P(g) * P(sub) * P(article | sub) * P(master | sub, article),
-        renormalised over valid paths; only the top subcategories' branches are run."""
+        renormalised over valid paths (only the top subcategories' branches are run), then
+        blended with the paths remembered for the same names."""
         genders = np.maximum(self.heads_["gender"].predict_proba(X), _PROBABILITY_FLOOR)
         subs = np.maximum(self.heads_["subCategory"].predict_proba(X), _PROBABILITY_FLOOR)
         sub_names = self.heads_["subCategory"].classes_
@@ -308,9 +326,13 @@ class CategoryCascade(_TextModel):
             * articles
             * self._path_master
         )
-        return scores / scores.sum(axis=1, keepdims=True)
+        scores /= scores.sum(axis=1, keepdims=True)
+        memory = getattr(self, "memory_", None)  # absent from artifacts saved before it
+        return scores if memory is None else memory.blend(names, scores)
 
-    def _level_scores(self, X) -> tuple[dict[str, _LevelScores], np.ndarray]:
+    def _level_scores(
+        self, X, names: Sequence[str]
+    ) -> tuple[dict[str, _LevelScores], np.ndarray]:
         """Every level's distribution for a batch, plus each row's path probability.
 
         The path is decoded top-down: the likeliest master, then the likeliest sub inside
@@ -320,7 +342,7 @@ class CategoryCascade(_TextModel):
         are its siblings. For master, sub and article that mass is the level's probability
         (calibrated); gender's is renormalised over the chosen path's allowed genders.
         """
-        paths = self._path_probabilities(X)
+        paths = self._path_probabilities(X, names)
         agrees = np.ones_like(paths, dtype=bool)
         levels = {}
         for level in _DECODING_ORDER:
@@ -351,7 +373,8 @@ class CategoryCascade(_TextModel):
         X = self._features(names, descriptions)
         predictions = []
         for start in range(0, len(names), _CHUNK):  # bounds the (names x paths) matrices
-            levels, confidences = self._level_scores(X[start : start + _CHUNK])
+            chunk = slice(start, start + _CHUNK)
+            levels, confidences = self._level_scores(X[chunk], names[chunk])
             per_level = {level: _level_predictions(scores) for level, scores in levels.items()}
             predictions += [
                 CategoryPrediction(
@@ -371,10 +394,12 @@ class CategoryCascade(_TextModel):
         self, names: Sequence[str], descriptions: Sequence[str] | None = None
     ) -> dict[str, np.ndarray]:
         """Just the labels, as arrays keyed by level (fast path for evaluation)."""
-        X = self._features(_check_names(names), descriptions)
+        names = _check_names(names)
+        X = self._features(names, descriptions)
         labels: dict[str, list[np.ndarray]] = {level: [] for level in LEVELS}
         for start in range(0, X.shape[0], _CHUNK):
-            levels, _ = self._level_scores(X[start : start + _CHUNK])
+            chunk = slice(start, start + _CHUNK)
+            levels, _ = self._level_scores(X[chunk], names[chunk])
             for level, scores in levels.items():
                 labels[level].append(scores.labels[scores.chosen])
         return {level: np.concatenate(parts) if parts else np.array([], dtype=object)

@@ -21,12 +21,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ml.categorization_text import normalize, singular
+from ml.categorization_text import GENDER_WORDS, MAX_BRAND_WORDS, normalize, singular
 
-GENDER_WORDS = frozenset(
-    {"men", "man", "mens", "women", "woman", "womens", "boy", "boys", "girl", "girls",
-     "kid", "kids", "unisex", "ladies", "lady", "teen", "teens"}
-)
 GENDER_PHRASES = {
     "Men": ("for men", "men's", "mens", "men", "for him"),
     "Women": ("for women", "women's", "womens", "women", "ladies", "for her"),
@@ -39,7 +35,6 @@ _ALWAYS_PLURAL = frozenset(
     {"jeans", "trousers", "shorts", "pants", "leggings", "tights", "briefs", "boxers",
      "capris", "trunks", "flops", "glasses", "sunglasses", "jeggings", "pyjamas", "stockings"}
 )
-_MAX_BRAND_WORDS = 4
 # Glue words that say nothing about the product on their own ("... with Stitch Bag").
 _FILLER_WORDS = frozenset({"a", "and", "for", "her", "him", "in", "of", "on", "the", "with"})
 
@@ -60,14 +55,14 @@ class BrandLexicon:
         for name in names:
             words = [normalize(token) for token in name.split()]
             position = _first_gender_word(words)
-            if 0 < position <= _MAX_BRAND_WORDS:
+            if 0 < position <= MAX_BRAND_WORDS:
                 counts[tuple(words[:position])] += 1
         return cls(brand for brand, count in counts.items() if count >= min_count)
 
     def strip(self, tokens: list[str]) -> list[str]:
         """``tokens`` without a leading known brand (longest match first)."""
         words = [normalize(token) for token in tokens]
-        for size in range(min(_MAX_BRAND_WORDS, len(tokens) - 1), 0, -1):
+        for size in range(min(MAX_BRAND_WORDS, len(tokens) - 1), 0, -1):
             if tuple(words[:size]) in self.brands:
                 return tokens[size:]
         return tokens
@@ -121,7 +116,7 @@ def seller_variant(
     """
     tokens = name.split()
     position = _first_gender_word([normalize(token) for token in tokens])
-    tokens = tokens[position + 1 :] if 0 <= position <= _MAX_BRAND_WORDS else brands.strip(tokens)
+    tokens = tokens[position + 1 :] if 0 <= position <= MAX_BRAND_WORDS else brands.strip(tokens)
     core = [
         token
         for token in tokens

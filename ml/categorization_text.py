@@ -4,7 +4,9 @@ Names are short ("Nike Men Black Polo T-shirt", "blue denim jeans for men"), so 
 of the text are combined into one TF-IDF matrix that every classifier head shares:
 
 - **words**: lower-cased, punctuation-free, crudely singularised tokens plus word pairs, so
-  "Shirts", "shirt" and "SHIRT" are one feature and "men's" becomes "men";
+  "Shirts", "shirt" and "SHIRT" are one feature and "men's" becomes "men"; plus a few
+  tokens that know the catalog's word order "Brand Gender descriptors Noun" (see
+  :func:`edge_tokens`);
 - **character n-grams** (2-5 chars inside word boundaries), so typos ("tshrit") and brands
   never seen in training still share most of their features with known words.
 
@@ -22,6 +24,12 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # any script's letters and digits survive
+# Words that say who a product is for (singular forms included: features are singularised).
+GENDER_WORDS = frozenset(
+    {"men", "man", "mens", "women", "woman", "womens", "boy", "boys", "girl", "girls",
+     "kid", "kids", "unisex", "ladies", "lady", "teen", "teens"}
+)
+MAX_BRAND_WORDS = 4  # "United Colors of Benetton"
 
 
 def normalize(text: str) -> str:
@@ -46,10 +54,35 @@ def singular(word: str) -> str:
     return word
 
 
+def edge_tokens(tokens: list[str]) -> list[str]:
+    """Position-aware tokens for names shaped "Brand Gender descriptors Noun".
+
+    A bag of words cannot tell the brand from a descriptor or the product noun from a
+    colour, yet the catalog's labels hinge on them: "Catwalk ... Flats" are mostly labelled
+    Heels, "Puma Men ... Shoe" splits casual/sports by brand, "Gini and Jony Girl's" is not
+    "Girl's" from another brand. So the brand (words before the gender word, else the first
+    word), the noun (last word, and the last pair) and their crossings with each other and
+    with the gender word are features of their own. Digit-only model numbers are skipped.
+    """
+    words = [token for token in tokens if not any(char.isdigit() for char in token)] or tokens
+    if not words:
+        return []
+    gender = next((i for i, word in enumerate(words) if word in GENDER_WORDS), -1)
+    brand = " ".join(words[:gender]) if 0 < gender <= MAX_BRAND_WORDS else words[0]
+    noun = words[-1]
+    extra = [f"^{brand}", f"{noun}$", f"^{brand} {noun}$"]
+    if len(words) > 1:
+        extra.append(f"{words[-2]} {noun}$")
+    if gender >= 0:
+        extra += [f"{words[gender]}:{noun}$", f"^{brand}:{words[gender]}"]
+    return extra
+
+
 def word_features(text: str) -> list[str]:
-    """Singularised tokens and adjacent pairs: the analyzer of the word TF-IDF."""
+    """Singularised tokens, adjacent pairs and :func:`edge_tokens`: the word TF-IDF analyzer."""
     tokens = [singular(token) for token in normalize(text).split()]
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + pairs + edge_tokens(tokens)
 
 
 class _TfidfBlock:

@@ -21,7 +21,8 @@ from ml.categorization import (
 )
 from ml.categorization_augment import BrandLexicon, seller_variant
 from ml.categorization_heads import LinearHead
-from ml.categorization_text import TextFeatures
+from ml.categorization_memory import NameMemory
+from ml.categorization_text import TextFeatures, word_features
 from ml.data import load_styles, train_test_split_by_id
 
 SAMPLE_SIZE = 4000
@@ -259,3 +260,23 @@ def test_linear_heads_give_the_same_probabilities_as_scikit_learn(estimator, n_c
     head = LinearHead.from_estimator(estimator)
     assert list(head.classes_) == list(estimator.classes_)
     assert np.allclose(head.predict_proba(X), estimator.predict_proba(X), atol=1e-4)
+
+
+def test_word_features_mark_brand_noun_and_gender():
+    tokens = word_features("United Colors of Benetton Men's Black Casual Shoes 12")
+    assert {"^united color of benetton", "shoe$", "casual shoe$", "men:shoe$",
+            "^united color of benetton shoe$", "^united color of benetton:men"} <= set(tokens)
+    assert "12$" not in tokens  # model numbers are not the product noun
+
+
+def test_name_memory_blends_remembered_paths_of_specific_names_only():
+    memory = NameMemory(colours=["Black", "Navy Blue"]).fit(
+        ["Puma Men Black Caliber Shoes", "Puma Men Navy Blue Caliber Shoes 2", "Black Bra"],
+        [1, 1, 0],
+    )
+    assert memory.key("puma men white caliber shoe") != memory.key("Puma Men Caliber Shoes")
+    assert memory.key("Puma Men Caliber Shoes") == memory.key("PUMA men black caliber shoes 7")
+    blended = memory.blend(["Puma Men Black Caliber Shoe", "black bra"],
+                           np.array([[0.9, 0.1], [0.1, 0.9]]))
+    assert np.allclose(blended[0], [0.3, 0.7])  # two copies: weight 2 / (2 + 1)
+    assert np.allclose(blended[1], [0.1, 0.9])  # too generic to be remembered

@@ -77,7 +77,7 @@ def test_the_stack_through_nginx(light_stack):
     assert headers["content-type"].startswith("text/css") and "immutable" in headers["cache-control"]
     assert b".container" in gzip.decompress(body)
     assert "x-frame-options" not in headers  # Django's header: the app was not involved
-    assert css not in (var / "log" / "gunicorn-access.log").read_text()
+    assert css not in (var / "log" / "gunicorn.log").read_text()  # the app logs every request it sees
 
     # A catalog photo from MEDIA_ROOT.
     status, headers, body = request(stack, "GET", f"/media/{image}")
