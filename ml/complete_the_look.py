@@ -317,8 +317,3 @@ class CompleteTheLook:
 
 def _colour_fits(query_colour: str, colour: str) -> bool:
     return not query_colour or not colour or colours_go_together(query_colour, colour)
-
-
-def complete_the_look(index: SimilarityIndex, product, k: int = 10) -> list[Recommendation]:
-    """Functional shortcut for ``index.complete_the_look(product, k)``."""
-    return index.complete_the_look(product, k=k)

@@ -52,6 +52,17 @@ die() { printf '\033[31m[stack] %s\033[0m\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
+
+stop_pidfile() {  # name signal tries(×0.25 s) signal-if-still-running: stops $RUN/<name>.pid
+  if pid_alive "$RUN/$1.pid"; then
+    local pid; pid=$(cat "$RUN/$1.pid")
+    say "stopping $1 (pid $pid)"
+    kill "-$2" "$pid"
+    for _ in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill "-$4" "$pid"
+  fi
+  rm -f "$RUN/$1.pid"
+}
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pg_bin() {
@@ -257,16 +268,7 @@ gunicorn_start() {
     || { tail -30 "$LOGS/gunicorn.log"; die "gunicorn did not answer /healthz (log: $LOGS/gunicorn.log)"; }
 }
 
-gunicorn_stop() {
-  if pid_alive "$RUN/gunicorn.pid"; then
-    local pid; pid=$(cat "$RUN/gunicorn.pid")
-    say "stopping gunicorn (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  fi
-  rm -f "$RUN/gunicorn.pid"
-}
+gunicorn_stop() { stop_pidfile gunicorn TERM 100 KILL; }  # graceful: up to 25 s for requests in flight
 
 # --------------------------------------------------------------------------- nginx
 render() {  # template output NAME=value...
@@ -320,16 +322,7 @@ nginx_start() {
   wait_http "$BASE_URL/healthz" 20 || die "nginx does not answer $BASE_URL/healthz (log: $LOGS/nginx-error.log)"
 }
 
-nginx_stop() {
-  if pid_alive "$RUN/nginx.pid"; then
-    local pid; pid=$(cat "$RUN/nginx.pid")
-    say "stopping nginx (pid $pid)"
-    kill -QUIT "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -TERM "$pid"
-  fi
-  rm -f "$RUN/nginx.pid"
-}
+nginx_stop() { stop_pidfile nginx QUIT 40 TERM; }  # QUIT: graceful shutdown, up to 10 s
 
 # --------------------------------------------------------------------------- commands
 prepare() {

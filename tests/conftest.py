@@ -27,7 +27,8 @@ from django.test.utils import override_settings
 
 TESTS_DIR = Path(__file__).resolve().parent
 # The test packages these fixtures were written for; other packages opt in by name.
-FOUNDATION_DIRS = {"main", "cart", "accounts", "seller_accounts", "e2e"}
+# Test packages that run without trained ML models (see _no_trained_models).
+WITHOUT_MODELS_DIRS = {"main", "cart", "accounts", "seller_accounts", "e2e", "security"}
 CATALOG_SIZE = 300
 PASSWORD = "correct-Horse-battery-9"
 
@@ -79,13 +80,14 @@ def _clear_local_cache():
 
 @pytest.fixture(autouse=True)
 def _no_trained_models(request, tmp_path_factory):
-    """Foundation tests run without trained ML models (pages then show no suggestions), so
-    what they assert does not depend on whether ``make run`` trained models in models/."""
+    """Shop and security tests run without trained ML models (pages then show no suggestions,
+    forms no predictions), so what they assert does not depend on whether ``make run`` trained
+    models in models/; tests that need models ask for the ``trained_models`` fixture."""
     try:
         package = Path(request.node.path).resolve().relative_to(TESTS_DIR).parts[0]
     except ValueError:
         package = ""
-    if package not in FOUNDATION_DIRS:
+    if package not in WITHOUT_MODELS_DIRS:
         yield
         return
     from main import ml_models

@@ -14,13 +14,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.network import free_port
 
 
 def _pg_bin() -> Path | None:
@@ -30,12 +31,6 @@ def _pg_bin() -> Path | None:
             return Path(folder)
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="package")
@@ -54,7 +49,7 @@ def postgres_server():
             pytest.skip(f"running as root and there is no '{user}' system user to run PostgreSQL as")
         run_as = ["runuser", "-u", user, "--"]
     data, log = base / "data", base / "postgres.log"
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
          "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],

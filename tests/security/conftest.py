@@ -1,25 +1,12 @@
 """Fixtures of the security tests: a small shop (two sellers, two buyers, a staff user, one
-order) built in the test database, and no trained models (forms and pages then behave the
-same whether or not ``make run`` trained models into models/)."""
+order) built in the test database. Like the shop's tests they run without trained models
+(``_no_trained_models`` in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
-from django.test.utils import override_settings
-
-
-@pytest.fixture(autouse=True)
-def _no_trained_models(tmp_path_factory):
-    from main import ml_models
-
-    empty = tmp_path_factory.getbasetemp() / "security-no-models"
-    empty.mkdir(exist_ok=True)
-    ml_models.reload_all()
-    with override_settings(MODELS_DIR=empty):
-        yield
-    ml_models.reload_all()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -17,13 +16,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.network import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +34,7 @@ def light_stack():
         pytest.fail(f"No dataset at {settings.FASHION_DATA}: set FASHION_DATA", pytrace=False)
     var = Path(tempfile.mkdtemp(prefix="marketplace-stack-test-"))
     var.chmod(0o755)  # nginx's worker (nobody, when root) serves static files and media from it
-    http_port, app_port = _free_port(), _free_port()
+    http_port, app_port = free_port(), free_port()
     env = {
         **os.environ,
         "STACK_VAR": str(var),
