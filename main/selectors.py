@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, QuerySet
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
@@ -177,13 +177,14 @@ _TAXONOMY_TABLES = {
 def _taxonomy_rows(*, needed: dict[str, list[int]]) -> dict[str, dict[int, tuple]]:
     """The taxonomy's few hundred rows, ``{column: {id: (name, parent id)}}``: cached, and
     rebuilt when a node in ``needed`` is new."""
-    rows = cache.get(TAXONOMY_CACHE_KEY)
+    local = caches["local"]  # read on every product page: kept in the process, not fetched
+    rows = local.get(TAXONOMY_CACHE_KEY)
     if rows is None or any(i not in rows[c] for c, ids in needed.items() for i in ids):
         rows = {
             column: {row[0]: row[1:] for row in model.objects.values_list("id", *fields)}
             for column, (model, fields) in _TAXONOMY_TABLES.items()
         }
-        cache.set(TAXONOMY_CACHE_KEY, rows, 300)
+        local.set(TAXONOMY_CACHE_KEY, rows, 300)
     return rows
 
 

@@ -2,7 +2,9 @@
 
 ``/healthz``: the process answers (liveness) — touches neither the database nor the session.
 ``/readyz``: the process can serve shoppers (readiness) — the database answers a trivial query
-and the trained models are on disk; otherwise 503 with a JSON reason. Both are exempt from the
+and the trained models are on disk; otherwise 503 with a JSON reason. The shared cache is
+reported but does not decide readiness: without it every lookup is a miss, and pages still
+work. Both are exempt from the
 HTTPS redirect (``SECURE_REDIRECT_EXEMPT``) so that plain-HTTP probes inside the network work.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -42,6 +45,15 @@ def _database_check() -> str | None:
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return f"database unreachable: {first_line[:200]}"
     return None
+
+
+def _cache_check() -> str:
+    """Whether the shared cache (memcached) keeps what it is given; "local" without one."""
+    if not settings.MEMCACHED_LOCATION:
+        return "local"
+    cache = caches["default"]
+    cache.set("readyz-probe", "ok", 10)  # errors are misses (ignore_exc): read back to know
+    return "ok" if cache.get("readyz-probe") == "ok" else "unreachable"
 
 
 def missing_artifacts(models_dir: Path | None = None) -> list[str]:
@@ -80,6 +92,7 @@ def readyz(request):
     checks["database"] = "ok" if database_problem is None else "unavailable"
     if database_problem:
         reasons.append(database_problem)
+    checks["cache"] = _cache_check()
     missing = missing_artifacts()
     for name in REQUIRED_ARTIFACTS:
         checks[name] = "missing" if name in missing else "ok"

@@ -99,7 +99,7 @@ LOGOUT_REDIRECT_URL = "main:home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False  # English only: skips the translation machinery on every request
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -125,18 +125,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
 
-CACHES = {
-    # Per process: facet counts and small lookups, cheap to recompute.
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "marketplace",
-    },
-    # Shared by every worker on the machine: API rate limits must not multiply by the worker count.
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": config("THROTTLE_CACHE_DIR", default=str(BASE_DIR / "var" / "throttle")),
-    },
-}
+# MEMCACHED_LOCATION (host:port) gives every worker and machine one shared cache: sessions
+# are then read from memory (cached_db: still written to the database, so a cache restart
+# logs nobody out), API rate limits count across workers, and cached fragments are shared.
+# Without it (development, tests) each process caches for itself and rate limits use files.
+MEMCACHED_LOCATION = config("MEMCACHED_LOCATION", default="")
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "marketplace"}
+if MEMCACHED_LOCATION:
+    _SHARED_CACHE = {
+        "BACKEND": "marketplace.cache.PersistentPyMemcacheCache",
+        "LOCATION": MEMCACHED_LOCATION,
+        "KEY_PREFIX": "marketplace",
+        # A cache that is down is a miss, never an error page; it is tried again after 5 s.
+        "OPTIONS": {
+            "no_delay": True,
+            "ignore_exc": True,
+            "connect_timeout": 0.5,
+            "timeout": 0.5,
+            "dead_timeout": 5,
+        },
+    }
+    CACHES = {
+        "default": _SHARED_CACHE,
+        "throttle": {**_SHARED_CACHE, "KEY_PREFIX": "throttle"},
+        "local": _LOCAL_CACHE,
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": _LOCAL_CACHE,
+        # Shared by every worker on the machine: rate limits must not multiply by the worker count.
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": config("THROTTLE_CACHE_DIR", default=str(BASE_DIR / "var" / "throttle")),
+        },
+        "local": _LOCAL_CACHE,
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

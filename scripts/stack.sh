@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The production stack on loopback: PostgreSQL + gunicorn + nginx, with everything they write
-# (database cluster, media, static files, models, logs, pids, nginx temp files) under ./var.
+# The production stack on loopback: PostgreSQL + memcached + gunicorn + nginx, with everything
+# they write (database cluster, media, static files, models, logs, pids, nginx temp files)
+# under ./var.
 #
 #   scripts/stack.sh start     set up what is missing, then start what is not running (idempotent)
-#   scripts/stack.sh stop      stop nginx, gunicorn and PostgreSQL (data is kept)
+#   scripts/stack.sh stop      stop nginx, gunicorn, memcached and PostgreSQL (data is kept)
 #   scripts/stack.sh status    what runs, and /readyz
 #   scripts/stack.sh env       print the environment the app runs with (source it to use manage.py)
 #   scripts/stack.sh destroy   stop, then delete the stack's directory
@@ -11,7 +12,7 @@
 #
 # Nothing listens beyond 127.0.0.1 and no system service is used: PostgreSQL is a throwaway
 # cluster (initdb) on its own port and unix socket; as root it runs as the `postgres` system
-# user (PostgreSQL refuses root), and nginx's worker as `nobody`.
+# user (PostgreSQL refuses root), and nginx's worker and memcached as `nobody`.
 #
 # Settings (environment):
 #   STACK_VAR=./var        where everything goes        HTTP_PORT=8080   nginx
@@ -19,6 +20,7 @@
 #   CATALOG_LIMIT=         import at most N products    PG_PORT=55432    PostgreSQL
 #   STACK_TRAIN=1          0: do not train the models   WEB_CONCURRENCY=4 gunicorn workers
 #   FASHION_DATA           the dataset folder           GUNICORN_THREADS=1
+#   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +31,8 @@ STACK_DB=${STACK_DB:-postgres}
 HTTP_PORT=${HTTP_PORT:-8080}
 APP_PORT=${APP_PORT:-8001}
 PG_PORT=${PG_PORT:-55432}
+STACK_CACHE=${STACK_CACHE:-memcached}
+MEMCACHED_PORT=${MEMCACHED_PORT:-11212}
 CATALOG_LIMIT=${CATALOG_LIMIT:-}
 STACK_TRAIN=${STACK_TRAIN:-1}
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-4}
@@ -116,6 +120,7 @@ MEDIA_ROOT='$STACK_VAR/media'
 STATIC_ROOT='$STACK_VAR/static'
 MODELS_DIR='$STACK_VAR/models'
 THROTTLE_CACHE_DIR='$STACK_VAR/throttle'
+MEMCACHED_LOCATION='$([ "$STACK_CACHE" = memcached ] && echo "127.0.0.1:$MEMCACHED_PORT")'
 FASHION_DATA='$FASHION_DATA'
 API_RATE_LIMIT='${API_RATE_LIMIT:-6000/min}'
 NUM_PROXIES=1
@@ -123,6 +128,8 @@ WEB_CONCURRENCY='$WEB_CONCURRENCY'
 GUNICORN_THREADS='$GUNICORN_THREADS'
 STACK_VAR='$STACK_VAR'
 STACK_DB='$STACK_DB'
+STACK_CACHE='$STACK_CACHE'
+MEMCACHED_PORT='$MEMCACHED_PORT'
 BASE_URL='$BASE_URL'
 APP_PORT='$APP_PORT'
 HTTP_PORT='$HTTP_PORT'
@@ -198,6 +205,29 @@ pg_stop() {
     as_pg "$PG_BIN_DIR/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
   fi
 }
+
+# --------------------------------------------------------------------------- memcached
+memcached_start() {
+  [ "$STACK_CACHE" = memcached ] || return 0
+  command -v memcached >/dev/null || die "memcached not found (apt-get install memcached, or STACK_CACHE=none)."
+  if pid_alive "$RUN/memcached.pid" && port_busy "$MEMCACHED_PORT"; then
+    say "memcached already running (127.0.0.1:$MEMCACHED_PORT)"
+    return
+  fi
+  rm -f "$RUN/memcached.pid"  # a killed memcached may linger as a zombie: its pid is no proof
+  port_busy "$MEMCACHED_PORT" && die "port $MEMCACHED_PORT is taken by something else: set MEMCACHED_PORT."
+  say "starting memcached on 127.0.0.1:$MEMCACHED_PORT"
+  # Not -d: as root memcached drops to `nobody`, who could not write its pid file under var/run.
+  # It runs in its own session instead, detached from this shell; the pid is the job's.
+  local user=(); is_root && user=(-u nobody)
+  setsid memcached "${user[@]}" -l 127.0.0.1 -p "$MEMCACHED_PORT" -U 0 -m 128 -c 1024 \
+    </dev/null >>"$LOGS/memcached.log" 2>&1 9>&- &
+  echo $! >"$RUN/memcached.pid"
+  for _ in $(seq 1 40); do port_busy "$MEMCACHED_PORT" && return; sleep 0.1; done
+  die "memcached did not start (log: $LOGS/memcached.log)"
+}
+
+memcached_stop() { stop_pidfile memcached TERM 20 KILL; }
 
 # --------------------------------------------------------------------------- the app's data
 setup_app() {
@@ -344,6 +374,7 @@ start() {
   flock -w 600 9 || die "another stack.sh holds $STACK_VAR/.lock"
   local started=$SECONDS
   [ "$STACK_DB" = postgres ] && pg_start
+  memcached_start
   setup_app
   gunicorn_start
   nginx_start
@@ -355,6 +386,7 @@ start() {
 stop() {
   nginx_stop
   gunicorn_stop
+  memcached_stop
   if [ -f "$PGDATA/PG_VERSION" ]; then
     PG_USER=$(is_root && echo "${PG_OS_USER:-postgres}" || id -un)
     PG_BIN_DIR=$(pg_bin)
@@ -369,6 +401,9 @@ status() {
   if pid_alive "$RUN/gunicorn.pid"; then
     say "gunicorn  running (pid $(cat "$RUN/gunicorn.pid"), workers: $(pgrep -P "$(cat "$RUN/gunicorn.pid")" | tr '\n' ' '))"
   else say "gunicorn  stopped"; code=1; fi
+  if [ "$STACK_CACHE" = memcached ]; then
+    if pid_alive "$RUN/memcached.pid"; then say "memcached running (127.0.0.1:$MEMCACHED_PORT)"; else say "memcached stopped"; code=1; fi
+  fi
   if [ -f "$PGDATA/PG_VERSION" ]; then
     PG_USER=$(is_root && echo "${PG_OS_USER:-postgres}" || id -un); PG_BIN_DIR=$(pg_bin)
     if pg_running; then say "postgres  running (127.0.0.1:$PG_PORT, socket $PGSOCK)"; else say "postgres  stopped"; code=1; fi

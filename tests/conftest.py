@@ -73,9 +73,11 @@ def media_root(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clear_local_cache():
     """Facet counts and lookups are cached per process: no test sees another's counts."""
-    caches["default"].clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
     yield
-    caches["default"].clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

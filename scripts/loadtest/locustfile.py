@@ -31,6 +31,7 @@ BUYERS = int(os.environ.get("LOADTEST_BUYERS", "15"))
 OUTCOMES: Counter = Counter()
 
 _CHECKOUT_TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f-]{36})"')
+_CART_LINE = re.compile(r'name="product_id" value="(\d+)"')
 _SORTS = ["newest", "price_asc", "price_desc", "name"]
 _buyer_sessions = itertools.cycle(DATA["buyers"])
 
@@ -201,3 +202,11 @@ class Buyer(_ShopUser):
             OUTCOMES["checkouts placed"] += 1
         elif location:
             OUTCOMES["checkouts refused (stock)"] += 1
+            self.empty_cart()
+
+    def empty_cart(self):
+        """A shopper told an item sold out gives this basket up (else every later checkout
+        would fail on it, and the cart would grow run after run)."""
+        page = self.client.get("/cart/", name="cart")
+        for product_id in _CART_LINE.findall(page.text or ""):
+            self.post_form("/cart/update/", {"product_id": product_id, "quantity": 0}, name="cart update")

@@ -1,7 +1,8 @@
 """Load-test fixtures, written straight through the ORM (no management command needed).
 
 Creates (or reuses) the load-test buyers ``loadtest-buyer-NN``, opens one logged-in session
-for each (as the login form would: same session keys), and samples products and search terms.
+for each (as the login form would: same session keys), empties their carts, and samples
+products and search terms.
 Prints the JSON the locustfile reads. Run with the stack's environment (scripts/loadtest/run.py
 does it): ``python scripts/loadtest/prepare.py --buyers 20 > var/loadtest/data.json``.
 """
@@ -25,13 +26,17 @@ def main() -> None:
     args = parser.parse_args()
     _django.setup()
 
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
+    from cart.models import CartItem
     from main.models import Gender, MasterCategory, Product
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # as the login view would
     rng = random.Random(args.seed)
     # One real hash shared by every load-test account: hashing is deliberately slow.
     password = make_password(LOGIN_PASSWORD)
@@ -51,6 +56,8 @@ def main() -> None:
         session.create()
         buyers.append({"username": user.username, "sessionid": session.session_key})
 
+    # Every run starts with the load-test buyers' carts empty, as a run before may have left them.
+    CartItem.objects.filter(cart__user__username__startswith="loadtest-buyer-").delete()
     in_stock = list(
         Product.objects.filter(is_active=True, stock__gt=0, dataset_id__isnull=False).values_list(
             "pk", "dataset_id", "name"

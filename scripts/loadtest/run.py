@@ -165,6 +165,7 @@ def verdict(ok: bool) -> str:
 
 # ----------------------------------------------------------------------------------- CPU
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVING = ("gunicorn", "postgres", "nginx", "memcached")  # the stack's parts, not the load generator
 
 
 def _proc_ticks(pid: int, *, reaped_children: bool = False) -> int:
@@ -204,6 +205,7 @@ def cpu_snapshot(env: dict[str, str]) -> dict[str, float]:
         "gunicorn": _read_pid(STACK_VAR / "run" / "gunicorn.pid"),
         "nginx": _read_pid(STACK_VAR / "run" / "nginx.pid"),
         "postgres": _read_pid(Path(env.get("PGDATA", "/nonexistent")) / "postmaster.pid"),
+        "memcached": _read_pid(STACK_VAR / "run" / "memcached.pid"),
     }
     snapshot = {}
     for name, pid in masters.items():
@@ -224,11 +226,11 @@ def print_cpu(before: dict[str, float], after: dict[str, float], seconds: float,
     parts = ", ".join(f"{k} {v:.2f}" for k, v in used.items() if k != "machine")
     say(f"  CPU (cores busy on average): {parts}; other processes on this machine {others:.2f}")
     if requests:
-        serving = sum(v for k, v in used.items() if k in ("gunicorn", "postgres", "nginx"))
+        serving = sum(v for k, v in used.items() if k in SERVING)
         per_request_ms = serving * seconds / requests * 1000
         cores = os.cpu_count() or 2
         say(
-            f"  CPU per request (gunicorn + PostgreSQL + nginx): {per_request_ms:.1f} ms → "
+            f"  CPU per request ({' + '.join(k for k in used if k in SERVING)}): {per_request_ms:.1f} ms → "
             f"{cores} idle cores less the load generator would serve ≈ "
             f"{(cores - used['load generator']) * 1000 / per_request_ms:.0f} req/s"
         )

@@ -1,7 +1,7 @@
 """The loopback stack, started by the real ``scripts/stack.sh`` in a tmp dir for one module.
 
 A lighter variant than ``make stack``: SQLite instead of PostgreSQL, 300 products, no model
-training, two gunicorn workers; nginx and gunicorn on free loopback ports. Stopped and deleted
+training, two gunicorn workers; nginx, gunicorn and memcached on free loopback ports. Stopped and deleted
 when the module is done.
 """
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def light_stack():
     missing = [
         tool
-        for tool in ("nginx", "curl", "flock")
+        for tool in ("nginx", "curl", "flock", "memcached")
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
     ]
     if missing:
@@ -34,7 +34,7 @@ def light_stack():
         pytest.fail(f"No dataset at {settings.FASHION_DATA}: set FASHION_DATA", pytrace=False)
     var = Path(tempfile.mkdtemp(prefix="marketplace-stack-test-"))
     var.chmod(0o755)  # nginx's worker (nobody, when root) serves static files and media from it
-    http_port, app_port = free_port(), free_port()
+    http_port, app_port, memcached_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "STACK_VAR": str(var),
@@ -44,13 +44,21 @@ def light_stack():
         "WEB_CONCURRENCY": "2",
         "HTTP_PORT": str(http_port),
         "APP_PORT": str(app_port),
+        "MEMCACHED_PORT": str(memcached_port),
         "FASHION_DATA": str(settings.FASHION_DATA),
     }
     script = [str(ROOT / "scripts" / "stack.sh")]
     started = subprocess.run(["bash", *script, "start"], env=env, capture_output=True, text=True, timeout=300)
     try:
         assert started.returncode == 0, f"stack.sh start failed:\n{started.stdout}\n{started.stderr}"
-        yield {"base": f"http://127.0.0.1:{http_port}", "host": "127.0.0.1", "port": http_port, "var": var}
+        yield {
+            "base": f"http://127.0.0.1:{http_port}",
+            "host": "127.0.0.1",
+            "port": http_port,
+            "var": var,
+            "env": env,
+            "script": script,
+        }
     finally:
         subprocess.run(["bash", *script, "destroy"], env=env, capture_output=True, text=True, timeout=120)
         shutil.rmtree(var, ignore_errors=True)

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import http.cookiejar
 import json
+import os
 import re
+import signal
 import socket
 import sqlite3
+import subprocess
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -49,7 +55,7 @@ def test_the_stack_through_nginx(light_stack):
     assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
     status, _, body = request(stack, "GET", "/readyz")
     ready = json.loads(body)
-    assert status == 503 and ready["checks"]["database"] == "ok"
+    assert status == 503 and ready["checks"]["database"] == "ok" and ready["checks"]["cache"] == "ok"
     assert set(ready["missing"]) == {"categorizer", "similarity_index"} and "train_models" in ready["reason"]
 
     # A product page, with the request id the client sent echoed, and logged as one JSON line.
@@ -118,3 +124,46 @@ def test_a_body_over_the_upload_limit_is_refused_by_nginx(light_stack):
     status_line = answer.split(b"\r\n", 1)[0].decode()
     assert status_line.startswith("HTTP/1.1 413"), status_line
     assert b"too large" in answer
+
+
+def _cart_count(browser, base: str) -> str:
+    with browser.open(f"{base}/cart/", timeout=30) as response:
+        body = response.read()
+    return re.search(rb'data-test="cart-link">Cart <span[^>]*>(\d+)<', body).group(1).decode()
+
+
+def test_a_shoppers_session_outlives_a_cache_restart(light_stack):
+    """Sessions are read from memcached but written to the database too (cached_db): with
+    the cache gone the shop still answers, the cart still holds its item, and readiness
+    reports the cache without failing."""
+    stack, var, base = light_stack, light_stack["var"], light_stack["base"]
+    with sqlite3.connect(var / "db.sqlite3") as db:
+        (pk,) = db.execute("SELECT id FROM main_product WHERE is_active AND stock > 0 LIMIT 1").fetchone()
+    cookies = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    # The product page sets the CSRF cookie; adding to the cart opens the session.
+    with browser.open(f"{base}/listings/{pk}/", timeout=30) as response:
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token.decode(), "quantity": 1}).encode()
+    browser.open(urllib.request.Request(f"{base}/cart/add/{pk}/", data=form, headers={"Referer": base + "/"}))
+    assert "sessionid" in {cookie.name for cookie in cookies}
+    assert _cart_count(browser, base) == "1"
+
+    os.kill(int((var / "run" / "memcached.pid").read_text()), signal.SIGKILL)
+    time.sleep(0.3)
+    assert _cart_count(browser, base) == "1"  # the session came from the database
+    status, _, body = request(stack, "GET", "/readyz")
+    assert json.loads(body)["checks"]["cache"] == "unreachable"
+
+    started = subprocess.run(
+        ["bash", *stack["script"], "start"], env=stack["env"], capture_output=True, text=True, timeout=120
+    )
+    assert started.returncode == 0, started.stderr
+    assert _cart_count(browser, base) == "1"
+    # Each worker tries a dead cache again after 5 s (dead_timeout).
+    for _ in range(40):
+        checks = [json.loads(request(stack, "GET", "/readyz")[2])["checks"]["cache"] for _ in range(4)]
+        if checks == ["ok"] * 4:
+            break
+        time.sleep(0.5)
+    assert checks == ["ok"] * 4
