@@ -8,7 +8,8 @@ separate dimension of every product.
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
+
+from .links import url_with_id
 
 
 class Gender(models.Model):
@@ -110,8 +111,8 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.dataset_id is not None:
-            return reverse("main:product", args=[self.dataset_id])
-        return reverse("main:listing", args=[self.pk])
+            return url_with_id("main:product", self.dataset_id)
+        return url_with_id("main:listing", self.pk)
 
     @property
     def in_stock(self) -> bool:
