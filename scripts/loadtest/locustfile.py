@@ -6,8 +6,9 @@ Run by ``scripts/loadtest/run.py`` (library mode, with the fault phases); it als
         --headless -u 50 -r 50 -t 60s -H http://127.0.0.1:8080
 
 ``LOADTEST_DATA`` is what ``prepare.py`` wrote: buyers' session keys, products, search words.
-Each simulated user paces itself to ``LOADTEST_USER_RPS`` requests per second (a shopper
-clicks, reads, clicks), so latencies are measured at a known offered load, not at saturation.
+Each simulated user starts tasks at ``LOADTEST_USER_RPS`` per second on average, at random
+moments (a Poisson process: a shopper clicks, reads, clicks), so latencies are measured at a
+known offered load, not at saturation.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import json
 import os
 import random
 import re
+import time
 from collections import Counter
 from http.cookiejar import Cookie
 from urllib.parse import quote_plus, urlparse
 
-from locust import FastHttpUser, constant_throughput, task
+from locust import FastHttpUser, task
 
 DATA = json.loads(open(os.environ.get("LOADTEST_DATA", "var/loadtest/data.json")).read())
 USER_RPS = float(os.environ.get("LOADTEST_USER_RPS", "5"))
@@ -36,6 +38,24 @@ _SORTS = ["newest", "price_asc", "price_desc", "name"]
 _buyer_sessions = itertools.cycle(DATA["buyers"])
 
 
+def poisson_pacing(tasks_per_second: float):
+    """Task starts as a Poisson process: exponential gaps between scheduled starts.
+
+    Independent shoppers click at independent moments. Locust's ``constant_throughput``
+    gives every user the same fixed beat instead: after one slow moment all of them fall
+    into step and reach the server in bursts of 50 at once, a crowd no shop sees. A user
+    behind schedule (a slow answer) starts at once and does not catch up on the backlog.
+    """
+
+    def wait_time(user) -> float:
+        now = time.monotonic()
+        scheduled = getattr(user, "_next_start", now) + random.expovariate(tasks_per_second)
+        user._next_start = max(scheduled, now)
+        return user._next_start - now
+
+    return wait_time
+
+
 def _cookie(name: str, value: str, host: str) -> Cookie:
     return Cookie(
         0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
@@ -46,7 +66,7 @@ class _ShopUser(FastHttpUser):
     """What both kinds of shopper do; the concrete classes below choose how often."""
 
     abstract = True
-    wait_time = constant_throughput(USER_RPS)
+    wait_time = poisson_pacing(USER_RPS)
 
     def random_product(self) -> dict:
         return random.choice(DATA["products"])
