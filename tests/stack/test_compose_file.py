@@ -1,0 +1,29 @@
+"""docker-compose.yml, read as data (no Docker engine here): the services the loopback
+stack mirrors, wired the way the settings expect."""
+
+from pathlib import Path
+
+import yaml
+
+COMPOSE = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+
+
+def test_web_waits_for_its_database_and_migrations_and_uses_the_shared_cache():
+    services = COMPOSE["services"]
+    assert {"db", "cache", "migrate", "web", "nginx"} <= set(services)
+    web = services["web"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "cache" in web["depends_on"]
+    host, port = web["environment"]["MEMCACHED_LOCATION"].split(":")
+    assert host == "cache" and port in " ".join(services["cache"].get("command", [])) + " 11211"
+    for name in ("db", "cache"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_secrets_come_from_the_environment():
+    for name, service in COMPOSE["services"].items():
+        environment = service.get("environment") or {}
+        assert "SECRET_KEY" not in environment, name  # from .env (env_file), never written here
+        password = environment.get("POSTGRES_PASSWORD") or ""
+        assert not password or password.startswith("${POSTGRES_PASSWORD:?"), name
