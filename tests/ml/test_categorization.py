@@ -57,10 +57,22 @@ def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
     return tuple(prediction.label(level) for level in LEVELS[:4])
 
 
+def _is_taxonomy_path(model: CategoryCascade, path: tuple[str, ...]) -> bool:
+    """A seen (master, sub, article) path with a known gender (gender is its own dimension)."""
+    return (path[1:] in {seen[1:] for seen in model.taxonomy}
+            and path[0] in {seen[0] for seen in model.taxonomy})
+
+
 def test_every_prediction_is_a_taxonomy_path(cascade, split):
     names = list(split[1]["productDisplayName"]) + list(SELLER_PHRASES) + ["xyz", "red"]
     for prediction in cascade.predict(names):
-        assert _path(prediction) in cascade.taxonomy
+        assert _is_taxonomy_path(cascade, _path(prediction))
+
+
+def test_unseen_gender_weight_zero_keeps_genders_seen_with_the_path(split):
+    model = CategoryCascade(unseen_gender_weight=0.0).fit(split[0])
+    names = list(split[1]["productDisplayName"][:100]) + list(SELLER_PHRASES) + ["xyz", "red"]
+    assert all(_path(p) in model.taxonomy for p in model.predict(names))
 
 
 def test_a_branch_model_per_subcategory_with_several_article_types(cascade, split):
@@ -142,7 +154,7 @@ def test_a_description_adds_evidence(cascade):
 def test_naive_bayes_configuration_is_the_same_cascade(cascade, split):
     model = CategoryCascade(estimator="nb").fit(split[0])
     predictions = model.predict(list(split[1]["productDisplayName"][:100]) + ["blue jeans for men"])
-    assert all(_path(p) in model.taxonomy for p in predictions)
+    assert all(_is_taxonomy_path(model, _path(p)) for p in predictions)
     assert predictions[-1].label("articleType") == "Jeans"
     assert model.n_branch_models_ == cascade.n_branch_models_
     assert model.taxonomy == cascade.taxonomy
