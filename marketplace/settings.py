@@ -137,6 +137,9 @@ if MEMCACHED_LOCATION:
         "LOCATION": MEMCACHED_LOCATION,
         "KEY_PREFIX": "marketplace",
         # A cache that is down is a miss, never an error page; it is tried again after 5 s.
+        # Meanwhile rate limits are not enforced, and a session changed meanwhile (a logout)
+        # may read as before once an unreachable (not restarted) memcached is back: after a
+        # network partition between web and cache, restart memcached.
         "OPTIONS": {
             "no_delay": True,
             "ignore_exc": True,

@@ -511,12 +511,19 @@ def train_categorizer(
     models_dir: Path | str | None = None,
     estimator: str = DEFAULT_ESTIMATOR,
     n_jobs: int = 2,
+    confirmed: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Train on ALL catalog rows and save artifact ``categorizer``; return its metadata.
 
     The metrics in the metadata come from a separate fit on the 90% train split, measured
     on the 10% holdout split (catalog names and seller-style phrases made from it); the
     saved model is then refitted on every row.
+
+    ``confirmed``: listings whose categories sellers confirmed or corrected (columns
+    ``productDisplayName`` and the levels, as in styles.csv; blank colour or usage is fine).
+    They join the saved model's rows, so that what sellers fixed is learnt; the trial fit,
+    and so the reported metrics, stay on the catalog alone, comparable from one model to
+    the next.
     """
     frame = load_styles(data_dir)
     train, test = train_test_split_by_id(frame)
@@ -528,16 +535,19 @@ def train_categorizer(
         level_accuracies(trial, seller)["articleType"], 4
     )
 
-    model = CategoryCascade(estimator, n_jobs=n_jobs).fit(frame)
+    sellers = _confirmed_rows(confirmed)
+    rows = pd.concat([frame, sellers], ignore_index=True) if len(sellers) else frame
+    model = CategoryCascade(estimator, n_jobs=n_jobs).fit(rows)
     directory = Path(models_dir) if models_dir is not None else None
     save_artifact(
         model,
         name=ARTIFACT_NAME,
-        data_fingerprint=fingerprint(frame),
+        data_fingerprint=fingerprint(rows),
         metrics=metrics,
         extra={
             "estimator": estimator,
-            "training_rows": len(frame),
+            "training_rows": len(rows),
+            "seller_confirmed_rows": len(sellers),
             "n_branch_models": model.n_branch_models_,
             "taxonomy_paths": len(model.taxonomy),
             "metrics_protocol": "separate fit on the 90% id-hash train split, "
@@ -547,6 +557,16 @@ def train_categorizer(
     )
     _, metadata = load_artifact(ARTIFACT_NAME, directory=directory)
     return metadata
+
+
+def _confirmed_rows(confirmed: pd.DataFrame | None) -> pd.DataFrame:
+    """The sellers' rows that can teach: a name and a whole category path."""
+    if confirmed is None or confirmed.empty:
+        return pd.DataFrame(columns=["productDisplayName", *LEVELS])
+    rows = confirmed.reindex(columns=["productDisplayName", *LEVELS]).fillna("").astype(str)
+    rows = rows.apply(lambda column: column.str.strip())
+    required = ["productDisplayName", *PATH_LEVELS]
+    return rows[(rows[required] != "").all(axis=1)].reset_index(drop=True)
 
 
 def load_categorizer(*, models_dir: Path | str | None = None) -> CategoryCascade:

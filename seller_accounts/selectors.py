@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
@@ -57,3 +58,26 @@ def seller_order(*, seller: User, pk: int) -> Order:
     return get_object_or_404(
         Order.objects.select_related("buyer").prefetch_related("items"), pk=pk, seller=seller
     )
+
+
+# styles.csv's columns, from a listing's fields (as saved: the seller's final choice).
+_CONFIRMED_COLUMNS = {
+    "productDisplayName": "name",
+    "gender": "gender__name",
+    "masterCategory": "master_category__name",
+    "subCategory": "sub_category__name",
+    "articleType": "article_type__name",
+    "baseColour": "base_colour",
+    "usage": "usage",
+}
+
+
+def confirmed_categories_frame() -> pd.DataFrame:
+    """Listings that went through the categorizer and their sellers' final categories, as
+    training rows for the next categorizer (``train_models``)."""
+    rows = (
+        Product.objects.filter(categorization__isnull=False)
+        .order_by("id")
+        .values_list(*_CONFIRMED_COLUMNS.values())
+    )
+    return pd.DataFrame.from_records(list(rows), columns=list(_CONFIRMED_COLUMNS))

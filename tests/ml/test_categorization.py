@@ -232,6 +232,29 @@ def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
     assert load_categorizer(models_dir=tmp_path / "models").model_version == metadata["version"]
 
 
+def test_listings_sellers_confirmed_are_learnt_but_not_measured(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    sample = _stratified_sample(load_styles(), 1500)
+    sample.to_csv(data / "styles.csv", index=False)
+    watch = sample[sample["articleType"] == "Watches"].iloc[0]
+    confirmed = pd.DataFrame(
+        [{**watch[["gender", "masterCategory", "subCategory", "articleType"]].to_dict(),
+          "productDisplayName": f"Zorblax Quantum Gizmo {n}", "baseColour": "", "usage": ""}
+         for n in range(8)]
+        + [{"productDisplayName": "no category path", "gender": "Men"}]  # unusable: skipped
+    )
+    plain = train_categorizer(data_dir=data, models_dir=tmp_path / "plain", estimator="nb", n_jobs=1)
+    taught = train_categorizer(data_dir=data, models_dir=tmp_path / "taught", estimator="nb",
+                               n_jobs=1, confirmed=confirmed)
+    assert taught["seller_confirmed_rows"] == 8
+    assert taught["training_rows"] == len(sample) + 8
+    assert taught["metrics"] == plain["metrics"]  # measured on the catalog's holdout alone
+    assert taught["data_fingerprint"] != plain["data_fingerprint"]
+    model = load_categorizer(models_dir=tmp_path / "taught")
+    assert model.predict_one("zorblax quantum gizmo").label("articleType") == "Watches"
+
+
 def test_seller_variants_drop_brand_and_model_numbers_but_keep_the_product():
     brands = BrandLexicon.learn(["Puma Men Black Shoes", "Puma Women Red Top", "Titan Men Watch"])
     for seed in range(20):

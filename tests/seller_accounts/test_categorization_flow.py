@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from main.models import ArticleType, Gender, Product
 from seller_accounts.models import ListingCategorization
+from seller_accounts.selectors import confirmed_categories_frame
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
@@ -46,6 +47,22 @@ def test_a_correction_is_flagged_per_level(seller_client):
     assert record.article_type_corrected
     assert record.chosen_article_type == trousers.name
     assert not record.gender_corrected
+
+
+def test_confirmed_listings_become_training_rows_with_the_sellers_categories(seller_client):
+    trousers = ArticleType.objects.exclude(name="Jeans").first()
+    seller_client.post("/seller/products/new/", listing_form(trousers))
+    assert Product.objects.count() > 1  # the imported catalog's products are not among them
+    (row,) = confirmed_categories_frame().to_dict("records")
+    assert row == {
+        "productDisplayName": "Roadster Men Blue Slim Fit Jeans",
+        "gender": "Men",
+        "masterCategory": trousers.sub_category.master_category.name,
+        "subCategory": trousers.sub_category.name,
+        "articleType": trousers.name,  # the seller's correction, not the prediction
+        "baseColour": "Blue",
+        "usage": "Casual",
+    }
 
 
 def test_admin_shows_the_correction_rate_per_level(client, staff, seller_client):

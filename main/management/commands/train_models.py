@@ -6,12 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from main.ml_models import reload_all
 from main.models import ProductNeighbours
 from main.recommendations import catalog_frame, events_frame
+from seller_accounts.selectors import confirmed_categories_frame
 
 
 class Command(BaseCommand):
     help = (
-        "Train the categorizer on FASHION_DATA and build the recommenders from the shop's catalog "
-        "and logged events; artifacts go to MODELS_DIR with their metadata."
+        "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
+        "recommenders from the shop's catalog and logged events; artifacts go to MODELS_DIR "
+        "with their metadata."
     )
 
     def add_arguments(self, parser):
@@ -40,9 +42,12 @@ class Command(BaseCommand):
         data = settings.FASHION_DATA
         if not (data / "styles.csv").exists():
             raise CommandError(f"No styles.csv in {data}: set FASHION_DATA to the dataset folder.")
-        self.stdout.write(f"Training the categorizer on {data} …")
+        confirmed = confirmed_categories_frame()
+        self.stdout.write(
+            f"Training the categorizer on {data} and {len(confirmed):,} listings sellers confirmed …"
+        )
         started = time.perf_counter()
-        metadata = train_categorizer(data_dir=data, models_dir=settings.MODELS_DIR)
+        metadata = train_categorizer(data_dir=data, models_dir=settings.MODELS_DIR, confirmed=confirmed)
         self.stdout.write(
             self.style.SUCCESS(f"  {metadata['version']} in {time.perf_counter() - started:.0f} s")
         )
