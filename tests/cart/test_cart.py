@@ -56,6 +56,18 @@ def test_adding_again_adds_up_within_stock_and_limit(buyer_client, buyer, seller
     assert lines(buyer)[plenty.pk] == MAX_QUANTITY
 
 
+def test_the_cart_says_which_line_stops_the_checkout(buyer_client, buyer, seller, make_product):
+    scarce, gone, fine = (make_product(seller=seller, stock=5) for _ in range(3))
+    for product in (scarce, gone, fine):
+        buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 3})
+    Product.objects.filter(pk=scarce.pk).update(stock=2)  # other shoppers bought meanwhile
+    Product.objects.filter(pk=gone.pk).update(stock=0)
+    html = buyer_client.get("/cart/").content.decode()
+    problems = re.findall(r'data-test="line-problem">([^<]+)<', html)
+    # One note per short line (lines are sorted by name); the line with enough stock says nothing.
+    assert sorted(problems) == ["Only 2 left", "Sold out: remove it to check out"]
+
+
 def test_invalid_quantity_adds_one(buyer_client, buyer, seller, make_product):
     product = make_product(seller=seller, stock=5)
     buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": "-3"})
