@@ -103,21 +103,26 @@ class ConstantHead:
 
 
 def fit_head(
-    kind: str, X, y: np.ndarray, random_state: int = 0, strength: float = 1.0
+    kind: str, X, y: np.ndarray, random_state: int = 0, strength: float = 1.0,
+    sample_weight: np.ndarray | None = None,
 ) -> LinearHead | ConstantHead:
     """Train one head and compact it. Module-level so that joblib workers can run it."""
     labels = np.unique(y)
     if len(labels) == 1:
         return ConstantHead(labels[0])
-    head = LinearHead.from_estimator(make_estimator(kind, random_state, strength).fit(X, y))
+    estimator = make_estimator(kind, random_state, strength)
+    head = LinearHead.from_estimator(estimator.fit(X, y, sample_weight=sample_weight))
     if kind == "svm":
-        temperature = _svm_temperature(X, y, random_state, strength)
+        temperature = _svm_temperature(X, y, random_state, strength, sample_weight)
         head.weights /= temperature
         head.bias /= temperature
     return head
 
 
-def _svm_temperature(X, y: np.ndarray, random_state: int, strength: float = 1.0) -> float:
+def _svm_temperature(
+    X, y: np.ndarray, random_state: int, strength: float = 1.0,
+    sample_weight: np.ndarray | None = None,
+) -> float:
     """SVM margins are not probabilities; ``softmax(margin / T)`` is, once T is fitted.
 
     T minimises the log-loss on a 10% slice held out from a second SVM fit (cheaper than
@@ -126,8 +131,9 @@ def _svm_temperature(X, y: np.ndarray, random_state: int, strength: float = 1.0)
     held = np.random.default_rng(random_state).random(len(y)) < 0.1
     if held.sum() == 0 or len(np.unique(y[~held])) < 2:
         return 1.0
+    weight = None if sample_weight is None else sample_weight[~held]
     probe = LinearHead.from_estimator(
-        make_estimator("svm", strength=strength).fit(X[~held], y[~held])
+        make_estimator("svm", strength=strength).fit(X[~held], y[~held], sample_weight=weight)
     )
     known = np.isin(y[held], probe.classes_)
     if not known.any():
@@ -142,7 +148,8 @@ def _svm_temperature(X, y: np.ndarray, random_state: int, strength: float = 1.0)
 
 
 def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0) -> dict:
-    """Fit ``{key: (row_indices, labels)}`` heads over ``n_jobs`` processes, biggest first.
+    """Fit ``{key: (row_indices, labels[, sample_weights])}`` heads over ``n_jobs``
+    processes, biggest first.
 
     A key found in :data:`HEAD_STRENGTH` (a level name) gets that regularisation strength.
     """
@@ -151,6 +158,7 @@ def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0) 
         delayed(fit_head)(
             kind, X[jobs[key][0]], jobs[key][1], random_state,
             HEAD_STRENGTH.get(key, 1.0) if isinstance(key, str) else 1.0,
+            jobs[key][2] if len(jobs[key]) > 2 else None,
         )
         for key in order
     )
