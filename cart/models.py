@@ -38,6 +38,17 @@ class CartItem(models.Model):
     def line_total(self):
         return self.product.price * self.quantity
 
+    @property
+    def problem(self) -> str:
+        """Why this line would stop a checkout as things stand ("" if it would not)."""
+        if not self.product.is_active:
+            return "No longer listed: remove it to check out"
+        if self.product.stock == 0:
+            return "Sold out: remove it to check out"
+        if self.product.stock < self.quantity:
+            return f"Only {self.product.stock} left"
+        return ""
+
 
 class Order(models.Model):
     class Status(models.TextChoices):
