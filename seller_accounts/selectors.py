@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from cart.models import Order
 from main.models import Product
+from main.recommendations import catalog_frame
+from ml.categorization import LEVELS as CATEGORY_LEVELS
 
 
 @dataclass(frozen=True)
@@ -60,24 +62,9 @@ def seller_order(*, seller: User, pk: int) -> Order:
     )
 
 
-# styles.csv's columns, from a listing's fields (as saved: the seller's final choice).
-_CONFIRMED_COLUMNS = {
-    "productDisplayName": "name",
-    "gender": "gender__name",
-    "masterCategory": "master_category__name",
-    "subCategory": "sub_category__name",
-    "articleType": "article_type__name",
-    "baseColour": "base_colour",
-    "usage": "usage",
-}
-
-
 def confirmed_categories_frame() -> pd.DataFrame:
-    """Listings that went through the categorizer and their sellers' final categories, as
-    training rows for the next categorizer (``train_models``)."""
-    rows = (
-        Product.objects.filter(categorization__isnull=False)
-        .order_by("id")
-        .values_list(*_CONFIRMED_COLUMNS.values())
-    )
-    return pd.DataFrame.from_records(list(rows), columns=list(_CONFIRMED_COLUMNS))
+    """Listings that went through the categorizer and their sellers' final categories (as
+    saved), as styles.csv-like training rows for the next categorizer (``train_models``)."""
+    frame = catalog_frame(products=Product.objects.filter(categorization__isnull=False))
+    frame = frame.rename(columns={"name": "productDisplayName"})
+    return frame[["productDisplayName", *CATEGORY_LEVELS]]
