@@ -6,7 +6,10 @@ Trains on the 90% train split and evaluates on the 10% test split of ``ml.data``
    flat baseline (same features, one model per level);
 2. articleType accuracy on seller-style phrases generated from the test split only, and on a
    small hand-written list of seller phrases (independent of the generator);
-3. speed of the default cascade on one core: single-prediction median, batch throughput,
+3. where the default cascade's articleType errors come from: how much of each test name the
+   training rows had seen, how many test labels contradict the training labels of the very
+   same name, and the most frequent confusions;
+4. speed of the default cascade on one core: single-prediction median, batch throughput,
    artifact load time, training time.
 """
 
@@ -17,9 +20,11 @@ import statistics
 import tempfile
 import time
 import warnings
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import f1_score
 from threadpoolctl import threadpool_limits
 
@@ -31,6 +36,8 @@ from ml.categorization import (
     seller_style_test_set,
 )
 from ml.categorization_augment import mentions_gender
+from ml.categorization_memory import NameMemory
+from ml.categorization_text import normalize
 from ml.data import fingerprint, load_styles, train_test_split_by_id
 
 # Phrases as a seller might type them, with the article type a catalog editor would pick.
@@ -105,6 +112,48 @@ def _calibration_errors(model: CategoryCascade, frame) -> dict[str, float]:
             if (bins == b).any()
         )
     return errors
+
+
+def _article_error_sources(
+    train: pd.DataFrame, test: pd.DataFrame, guess: np.ndarray
+) -> list[str]:
+    """Lines that say where articleType errors come from, so that the figure can be read.
+
+    Each test name falls in one group: the identical name is in training; else its product
+    line is (the same words once colours and numbers are dropped, as in :class:`NameMemory`);
+    else the line is new. A test row whose identical name training labels only with other
+    article types "contradicts training": from the name alone, predicting its label would
+    mean going against every training row that has that name.
+    """
+    lines = NameMemory(colours=train["baseColour"].unique(), min_words=0)
+    seen_names: defaultdict[str, set[str]] = defaultdict(set)
+    for name, article in zip(train["productDisplayName"], train["articleType"], strict=True):
+        seen_names[normalize(name)].add(article)
+    seen_lines = {lines.key(name) for name in train["productDisplayName"]}
+    truth = test["articleType"].to_numpy()
+    wrong = guess != truth
+    group = np.array([
+        "identical name in training" if normalize(name) in seen_names
+        else "same product line in training" if lines.key(name) in seen_lines
+        else "new product line"
+        for name in test["productDisplayName"]
+    ])
+    contradicts = np.array([
+        normalize(name) in seen_names and article not in seen_names[normalize(name)]
+        for name, article in zip(test["productDisplayName"], truth, strict=True)
+    ])
+    report = [f"articleType errors of the default cascade: {wrong.sum()} of {len(truth)}"]
+    for label in ("identical name in training", "same product line in training",
+                  "new product line"):
+        rows = group == label
+        report.append(f"  {label:32s} {rows.sum():5d} names, {wrong[rows].sum():4d} errors "
+                      f"({wrong[rows].mean():.2%})")
+    report.append(f"  labels that contradict training (same name, only other article types "
+                  f"there): {contradicts.sum()}, of which {wrong[contradicts].sum()} are errors")
+    confusions = Counter(zip(truth[wrong], guess[wrong], strict=True)).most_common(6)
+    report.append("  most frequent: " + "; ".join(
+        f"{want} -> {got} {count}" for (want, got), count in confusions))
+    return report
 
 
 def _speed(model: CategoryCascade, names: list[str], fit_seconds: float) -> list[str]:
@@ -196,6 +245,10 @@ def main() -> None:
     print(f"{f'gender, phrases that say it ({says.sum()})':38s}" + "".join(
         f"{(labels['gender'][says] == seller['gender'].to_numpy()[says]).mean():>22.2%}"
         for labels in generated))
+
+    print()
+    for line in _article_error_sources(train, test, predictions["cascade (default)"]["articleType"]):
+        print(line)
 
     cascade = models["cascade (default)"]
     misses = [(phrase, want, got) for (phrase, want), got in
