@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .forms import BuyerSignUpForm, SellerSignUpForm
+from .forms import BuyerSignUpForm, LoginForm, SellerSignUpForm
 from .models import User
 from .services import user_create
 
@@ -49,3 +50,16 @@ def seller_signup(request):
         template="accounts/seller_signup.html",
         next_url="seller_accounts:dashboard",
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Without a ``next``, sellers land on their dashboard (what they log in for), buyers on
+    the home page (``LOGIN_REDIRECT_URL``)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self) -> str:
+        if self.request.user.is_seller:
+            return resolve_url("seller_accounts:dashboard")
+        return super().get_default_redirect_url()

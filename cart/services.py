@@ -35,13 +35,40 @@ class ShippingAddress:
     country: str = "India"
 
 
-def cart_add_product(*, cart: Cart, product: Product, quantity: int = 1) -> CartItem:
+@dataclass(frozen=True)
+class CartAddition:
+    """What adding to the cart did: fewer than asked are added when the stock or
+    ``MAX_QUANTITY`` runs out, and the shopper must be told so."""
+
+    item: CartItem
+    requested: int
+    added: int
+
+    @property
+    def capped(self) -> bool:
+        return self.added < self.requested
+
+    @property
+    def message(self) -> str:
+        name = self.item.product.name
+        if not self.capped:
+            return f"Added {name} to your cart."
+        stock = self.item.product.stock
+        limit = f"Only {stock} left" if stock < MAX_QUANTITY else f"At most {MAX_QUANTITY} per order"
+        if self.added == self.item.quantity:
+            return f"{limit}: added {self.added} of {name} to your cart."
+        return f"{limit}: your cart now has {self.item.quantity} of {name}."
+
+
+def cart_add_product(*, cart: Cart, product: Product, quantity: int = 1) -> CartAddition:
+    """Add to the cart's line, capped by the stock and ``MAX_QUANTITY``."""
     if not product.is_active:
         raise CheckoutError("This product is no longer listed.")
     item, _ = CartItem.objects.get_or_create(cart=cart, product=product, defaults={"quantity": 0})
+    before = item.quantity
     item.quantity = min(item.quantity + quantity, MAX_QUANTITY, max(product.stock, 1))
     item.save(update_fields=["quantity"])
-    return item
+    return CartAddition(item=item, requested=quantity, added=max(item.quantity - before, 0))
 
 
 def cart_set_quantity(*, cart: Cart, product_id: int, quantity: int) -> None:
@@ -129,6 +156,30 @@ def _place_orders(*, cart: Cart, buyer: User, address: ShippingAddress, token: u
     return orders
 
 
+# Where a seller may move an order from each status (keeping it is always allowed, to change
+# the payment only). Orders only move forward: a delivered order is with its buyer, and a
+# cancelled one had its stock put back on sale, so reopening it would oversell.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Order.Status.PLACED: frozenset({Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.CANCELLED}),
+    Order.Status.SHIPPED: frozenset({Order.Status.DELIVERED, Order.Status.CANCELLED}),
+    Order.Status.DELIVERED: frozenset(),
+    Order.Status.CANCELLED: frozenset(),
+}
+
+
+def _refused_status_change(*, current: str, status: str) -> str:
+    """Why ``current`` cannot become ``status`` ("" if it can)."""
+    if status == current or status in STATUS_TRANSITIONS[current]:
+        return ""
+    if current == Order.Status.CANCELLED:
+        return "A cancelled order cannot be reopened."
+    label = Order.Status(current).label.lower()
+    allowed = [Order.Status(s).label.lower() for s in Order.Status.values if s in STATUS_TRANSITIONS[current]]
+    if not allowed:
+        return f"A {label} order is complete: its status cannot change."
+    return f"A {label} order can only be marked {' or '.join(allowed)}."
+
+
 @transaction.atomic
 def order_update_status(
     *, order: Order, status: str | None = None, payment_status: str | None = None
@@ -137,9 +188,11 @@ def order_update_status(
     if status is not None:
         if status not in Order.Status.values:
             raise ValueError(f"Unknown order status {status!r}")
-        if order.status == Order.Status.CANCELLED and status != Order.Status.CANCELLED:
-            # Its stock went back on sale when it was cancelled: reopening would oversell.
-            raise ValueError("A cancelled order cannot be reopened.")
+        # Checked against the stored status: a stale copy (another tab) must not move it back.
+        order.status = Order.objects.select_for_update().values_list("status", flat=True).get(pk=order.pk)
+        refusal = _refused_status_change(current=order.status, status=status)
+        if refusal:
+            raise ValueError(refusal)
         if status == Order.Status.CANCELLED and order.status != Order.Status.CANCELLED:
             # Only the request that really cancels it puts the stock back (never twice).
             cancelled = Order.objects.filter(pk=order.pk).exclude(status=status).update(status=status)

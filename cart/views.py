@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from main.models import Product, ProductEvent
 from main.services import event_log
@@ -13,19 +13,23 @@ from .badge import badge_refresh
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def add(request, product_id: int):
     product = get_object_or_404(Product, pk=product_id, is_active=True)
+    if request.method != "POST":
+        # Opened as a link (a bookmark, a reload after the session expired): show the product
+        # instead of a blank 405 page. Only the POST, with its CSRF token, adds to the cart.
+        return redirect(product.get_absolute_url())
     form = AddToCartForm(request.POST)
     quantity = form.cleaned_data["quantity"] if form.is_valid() else 1
     if product.stock <= 0:
         messages.error(request, f"{product.name} is out of stock.")
         return redirect(product.get_absolute_url())
     cart = selectors.cart_for_request(request=request, create=True)
-    services.cart_add_product(cart=cart, product=product, quantity=quantity)
+    addition = services.cart_add_product(cart=cart, product=product, quantity=quantity)
     badge_refresh(request=request)
     event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.CART)
-    messages.success(request, f"Added {product.name} to your cart.")
+    messages.add_message(request, messages.WARNING if addition.capped else messages.SUCCESS, addition.message)
     return redirect("cart:detail")
 
 

@@ -30,6 +30,9 @@ FACET_FIELDS = (
     "season",
     "usage",
 )
+# Attribute values that mean "not known" in the dataset (styles.csv writes "NA"): stored as
+# imported, but never offered as a filter.
+MISSING_VALUES = frozenset({None, "", "NA"})
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tu
     for row in products.order_by().values(*FACET_FIELDS).annotate(n=Count("id")):
         total += row["n"]
         for name in FACET_FIELDS:
-            if row[name] not in (None, ""):
+            if row[name] not in MISSING_VALUES:
                 counters[name][row[name]] += row["n"]
     cache.set(key, (counters, total), FACET_CACHE_SECONDS)
     return counters, total

@@ -105,6 +105,26 @@ def test_login_follows_a_local_next(client, buyer, password):
     assert 'name="next" value="/catalog/?q=shirt"' in page.content.decode()
 
 
+def test_a_seller_logs_in_to_the_dashboard_unless_next_says_otherwise(client, seller, password):
+    """Regression: sellers were sent to the shop's home page, buyers still are (test above)."""
+    credentials = {"username": seller.username, "password": password}
+    response = client.post("/accounts/login/", credentials)
+    assert response.status_code == 302 and response["Location"] == "/seller/"
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/?next=/cart/orders/", credentials)
+    assert response["Location"] == "/cart/orders/"
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {**credentials, "next": "https://evil.example/"})
+    assert response["Location"] == "/seller/"
+
+
+def test_the_home_pages_login_link_has_no_next(client, db):
+    """``next=/`` would send a seller logging in from the home page back to it."""
+    assert 'href="/accounts/login/"' in client.get("/").content.decode()
+    html = client.get("/catalog/?q=shirt").content.decode()
+    assert 'href="/accounts/login/?next=/catalog/%3Fq%3Dshirt"' in html
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -56,6 +56,35 @@ def test_adding_again_adds_up_within_stock_and_limit(buyer_client, buyer, seller
     assert lines(buyer)[plenty.pk] == MAX_QUANTITY
 
 
+def test_adding_more_than_is_left_says_how_many_went_in(buyer_client, buyer, seller, make_product):
+    """Regression: asking for 5 of the last 2 put 2 in the cart and said "Added" as if all 5 had been."""
+
+    def add(product, quantity):
+        response = buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": quantity}, follow=True)
+        return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+    scarce = make_product(seller=seller, name="Last linen shirt", stock=2)
+    assert add(scarce, 5) == [("warning", "Only 2 left: added 2 of Last linen shirt to your cart.")]
+    assert lines(buyer) == {scarce.pk: 2}  # still capped at the stock
+    assert add(scarce, 1) == [("warning", "Only 2 left: your cart now has 2 of Last linen shirt.")]
+    plenty = make_product(seller=seller, name="Plain socks", stock=100)
+    assert add(plenty, 8) == [("success", "Added Plain socks to your cart.")]
+    assert add(plenty, 4) == [
+        ("warning", f"At most {MAX_QUANTITY} per order: your cart now has {MAX_QUANTITY} of Plain socks.")
+    ]
+    assert lines(buyer) == {scarce.pk: 2, plenty.pk: MAX_QUANTITY}
+
+
+def test_opening_the_add_address_shows_the_product(buyer_client, buyer, seller, make_product):
+    """A GET of the add-to-cart address (a link, a reload) leads to the product, not a blank 405
+    page, and adds nothing: only the POST (with its CSRF token) does."""
+    product = make_product(seller=seller, stock=5)
+    response = buyer_client.get(f"/cart/add/{product.pk}/")
+    assert response.status_code == 302 and response["Location"] == product.get_absolute_url()
+    assert lines(buyer) == {}
+    assert buyer_client.put(f"/cart/add/{product.pk}/").status_code == 405
+
+
 def test_the_cart_says_which_line_stops_the_checkout(buyer_client, buyer, seller, make_product):
     scarce, gone, fine = (make_product(seller=seller, stock=5) for _ in range(3))
     for product in (scarce, gone, fine):
@@ -108,7 +137,7 @@ def test_out_of_stock_cannot_be_added(buyer_client, buyer, seller, make_product)
 def test_unlisted_cannot_be_added(buyer_client, buyer, seller, make_product):
     product = make_product(seller=seller, stock=5, is_active=False)
     assert buyer_client.post(f"/cart/add/{product.pk}/").status_code == 404
-    assert buyer_client.get(f"/cart/add/{product.pk}/").status_code == 405
+    assert buyer_client.get(f"/cart/add/{product.pk}/").status_code == 404
     assert lines(buyer) == {}
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from main.models import Product
 from main.selectors import CatalogFilters, catalog_facets, product_search
 from main.views import PAGE_SIZE
+from tests.html import unlabelled_fields
 
 
 def active():
@@ -42,6 +43,18 @@ def test_facet_counts_sum_to_the_total(catalog):
         assert active().filter(base_colour=value.value).count() == value.count
     counts = [v.count for v in facets.masters]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_missing_values_are_not_offered_as_filters(catalog, make_product, seller):
+    """Regression: the colour facet offered "NA", the dataset's word for an unknown colour."""
+    unknown = make_product(seller=seller, base_colour="NA", season="", usage="NA")
+    make_product(seller=seller, base_colour="Teal", season="Summer", usage="Casual")
+    facets = catalog_facets(products=Product.objects.filter(seller=seller), filters=CatalogFilters())
+    assert [(v.value, v.count) for v in facets.colours] == [("Teal", 1)]
+    assert [v.value for v in facets.seasons] == ["Summer"]
+    assert [v.value for v in facets.usages] == ["Casual"]
+    assert facets.total == 2  # the product with unknown values is still listed
+    Product.objects.get(pk=unknown.pk, base_colour="NA", usage="NA")  # its stored values unchanged
 
 
 def test_taxonomy_drills_down(catalog):
@@ -316,6 +329,22 @@ def test_out_of_stock_product_has_no_add_to_cart(client, catalog):
     html = client.get(f"/products/{product.dataset_id}/").content.decode()
     assert "Out of stock" in html
     assert 'data-test="add-to-cart"' not in html
+
+
+def test_catalog_fields_are_labelled(client, catalog):
+    html = client.get("/catalog/").content.decode()
+    assert 'name="min_price"' in html and 'name="max_price"' in html
+    assert unlabelled_fields(html) == []
+
+
+def test_pages_name_their_favicon(client, catalog):
+    """Without a ``<link rel="icon">`` browsers ask for /favicon.ico, a 404 on every page."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    html = client.get("/catalog/").content.decode()
+    assert f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">' in html
+    assert finders.find("favicon.svg")
 
 
 def test_home_page_lists_departments(client, catalog):

@@ -17,6 +17,7 @@ from cart.services import ShippingAddress, checkout
 from main.models import ArticleType, Gender, Product
 from seller_accounts.selectors import dashboard_counts
 from tests.conftest import dataset_image
+from tests.html import unlabelled_fields
 
 ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Kolkata", postal_code="700016")
 
@@ -331,3 +332,60 @@ def test_cancelling_from_a_stale_copy_restores_stock_once(seller, buyer, make_pr
     order_update_status(order=first, status="cancelled")
     order_update_status(order=second, status="cancelled")
     assert Product.objects.get(pk=shirt.pk).stock == 4
+
+
+def test_orders_only_move_forward(seller_client, seller, buyer, make_product):
+    """Regression: a delivered order could be set back to placed (or shipped) on its page."""
+    order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
+    url = f"/seller/orders/{order.pk}/"
+
+    def mark(status, payment_status="paid"):
+        """(status code, the refusal shown on the status field)."""
+        response = seller_client.post(url, {"status": status, "payment_status": payment_status})
+        order.refresh_from_db()
+        if response.status_code != 200:
+            return response.status_code, ""
+        return 200, " ".join(response.context["form"].errors["status"])
+
+    assert mark("shipped") == (302, "")
+    assert mark("placed") == (200, "A shipped order can only be marked delivered or cancelled.")
+    assert mark("delivered") == (302, "")
+    for status in ("placed", "shipped", "cancelled"):
+        assert mark(status) == (200, "A delivered order is complete: its status cannot change.")
+        assert order.status == "delivered"
+    assert mark("delivered", "refunded") == (302, "")  # the payment of a delivered order still changes
+    assert (order.status, order.payment_status) == ("delivered", "refunded")
+
+
+def test_a_stale_copy_cannot_move_an_order_back(seller, buyer, make_product):
+    """The rule is checked against the stored status, not the caller's copy (another tab)."""
+    from cart.services import order_update_status
+
+    order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
+    stale = Order.objects.get(pk=order.pk)
+    order_update_status(order=order, status="delivered")
+    with pytest.raises(ValueError, match="delivered order is complete"):
+        order_update_status(order=stale, status="shipped")
+    assert Order.objects.get(pk=order.pk).status == "delivered"
+
+
+@pytest.mark.parametrize(("full_name", "shown"), [(("Alice", "Smith"), "Alice Smith"), (("", ""), "alice")])
+def test_order_page_names_the_buyer_once(seller_client, seller, buyer, make_product, full_name, shown):
+    """Regression: the demo buyer (username "buyer") was shown as "· buyer buyer"."""
+    buyer.first_name, buyer.last_name = full_name
+    buyer.save()
+    order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
+    html = seller_client.get(f"/seller/orders/{order.pk}/").content.decode()
+    assert re.findall(r'data-test="order-buyer">([^<]*)<', html) == [shown]
+    assert "buyer alice" not in html
+    assert f"<td>{shown}</td>" in seller_client.get("/seller/orders/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"), [("/seller/products/", "Your listings"), ("/seller/orders/", "Orders")]
+)
+def test_seller_lists_have_a_heading_and_labelled_fields(seller_client, seller, make_product, path, heading):
+    make_product(seller=seller)
+    html = seller_client.get(path).content.decode()
+    assert re.findall(r"<h1[^>]*>([^<]*)</h1>", html) == [heading]
+    assert unlabelled_fields(html) == []
