@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from main.ml_models import categorizer, require
+
+from .forms import SURE_ENOUGH
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
@@ -31,7 +33,9 @@ class BulkRow:
     article_type: str = ""
     base_colour: str = ""
     usage: str = ""
-    confidence: float = 0.0
+    # Per form field, the model's top 3 as [value, confidence] ("article_type" values are
+    # "Master / Subcategory / Type" paths); see categorize_rows.
+    suggestions: dict[str, list] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -106,15 +110,23 @@ def _problem(record: dict) -> str:
 
 
 def categorize_rows(*, rows: list[BulkRow]) -> list[BulkRow]:
-    """Fill each row's suggested category, colour and usage in one batch prediction."""
+    """Categorize every row in one batch prediction.
+
+    A level the model is sure of (:data:`SURE_ENOUGH`) is filled in; a level it is not sure
+    of is left empty, for the seller to choose from its suggestions, as on the listing form.
+    """
     model = require(categorizer(), "categorizer")
     predictions = model.predict([r.name for r in rows], [r.description for r in rows])
     for row, p in zip(rows, predictions, strict=True):
-        row.gender = p.label("gender")
         row.master_category = p.label("masterCategory")
         row.sub_category = p.label("subCategory")
-        row.article_type = p.label("articleType")
-        row.base_colour = p.label("baseColour")
-        row.usage = p.label("usage")
-        row.confidence = round(p.confidence, 3)
+        path = f"{row.master_category} / {row.sub_category} / "
+        for attribute, level, prefix in (("gender", "gender", ""), ("article_type", "articleType", path),
+                                         ("base_colour", "baseColour", ""), ("usage", "usage", "")):
+            answer = p.levels[level]
+            sure = answer.confidence >= SURE_ENOUGH
+            setattr(row, attribute, answer.label if sure else "")
+            row.suggestions[attribute] = [
+                [prefix + label, round(confidence, 3)] for label, confidence in answer.alternatives
+            ]
     return rows

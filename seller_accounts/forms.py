@@ -9,6 +9,10 @@ from main.images import normalise_product_photo
 from main.models import ArticleType, Gender, Product
 from marketplace.forms import BootstrapFormMixin
 
+# Below this confidence a suggestion is offered as a choice, not filled in, so that nothing the
+# model was unsure of is saved without the seller choosing it (listing form and bulk review).
+SURE_ENOUGH = 0.6
+
 
 def attribute_choices(field: str) -> list[tuple[str, str]]:
     """The values the catalog uses for a free attribute (colour, usage, season)."""
@@ -27,6 +31,8 @@ class ArticleTypeChoiceField(forms.ModelChoiceField):
 
 class ProductForm(BootstrapFormMixin, forms.ModelForm):
     """A listing. The category path comes from the real taxonomy, never free text."""
+
+    suggestion_threshold = SURE_ENOUGH  # read by the page's live categorization script
 
     gender = forms.ModelChoiceField(queryset=Gender.objects.all())
     article_type = ArticleTypeChoiceField(
@@ -88,8 +94,19 @@ class BulkUploadForm(BootstrapFormMixin, forms.Form):
     )
 
 
+def with_suggestions(choices: list, suggestions: list) -> list:
+    """A select's choices led by a blank and a "Suggested" group: the model's top 3 that
+    are valid values, each with its confidence."""
+    labels = dict(choices)
+    suggested = [(value, f"{labels[value]} ({confidence:.0%})")
+                 for value, confidence in suggestions if value in labels and value != ""]
+    rest = [choice for choice in choices if choice[0] != ""]
+    return [("", "—")] + ([("Suggested", suggested), ("All", rest)] if suggested else rest)
+
+
 class BulkRowForm(BootstrapFormMixin, forms.Form):
-    """One reviewed row. Choices are passed in, so that a table of rows costs one query, not one per row."""
+    """One reviewed row. Choices are passed in, so that a table of rows costs one query, not one
+    per row; ``suggestions`` (field -> [(value, confidence)]) lead each select."""
 
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -99,12 +116,30 @@ class BulkRowForm(BootstrapFormMixin, forms.Form):
     article_type = forms.TypedChoiceField(coerce=int)
     base_colour = forms.ChoiceField(required=False)
     usage = forms.ChoiceField(required=False)
-    confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    def __init__(self, *args, choices: dict, suggestions: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for name, values in choices.items():
-            self.fields[name].choices = values
+            self.fields[name].choices = with_suggestions(values, suggestions.get(name, []))
+        for name in ("name", "price", "stock", *choices):
+            self.fields[name].widget.attrs["aria-label"] = self[name].label
+
+    def unsure(self) -> list[str]:
+        """The select fields the model left for the seller to choose (no value given yet)."""
+        return [name for name in ("gender", "article_type", "base_colour", "usage")
+                if not self[name].value()]
 
 
-BulkRowFormSet = forms.formset_factory(BulkRowForm, extra=0)
+class BaseBulkRowFormSet(forms.BaseFormSet):
+    """Row ``i`` of the table gets ``suggestions[i]``."""
+
+    def __init__(self, *args, suggestions: list[dict], choices: dict, **kwargs):
+        self.suggestions, self.choices = suggestions, choices
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        suggestions = self.suggestions[index] if index < len(self.suggestions) else {}
+        return {"choices": self.choices, "suggestions": suggestions}
+
+
+BulkRowFormSet = forms.formset_factory(BulkRowForm, formset=BaseBulkRowFormSet, extra=0)

@@ -143,21 +143,35 @@ def bulk_review(request):
         messages.info(request, "Upload a CSV to review its products.")
         return redirect("seller_accounts:bulk_upload")
     types = article_type_choices()
+    type_by_path = {label: pk for pk, label in types}
     choices = {
         "gender": [(name, name) for name in Gender.objects.values_list("name", flat=True)],
         "article_type": types,
         "base_colour": attribute_choices("base_colour"),
         "usage": attribute_choices("usage"),
     }
+    # The model's top 3 lead the selects it left empty (it was unsure of them).
+    suggestions = [
+        {
+            field: [(type_by_path.get(value) if field == "article_type" else value, confidence)
+                    for value, confidence in top3]
+            for field, top3 in row.get("suggestions", {}).items()
+            if not row.get(field)
+        }
+        for row in staged
+    ]
+    formset_kwargs = {"choices": choices, "suggestions": suggestions}
     if request.method == "POST":
-        formset = BulkRowFormSet(request.POST, form_kwargs={"choices": choices})
+        formset = BulkRowFormSet(request.POST, **formset_kwargs)
+        if formset.total_form_count() != len(staged):
+            messages.error(request, "The review table was out of date: here it is again.")
+            return redirect("seller_accounts:bulk_review")
         if formset.is_valid():
             products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
             del request.session[BULK_SESSION_KEY]
             messages.success(request, f"Published {len(products)} products.")
             return redirect("seller_accounts:products")
     else:
-        type_by_path = {label: pk for pk, label in types}
         initial = [
             {
                 **row,
@@ -167,6 +181,6 @@ def bulk_review(request):
             }
             for row in staged
         ]
-        formset = BulkRowFormSet(initial=initial, form_kwargs={"choices": choices})
+        formset = BulkRowFormSet(initial=initial, **formset_kwargs)
     rows = list(zip(formset.forms, staged, strict=True))
     return render(request, "seller_accounts/bulk_review.html", {"formset": formset, "rows": rows})

@@ -1,6 +1,10 @@
-// Live categorization for the listing form: as the seller types a name (and description),
-// ask the API and pre-fill gender, category, colour and usage. A field the seller changed
-// by hand is never overwritten; a low-confidence level offers its top-3 as one-click choices.
+// Live categorization for the listing form. As the seller types a name (and description), ask
+// the API for gender, category, colour and usage, and show each answer under its field:
+// - a suggestion the model is sure of (confidence >= the form's threshold) is filled in;
+// - below the threshold the field is left empty and its top 3 are offered as one-click
+//   choices, so that a guess is never saved without the seller choosing it;
+// - a field the seller set (by hand, by a click on a choice, or before this page loaded, as
+//   on an edit form or a form sent back with errors) is never overwritten.
 (function () {
   "use strict";
   const form = document.getElementById("product-form");
@@ -10,69 +14,110 @@
   const name = form.querySelector("#id_name");
   const description = form.querySelector("#id_description");
   const panel = document.getElementById("suggestions");
+  // The summary sits under the name field, so the field being typed in never moves.
+  name.closest(".mb-3").after(panel);
+
   const fields = {
     gender: form.querySelector("#id_gender"),
     articleType: form.querySelector("#id_article_type"),
     baseColour: form.querySelector("#id_base_colour"),
     usage: form.querySelector("#id_usage"),
   };
-  // Setting .value from this script fires no "change": any change event is the seller's own.
-  Object.values(fields).forEach((select) => {
-    if (select) select.addEventListener("change", () => { select.dataset.touched = "1"; });
-  });
+  const hints = {};
+  for (const [level, select] of Object.entries(fields)) {
+    if (!select) continue;
+    if (select.value) select.dataset.touched = "1"; // the seller's (or the saved listing's) value
+    // Setting .value from this script fires no "change": any change event is the seller's own.
+    select.addEventListener("change", () => { select.dataset.touched = "1"; refresh(); });
+    const hint = document.createElement("div");
+    hint.className = "form-text";
+    hint.dataset.test = `hint-${level}`;
+    select.closest(".mb-3").append(hint);
+    hints[level] = hint;
+  }
 
-  function optionFor(select, matches) {
-    return Array.from(select.options).find((o) => matches(o.text.trim(), o.value));
-  }
-  function choose(select, option, byHand) {
-    if (!select || !option) return false;
-    if (select.dataset.touched && !byHand) return false;
-    select.value = option.value;
-    if (byHand) select.dataset.touched = "1";
-    select.classList.add("border-success");
-    return true;
-  }
-  function pathOption(master, sub, article) {
-    return optionFor(fields.articleType, (text) => text === `${master} / ${sub} / ${article}`)
-      || optionFor(fields.articleType, (text) => text.endsWith(` / ${article}`));
-  }
   function pct(x) { return `${Math.round(x * 100)}%`; }
+  function optionFor(select, matches) {
+    return Array.from(select.options).find((o) => o.value && matches(o.text.trim(), o.value));
+  }
+  // How each level's label maps to an option of its select (the category select lists paths).
+  const lookups = {
+    gender: (p, label) => optionFor(fields.gender, (text) => text === label),
+    articleType: (p, label) =>
+      optionFor(fields.articleType, (text) => text === `${p.masterCategory.label} / ${p.subCategory.label} / ${label}`)
+      || optionFor(fields.articleType, (text) => text.endsWith(` / ${label}`)),
+    baseColour: (p, label) => optionFor(fields.baseColour, (text, value) => value === label),
+    usage: (p, label) => optionFor(fields.usage, (text, value) => value === label),
+  };
 
-  function render(p) {
-    choose(fields.gender, optionFor(fields.gender, (t) => t === p.gender.label));
-    choose(fields.articleType, pathOption(p.masterCategory.label, p.subCategory.label, p.articleType.label));
-    choose(fields.baseColour, optionFor(fields.baseColour, (t, v) => v === p.baseColour.label));
-    choose(fields.usage, optionFor(fields.usage, (t, v) => v === p.usage.label));
-    const levels = [
-      ["Gender", p.gender, (label) => choose(fields.gender, optionFor(fields.gender, (t) => t === label), true)],
-      ["Subcategory", p.subCategory, null],
-      ["Article type", p.articleType, (label) => choose(fields.articleType, pathOption(p.masterCategory.label, p.subCategory.label, label), true)],
-      ["Colour", p.baseColour, (label) => choose(fields.baseColour, optionFor(fields.baseColour, (t, v) => v === label), true)],
-      ["Usage", p.usage, (label) => choose(fields.usage, optionFor(fields.usage, (t, v) => v === label), true)],
-    ];
+  function chip(select, option, text) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary btn-sm py-0 me-1";
+    button.textContent = text;
+    button.dataset.test = "alternative";
+    button.dataset.value = option.value;
+    button.addEventListener("click", () => {
+      select.value = option.value;
+      select.dataset.touched = "1";
+      refresh();
+    });
+    return button;
+  }
+
+  function showLevel(level, p) {
+    const select = fields[level];
+    if (!select) return true;
+    const hint = hints[level];
+    const answer = p[level];
+    const best = lookups[level](p, answer.label);
+    const sure = answer.confidence >= threshold;
+    hint.replaceChildren();
+    hint.className = "form-text";
+    hint.dataset.confidence = answer.confidence.toFixed(3);
+    select.classList.remove("border-success", "border-warning");
+    if (select.dataset.touched) {
+      if (best && select.value !== best.value) {
+        hint.append(`We would suggest ${answer.label} (${pct(answer.confidence)}) `);
+        hint.append(chip(select, best, `Use ${answer.label}`));
+      } else if (best) {
+        hint.textContent = "Your choice";
+      }
+      return true;
+    }
+    if (sure && best) {
+      select.value = best.value;
+      select.classList.add("border-success");
+      hint.classList.add("text-success");
+      hint.textContent = `Suggested, ${pct(answer.confidence)} sure`;
+      return true;
+    }
+    select.value = "";
+    select.classList.add("border-warning");
+    hint.classList.add("text-warning-emphasis");
+    hint.append(`Not sure (${pct(answer.confidence)}): choose one `);
+    for (const alt of answer.top3) {
+      const option = lookups[level](p, alt.label);
+      if (option) hint.append(chip(select, option, `${alt.label} ${pct(alt.confidence)}`));
+    }
+    return false;
+  }
+
+  let prediction = null;
+  function refresh() {
+    if (!prediction) return;
+    const p = prediction;
+    const unsure = Object.keys(fields).filter((level) => !showLevel(level, p));
     panel.replaceChildren();
     const title = document.createElement("div");
-    title.className = "fw-semibold mb-1";
-    title.textContent = `Suggested: ${p.gender.label} · ${p.masterCategory.label} / ${p.subCategory.label} / ${p.articleType.label}`;
+    title.className = "fw-semibold";
+    title.textContent = `Suggested: ${p.gender.label} · ${p.masterCategory.label} / ${p.subCategory.label} / ${p.articleType.label} (${pct(p.confidence)})`;
     panel.append(title);
-    for (const [label, level, pick] of levels) {
-      const row = document.createElement("div");
-      row.className = "small";
-      row.dataset.level = label;
-      row.textContent = `${label}: ${level.label} (${pct(level.confidence)}) `;
-      if (pick && level.confidence < threshold) {
-        row.classList.add("text-warning-emphasis");
-        for (const alt of level.top3) {
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "btn btn-outline-secondary btn-sm py-0 me-1";
-          button.textContent = `${alt.label} ${pct(alt.confidence)}`;
-          button.dataset.test = "alternative";
-          button.addEventListener("click", () => pick(alt.label));
-          row.append(button);
-        }
-      }
-      panel.append(row);
+    if (unsure.length) {
+      const note = document.createElement("div");
+      note.className = "small text-warning-emphasis";
+      note.textContent = "Not sure of everything: choose the highlighted fields below.";
+      panel.append(note);
     }
     panel.classList.remove("d-none");
     panel.dataset.modelVersion = p.model_version;
@@ -87,7 +132,7 @@
     const query = new URLSearchParams({ name: text, description: description ? description.value : "" });
     fetch(`${api}?${query}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : null))
-      .then((p) => { if (p && ticket === latest) render(p); })
+      .then((p) => { if (p && ticket === latest) { prediction = p; refresh(); } })
       .catch(() => {});
   }
   function schedule() {
@@ -96,4 +141,5 @@
   }
   name.addEventListener("input", schedule);
   if (description) description.addEventListener("input", schedule);
+  predict(); // an edit form, or a form sent back with errors: show what the model thinks
 })();

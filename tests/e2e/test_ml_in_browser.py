@@ -10,6 +10,7 @@ import pytest
 from django.test.utils import override_settings
 
 from main.models import Product
+from seller_accounts.forms import SURE_ENOUGH
 from seller_accounts.models import ListingCategorization
 from tests.conftest import fashion_data
 from tests.e2e.conftest import DESKTOP
@@ -41,12 +42,20 @@ def test_listing_form_fills_the_category_as_the_seller_types(
     page.wait_for_function("() => document.querySelector('#id_article_type').value !== ''")
     assert selected_text(page, "#id_gender") == "Men"
     assert selected_text(page, "#id_article_type").endswith("/ Bottomwear / Jeans")
-    assert page.eval_on_selector("#id_base_colour", "s => s.value") == "Blue"
     assert "Jeans" in suggestions.inner_text()
+    # Colour: filled in if the model is sure of it, else left empty with Blue offered.
+    colour_hint = page.locator('[data-test="hint-baseColour"]')
+    if float(colour_hint.get_attribute("data-confidence")) >= SURE_ENOUGH:
+        assert page.eval_on_selector("#id_base_colour", "s => s.value") == "Blue"
+    else:
+        assert page.eval_on_selector("#id_base_colour", "s => s.value") == ""
+        colour_hint.locator('[data-test="alternative"][data-value="Blue"]').click()
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == "Blue"
     page.screenshot(path=str(artifacts / "listing-form-suggestions.png"), full_page=True)
 
     # A choice made by hand is never overwritten by a later suggestion.
     page.select_option("#id_gender", label="Women")
+    page.locator("#id_name").press("End")
     page.locator("#id_name").press_sequentially(" slim fit", delay=20)
     page.wait_for_timeout(900)
     assert selected_text(page, "#id_gender") == "Women"
@@ -55,8 +64,94 @@ def test_listing_form_fills_the_category_as_the_seller_types(
     page.fill("#id_stock", "4")
     with page.expect_navigation():
         page.click('[data-test="save-product"]')
+    assert page.url.endswith("/seller/products/"), page.locator("form").inner_text()
     record = ListingCategorization.objects.get(product__name="blue denim jeans for men slim fit")
     assert record.chosen_article_type == "Jeans" and record.gender_corrected
+    assert not page_errors, page_errors
+
+
+def test_listing_form_leaves_what_the_model_is_unsure_of_for_the_seller(
+    page, page_errors, e2e_catalog, trained_models, seller, password, artifacts
+):
+    log_in(page, seller, password)
+    page.goto("/seller/products/new/")
+    name_box = page.locator("#id_name").bounding_box()
+    page.locator("#id_name").press_sequentially("women floral summer dress", delay=20)
+    page.locator('[data-test="suggestions"]').wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#id_article_type').value !== ''")
+    assert page.locator("#id_name").bounding_box() == name_box  # the field typed in never moves
+    assert selected_text(page, "#id_article_type").endswith("/ Dresses")
+
+    # No colour word: the model is unsure, so nothing is filled in and its top 3 are offered.
+    hint = page.locator('[data-test="hint-baseColour"]')
+    assert float(hint.get_attribute("data-confidence")) < SURE_ENOUGH
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == ""
+    assert "border-warning" in page.get_attribute("#id_base_colour", "class")
+    choices = hint.locator('[data-test="alternative"]')
+    assert 1 <= choices.count() <= 3
+    page.screenshot(path=str(artifacts / "listing-form-unsure.png"), full_page=True)
+    colour = choices.first.get_attribute("data-value")
+    choices.first.click()
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == colour
+    assert hint.inner_text().strip() == "Your choice"
+
+    page.fill("#id_price", "899")
+    page.fill("#id_stock", "3")
+    with page.expect_navigation():
+        page.click('[data-test="save-product"]')
+    product = Product.objects.get(name="women floral summer dress")
+    assert product.base_colour == colour
+    assert ListingCategorization.objects.get(product=product).chosen_base_colour == colour
+
+    # On the edit form, the saved values are the seller's: a new suggestion changes none of them.
+    page.goto(f"/seller/products/{product.pk}/edit/")
+    page.select_option("#id_base_colour", value=colour)
+    with page.expect_response(lambda r: "category-prediction" in r.url and "jeans" in r.url):
+        page.fill("#id_name", "blue denim jeans for men")
+    page.wait_for_function(
+        "() => document.querySelector('[data-test=hint-articleType]').textContent.includes('Jeans')"
+    )
+    assert selected_text(page, "#id_article_type").endswith("/ Dresses")
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == colour
+    assert "We would suggest" in page.locator('[data-test="hint-articleType"]').inner_text()
+    assert not page_errors, page_errors
+
+
+def test_bulk_listing_reviews_uploaded_rows_and_publishes_them(
+    page, page_errors, e2e_catalog, trained_models, seller, password, artifacts, tmp_path
+):
+    csv_file = tmp_path / "listings.csv"
+    csv_file.write_text(
+        "name,description,price,stock\n"
+        "blue denim jeans for men,,1499,5\n"
+        "women floral summer dress,light cotton,899,10\n"
+    )
+    log_in(page, seller, password)
+    page.goto("/seller/products/bulk/")
+    page.set_input_files("#id_file", str(csv_file))
+    with page.expect_navigation():
+        page.click('[data-test="upload"]')
+    assert page.url.endswith("/seller/products/bulk/review/")
+    rows = page.locator('[data-test="bulk-row"]')
+    assert rows.count() == 2
+    dress = rows.nth(1)
+    # The dress names no colour: its colour is left empty, highlighted, suggestions first.
+    assert "base_colour" in dress.get_attribute("data-unsure").split()
+    assert "table-warning" in dress.get_attribute("class")
+    colour = dress.locator("select[name$='-base_colour']")
+    assert colour.input_value() == ""
+    suggested = colour.locator('optgroup[label="Suggested"] option')
+    assert 1 <= suggested.count() <= 3
+    page.screenshot(path=str(artifacts / "bulk-review.png"), full_page=True)
+    choice = suggested.first.get_attribute("value")
+    colour.select_option(value=choice)
+    with page.expect_navigation():
+        page.click('[data-test="publish"]')
+    assert page.url.endswith("/seller/products/"), page.content()[:2000]
+    listed = Product.objects.filter(seller=seller)
+    assert sorted(listed.values_list("name", flat=True)) == [
+        "blue denim jeans for men", "women floral summer dress"]
+    assert listed.get(name="women floral summer dress").base_colour == choice
     assert not page_errors, page_errors
 
 

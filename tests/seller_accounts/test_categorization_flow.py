@@ -158,3 +158,92 @@ def test_bulk_upload_refuses_unusable_files(seller_client, content, message):
     upload = SimpleUploadedFile("x.csv", content, content_type="text/csv")
     response = seller_client.post("/seller/products/bulk/", {"file": upload})
     assert any(message in p for p in response.context["problems"])
+
+
+def _stage(seller_client, rows: list[dict]) -> None:
+    """Put rows in the session as the upload step does (what the model said is in them)."""
+    session = seller_client.session
+    session["bulk_listing_rows"] = rows
+    session.save()
+
+
+def _path(article_type: ArticleType) -> str:
+    sub = article_type.sub_category
+    return f"{sub.master_category.name} / {sub.name} / {article_type.name}"
+
+
+def _unsure_row(**overrides) -> dict:
+    """A row the model was unsure of: gender, article type and colour left for the seller."""
+    jeans = ArticleType.objects.get(name="Jeans")
+    other = ArticleType.objects.exclude(pk=jeans.pk).first()
+    row = {
+        "line": 2, "name": "Northwind Stretch Denim", "description": "", "price": "299.00",
+        "stock": 3, "gender": "", "master_category": "Apparel", "sub_category": "Bottomwear",
+        "article_type": "", "base_colour": "", "usage": "Casual",
+        "suggestions": {
+            "gender": [["Men", 0.55], ["Women", 0.4]],
+            "article_type": [[_path(jeans), 0.4], [_path(other), 0.3], ["No / Such / Path", 0.1]],
+            "base_colour": [["Blue", 0.2]],
+            "usage": [["Casual", 0.9]],
+        },
+    }
+    return {**row, **overrides}
+
+
+def test_bulk_review_leaves_unsure_fields_empty_with_the_suggestions_first(seller_client):
+    _stage(seller_client, [_unsure_row()])
+    response = seller_client.get("/seller/products/bulk/review/")
+    page = response.content.decode()
+    form = response.context["formset"].forms[0]
+    assert form.unsure() == ["gender", "article_type", "base_colour"]
+    assert 'data-unsure="gender article_type base_colour"' in page
+    jeans = ArticleType.objects.get(name="Jeans")
+    article_choices = form.fields["article_type"].choices
+    assert article_choices[0] == ("", "—")  # nothing pre-selected
+    group, suggested = article_choices[1]
+    assert group == "Suggested" and len(suggested) == 2  # a path not in the taxonomy is dropped
+    assert suggested[0] == (jeans.pk, f"{_path(jeans)} (40%)")
+    assert '<optgroup label="Suggested">' in page and "Men (55%)" in page
+
+
+def test_bulk_publish_refuses_a_row_whose_unsure_fields_were_not_chosen(seller_client, seller):
+    _stage(seller_client, [_unsure_row()])
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-name": "Northwind Stretch Denim",
+            "form-0-price": "299", "form-0-stock": "3", "form-0-gender": "", "form-0-article_type": "",
+            "form-0-base_colour": "", "form-0-usage": "Casual"}
+    response = seller_client.post("/seller/products/bulk/review/", data)
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors.keys() == {"gender", "article_type"}
+    assert not Product.objects.filter(seller=seller).exists()
+
+    jeans = ArticleType.objects.get(name="Jeans")
+    response = seller_client.post(
+        "/seller/products/bulk/review/", {**data, "form-0-gender": "Men", "form-0-article_type": jeans.pk}
+    )
+    assert response.status_code == 302
+    product = Product.objects.get(seller=seller)
+    assert (product.gender.name, product.article_type, product.base_colour) == ("Men", jeans, "")
+
+
+def test_bulk_publish_with_a_stale_table_publishes_nothing(seller_client, seller):
+    _stage(seller_client, [_unsure_row(gender="Men")])
+    response = seller_client.post(
+        "/seller/products/bulk/review/", {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2"}
+    )
+    assert response.status_code == 302 and response.url.endswith("/seller/products/bulk/review/")
+    assert not Product.objects.filter(seller=seller).exists()
+
+
+def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
+    from seller_accounts.forms import SURE_ENOUGH
+
+    seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
+    rows = seller_client.session["bulk_listing_rows"]
+    levels = [(row, field, *row["suggestions"][field][0]) for row in rows for field in row["suggestions"]]
+    assert len(levels) == 3 * 4
+    assert {confidence >= SURE_ENOUGH for *_, confidence in levels} == {True, False}  # both cases
+    for row, field, best, confidence in levels:
+        filled = row[field]
+        if field == "article_type" and filled:
+            filled = f"{row['master_category']} / {row['sub_category']} / {filled}"
+        assert filled == (best if confidence >= SURE_ENOUGH else ""), (field, row)
