@@ -156,6 +156,15 @@ def _place_orders(*, cart: Cart, buyer: User, address: ShippingAddress, token: u
     return orders
 
 
+def orders_placed_message(*, orders: list[Order]) -> str:
+    """What the buyer reads after checkout: the order numbers, and why there are several."""
+    numbers = ", ".join(f"#{order.pk}" for order in orders)
+    if len(orders) == 1:
+        return f"Thank you! Your order {numbers} is placed."
+    return (f"Thank you! Your cart became {len(orders)} orders, {numbers}: one per seller, "
+            "each shipped and tracked on its own.")
+
+
 # Where a seller may move an order from each status (keeping it is always allowed, to change
 # the payment only). Orders only move forward: a delivered order is with its buyer, and a
 # cancelled one had its stock put back on sale, so reopening it would oversell.

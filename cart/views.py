@@ -80,7 +80,7 @@ def checkout(request):
             if not repeated:  # a resubmitted form bought nothing new
                 for item in items:
                     event_log(request=request, product_id=item.product_id, kind=ProductEvent.Kind.PURCHASE)
-            messages.success(request, f"Thank you! {len(orders)} order(s) placed.")
+            messages.success(request, services.orders_placed_message(orders=orders))
             return redirect("cart:orders")
     else:
         if not items:

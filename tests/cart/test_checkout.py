@@ -71,6 +71,8 @@ def test_checkout_creates_one_order_per_seller(buyer_client, buyer, seller, othe
 
     history = buyer_client.get("/cart/orders/").content.decode()
     assert history.count('data-test="order"') == 2
+    first, second = sorted(orders.values(), key=lambda order: order.pk)
+    assert f"Your cart became 2 orders, #{first.pk}, #{second.pk}: one per seller" in history
     for order in orders.values():
         assert f"Order #{order.pk}" in history
     assert "Oxford shirt" in history and "Slim jeans" in history

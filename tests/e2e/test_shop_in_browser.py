@@ -99,6 +99,8 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     page.reload()
     page.screenshot(path=artifacts / "cart-phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, "cart overflows"
+    total = page.locator('[data-test="cart-total"]').bounding_box()
+    assert total["x"] + total["width"] <= PHONE["width"], "the cart total is off-screen on a phone"
     page.goto(product.get_absolute_url())
     assert_images_loaded(page, "img.product-photo")
     page.screenshot(path=artifacts / "product-phone.png", full_page=True)
@@ -118,7 +120,7 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     order_card = page.locator('[data-test="order"]')
     assert order_card.count() == 1
     assert name in order_card.inner_text() and "Placed" in order_card.inner_text()
-    assert "order(s) placed" in page.content()
+    assert f"Your order #{Order.objects.get().pk} is placed" in page.content()
 
     order = Order.objects.get(buyer=buyer)
     assert order.seller_id == product.seller_id and order.total == product.price
