@@ -16,6 +16,10 @@ from ml.artifacts import ArtifactMissing
 
 logger = logging.getLogger(__name__)
 
+# How sure the categorizer must be for the shop to act on an answer without asking: below it,
+# a listing's field is offered as a choice rather than filled in, and a search ranks nothing by it.
+SURE_ENOUGH = 0.6
+
 
 class ModelUnavailable(Exception):
     """A model the request needs is not trained yet."""

@@ -8,6 +8,7 @@ word of that text, so "Men's T-Shirts" finds "Tshirts for men" but "men" never m
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9]+")
 _IRREGULAR = {"shoes": "shoe", "mens": "men", "womens": "women", "jeans": "jean", "dresses": "dress"}
@@ -41,3 +42,35 @@ def search_text_for(product) -> str:
 def build_search_text(parts: list[str]) -> str:
     words = normalise_words(" ".join(p for p in parts if p))
     return " " + " ".join(dict.fromkeys(words)) + " "
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    """What a search most likely asks for, read by the categorizer ("blue jeans men": Men,
+    Bottomwear, Jeans). A level it is not sure of is empty, and so is gender unless the query
+    names one (a gender head would otherwise push "jeans" towards men's)."""
+
+    gender: str = ""
+    sub_category: str = ""
+    article_type: str = ""
+
+
+def query_intent(*, q: str) -> QueryIntent:
+    from ml.categorization_augment import mentions_gender
+
+    from .ml_models import SURE_ENOUGH, categorizer
+
+    model = categorizer()
+    if model is None or not normalise_words(q):
+        return QueryIntent()
+    prediction = model.predict_one(q)
+
+    def sure(level: str) -> str:
+        answer = prediction.levels[level]
+        return answer.label if answer.confidence >= SURE_ENOUGH else ""
+
+    return QueryIntent(
+        gender=sure("gender") if mentions_gender(q) else "",
+        sub_category=sure("subCategory"),
+        article_type=sure("articleType") if sure("subCategory") else "",
+    )

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache, caches
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
-from .search import normalise_words
+from .search import normalise_words, query_intent
 
 SORTS = {
+    "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see _by_relevance
     "newest": ("-created_at", "-id"),
     "price_asc": ("price", "id"),
     "price_desc": ("-price", "id"),
@@ -64,9 +65,12 @@ class CatalogFilters:
                 return None
             return value if value.is_finite() and value >= 0 else None
 
-        sort = params.get("sort", "newest")
+        q = params.get("q", "")[:200].strip()
+        sort = params.get("sort") or ("relevance" if q else "newest")
+        if sort not in SORTS or (sort == "relevance" and not q):
+            sort = "newest"
         return cls(
-            q=params.get("q", "")[:200].strip(),
+            q=q,
             gender=as_int("gender"),
             master=as_int("master"),
             sub=as_int("sub"),
@@ -76,7 +80,7 @@ class CatalogFilters:
             usage=params.get("usage", "")[:30],
             min_price=as_price("min_price"),
             max_price=as_price("max_price"),
-            sort=sort if sort in SORTS else "newest",
+            sort=sort,
         )
 
 
@@ -99,7 +103,33 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
         products = products.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
+    if filters.sort == "relevance":
+        products = _by_relevance(products=products, q=filters.q)
     return products.order_by(*SORTS[filters.sort])
+
+
+def _by_relevance(*, products: QuerySet[Product], q: str) -> QuerySet[Product]:
+    """Annotate ``relevance``: 4 for the article type the query asks for, 2 for its
+    subcategory, 1 for its gender (see :func:`main.search.query_intent`), so that "blue jeans
+    men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
+    intent = query_intent(q=q)
+    article = ArticleType.objects.filter(name=intent.article_type, sub_category__name=intent.sub_category)
+    matched = {  # field: (the id the query asks for, or None; points)
+        "article_type_id": (_first_id(article) if intent.article_type else None, 4),
+        "sub_category_id": (_first_id(SubCategory.objects.filter(name=intent.sub_category))
+                            if intent.sub_category else None, 2),
+        "gender_id": (_first_id(Gender.objects.filter(name=intent.gender)) if intent.gender else None, 1),
+    }
+    score = Value(0)
+    for field_name, (pk, points) in matched.items():
+        if pk is not None:
+            score = score + Case(When(**{field_name: pk}, then=Value(points)), default=Value(0),
+                                 output_field=IntegerField())
+    return products.annotate(relevance=score)
+
+
+def _first_id(rows: QuerySet) -> int | None:
+    return rows.values_list("id", flat=True).first()
 
 
 @dataclass

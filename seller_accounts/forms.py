@@ -6,12 +6,9 @@ from django.core.exceptions import ValidationError
 
 from cart.models import Order
 from main.images import normalise_product_photo
+from main.ml_models import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
 from marketplace.forms import BootstrapFormMixin
-
-# Below this confidence a suggestion is offered as a choice, not filled in, so that nothing the
-# model was unsure of is saved without the seller choosing it (listing form and bulk review).
-SURE_ENOUGH = 0.6
 
 
 def attribute_choices(field: str) -> list[tuple[str, str]]:

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.test.utils import override_settings
 
+from main.ml_models import SURE_ENOUGH
 from main.models import Product
-from seller_accounts.forms import SURE_ENOUGH
 from seller_accounts.models import ListingCategorization
 from tests.conftest import fashion_data
 from tests.e2e.conftest import DESKTOP

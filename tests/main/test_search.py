@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from main.models import Product
-from main.search import normalise_words, singular
+from main.search import QueryIntent, normalise_words, query_intent, singular
 from main.selectors import CatalogFilters, product_search
 
 
@@ -99,3 +99,64 @@ def test_search_ignores_unlisted_products(catalog):
 
 def test_punctuation_only_query_is_no_filter(catalog):
     assert len(search("'-'")) == Product.objects.filter(is_active=True).count()
+
+
+def ranked(q: str, **filters) -> list[str]:
+    return list(product_search(filters=CatalogFilters.from_query({"q": q, **filters}))
+                .values_list("name", flat=True))
+
+
+@pytest.fixture
+def jeans_and_a_jeans_deodorant(catalog, seller, make_product):
+    """Men's blue jeans listed first, then (newer) a deodorant whose name says "Blue Jeans"."""
+    from main.models import ArticleType, Gender, MasterCategory, SubCategory
+
+    men = Gender.objects.get_or_create(name="Men")[0]
+    jeans = make_product(seller=seller, name="Northwind Men Blue Slim Jeans", gender=men,
+                         article_type=ArticleType.objects.get(name="Jeans"))
+    master = MasterCategory.objects.get_or_create(name="Personal Care")[0]
+    fragrance = SubCategory.objects.get_or_create(master_category=master, name="Fragrance")[0]
+    deodorant = ArticleType.objects.get_or_create(sub_category=fragrance, name="Deodorant")[0]
+    deo = make_product(seller=seller, name="Lomani Men Blue Jeans Deo", gender=men, article_type=deodorant)
+    return jeans, deo
+
+
+def test_a_search_ranks_what_the_query_asks_for_first(jeans_and_a_jeans_deodorant, trained_models):
+    jeans, deo = jeans_and_a_jeans_deodorant
+    newest_first = ranked("blue jeans men", sort="newest")
+    assert newest_first[0] == deo.name  # the order a search had before it understood the query
+    best_match = ranked("blue jeans men")
+    assert best_match.index(jeans.name) < best_match.index(deo.name)
+    jeans_found = Product.objects.filter(name__in=best_match, article_type__name="Jeans").count()
+    assert jeans_found >= 2, "the fixture catalog has other blue jeans for men"
+    assert all(
+        Product.objects.get(name=name).article_type.name == "Jeans" for name in best_match[:jeans_found]
+    ), best_match  # every pair of jeans before anything else
+    assert set(best_match) == set(newest_first)  # ranking changes the order, never the result
+
+
+def test_without_a_model_a_search_is_newest_first(jeans_and_a_jeans_deodorant, settings, tmp_path):
+    from main import ml_models
+
+    settings.MODELS_DIR = tmp_path  # nothing trained there
+    ml_models.reload_all()
+    try:
+        assert ranked("blue jeans men") == ranked("blue jeans men", sort="newest")
+    finally:
+        ml_models.reload_all()
+
+
+def test_query_intent_names_only_what_the_model_is_sure_of(trained_models):
+    intent = query_intent(q="blue denim jeans for men")
+    assert (intent.gender, intent.sub_category, intent.article_type) == ("Men", "Bottomwear", "Jeans")
+    assert query_intent(q="jeans").gender == ""  # no gender word: no gender preferred
+    assert query_intent(q="---") == QueryIntent()
+
+
+@pytest.mark.parametrize(
+    ("params", "sort"),
+    [({"q": "jeans"}, "relevance"), ({}, "newest"), ({"sort": "relevance"}, "newest"),
+     ({"q": "jeans", "sort": "price_asc"}, "price_asc"), ({"q": "jeans", "sort": "bogus"}, "newest")],
+)
+def test_searches_sort_by_best_match_unless_asked_otherwise(params, sort):
+    assert CatalogFilters.from_query(params).sort == sort

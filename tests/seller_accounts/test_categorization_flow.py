@@ -235,7 +235,7 @@ def test_bulk_publish_with_a_stale_table_publishes_nothing(seller_client, seller
 
 
 def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
-    from seller_accounts.forms import SURE_ENOUGH
+    from main.ml_models import SURE_ENOUGH
 
     seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
     rows = seller_client.session["bulk_listing_rows"]
