@@ -253,6 +253,39 @@ def products_by_ids(*, ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def taxonomy_tree() -> list[MasterCategory]:
-    """Master categories with their subcategories and article types, for menus and forms."""
-    return list(MasterCategory.objects.prefetch_related("sub_categories__article_types"))
+@dataclass
+class Department:
+    """A master category for the home page, its subcategories biggest first."""
+
+    master: MasterCategory
+    subs: list[SubCategory]
+    listed: int
+
+    @property
+    def shown(self) -> list[SubCategory]:
+        return self.subs[:DEPARTMENT_SUBS_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return len(self.subs) - len(self.shown)
+
+
+DEPARTMENT_SUBS_SHOWN = 6
+
+
+def departments() -> list[Department]:
+    """Every master category with listed products, biggest first; each one's subcategories
+    ordered by listed products too, so that the first few shown are where the products are."""
+    counts = Counter(dict(
+        ((row["master_category_id"], row["sub_category_id"]), row["n"])
+        for row in Product.objects.filter(is_active=True).order_by()
+        .values("master_category_id", "sub_category_id").annotate(n=Count("id"))
+    ))
+    result = []
+    for master in MasterCategory.objects.prefetch_related("sub_categories"):
+        subs = [sub for sub in master.sub_categories.all() if counts[(master.id, sub.id)]]
+        subs.sort(key=lambda sub: (-counts[(master.id, sub.id)], sub.name))
+        listed = sum(counts[(master.id, sub.id)] for sub in subs)
+        if listed:
+            result.append(Department(master=master, subs=subs, listed=listed))
+    return sorted(result, key=lambda department: -department.listed)

@@ -17,7 +17,10 @@ def home(request):
     return render(
         request,
         "main/home.html",
-        {"feed": feed_for_request(request=request, k=12), "tree": SimpleLazyObject(selectors.taxonomy_tree)},
+        {
+            "feed": feed_for_request(request=request, k=12),
+            "departments": SimpleLazyObject(selectors.departments),
+        },
     )
 
 

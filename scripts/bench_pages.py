@@ -126,6 +126,7 @@ def main() -> None:
         bench.measure("catalog, unfiltered (facets cached)", ["/catalog/"])
         bench.measure("catalog, gender+category+sub (cached)", [facets])
         bench.measure("catalog, search 'men tshirt' (cached)", [search])
+        bench.measure("catalog, search 'men tshirt' newest first (cached)", [search + "&sort=newest"])
         bench.measure("catalog, unfiltered (uncached)", ["/catalog/"], clear_cache=True)
         bench.measure("catalog, gender+category+sub (uncached)", [facets], clear_cache=True)
         bench.measure("catalog, search 'men tshirt' (uncached)", [search], clear_cache=True)

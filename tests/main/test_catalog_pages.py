@@ -351,5 +351,17 @@ def test_home_page_lists_departments(client, catalog):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    for master in response.context["tree"]:
-        assert f"?master={master.id}" in html
+    departments = list(response.context["departments"])
+    listed = Product.objects.filter(is_active=True)
+    assert {d.master.pk for d in departments} == set(listed.values_list("master_category_id", flat=True))
+    sizes = [d.listed for d in departments]
+    assert sizes == sorted(sizes, reverse=True) and sum(sizes) == listed.count()
+    for department in departments:
+        assert f"?master={department.master.id}" in html
+        per_sub = [listed.filter(sub_category=sub).count() for sub in department.subs]
+        assert per_sub == sorted(per_sub, reverse=True) and min(per_sub) > 0  # biggest first
+        for sub in department.subs[:6]:
+            assert f"?master={department.master.id}&sub={sub.id}" in html
+        if len(department.subs) > 6:
+            assert f"{len(department.subs) - 6} more in {department.master.name}" in html
+    assert any(len(d.subs) > 6 for d in departments), "the fixture catalog has a big department"
