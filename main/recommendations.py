@@ -71,7 +71,8 @@ def recommendations_version() -> str:
 
 
 def _suggestions(recommendations, *, products: dict[int, Product] | None = None) -> list[ProductSuggestion]:
-    """Recommendations as products, in order; unlisted ones dropped. One query unless given."""
+    """Recommendations as products, in order; unlisted and sold-out ones dropped. One query
+    unless given."""
     if products is None:
         products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
     return [
@@ -104,7 +105,7 @@ def _complete_the_look(product: Product, k: int) -> list[Recommendation]:
     return index.complete_the_look(product.pk if product.pk in index else _row(product).iloc[0], k=k)
 
 
-# Ask for a few more than shown: some may have been unlisted since the index was built.
+# Ask for a few more than shown: some may have been unlisted or sold out since the index was built.
 _SPARE = 5
 
 

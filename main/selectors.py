@@ -244,9 +244,10 @@ def product_for_page(*, dataset_id: int | None = None, pk: int | None = None) ->
 
 
 def products_by_ids(*, ids: list[int]) -> list[Product]:
-    """Active products in the order of ``ids`` (for carousels and feeds): one query."""
+    """Products one can buy now (listed, in stock) in the order of ``ids``, for carousels and
+    feeds, which should not suggest what cannot be bought: one query."""
     found = (
-        Product.objects.filter(pk__in=ids, is_active=True)
+        Product.objects.filter(pk__in=ids, is_active=True, stock__gt=0)
         .only("id", "dataset_id", "name", "price", "image", "stock")
     )
     by_id = {p.pk: p for p in found}

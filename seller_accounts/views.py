@@ -48,7 +48,8 @@ def product_list(request):
 
 @seller_required
 def product_create(request):
-    form = ProductForm(request.POST or None, request.FILES or None)
+    # One in stock to start with: a listing saved at 0 would be sold out the moment it is listed.
+    form = ProductForm(request.POST or None, request.FILES or None, initial={"stock": 1})
     if request.method == "POST" and form.is_valid():
         product = services.listing_create(
             seller=request.user,

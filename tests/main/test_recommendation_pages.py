@@ -72,3 +72,20 @@ def test_bought_items_leave_the_feed(buyer_client, buyer):
     ProductEvent.objects.create(user=buyer, product=product, kind=ProductEvent.Kind.PURCHASE)
     feed = buyer_client.get("/").context["feed"]
     assert product not in [s.product for s in feed]
+
+
+def test_carousels_and_feed_leave_out_what_cannot_be_bought(client):
+    product = Product.objects.filter(article_type__name="Tshirts").first()
+    shown = [s.product for s in client.get(product.get_absolute_url()).context["carousels"].similar]
+    sold_out, unlisted = shown[0], shown[1]
+    Product.objects.filter(pk=sold_out.pk).update(stock=0)
+    Product.objects.filter(pk=unlisted.pk).update(is_active=False)
+    from django.core.cache import cache
+
+    cache.clear()  # rendered carousels are cached
+    after = [s.product for s in client.get(product.get_absolute_url()).context["carousels"].similar]
+    assert sold_out not in after and unlisted not in after
+    assert after[: len(shown) - 2] == shown[2:]  # the rest keep their order
+    assert len(after) == len(shown)  # spares fill the gaps
+    feed = [s.product for s in client.get("/").context["feed"]]
+    assert feed and all(p.stock > 0 and p.is_active for p in feed)

@@ -247,3 +247,8 @@ def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
         if field == "article_type" and filled:
             filled = f"{row['master_category']} / {row['sub_category']} / {filled}"
         assert filled == (best if confidence >= SURE_ENOUGH else ""), (field, row)
+
+
+def test_a_new_listing_starts_with_one_in_stock(seller_client):
+    page = seller_client.get("/seller/products/new/").content.decode()
+    assert 'name="stock" value="1"' in page
