@@ -46,7 +46,7 @@ def catalog(request):
 
 def product_detail(request, dataset_id: int):
     try:
-        product = selectors.product_for_page(dataset_id=dataset_id)
+        product = selectors.product_for_page(dataset_id=dataset_id, seller_id=_own_listings(request))
     except Product.DoesNotExist:
         raise Http404("No such product") from None
     return _product_page(request, product)
@@ -54,7 +54,7 @@ def product_detail(request, dataset_id: int):
 
 def listing_detail(request, pk: int):
     try:
-        product = selectors.product_for_page(pk=pk)
+        product = selectors.product_for_page(pk=pk, seller_id=_own_listings(request))
     except Product.DoesNotExist:
         raise Http404("No such product") from None
     if product.dataset_id is not None:
@@ -62,10 +62,17 @@ def listing_detail(request, pk: int):
     return _product_page(request, product)
 
 
+def _own_listings(request) -> int | None:
+    """A seller may open their own unlisted products (a preview); anyone else gets a 404."""
+    user = request.user
+    return user.pk if user.is_authenticated and user.is_seller else None
+
+
 def _product_page(request, product: Product):
     from .recommendations import carousels_for, recommendations_version
 
-    event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
+    if product.is_active:  # a seller previewing their unlisted product is not a shopper's view
+        event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
     return render(
         request,
         "main/product.html",

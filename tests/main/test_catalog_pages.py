@@ -323,6 +323,20 @@ def test_unlisted_products_are_hidden_from_shoppers(client, catalog, make_produc
     assert client.get("/catalog/").context["facets"].total == active().count()
 
 
+def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_product, seller, other_seller):
+    from main.models import ProductEvent
+
+    listing = make_product(seller=seller, name="Withdrawn jacket", is_active=False)
+    client.force_login(seller)
+    response = client.get(f"/listings/{listing.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-test="unlisted-preview"' in html and 'data-test="add-to-cart"' not in html
+    assert not ProductEvent.objects.filter(product=listing).exists()  # not a shopper's view
+    client.force_login(other_seller)
+    assert client.get(f"/listings/{listing.pk}/").status_code == 404
+
+
 def test_out_of_stock_product_has_no_add_to_cart(client, catalog):
     product = active().first()
     Product.objects.filter(pk=product.pk).update(stock=0)
