@@ -99,6 +99,9 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     page.reload()
     page.screenshot(path=artifacts / "cart-phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, "cart overflows"
+    # On a phone, search and the cart stay in sight, outside the collapsed menu.
+    assert page.locator('form[role="search"]:visible').count() == 1
+    assert page.get_by_role("link", name=re.compile(r"^Cart, 1 item$")).is_visible()
     total = page.locator('[data-test="cart-total"]').bounding_box()
     assert total["x"] + total["width"] <= PHONE["width"], "the cart total is off-screen on a phone"
     page.goto(product.get_absolute_url())
