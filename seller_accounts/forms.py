@@ -75,14 +75,19 @@ class OrderStatusForm(BootstrapFormMixin, forms.Form):
     payment_status = forms.ChoiceField(choices=Order.PaymentStatus.choices)
 
 
-def article_type_choices() -> list[tuple[int, str]]:
-    """Every article type as "Master / Subcategory / Type", built once per request."""
+def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """Every article type, once per request: choices labelled "Jeans (Apparel / Bottomwear)",
+    so that a narrow select still shows the type, and the ids by "Master / Sub / Type" path,
+    the form in which the categorizer names them."""
     types = ArticleType.objects.select_related("sub_category__master_category").order_by(
         "sub_category__master_category__name", "sub_category__name", "name"
     )
-    return [
-        (t.pk, f"{t.sub_category.master_category.name} / {t.sub_category.name} / {t.name}") for t in types
-    ]
+    choices, by_path = [], {}
+    for t in types:
+        where = f"{t.sub_category.master_category.name} / {t.sub_category.name}"
+        choices.append((t.pk, f"{t.name} ({where})"))
+        by_path[f"{where} / {t.name}"] = t.pk
+    return choices, by_path
 
 
 class BulkUploadForm(BootstrapFormMixin, forms.Form):

@@ -143,8 +143,7 @@ def bulk_review(request):
     if not staged:
         messages.info(request, "Upload a CSV to review its products.")
         return redirect("seller_accounts:bulk_upload")
-    types = article_type_choices()
-    type_by_path = {label: pk for pk, label in types}
+    types, type_by_path = article_type_choices()
     choices = {
         "gender": [(name, name) for name in Gender.objects.values_list("name", flat=True)],
         "article_type": types,

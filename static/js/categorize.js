@@ -53,7 +53,7 @@
   function chip(select, option, text) {
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "btn btn-outline-secondary btn-sm py-0 me-1";
+    button.className = "btn btn-outline-secondary btn-sm suggestion-choice";
     button.textContent = text;
     button.dataset.test = "alternative";
     button.dataset.value = option.value;
@@ -77,10 +77,12 @@
     hint.dataset.confidence = answer.confidence.toFixed(3);
     select.classList.remove("border-success", "border-warning");
     if (select.dataset.touched) {
-      if (best && select.value !== best.value) {
+      // Point at a different value only when the model is sure of it: an unsure answer the
+      // seller has already decided on is not worth a second look.
+      if (best && sure && select.value !== best.value) {
         hint.append(`We would suggest ${answer.label} (${pct(answer.confidence)}) `);
         hint.append(chip(select, best, `Use ${answer.label}`));
-      } else if (best) {
+      } else if (select.value) {
         hint.textContent = "Your choice";
       }
       return true;
@@ -111,7 +113,10 @@
     panel.replaceChildren();
     const title = document.createElement("div");
     title.className = "fw-semibold";
-    title.textContent = `Suggested: ${p.gender.label} · ${p.masterCategory.label} / ${p.subCategory.label} / ${p.articleType.label} (${pct(p.confidence)})`;
+    const path = `${p.gender.label} · ${p.masterCategory.label} / ${p.subCategory.label} / ${p.articleType.label}`;
+    title.textContent = p.confidence >= threshold
+      ? `Suggested: ${path} (${pct(p.confidence)} sure)`
+      : `Best guess: ${path} (only ${pct(p.confidence)} sure)`;
     panel.append(title);
     if (unsure.length) {
       const note = document.createElement("div");
@@ -125,9 +130,19 @@
 
   let timer = null;
   let latest = 0;
+  function forget() {
+    // No name, no suggestions: the hints and summary of a name since erased would mislead.
+    prediction = null;
+    ++latest; // an answer still on its way is for the old name
+    panel.classList.add("d-none");
+    for (const [level, hint] of Object.entries(hints)) {
+      hint.replaceChildren();
+      fields[level].classList.remove("border-success", "border-warning");
+    }
+  }
   function predict() {
     const text = name.value.trim();
-    if (text.length < 3) return;
+    if (text.length < 3) { forget(); return; }
     const ticket = ++latest;
     const query = new URLSearchParams({ name: text, description: description ? description.value : "" });
     fetch(`${api}?${query}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })

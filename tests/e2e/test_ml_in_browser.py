@@ -95,6 +95,14 @@ def test_listing_form_leaves_what_the_model_is_unsure_of_for_the_seller(
     assert page.eval_on_selector("#id_base_colour", "s => s.value") == colour
     assert hint.inner_text().strip() == "Your choice"
 
+    # Erasing the name takes the suggestions away; typing it again brings them back.
+    page.fill("#id_name", "")
+    page.locator('[data-test="suggestions"]').wait_for(state="hidden")
+    with page.expect_response(lambda r: "category-prediction" in r.url):
+        page.fill("#id_name", "women floral summer dress")
+    page.locator('[data-test="suggestions"]').wait_for(state="visible")
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == colour  # still the seller's
+
     page.fill("#id_price", "899")
     page.fill("#id_stock", "3")
     with page.expect_navigation():

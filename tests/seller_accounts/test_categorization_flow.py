@@ -202,7 +202,8 @@ def test_bulk_review_leaves_unsure_fields_empty_with_the_suggestions_first(selle
     assert article_choices[0] == ("", "—")  # nothing pre-selected
     group, suggested = article_choices[1]
     assert group == "Suggested" and len(suggested) == 2  # a path not in the taxonomy is dropped
-    assert suggested[0] == (jeans.pk, f"{_path(jeans)} (40%)")
+    sub = jeans.sub_category
+    assert suggested[0] == (jeans.pk, f"Jeans ({sub.master_category.name} / {sub.name}) (40%)")
     assert '<optgroup label="Suggested">' in page and "Men (55%)" in page
 
 
@@ -214,6 +215,10 @@ def test_bulk_publish_refuses_a_row_whose_unsure_fields_were_not_chosen(seller_c
     response = seller_client.post("/seller/products/bulk/review/", data)
     assert response.status_code == 200
     assert response.context["formset"].forms[0].errors.keys() == {"gender", "article_type"}
+    page = " ".join(response.content.decode().split())
+    assert 'data-test="bulk-errors"' in page  # said at the top: the cells may be off-screen
+    assert "line 2: gender (this field is required.) article type (this field is required.)" in page
+    assert 'class="table-danger"' in page
     assert not Product.objects.filter(seller=seller).exists()
 
     jeans = ArticleType.objects.get(name="Jeans")
@@ -252,3 +257,12 @@ def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
 def test_a_new_listing_starts_with_one_in_stock(seller_client):
     page = seller_client.get("/seller/products/new/").content.decode()
     assert 'name="stock" value="1"' in page
+
+
+def test_a_listing_sent_back_says_what_to_fix_at_the_top(seller_client):
+    form = listing_form(ArticleType.objects.get(name="Jeans"), price="")
+    response = seller_client.post("/seller/products/new/", form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-test="form-errors"' in page and 'href="#id_price">Price</a>' in page
+    assert 'class="form-control is-invalid"' in page  # the price field is outlined
