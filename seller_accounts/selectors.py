@@ -44,10 +44,21 @@ def dashboard_counts(*, seller: User) -> DashboardCounts:
     )
 
 
-def seller_products(*, seller: User, q: str = "") -> QuerySet[Product]:
+# What a seller can narrow their listings to: the ones to act on are unlisted or sold out.
+LISTING_STATUSES = {
+    "listed": {"is_active": True},
+    "sold_out": {"is_active": True, "stock": 0},
+    "unlisted": {"is_active": False},
+}
+
+
+def seller_products(*, seller: User, q: str = "", status: str = "") -> QuerySet[Product]:
+    """This seller's products, listed ones first, the latest changed first; ``status`` (a key
+    of ``LISTING_STATUSES``) narrows them, an unknown one does not."""
     products = Product.objects.filter(seller=seller).select_related("gender", "article_type")
     if q:
         products = products.filter(name__icontains=q)
+    products = products.filter(**LISTING_STATUSES.get(status, {}))
     return products.order_by("-is_active", "-updated_at")
 
 

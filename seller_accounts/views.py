@@ -40,10 +40,11 @@ def dashboard(request):
 @seller_required
 def product_list(request):
     q = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.seller_products(seller=request.user, q=q), 25).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "seller_accounts/product_list.html", {"page": page, "q": q})
+    status = request.GET.get("status", "")
+    status = status if status in selectors.LISTING_STATUSES else ""
+    products = selectors.seller_products(seller=request.user, q=q, status=status)
+    page = Paginator(products, 25).get_page(request.GET.get("page"))
+    return render(request, "seller_accounts/product_list.html", {"page": page, "q": q, "status": status})
 
 
 @seller_required
@@ -82,7 +83,7 @@ def product_unlist(request, pk: int):
     product = selectors.seller_product(seller=request.user, pk=pk)
     if product.is_active:
         catalog_services.product_unlist(product=product)
-        messages.success(request, f"Unlisted {product.name}.")
+        messages.success(request, f"Unlisted {product.name}. Show “Unlisted” to find it again.")
     else:
         catalog_services.product_update(product=product, is_active=True)
         messages.success(request, f"Listed {product.name} again.")

@@ -215,6 +215,21 @@ def test_unlist_and_relist(seller_client, seller, make_product, shopper):
     assert seller_client.get(f"/seller/products/{product.pk}/unlist/").status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [("", {"Parka", "Tote", "Scarf"}), ("listed", {"Parka", "Tote"}), ("sold_out", {"Tote"}),
+     ("unlisted", {"Scarf"}), ("bogus", {"Parka", "Tote", "Scarf"})],
+)
+def test_listings_narrow_to_what_needs_attention(seller_client, seller, other_seller, make_product,
+                                                 status, shown):
+    make_product(seller=seller, name="Parka", stock=3)
+    make_product(seller=seller, name="Tote", stock=0)
+    make_product(seller=seller, name="Scarf", is_active=False)
+    make_product(seller=other_seller, name="Belt", is_active=False)
+    page = seller_client.get("/seller/products/", {"status": status}).context["page"]
+    assert {product.name for product in page.object_list} == shown
+
+
 # --- scoping: a seller sees and changes only their own ------------------------------------
 
 
