@@ -5,13 +5,12 @@ them: an ``{% include %}`` costs about 80 µs a tile, this about 35 µs. Every v
 comes from data goes through ``escape``.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from main.models import Product
+from main.money import rupees
 
 register = template.Library()
 
@@ -29,10 +28,9 @@ def product_card(product: Product, reason: str = "") -> SafeString:
     notes = f'<div class="reason">{escape(reason)}</div>' if reason else ""
     if product.stock == 0:
         notes += '<div class="small text-danger">Out of stock</div>'
-    price = product.price.quantize(Decimal(1), ROUND_HALF_UP)  # as |floatformat:0 shows it
     return mark_safe(  # noqa: S308 - every interpolated value is escaped above
         '<div class="card h-100 product-card shadow-sm" data-test="product-card">'
         f'<a href="{escape(product.get_absolute_url())}" class="text-reset text-decoration-none">{photo}'
         f'<div class="card-body p-2"><h3 class="card-title mb-1">{name}</h3>'
-        f'<div class="fw-semibold">₹{price}</div>{notes}</div></a></div>'
+        f'<div class="fw-semibold">{rupees(product.price)}</div>{notes}</div></a></div>'
     )

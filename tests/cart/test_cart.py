@@ -7,6 +7,7 @@ import re
 from cart.models import Cart, CartItem
 from cart.services import MAX_QUANTITY
 from main.models import Product
+from main.money import rupees
 
 
 def in_stock(n: int = 1, *, minimum: int = 3) -> list[Product]:
@@ -39,7 +40,7 @@ def test_add_to_cart_and_see_it(buyer_client, buyer, catalog):
     html = page.content.decode()
     assert product.name in html
     assert page.context["total"] == product.price * 2
-    assert f"₹{product.price * 2:.0f}" in html
+    assert rupees(product.price * 2) in html
     assert ">2</span>" in html  # the header badge counts items
 
 

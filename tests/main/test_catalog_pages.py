@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Count
 
 from main.models import Product
+from main.money import rupees
 from main.selectors import CatalogFilters, catalog_facets, product_search
 from main.views import PAGE_SIZE
 from tests.html import unlabelled_fields
@@ -246,7 +247,7 @@ def test_product_page_by_dataset_id(client, catalog):
     html = response.content.decode()
     assert product.name in html
     assert product.image.url in html
-    assert f"₹{product.price:.0f}" in html
+    assert rupees(product.price) in html
     assert str(product.seller) in html
     assert 'data-test="add-to-cart"' in html
     assert product.get_absolute_url() == f"/products/{product.dataset_id}/"

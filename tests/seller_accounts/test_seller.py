@@ -86,7 +86,7 @@ def test_dashboard_counts(seller_client, seller, other_seller, buyer, make_produ
     html = response.content.decode()
     assert 'data-test="active-listings">3<' in html
     assert 'data-test="open-orders">2<' in html
-    assert "₹4000" in html
+    assert "₹4,000" in html
     for order in (placed, shipped, delivered, cancelled):
         assert f"/seller/orders/{order.pk}/" in html
     assert f"/seller/orders/{other.pk}/" not in html
