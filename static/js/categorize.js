@@ -1,6 +1,7 @@
 // Live categorization for the listing form. As the seller types a name (and description), ask
 // the API for gender, category, colour and usage, and show each answer under its field:
-// - a suggestion the model is sure of (confidence >= the form's threshold) is filled in;
+// - a suggestion the model is sure of (confidence >= the form's threshold) is filled in,
+//   once the name has two words;
 // - below the threshold the field is left empty and its top 3 are offered as one-click
 //   choices, so that a guess is never saved without the seller choosing it;
 // - a field the seller set (by hand, by a click on a choice, or before this page loaded, as
@@ -36,6 +37,7 @@
     hints[level] = hint;
   }
 
+  function words() { return name.value.trim().split(/\s+/).filter(Boolean).length; }
   function pct(x) { return `${Math.round(x * 100)}%`; }
   function optionFor(select, matches) {
     return Array.from(select.options).find((o) => o.value && matches(o.text.trim(), o.value));
@@ -71,7 +73,10 @@
     const hint = hints[level];
     const answer = p[level];
     const best = lookups[level](p, answer.label);
-    const sure = answer.confidence >= threshold;
+    // One word ("black", "kurta") is too little to fill a field with: its answers change
+    // with the next word. They are offered as choices until the name has two words.
+    const likely = answer.confidence >= threshold;
+    const sure = likely && words() >= 2;
     hint.replaceChildren();
     hint.className = "form-text";
     hint.dataset.confidence = answer.confidence.toFixed(3);
@@ -97,7 +102,8 @@
     select.value = "";
     select.classList.add("border-warning");
     hint.classList.add("text-warning-emphasis");
-    hint.append(`Not sure (${pct(answer.confidence)}): choose one `);
+    hint.append(likely ? `Likely (${pct(answer.confidence)}): choose to confirm `
+      : `Not sure (${pct(answer.confidence)}): choose one `);
     for (const alt of answer.top3) {
       const option = lookups[level](p, alt.label);
       if (option) hint.append(chip(select, option, `${alt.label} ${pct(alt.confidence)}`));

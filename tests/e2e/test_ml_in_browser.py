@@ -163,6 +163,23 @@ def test_bulk_listing_reviews_uploaded_rows_and_publishes_them(
     assert not page_errors, page_errors
 
 
+def test_one_word_is_offered_not_filled_in(page, page_errors, e2e_catalog, trained_models, seller, password):
+    log_in(page, seller, password)
+    page.goto("/seller/products/new/")
+    with page.expect_response(lambda r: "category-prediction" in r.url):
+        page.locator("#id_name").press_sequentially("kurta", delay=20)
+    page.locator('[data-test="suggestions"]').wait_for(state="visible")
+    assert page.eval_on_selector("#id_article_type", "s => s.value") == ""  # "kurta" alone: offered
+    choice = page.locator('[data-test="hint-articleType"] [data-test="alternative"]').first
+    assert choice.inner_text().startswith("Kurtas")
+    with page.expect_response(lambda r: "category-prediction" in r.url and "women" in r.url):
+        page.locator("#id_name").press_sequentially(" for women", delay=20)
+    page.wait_for_function("() => document.querySelector('#id_article_type').value !== ''")
+    assert selected_text(page, "#id_article_type").endswith("/ Kurtas")
+    assert selected_text(page, "#id_gender") == "Women"
+    assert not page_errors, page_errors
+
+
 @pytest.fixture
 def full_catalog(_async_unsafe_allowed, transactional_db, live_server, categorizer_artifact_dir, tmp_path):
     """All of FASHION_DATA imported and the recommenders built on it, as `make run` does."""
