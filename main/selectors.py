@@ -108,23 +108,27 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     return products.order_by(*SORTS[filters.sort])
 
 
+# Points a search result earns for matching what the query asks for (see _by_relevance).
+RELEVANCE_POINTS = {"article_type_id": 4, "sub_category_id": 2, "gender_id": 1}
+
+
 def _by_relevance(*, products: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Annotate ``relevance``: 4 for the article type the query asks for, 2 for its
-    subcategory, 1 for its gender (see :func:`main.search.query_intent`), so that "blue jeans
-    men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
+    """Annotate ``relevance``: the points of :data:`RELEVANCE_POINTS` for the article type,
+    subcategory and gender the query asks for (see :func:`main.search.query_intent`), so that
+    "blue jeans men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
     intent = query_intent(q=q)
-    article = ArticleType.objects.filter(name=intent.article_type, sub_category__name=intent.sub_category)
-    matched = {  # field: (the id the query asks for, or None; points)
-        "article_type_id": (_first_id(article) if intent.article_type else None, 4),
-        "sub_category_id": (_first_id(SubCategory.objects.filter(name=intent.sub_category))
-                            if intent.sub_category else None, 2),
-        "gender_id": (_first_id(Gender.objects.filter(name=intent.gender)) if intent.gender else None, 1),
+    wanted = {
+        "article_type_id": intent.article_type and _first_id(ArticleType.objects.filter(
+            name=intent.article_type, sub_category__name=intent.sub_category)),
+        "sub_category_id": intent.sub_category and _first_id(
+            SubCategory.objects.filter(name=intent.sub_category)),
+        "gender_id": intent.gender and _first_id(Gender.objects.filter(name=intent.gender)),
     }
     score = Value(0)
-    for field_name, (pk, points) in matched.items():
-        if pk is not None:
-            score = score + Case(When(**{field_name: pk}, then=Value(points)), default=Value(0),
-                                 output_field=IntegerField())
+    for field_name, points in RELEVANCE_POINTS.items():
+        if wanted[field_name]:
+            score = score + Case(When(**{field_name: wanted[field_name]}, then=Value(points)),
+                                 default=Value(0), output_field=IntegerField())
     return products.annotate(relevance=score)
 
 

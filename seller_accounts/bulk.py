@@ -16,6 +16,9 @@ from main.ml_models import SURE_ENOUGH, categorizer, require
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
 COLUMNS = ("name", "description", "price", "stock")
+# The review table's fields that the categorizer fills, and the level of its answer for each.
+LEVEL_OF_FIELD = {"gender": "gender", "article_type": "articleType", "base_colour": "baseColour",
+                  "usage": "usage"}
 
 
 @dataclass
@@ -118,12 +121,11 @@ def categorize_rows(*, rows: list[BulkRow]) -> list[BulkRow]:
     for row, p in zip(rows, predictions, strict=True):
         row.master_category = p.label("masterCategory")
         row.sub_category = p.label("subCategory")
-        path = f"{row.master_category} / {row.sub_category} / "
-        for attribute, level, prefix in (("gender", "gender", ""), ("article_type", "articleType", path),
-                                         ("base_colour", "baseColour", ""), ("usage", "usage", "")):
+        for attribute, level in LEVEL_OF_FIELD.items():
             answer = p.levels[level]
-            sure = answer.confidence >= SURE_ENOUGH
-            setattr(row, attribute, answer.label if sure else "")
+            setattr(row, attribute, answer.label if answer.confidence >= SURE_ENOUGH else "")
+            # Article types are named by their path, as the review table's choices know them.
+            prefix = f"{row.master_category} / {row.sub_category} / " if level == "articleType" else ""
             row.suggestions[attribute] = [
                 [prefix + label, round(confidence, 3)] for label, confidence in answer.alternatives
             ]
