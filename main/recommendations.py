@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import QuerySet
 
+from ml.feed import REASONS
 from ml.similarity import Recommendation
 
 from .ml_models import hybrid_recommender, similarity_index
@@ -157,6 +158,12 @@ def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
     history = [(product_id, kind) for product_id, kind in events]
     bought = {product_id for product_id, kind in events if kind == ProductEvent.Kind.PURCHASE}
     return _suggestions(model.recommend(history, k=k + 5, exclude=bought))[:k]
+
+
+def only_trending(feed: list[ProductSuggestion]) -> bool:
+    """Whether a feed has nothing personal yet (a new visitor's): the page then titles it
+    "Trending now" rather than saying so on every card."""
+    return all(item.reason == REASONS["popularity"] for item in feed)
 
 
 def _recent_events(request) -> list[tuple[int, str]]:

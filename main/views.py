@@ -12,13 +12,15 @@ CAROUSEL_CACHE_SECONDS = 300
 
 
 def home(request):
-    from .recommendations import feed_for_request
+    from .recommendations import feed_for_request, only_trending
 
+    feed = feed_for_request(request=request, k=12)
     return render(
         request,
         "main/home.html",
         {
-            "feed": feed_for_request(request=request, k=12),
+            "feed": feed,
+            "trending": only_trending(feed),
             "departments": SimpleLazyObject(selectors.departments),
         },
     )

@@ -55,13 +55,19 @@ def test_a_product_listed_after_the_build_gets_neighbours_on_save(seller_client)
 
 
 def test_home_feed_is_trending_for_a_new_visitor_and_personal_after_views(client):
-    first = client.get("/").context["feed"]
-    assert len(first) == 12
+    response = client.get("/")
+    assert len(response.context["feed"]) == 12 and response.context["trending"]
+    html = response.content.decode()
+    assert 'data-test="feed-title">Trending now<' in html
+    assert 'class="reason"' not in html  # the title says why, not every card
     watches = list(Product.objects.filter(article_type__name="Watches")[:3])
     for product in watches:
         client.get(product.get_absolute_url())
-    feed = client.get("/").context["feed"]
+    response = client.get("/")
+    feed = response.context["feed"]
     assert sum(s.product.article_type_id == watches[0].article_type_id for s in feed) >= 4
+    assert not response.context["trending"]
+    assert 'data-test="feed-title">Picked for you<' in response.content.decode()
 
 
 def test_bought_items_leave_the_feed(buyer_client, buyer):
