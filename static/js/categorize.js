@@ -27,7 +27,9 @@
   const hints = {};
   for (const [level, select] of Object.entries(fields)) {
     if (!select) continue;
-    if (select.value) select.dataset.touched = "1"; // the seller's (or the saved listing's) value
+    // The saved listing's values, and everything on a form sent back (even a field the
+    // seller emptied on purpose), are the seller's.
+    if (select.value || form.dataset.sentBack) select.dataset.touched = "1";
     // Setting .value from this script fires no "change": any change event is the seller's own.
     select.addEventListener("change", () => { select.dataset.touched = "1"; refresh(); });
     const hint = document.createElement("div");
@@ -82,6 +84,10 @@
     hint.dataset.confidence = answer.confidence.toFixed(3);
     select.classList.remove("border-success", "border-warning");
     if (select.dataset.touched) {
+      if (!select.value) { // the seller left it empty: offer, never fill
+        offer(level, p, answer, likely);
+        return true;
+      }
       // Point at a different value only when the model is sure of it: an unsure answer the
       // seller has already decided on is not worth a second look.
       if (best && sure && select.value !== best.value) {
@@ -101,14 +107,19 @@
     }
     select.value = "";
     select.classList.add("border-warning");
+    offer(level, p, answer, likely);
+    return false;
+  }
+
+  function offer(level, p, answer, likely) {
+    const hint = hints[level];
     hint.classList.add("text-warning-emphasis");
     hint.append(likely ? `Likely (${pct(answer.confidence)}): choose to confirm `
       : `Not sure (${pct(answer.confidence)}): choose one `);
     for (const alt of answer.top3) {
       const option = lookups[level](p, alt.label);
-      if (option) hint.append(chip(select, option, `${alt.label} ${pct(alt.confidence)}`));
+      if (option) hint.append(chip(fields[level], option, `${alt.label} ${pct(alt.confidence)}`));
     }
-    return false;
   }
 
   let prediction = null;

@@ -163,6 +163,27 @@ def test_bulk_listing_reviews_uploaded_rows_and_publishes_them(
     assert not page_errors, page_errors
 
 
+def test_a_form_sent_back_keeps_what_the_seller_left_empty(
+    page, page_errors, e2e_catalog, trained_models, seller, password
+):
+    log_in(page, seller, password)
+    page.goto("/seller/products/new/")
+    page.locator("#id_name").press_sequentially("women floral summer dress", delay=10)
+    page.wait_for_function("() => document.querySelector('#id_usage').value !== ''")
+    page.select_option("#id_usage", value="")  # the seller empties a field on purpose
+    page.eval_on_selector("#product-form", "form => { form.noValidate = true; }")
+    page.fill("#id_price", "")
+    with page.expect_navigation():
+        page.click('[data-test="save-product"]')
+    assert page.locator('[data-test="form-errors"]').is_visible()  # said at the top
+    page.locator('[data-test="suggestions"]').wait_for(state="visible")
+    assert selected_text(page, "#id_article_type").endswith("/ Dresses")  # kept
+    assert page.eval_on_selector("#id_usage", "s => s.value") == ""  # not filled in again
+    assert page.eval_on_selector("#id_base_colour", "s => s.value") == ""
+    assert page.locator('[data-test="hint-baseColour"] [data-test="alternative"]').count() >= 1  # offered
+    assert not page_errors, page_errors
+
+
 def test_one_word_is_offered_not_filled_in(page, page_errors, e2e_catalog, trained_models, seller, password):
     log_in(page, seller, password)
     page.goto("/seller/products/new/")
