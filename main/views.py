@@ -30,13 +30,19 @@ def catalog(request):
     filters = selectors.CatalogFilters.from_query(request.GET)
     products = selectors.product_search(filters=filters)
     facets = selectors.catalog_facets(products=products, filters=filters)
-    paginator = Paginator(
-        products.only("id", "dataset_id", "name", "price", "image", "stock", "created_at"),
-        PAGE_SIZE,
-    )
-    # The facet query already counted the result: the paginator need not count again.
-    paginator.count = facets.total
-    page = paginator.get_page(request.GET.get("page"))
+    if filters.sort == "relevance":
+        # Best match: page through the cached ranking, then fetch that page's products.
+        ranked = selectors.best_match_ids(filters=filters)
+        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.products_by_ids(ids=list(page.object_list), in_stock_only=False)
+    else:
+        paginator = Paginator(
+            products.only("id", "dataset_id", "name", "price", "image", "stock", "created_at"),
+            PAGE_SIZE,
+        )
+        # The facet query already counted the result: the paginator need not count again.
+        paginator.count = facets.total
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -160,3 +160,14 @@ def test_query_intent_names_only_what_the_model_is_sure_of(trained_models):
 )
 def test_searches_sort_by_best_match_unless_asked_otherwise(params, sort):
     assert CatalogFilters.from_query(params).sort == sort
+
+
+def test_the_catalog_pages_through_the_best_match_order(client, jeans_and_a_jeans_deodorant, trained_models):
+    from main.views import PAGE_SIZE
+
+    order = ranked("blue jeans men")
+    shown = []
+    for number in range(1, len(order) // PAGE_SIZE + 2):
+        page = client.get("/catalog/", {"q": "blue jeans men", "page": number}).context["page"]
+        shown += [product.name for product in page.object_list]
+    assert shown == order  # every result once, in best-match order, across the pages
