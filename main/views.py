@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,7 +30,9 @@ def home(request):
 
 def catalog(request):
     filters = selectors.CatalogFilters.from_query(request.GET)
-    products = selectors.product_search(filters=filters)
+    # Counting needs no order; ranking by best match is done (and cached) apart, below.
+    unranked = replace(filters, sort="newest") if filters.sort == "relevance" else filters
+    products = selectors.product_search(filters=unranked)
     facets = selectors.catalog_facets(products=products, filters=filters)
     if filters.sort == "relevance":
         # Best match: page through the cached ranking, then fetch that page's products.
