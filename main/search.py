@@ -69,8 +69,9 @@ def query_intent(*, q: str) -> QueryIntent:
         answer = prediction.levels[level]
         return answer.label if answer.confidence >= SURE_ENOUGH else ""
 
+    sub_category = sure("subCategory")
     return QueryIntent(
         gender=sure("gender") if mentions_gender(q) else "",
-        sub_category=sure("subCategory"),
-        article_type=sure("articleType") if sure("subCategory") else "",
+        sub_category=sub_category,
+        article_type=sure("articleType") if sub_category else "",
     )

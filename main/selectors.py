@@ -134,23 +134,28 @@ def _by_relevance(*, products: QuerySet[Product], q: str) -> QuerySet[Product]:
     subcategory and gender the query asks for (see :func:`main.search.query_intent`), so that
     "blue jeans men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
     intent = query_intent(q=q)
+    rows = _taxonomy_rows(needed={})
+    sub = _taxonomy_id(rows["sub_category_id"], intent.sub_category)
     wanted = {
-        "article_type_id": intent.article_type and _first_id(ArticleType.objects.filter(
-            name=intent.article_type, sub_category__name=intent.sub_category)),
-        "sub_category_id": intent.sub_category and _first_id(
-            SubCategory.objects.filter(name=intent.sub_category)),
-        "gender_id": intent.gender and _first_id(Gender.objects.filter(name=intent.gender)),
+        "article_type_id": _taxonomy_id(rows["article_type_id"], intent.article_type, parent=sub),
+        "sub_category_id": sub,
+        "gender_id": _taxonomy_id(rows["gender_id"], intent.gender),
     }
     score = Value(0)
     for field_name, points in RELEVANCE_POINTS.items():
-        if wanted[field_name]:
+        if wanted[field_name] is not None:
             score = score + Case(When(**{field_name: wanted[field_name]}, then=Value(points)),
                                  default=Value(0), output_field=IntegerField())
     return products.annotate(relevance=score)
 
 
-def _first_id(rows: QuerySet) -> int | None:
-    return rows.values_list("id", flat=True).first()
+def _taxonomy_id(rows: dict[int, tuple], name: str, parent: int | None = None) -> int | None:
+    """The id of the taxonomy node called ``name`` (under ``parent``, if given) among the
+    cached ``rows`` of its table; None for an empty name or one not there."""
+    if not name:
+        return None
+    return next((i for i, row in rows.items() if row[0] == name and (parent is None or row[1] == parent)),
+                None)
 
 
 @dataclass

@@ -14,12 +14,15 @@ class BootstrapFormMixin:
                 css = "form-check-input"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            _add_class(widget, css)
 
     def full_clean(self):
         """Outline the fields that failed validation (Bootstrap's ``is-invalid``)."""
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                _add_class(self.fields[name].widget, "is-invalid")
+
+
+def _add_class(widget: forms.Widget, css: str) -> None:
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

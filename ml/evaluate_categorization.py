@@ -132,15 +132,17 @@ def _article_error_sources(
     seen_lines = {lines.key(name) for name in train["productDisplayName"]}
     truth = test["articleType"].to_numpy()
     wrong = guess != truth
+    names = list(test["productDisplayName"])
+    normalised = [normalize(name) for name in names]
     group = np.array([
-        "identical name in training" if normalize(name) in seen_names
+        "identical name in training" if key in seen_names
         else "same product line in training" if lines.key(name) in seen_lines
         else "new product line"
-        for name in test["productDisplayName"]
+        for name, key in zip(names, normalised, strict=True)
     ])
     contradicts = np.array([
-        normalize(name) in seen_names and article not in seen_names[normalize(name)]
-        for name, article in zip(test["productDisplayName"], truth, strict=True)
+        key in seen_names and article not in seen_names[key]
+        for key, article in zip(normalised, truth, strict=True)
     ])
     report = [f"articleType errors of the default cascade: {wrong.sum()} of {len(truth)}"]
     for label in ("identical name in training", "same product line in training",

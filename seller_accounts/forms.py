@@ -10,6 +10,8 @@ from main.ml_models import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
 from marketplace.forms import BootstrapFormMixin
 
+from .bulk import LEVEL_OF_FIELD
+
 
 def attribute_choices(field: str) -> list[tuple[str, str]]:
     """The values the catalog uses for a free attribute (colour, usage, season)."""
@@ -128,8 +130,7 @@ class BulkRowForm(BootstrapFormMixin, forms.Form):
 
     def unsure(self) -> list[str]:
         """The select fields the model left for the seller to choose (no value given yet)."""
-        return [name for name in ("gender", "article_type", "base_colour", "usage")
-                if not self[name].value()]
+        return [name for name in LEVEL_OF_FIELD if not self[name].value()]
 
 
 class BaseBulkRowFormSet(forms.BaseFormSet):
