@@ -45,23 +45,24 @@ bench: venv setup-db
 
 ## Categorization accuracy and speed on a held-out split
 evaluate: venv
-	$(PY) -m ml.evaluate_categorization
+	$(PY) -m ml.evaluate.categorization
 
 ## Recommendation quality on simulated shoppers, and similar-items coherence
 evaluate-recs: venv
-	$(PY) -m ml.evaluate_similarity
-	$(PY) -m ml.evaluate_recommendations
+	$(PY) -m ml.evaluate.similarity
+	$(PY) -m ml.evaluate.recommendations
 
 ## The production stack on loopback (PostgreSQL + gunicorn + nginx, all under ./var): http://127.0.0.1:8080
-stack: venv
+stack: venv system-deps
 	bash scripts/stack.sh start
 
 stack-down:
 	bash scripts/stack.sh stop
 
 ## 50 shoppers for 60 s through nginx, then a gunicorn worker killed and PostgreSQL restarted under load
-loadtest: venv
+loadtest: venv system-deps
 	$(PY) scripts/loadtest/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles var models/*.joblib models/similarity-*
+	rm -rf $(VENV) db.sqlite3 media staticfiles var
+	rm -rf models/*

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from . import recommendations, selectors
-from .ml_models import ModelUnavailable, categorizer, require
+from . import ml_bridge, selectors
+from .ml_bridge import ModelUnavailable, categorizer, require
 from .models import Product
 from .serializers import (
     MAX_BATCH,
@@ -115,7 +115,7 @@ def _k(request) -> int:
     return data.validated_data["k"]
 
 
-def _results(items: list[recommendations.ProductSuggestion]) -> dict:
+def _results(items: list[ml_bridge.ProductSuggestion]) -> dict:
     return RecommendationListSerializer(
         {
             "results": [
@@ -159,7 +159,7 @@ class SimilarProductsView(ApiView):
             product = selectors.product_for_page(dataset_id=int(dataset_id))
         except Product.DoesNotExist:
             return Response({"detail": "No such product."}, status=status.HTTP_404_NOT_FOUND)
-        return Response(_results(recommendations.similar_for(product=product, k=k)))
+        return Response(_results(ml_bridge.similar_for(product=product, k=k)))
 
 
 class RecommendationsView(ApiView):
@@ -170,4 +170,4 @@ class RecommendationsView(ApiView):
         responses={200: RecommendationListSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request):
-        return Response(_results(recommendations.feed_for_request(request=request, k=_k(request))))
+        return Response(_results(ml_bridge.feed_for_request(request=request, k=_k(request))))

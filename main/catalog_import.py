@@ -4,10 +4,8 @@ Every row is checked on its own: a bad row is reported with its line number and 
 and the others are imported. A second run finds every product present and changes nothing.
 
 Demo commerce data is derived from the dataset id so that it is the same on every machine:
-- price = base price of the master category + 50 × ((id × 7919) mod 40), in rupees
-  (Apparel 299, Footwear 799, Accessories 399, Personal Care 199, others 249);
-- stock = (id × 31) mod 50 (so about 2% of products are out of stock);
-- seller = one of four demo shops, by id mod 4.
+price and stock by the rule of :mod:`ml.catalog.demo` (which offline evaluation uses too),
+and the seller, one of four demo shops, by id mod 4.
 """
 
 from __future__ import annotations
@@ -16,21 +14,22 @@ import csv
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
+from ml.catalog.demo import demo_price, demo_stock
+from ml.catalog.schema import DATASET_NAME_COLUMN
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
-from .search import build_search_text
+from .search import search_text_for
 
-REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", "productDisplayName")
+REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", DATASET_NAME_COLUMN)
 OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
 MAX_LENGTHS = {
-    "productDisplayName": 200,
+    DATASET_NAME_COLUMN: 200,
     "gender": 20,
     "masterCategory": 50,
     "subCategory": 50,
@@ -39,7 +38,6 @@ MAX_LENGTHS = {
     "season": 20,
     "usage": 30,
 }
-BASE_PRICES = {"Apparel": 299, "Footwear": 799, "Accessories": 399, "Personal Care": 199}
 DEMO_SHOPS = [
     ("seller", "Urban Threads"),
     ("stylehub", "Style Hub"),
@@ -65,14 +63,6 @@ class ImportReport:
     already_present: int = 0
     missing_images: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
-
-
-def demo_price(dataset_id: int, master_category: str) -> Decimal:
-    return Decimal(BASE_PRICES.get(master_category, 249) + 50 * ((dataset_id * 7919) % 40))
-
-
-def demo_stock(dataset_id: int) -> int:
-    return (dataset_id * 31) % 50
 
 
 def demo_sellers() -> list[User]:
@@ -228,8 +218,8 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
     gender = taxonomy.gender(row["gender"])
     usage = "" if row.get("usage", "") == "NA" else row.get("usage", "")
     colour = row.get("baseColour", "")
-    name = row["productDisplayName"]
-    return Product(
+    name = row[DATASET_NAME_COLUMN]
+    product = Product(
         dataset_id=dataset_id,
         seller=sellers[dataset_id % len(sellers)],
         name=name,
@@ -244,10 +234,9 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
         price=demo_price(dataset_id, row["masterCategory"]),
         stock=demo_stock(dataset_id),
         image=image,
-        search_text=build_search_text(
-            [name, article.name, article.sub_category.name, gender.name, colour, usage]
-        ),
     )
+    product.search_text = search_text_for(product)
+    return product
 
 
 def _save(batch: list[Product]) -> int:

@@ -8,6 +8,7 @@ separate dimension of every product.
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from .links import url_with_id
 
@@ -114,10 +115,6 @@ class Product(models.Model):
             return url_with_id("main:product", self.dataset_id)
         return url_with_id("main:listing", self.pk)
 
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
-
 
 class ProductEvent(models.Model):
     """What shoppers do (view, add to cart, purchase): the feed learns from it."""
@@ -135,7 +132,8 @@ class ProductEvent(models.Model):
     )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: seed_demo_events logs simulated events at their own times.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [

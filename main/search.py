@@ -10,27 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[a-z0-9]+")
-_IRREGULAR = {"shoes": "shoe", "mens": "men", "womens": "women", "jeans": "jean", "dresses": "dress"}
+from ml.catalog.schema import ARTICLE, GENDER, SUB
+from ml.catalog.text import mentions_gender, singular_words
 
-
-def singular(word: str) -> str:
-    """A cheap English singular: enough for product words (shirts, dresses, watches, caps)."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+_JOINED = re.compile(r"(?<=\w)['’\-](?=\w)")  # "t-shirt" is one word to a shopper: "tshirt"
 
 
 def normalise_words(text: str) -> list[str]:
-    """Lower-case singular words; apostrophes and hyphens join ("t-shirt" → "tshirt")."""
-    joined = re.sub(r"(?<=\w)['’\-](?=\w)", "", text.lower())
-    return [singular(word) for word in _WORD.findall(joined)]
+    """Lower-case singular words (:mod:`ml.catalog.text`, as the categorizer reads them);
+    apostrophes and hyphens join ("t-shirt" → "tshirt")."""
+    return singular_words(_JOINED.sub("", text))
 
 
 def search_text_for(product) -> str:
@@ -56,9 +45,7 @@ class QueryIntent:
 
 
 def query_intent(*, q: str) -> QueryIntent:
-    from ml.categorization_augment import mentions_gender
-
-    from .ml_models import SURE_ENOUGH, categorizer
+    from .ml_bridge import SURE_ENOUGH, categorizer
 
     model = categorizer()
     if model is None or not normalise_words(q):
@@ -69,9 +56,9 @@ def query_intent(*, q: str) -> QueryIntent:
         answer = prediction.levels[level]
         return answer.label if answer.confidence >= SURE_ENOUGH else ""
 
-    sub_category = sure("subCategory")
+    sub_category = sure(SUB)
     return QueryIntent(
-        gender=sure("gender") if mentions_gender(q) else "",
+        gender=sure(GENDER) if mentions_gender(q) else "",
         sub_category=sub_category,
-        article_type=sure("articleType") if sub_category else "",
+        article_type=sure(ARTICLE) if sub_category else "",
     )

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 
 from accounts.models import User
 
+from .ml_bridge import neighbours_refresh
 from .models import ArticleType, Gender, Product, ProductEvent
-from .recommendations import neighbours_refresh
 from .visitors import visitor_key
 
 

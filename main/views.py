@@ -14,7 +14,7 @@ CAROUSEL_CACHE_SECONDS = 300
 
 
 def home(request):
-    from .recommendations import feed_for_request, only_trending
+    from .ml_bridge import feed_for_request, only_trending
 
     feed = feed_for_request(request=request, k=12)
     return render(
@@ -81,7 +81,7 @@ def _own_listings(request) -> int | None:
 
 
 def _product_page(request, product: Product):
-    from .recommendations import carousels_for, recommendations_version
+    from .ml_bridge import carousels_for, recommendations_version
 
     if product.is_active:  # a seller previewing their unlisted product is not a shopper's view
         event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)

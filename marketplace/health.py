@@ -2,15 +2,13 @@
 
 ``/healthz``: the process answers (liveness) — touches neither the database nor the session.
 ``/readyz``: the process can serve shoppers (readiness) — the database answers a trivial query
-and the trained models are on disk; otherwise 503 with a JSON reason. The shared cache is
-reported but does not decide readiness: without it every lookup is a miss, and pages still
-work. Both are exempt from the
-HTTPS redirect (``SECURE_REDIRECT_EXEMPT``) so that plain-HTTP probes inside the network work.
+and every served model is in the artifact store and loads; otherwise 503 with a JSON reason.
+The shared cache is reported but does not decide readiness: without it every lookup is a
+miss, and pages still work. Both are exempt from the HTTPS redirect
+(``SECURE_REDIRECT_EXEMPT``) so that plain-HTTP probes inside the network work.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -19,12 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-# What ``train_models`` writes under MODELS_DIR: the categorizer, and the similarity index
-# (a ``similarity.joblib`` manifest naming the folder that holds the index arrays).
-REQUIRED_ARTIFACTS = {
-    "categorizer": "categorizer.joblib",
-    "similarity_index": "similarity.joblib",
-}
+from main import ml_bridge
 
 
 @never_cache
@@ -56,26 +49,12 @@ def _cache_check() -> str:
     return "ok" if cache.get("readyz-probe") == "ok" else "unreachable"
 
 
-def missing_artifacts(models_dir: Path | None = None) -> list[str]:
-    """The names of the required model files absent from ``models_dir``."""
-    folder = Path(models_dir if models_dir is not None else settings.MODELS_DIR)
-    return [name for name, filename in REQUIRED_ARTIFACTS.items() if not (folder / filename).is_file()]
-
-
-def _not_loaded() -> list[str]:
-    """The models this process could not load (loaded once per process by ``main.ml_models``)."""
-    try:
-        from main import ml_models
-    except ImportError:  # the loaders are not there: the files on disk are all we can check
-        return []
-    loaders = {"categorizer": "categorizer", "similarity_index": "similarity_index"}
+def _not_loaded(names: list[str]) -> list[str]:
+    """Of ``names``, the models this process could not load (once per process)."""
     failed = []
-    for name, attribute in loaders.items():
-        loader = getattr(ml_models, attribute, None)
-        if loader is None:
-            continue
+    for name in names:
         try:
-            model = loader()
+            model = ml_bridge.LOADERS[name]()
         except Exception:  # a corrupt or incompatible artifact: not ready, whatever the reason
             model = None
         if model is None:
@@ -93,15 +72,15 @@ def readyz(request):
     if database_problem:
         reasons.append(database_problem)
     checks["cache"] = _cache_check()
-    missing = missing_artifacts()
-    for name in REQUIRED_ARTIFACTS:
+    missing = ml_bridge.store().missing(ml_bridge.SERVED_MODELS)
+    for name in ml_bridge.SERVED_MODELS:
         checks[name] = "missing" if name in missing else "ok"
     if missing:
         reasons.append(
             f"ML artifacts missing in MODELS_DIR: {', '.join(missing)} (run `python manage.py train_models`)"
         )
     else:
-        not_loaded = _not_loaded()
+        not_loaded = _not_loaded(list(ml_bridge.SERVED_MODELS))
         for name in not_loaded:
             checks[name] = "not loaded"
         if not_loaded:

@@ -13,7 +13,7 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402  (needs Django set up)
 from django.template.loader import get_template  # noqa: E402
 
-from main.ml_models import warm_up  # noqa: E402
+from main.ml_bridge import warm_up  # noqa: E402
 
 warm_up()
 # The cached template loader compiles a template on its first use; compile the shop's now.

@@ -249,8 +249,7 @@ setup_app() {
   if [ "$STACK_TRAIN" = 1 ]; then
     if ! manage help train_models >/dev/null 2>&1; then
       say "no train_models command yet: the models are not trained (/readyz will say so)"
-    elif [ -f "$STACK_VAR/models/categorizer.joblib" ] && [ -f "$STACK_VAR/models/similarity.joblib" ] \
-      && [ -f "$STACK_VAR/.models-trained" ]; then
+    elif [ -f "$STACK_VAR/models/manifest.json" ] && [ -f "$STACK_VAR/.models-trained" ]; then
       say "models already trained ($STACK_VAR/models)"
     else
       say "train_models (log: $LOGS/train.log)"

@@ -11,7 +11,7 @@ import io
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from main.ml_models import SURE_ENOUGH, categorizer, require
+from main.ml_bridge import SURE_ENOUGH, categorizer, require
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from cart.models import Order
 from main.images import normalise_product_photo
-from main.ml_models import SURE_ENOUGH
+from main.ml_bridge import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
 from marketplace.forms import BootstrapFormMixin
 

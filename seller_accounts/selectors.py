@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pandas as pd
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from cart.models import Order
 from main.models import Product
-from main.recommendations import catalog_frame
-from ml.categorization import LEVELS as CATEGORY_LEVELS
 
 
 @dataclass(frozen=True)
@@ -71,11 +68,3 @@ def seller_order(*, seller: User, pk: int) -> Order:
     return get_object_or_404(
         Order.objects.select_related("buyer").prefetch_related("items"), pk=pk, seller=seller
     )
-
-
-def confirmed_categories_frame() -> pd.DataFrame:
-    """Listings that went through the categorizer and their sellers' final categories (as
-    saved), as styles.csv-like training rows for the next categorizer (``train_models``)."""
-    frame = catalog_frame(products=Product.objects.filter(categorization__isnull=False))
-    frame = frame.rename(columns={"name": "productDisplayName"})
-    return frame[["productDisplayName", *CATEGORY_LEVELS]]

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from main import services as catalog_services
-from main.ml_models import categorizer
+from main.ml_bridge import categorizer
 from main.models import ArticleType, Gender, Product
 
 from .models import ListingCategorization

@@ -7,7 +7,7 @@ from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
 from cart.services import order_update_status
 from main import services as catalog_services
-from main.ml_models import ModelUnavailable
+from main.ml_bridge import ModelUnavailable
 from main.models import Gender
 
 from . import bulk, selectors, services

@@ -25,10 +25,6 @@ from django.core.cache import caches
 from django.db import transaction
 from django.test.utils import override_settings
 
-TESTS_DIR = Path(__file__).resolve().parent
-# The test packages these fixtures were written for; other packages opt in by name.
-# Test packages that run without trained ML models (see _no_trained_models).
-WITHOUT_MODELS_DIRS = {"main", "cart", "accounts", "seller_accounts", "e2e", "security"}
 CATALOG_SIZE = 300
 PASSWORD = "correct-Horse-battery-9"
 
@@ -81,25 +77,18 @@ def _clear_local_cache():
 
 
 @pytest.fixture(autouse=True)
-def _no_trained_models(request, tmp_path_factory):
-    """Shop and security tests run without trained ML models (pages then show no suggestions,
-    forms no predictions), so what they assert does not depend on whether ``make run`` trained
-    models in models/; tests that need models ask for the ``trained_models`` fixture."""
-    try:
-        package = Path(request.node.path).resolve().relative_to(TESTS_DIR).parts[0]
-    except ValueError:
-        package = ""
-    if package not in WITHOUT_MODELS_DIRS:
-        yield
-        return
-    from main import ml_models
+def _no_trained_models(tmp_path_factory):
+    """Every test runs without trained ML models (pages then show no suggestions, forms no
+    predictions), so what it asserts does not depend on whether ``make run`` trained models
+    in models/; tests that need models ask for the ``trained_models`` fixture."""
+    from main import ml_bridge
 
     empty = tmp_path_factory.getbasetemp() / "no-models"
     empty.mkdir(exist_ok=True)
-    ml_models.reload_all()
+    ml_bridge.reload_all()
     with override_settings(MODELS_DIR=empty):
         yield
-    ml_models.reload_all()
+    ml_bridge.reload_all()
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +217,10 @@ def categorizer_artifact_dir(tmp_path_factory):
 
     Stratified by article type so the sample keeps the taxonomy's long tail.
     """
-    from ml.artifacts import save_artifact
-    from ml.categorization import CategoryCascade
-    from ml.data import fingerprint, load_styles
+    from ml.catalog.dataset import fingerprint, load_styles
+    from ml.categorize.cascade import CategoryCascade, text_and_labels
+    from ml.categorize.train import ARTIFACT_NAME
+    from ml.store import ArtifactStore
 
     styles = load_styles(fashion_data())
     by_type = styles.groupby("articleType")
@@ -238,8 +228,10 @@ def categorizer_artifact_dir(tmp_path_factory):
     sample = styles[by_type.cumcount() < quota]
     folder = tmp_path_factory.mktemp("categorizer")
     # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
-    model = CategoryCascade(estimator="nb", augment=1).fit(sample)
-    save_artifact(model, name="categorizer", data_fingerprint=fingerprint(sample), directory=folder)
+    model = CategoryCascade(estimator="nb", augment=1).fit(*text_and_labels(sample))
+    ArtifactStore(folder).save(
+        ARTIFACT_NAME, model, data_fingerprint=fingerprint(sample), training_rows=len(sample)
+    )
     return folder
 
 
@@ -248,15 +240,16 @@ def trained_models(categorizer_artifact_dir, tmp_path, db):
     """MODELS_DIR with the session's categorizer and recommenders built from this test's catalog."""
     import shutil
 
-    from main import ml_models
-    from main.recommendations import catalog_frame, events_frame
-    from ml.feed import build_recommenders
+    from main import ml_bridge
+    from main.ml_bridge import catalog_frame, events_frame
+    from ml.recommend.train import build_recommenders
+    from ml.store import ArtifactStore
 
-    shutil.copy(categorizer_artifact_dir / "categorizer.joblib", tmp_path / "categorizer.joblib")
+    shutil.copytree(categorizer_artifact_dir, tmp_path, dirs_exist_ok=True)
     catalog = catalog_frame()
     if not catalog.empty:
-        build_recommenders(catalog=catalog, events=events_frame(), models_dir=tmp_path)
-    ml_models.reload_all()
+        build_recommenders(catalog=catalog, events=events_frame(), store=ArtifactStore(tmp_path))
+    ml_bridge.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         yield tmp_path
-    ml_models.reload_all()
+    ml_bridge.reload_all()

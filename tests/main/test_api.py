@@ -94,12 +94,12 @@ def test_body_over_the_upload_limit_is_a_400_not_a_500(client, trained_models):
 
 
 def test_without_a_trained_model_the_api_says_503_with_the_fix(client, tmp_path):
-    from main import ml_models
+    from main import ml_bridge
 
-    ml_models.reload_all()
+    ml_bridge.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         response = client.get(PREDICT, {"name": "shirt"})
-    ml_models.reload_all()
+    ml_bridge.reload_all()
     assert response.status_code == 503
     assert "train_models" in response.json()["detail"]
 

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from main import catalog_import
 from main.catalog_import import ImportFileError, import_catalog
 from main.models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from ml.catalog import demo
 from tests.conftest import dataset_image
 
 HEADER = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
@@ -170,7 +171,7 @@ def test_price_stock_and_seller_are_deterministic(tmp_path, db):
     import_catalog(data_dir=folder)
     assert snapshot() == first
     # The documented rule: base price of the master category + a multiple of 50 below 2,000.
-    base = {**catalog_import.BASE_PRICES}
+    base = {**demo.BASE_PRICES}
     for dataset_id, (price, stock, _seller, master) in first.items():
         step = price - base.get(master, 249)
         assert step % 50 == 0 and Decimal(0) <= step < 2000, (dataset_id, price)

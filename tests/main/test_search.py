@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from main.models import Product
-from main.search import QueryIntent, normalise_words, query_intent, singular
+from main.search import QueryIntent, normalise_words, query_intent
 from main.selectors import CatalogFilters, product_search
+from ml.catalog.text import singular
 
 
 def search(q: str) -> set[int]:
@@ -136,14 +137,14 @@ def test_a_search_ranks_what_the_query_asks_for_first(jeans_and_a_jeans_deodoran
 
 
 def test_without_a_model_a_search_is_newest_first(jeans_and_a_jeans_deodorant, settings, tmp_path):
-    from main import ml_models
+    from main import ml_bridge
 
     settings.MODELS_DIR = tmp_path  # nothing trained there
-    ml_models.reload_all()
+    ml_bridge.reload_all()
     try:
         assert ranked("blue jeans men") == ranked("blue jeans men", sort="newest")
     finally:
-        ml_models.reload_all()
+        ml_bridge.reload_all()
 
 
 def test_query_intent_names_only_what_the_model_is_sure_of(trained_models):

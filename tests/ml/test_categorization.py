@@ -10,20 +10,15 @@ import pytest
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 
-from ml.artifacts import ArtifactMissing, save_artifact
-from ml.categorization import (
-    LEVELS,
-    CategoryCascade,
-    CategoryPrediction,
-    FlatCategorizer,
-    load_categorizer,
-    train_categorizer,
-)
-from ml.categorization_augment import BrandLexicon, seller_variant
-from ml.categorization_heads import LinearHead
-from ml.categorization_memory import NameMemory
-from ml.categorization_text import TextFeatures, word_features
-from ml.data import load_styles, train_test_split_by_id
+from ml.catalog.dataset import load_styles, train_test_split_by_id
+from ml.catalog.schema import LEVELS
+from ml.categorize.augment import BrandLexicon, seller_variant
+from ml.categorize.cascade import CategoryCascade, CategoryPrediction, FlatCategorizer, text_and_labels
+from ml.categorize.features import TextFeatures, word_features
+from ml.categorize.heads import LinearHead
+from ml.categorize.memory import NameMemory
+from ml.categorize.train import load_categorizer, train_categorizer
+from ml.store import ArtifactMissing, ArtifactStore
 
 SAMPLE_SIZE = 4000
 SELLER_PHRASES = {
@@ -50,7 +45,7 @@ def split():
 
 @pytest.fixture(scope="module")
 def cascade(split):
-    return CategoryCascade().fit(split[0])
+    return CategoryCascade().fit(*text_and_labels(split[0]))
 
 
 def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
@@ -59,20 +54,20 @@ def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
 
 def _is_taxonomy_path(model: CategoryCascade, path: tuple[str, ...]) -> bool:
     """A seen (master, sub, article) path with a known gender (gender is its own dimension)."""
-    return (path[1:] in {seen[1:] for seen in model.taxonomy}
-            and path[0] in {seen[0] for seen in model.taxonomy})
+    return (path[1:] in {seen[1:] for seen in model.taxonomy_}
+            and path[0] in {seen[0] for seen in model.taxonomy_})
 
 
 def test_every_prediction_is_a_taxonomy_path(cascade, split):
-    names = list(split[1]["productDisplayName"]) + list(SELLER_PHRASES) + ["xyz", "red"]
+    names = list(split[1]["name"]) + list(SELLER_PHRASES) + ["xyz", "red"]
     for prediction in cascade.predict(names):
         assert _is_taxonomy_path(cascade, _path(prediction))
 
 
 def test_unseen_gender_weight_zero_keeps_genders_seen_with_the_path(split):
-    model = CategoryCascade(unseen_gender_weight=0.0).fit(split[0])
-    names = list(split[1]["productDisplayName"][:100]) + list(SELLER_PHRASES) + ["xyz", "red"]
-    assert all(_path(p) in model.taxonomy for p in model.predict(names))
+    model = CategoryCascade(unseen_gender_weight=0.0).fit(*text_and_labels(split[0]))
+    names = list(split[1]["name"][:100]) + list(SELLER_PHRASES) + ["xyz", "red"]
+    assert all(_path(p) in model.taxonomy_ for p in model.predict(names))
 
 
 def test_a_branch_model_per_subcategory_with_several_article_types(cascade, split):
@@ -83,7 +78,7 @@ def test_a_branch_model_per_subcategory_with_several_article_types(cascade, spli
 
 def test_catalog_names_are_mostly_right_even_from_a_small_sample(cascade, split):
     test = split[1]
-    predictions = cascade.predict(list(test["productDisplayName"]))
+    predictions = cascade.predict(list(test["name"]))
     for level, floor in {"gender": 0.95, "subCategory": 0.95, "articleType": 0.85}.items():
         accuracy = np.mean([p.label(level) == t for p, t in zip(predictions, test[level], strict=True)])
         assert accuracy >= floor, level
@@ -98,7 +93,7 @@ def test_seller_style_phrases(cascade, phrase):
 
 def test_top3_alternatives_start_with_the_label_and_are_sorted_probabilities(cascade, split):
     vague = ["red", "kids", "xyz", "new arrival", "silk", "set of 2"]  # spread-out probabilities
-    predictions = cascade.predict(list(split[1]["productDisplayName"]) + vague)
+    predictions = cascade.predict(list(split[1]["name"]) + vague)
     for prediction in predictions:
         assert 0.0 <= prediction.confidence <= 1.0
         for level in LEVELS:
@@ -118,7 +113,7 @@ def test_top3_alternatives_start_with_the_label_and_are_sorted_probabilities(cas
 
 def test_confidence_tracks_correctness(cascade, split):
     test = split[1]
-    predictions = cascade.predict(list(test["productDisplayName"]))
+    predictions = cascade.predict(list(test["name"]))
     confidence = np.array([p.levels["articleType"].confidence for p in predictions])
     correct = np.array([p.label("articleType") for p in predictions]) == test["articleType"].to_numpy()
     assert confidence[correct].mean() > confidence[~correct].mean()
@@ -152,21 +147,22 @@ def test_a_description_adds_evidence(cascade):
 
 
 def test_naive_bayes_configuration_is_the_same_cascade(cascade, split):
-    model = CategoryCascade(estimator="nb").fit(split[0])
-    predictions = model.predict(list(split[1]["productDisplayName"][:100]) + ["blue jeans for men"])
+    model = CategoryCascade(estimator="nb").fit(*text_and_labels(split[0]))
+    predictions = model.predict(list(split[1]["name"][:100]) + ["blue jeans for men"])
     assert all(_is_taxonomy_path(model, _path(p)) for p in predictions)
     assert predictions[-1].label("articleType") == "Jeans"
     assert model.n_branch_models_ == cascade.n_branch_models_
-    assert model.taxonomy == cascade.taxonomy
+    assert model.taxonomy_ == cascade.taxonomy_
 
 
 def test_unknown_estimator_fails_fast(split):
     with pytest.raises(ValueError, match="Unknown estimator"):
-        CategoryCascade(estimator="forest").fit(split[0])
+        CategoryCascade(estimator="forest").fit(*text_and_labels(split[0]))
 
 
 def test_flat_baseline_predicts_every_level(split):
-    labels = FlatCategorizer(estimator="nb").fit(split[0]).predict_labels(["blue jeans for men"])
+    flat = FlatCategorizer(estimator="nb").fit(*text_and_labels(split[0]))
+    labels = flat.predict_labels(["blue jeans for men"])
     assert set(labels) == set(LEVELS)
     assert labels["articleType"][0] == "Jeans"
 
@@ -184,14 +180,14 @@ def _tiny_catalog() -> pd.DataFrame:
         ("Men", "Accessories", "Watches", "Watches", "Black", "Casual", "Titan Men Black Watch"),
     ] * 3
     columns = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage",
-               "productDisplayName"]
+               "name"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["id"] = range(len(frame))
     return frame
 
 
 def test_master_category_follows_the_article_type():
-    model = CategoryCascade(estimator="logreg", augment=0).fit(_tiny_catalog())
+    model = CategoryCascade(estimator="logreg", augment=0).fit(*text_and_labels(_tiny_catalog()))
     booties = model.predict_one("pink booties")
     assert (booties.label("subCategory"), booties.label("articleType")) == ("Socks", "Booties")
     assert booties.label("masterCategory") == "Apparel"
@@ -199,18 +195,19 @@ def test_master_category_follows_the_article_type():
 
 
 def test_gender_is_restricted_to_those_seen_with_the_path():
-    model = CategoryCascade(estimator="logreg", augment=0).fit(_tiny_catalog())
+    model = CategoryCascade(estimator="logreg", augment=0).fit(*text_and_labels(_tiny_catalog()))
     saree = model.predict_one("men red silk saree")
     assert saree.label("articleType") == "Sarees"
     assert saree.label("gender") == "Women"  # the only gender Sarees were seen with
 
 
 def test_save_and_load_round_trip(cascade, tmp_path):
+    store = ArtifactStore(tmp_path)
     with pytest.raises(ArtifactMissing):
-        load_categorizer(models_dir=tmp_path)
-    save_artifact(cascade, name="categorizer", data_fingerprint="abcdef0123456789",
-                  metrics={"holdout_accuracy_articleType": 0.9}, directory=tmp_path)
-    loaded = load_categorizer(models_dir=tmp_path)
+        load_categorizer(store=store)
+    store.save("categorizer", cascade, data_fingerprint="abcdef0123456789", training_rows=1,
+               metrics={"holdout_accuracy_articleType": 0.9})
+    loaded = load_categorizer(store=store)
     assert loaded.model_version.startswith("categorizer-") and loaded.model_version.endswith("abcdef01")
     prediction = loaded.predict_one("blue denim jeans for men")
     assert prediction.model_version == loaded.model_version
@@ -219,39 +216,34 @@ def test_save_and_load_round_trip(cascade, tmp_path):
 
 
 def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
     sample = _stratified_sample(load_styles(), 1500)
-    sample.to_csv(data / "styles.csv", index=False)
-    metadata = train_categorizer(data_dir=data, models_dir=tmp_path / "models",
-                                 estimator="nb", n_jobs=1)
+    store = ArtifactStore(tmp_path / "models")
+    metadata = train_categorizer(styles=sample, store=store, estimator="nb", n_jobs=1)
     assert metadata["training_rows"] == len(sample)
     assert metadata["n_branch_models"] > 5
     assert 0.5 < metadata["metrics"]["holdout_accuracy_subCategory"] <= 1.0
     assert "holdout_seller_style_accuracy_articleType" in metadata["metrics"]
-    assert load_categorizer(models_dir=tmp_path / "models").model_version == metadata["version"]
+    assert load_categorizer(store=store).model_version == metadata["version"]
 
 
 def test_listings_sellers_confirmed_are_learnt_but_not_measured(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
     sample = _stratified_sample(load_styles(), 1500)
-    sample.to_csv(data / "styles.csv", index=False)
     watch = sample[sample["articleType"] == "Watches"].iloc[0]
     confirmed = pd.DataFrame(
         [{**watch[["gender", "masterCategory", "subCategory", "articleType"]].to_dict(),
-          "productDisplayName": f"Zorblax Quantum Gizmo {n}", "baseColour": "", "usage": ""}
+          "name": f"Zorblax Quantum Gizmo {n}", "baseColour": "", "usage": ""}
          for n in range(8)]
-        + [{"productDisplayName": "no category path", "gender": "Men"}]  # unusable: skipped
+        + [{"name": "no category path", "gender": "Men"}]  # unusable: skipped
     )
-    plain = train_categorizer(data_dir=data, models_dir=tmp_path / "plain", estimator="nb", n_jobs=1)
-    taught = train_categorizer(data_dir=data, models_dir=tmp_path / "taught", estimator="nb",
-                               n_jobs=1, confirmed=confirmed)
+    plain = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "plain"),
+                              estimator="nb", n_jobs=1)
+    taught = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "taught"),
+                               estimator="nb", n_jobs=1, confirmed=confirmed)
     assert taught["seller_confirmed_rows"] == 8
     assert taught["training_rows"] == len(sample) + 8
     assert taught["metrics"] == plain["metrics"]  # measured on the catalog's holdout alone
     assert taught["data_fingerprint"] != plain["data_fingerprint"]
-    model = load_categorizer(models_dir=tmp_path / "taught")
+    model = load_categorizer(store=ArtifactStore(tmp_path / "taught"))
     assert model.predict_one("zorblax quantum gizmo").label("articleType") == "Watches"
 
 
@@ -315,3 +307,25 @@ def test_name_memory_blends_remembered_paths_of_specific_names_only():
                            np.array([[0.9, 0.1], [0.1, 0.9]]))
     assert np.allclose(blended[0], [0.3, 0.7])  # two copies: weight 2 / (2 + 1)
     assert np.allclose(blended[1], [0.1, 0.9])  # too generic to be remembered
+
+
+def test_the_cascade_is_a_scikit_learn_estimator(split):
+    """fit(X, y), get_params and clone: scikit-learn's own cross-validation can tune it."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, cross_val_score
+
+    model = CategoryCascade(estimator="nb", augment=0, C=2.0)
+    assert clone(model).get_params() == model.get_params()
+    assert model.get_params()["C"] == 2.0
+    X, y = text_and_labels(split[0].iloc[:1500])
+    scores = cross_val_score(model, X, y, cv=KFold(2, shuffle=True, random_state=0))
+    assert len(scores) == 2 and all(0.5 < score <= 1.0 for score in scores)
+    assert not hasattr(model, "heads_")  # cross_val_score fitted clones
+
+
+def test_the_svm_heads_follow_the_C_parameter(split):
+    """A stronger regularisation (smaller C) must change the fitted heads."""
+    X, y = text_and_labels(split[0].iloc[:800])
+    loose = CategoryCascade(augment=0, C=1.0).fit(X, y)
+    tight = CategoryCascade(augment=0, C=0.01).fit(X, y)
+    assert not np.allclose(loose.heads_["subCategory"].weights, tight.heads_["subCategory"].weights)

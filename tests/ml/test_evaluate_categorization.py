@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.evaluate_categorization import _article_error_sources
+from ml.evaluate.categorization import _article_error_sources
 
 
 def _frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["productDisplayName", "articleType", "baseColour"])
+    return pd.DataFrame(rows, columns=["name", "articleType", "baseColour"])
 
 
 def test_errors_are_split_by_what_training_saw_of_the_name():

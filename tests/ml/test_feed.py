@@ -6,19 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 
-from ml.artifacts import ArtifactMissing
-from ml.feed import (
-    BlendWeights,
-    HybridRecommender,
-    ImplicitCF,
-    blend_weights,
-    build_recommenders,
-    confidence_matrix,
-    load_hybrid,
-    load_similarity_index,
-)
-from ml.shopper_simulation import SimulationConfig, simulate_shoppers, synthetic_catalog
+from ml.recommend.cf import ImplicitCF, confidence_matrix
+from ml.recommend.hybrid import BlendWeights, HybridRecommender, blend_weights
+from ml.recommend.similar import load_similarity_index
+from ml.recommend.train import build_recommenders, load_hybrid
+from ml.simulation.shoppers import SimulationConfig, simulate_shoppers
+from ml.store import ArtifactMissing, ArtifactStore
+from tests.ml.synthetic import synthetic_catalog
 
 SMALL_CF = {"factors": 16, "iterations": 10, "alpha": 10.0, "num_threads": 1}
 
@@ -140,7 +136,7 @@ def test_anonymous_feed_is_trending(hybrid, simulation):
 
 def test_without_events_the_feed_still_works(catalog):
     model = HybridRecommender().fit(catalog, None)
-    assert model.cf is None
+    assert model.cf_ is None
     assert len(model.recommend([], k=5)) == 5
     jeans = catalog[catalog["articleType"] == "Jeans"]["id"].astype(int).tolist()[:2]
     recs = model.recommend([(jeans[0], "purchase"), (jeans[1], "view")], k=5)
@@ -149,19 +145,32 @@ def test_without_events_the_feed_still_works(catalog):
 
 
 def test_build_and_load_recommenders(catalog, simulation, tmp_path):
+    store = ArtifactStore(tmp_path)
     with pytest.raises(ArtifactMissing):
-        load_hybrid(models_dir=tmp_path)
+        load_hybrid(store=store)
     events, shoppers = simulation
     summary = build_recommenders(
         catalog=catalog,
         events=events,
-        models_dir=tmp_path,
+        store=store,
         hybrid=HybridRecommender(cf=ImplicitCF(**SMALL_CF)),
     )
     assert summary["cf_trained"] and summary["n_events"] == len(events)
-    hybrid = load_hybrid(models_dir=tmp_path)
-    index = load_similarity_index(models_dir=tmp_path)
+    hybrid = load_hybrid(store=store)
+    index = load_similarity_index(store=store)
     assert hybrid.metadata["name"] == "hybrid" and hybrid.metadata["data_fingerprint"]
     history = history_of(events, shoppers[0].key)
     assert len(hybrid.recommend(history, k=5)) == 5
     assert len(index.similar(int(catalog["id"].iloc[0]), k=5)) == 5
+
+
+def test_the_hybrid_is_a_scikit_learn_estimator(catalog, simulation):
+    """Parameters are kept as given, so clone() and set_params() work; fitting fills ``_`` attributes."""
+    model = HybridRecommender(cf=ImplicitCF(**SMALL_CF), recency_half_life=5.0)
+    copy = clone(model)
+    assert copy.get_params()["recency_half_life"] == 5.0 and copy.get_params()["cf"].factors == 16
+    assert copy.blend is None and copy.event_weights is None
+    copy.set_params(min_cf_events=10**9)
+    copy.fit(catalog, simulation[0])
+    assert copy.cf_ is None and copy.event_weights_["purchase"] == 5.0
+    assert not hasattr(model, "ids_")

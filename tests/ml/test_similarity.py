@@ -6,16 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.artifacts import ArtifactMissing
-from ml.complete_the_look import complements_for
-from ml.shopper_simulation import synthetic_catalog
-from ml.similarity import (
-    ProductFeaturizer,
-    SimilarityIndex,
-    colours_go_together,
-    load_similarity_index,
-    save_similarity_index,
-)
+from ml.catalog.colours import colours_go_together
+from ml.recommend.complete_the_look import CompleteTheLook, complements_for
+from ml.recommend.featurize import ProductFeaturizer
+from ml.recommend.similar import SimilarityIndex, load_similarity_index, save_similarity_index
+from ml.store import ArtifactMissing, ArtifactStore
+from tests.ml.synthetic import synthetic_catalog
 
 VARIANT_NAME = "Aster {gender} Classic AS777 {colour} Tshirts"
 
@@ -39,6 +35,11 @@ def catalog() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def index(catalog) -> SimilarityIndex:
     return SimilarityIndex.build(catalog, k=20, chunk_size=128)
+
+
+@pytest.fixture(scope="module")
+def look(index) -> CompleteTheLook:
+    return CompleteTheLook(index)
 
 
 def attribute(catalog, product_id, column):
@@ -107,10 +108,16 @@ def test_new_product_gets_coherent_neighbours(index, catalog):
     assert np.mean(same) >= 0.8
 
 
-def test_new_product_with_unknown_values_still_works(index):
+def test_new_product_with_unknown_values_still_works(index, catalog):
     odd = pd.DataFrame([{"id": 5, "name": "Mystery thing", "gender": "Robots", "articleType": "Gizmo"}])
     (recs,) = index.similar_to_new(odd, k=5)
     assert len(recs) == 5
+    ids = [r.product_id for r in recs]
+    assert len(set(ids)) == 5 and set(ids) <= set(catalog["id"])
+    scores = [r.score for r in recs]
+    assert scores == sorted(scores, reverse=True)
+    # Nothing is known to match: no reason may claim the same type, category or colour.
+    assert all(r.reason == "similar look" for r in recs)
 
 
 def test_save_load_round_trip_memory_maps_the_table(index, catalog, tmp_path):
@@ -123,10 +130,11 @@ def test_save_load_round_trip_memory_maps_the_table(index, catalog, tmp_path):
 
 
 def test_artifact_round_trip_and_missing(index, catalog, tmp_path):
+    store = ArtifactStore(tmp_path)
     with pytest.raises(ArtifactMissing):
-        load_similarity_index(models_dir=tmp_path)
-    save_similarity_index(index, catalog=catalog, models_dir=tmp_path)
-    loaded = load_similarity_index(models_dir=tmp_path)
+        load_similarity_index(store=store)
+    save_similarity_index(index, catalog=catalog, store=store)
+    loaded = load_similarity_index(store=store)
     assert loaded.metadata["name"] == "similarity"
     assert len(loaded) == len(catalog) and int(catalog["id"].iloc[0]) in loaded
 
@@ -134,11 +142,11 @@ def test_artifact_round_trip_and_missing(index, catalog, tmp_path):
 # ---- complete the look -------------------------------------------------------------
 
 
-def test_complete_the_look_gives_other_categories_of_compatible_gender(index, catalog):
+def test_complete_the_look_gives_other_categories_of_compatible_gender(look, catalog):
     by_id = catalog.set_index("id")
     for product_id in catalog["id"].sample(60, random_state=2):
         query = by_id.loc[product_id]
-        recs = index.complete_the_look(int(product_id), k=8)
+        recs = look.recommend(int(product_id), k=8)
         for r in recs:
             item = by_id.loc[r.product_id]
             assert item["subCategory"] != query["subCategory"]
@@ -148,15 +156,15 @@ def test_complete_the_look_gives_other_categories_of_compatible_gender(index, ca
             assert r.reason.startswith("goes with")
 
 
-def test_complete_the_look_for_jeans_is_varied(index, catalog):
+def test_complete_the_look_for_jeans_is_varied(look, catalog):
     jeans = catalog[(catalog["articleType"] == "Jeans") & (catalog["gender"] == "Men")]["id"].iloc[0]
-    recs = index.complete_the_look(int(jeans), k=10)
+    recs = look.recommend(int(jeans), k=10)
     types = pd.Series([attribute(catalog, r.product_id, "articleType") for r in recs])
     assert {"Tshirts", "Belts", "Casual Shoes"} & set(types)
     assert types.value_counts().max() <= 2
 
 
-def test_complete_the_look_for_a_new_product_row(index):
+def test_complete_the_look_for_a_new_product_row(look, catalog):
     row = {
         "id": 777777,
         "name": "Newbrand Women Floral Red Dress",
@@ -167,5 +175,12 @@ def test_complete_the_look_for_a_new_product_row(index):
         "baseColour": "Red",
         "usage": "Casual",
     }
-    recs = index.complete_the_look(row, k=6)
-    assert recs and all(r.product_id != 777777 for r in recs)
+    recs = look.recommend(row, k=6)
+    assert len(recs) == 6 and all(r.product_id != 777777 for r in recs)
+    by_id = catalog.set_index("id")
+    for r in recs:
+        item = by_id.loc[r.product_id]
+        assert item["subCategory"] != "Dress" and item["articleType"] in complements_for(row)
+        assert tier("Women", item["gender"]) >= 1
+        assert colours_go_together("Red", item["baseColour"])
+        assert r.reason.startswith("goes with dresses")

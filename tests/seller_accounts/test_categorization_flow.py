@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from main.ml_bridge import confirmed_categories_frame
 from main.models import ArticleType, Gender, Product
 from seller_accounts.models import ListingCategorization
-from seller_accounts.selectors import confirmed_categories_frame
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
@@ -55,7 +55,7 @@ def test_confirmed_listings_become_training_rows_with_the_sellers_categories(sel
     assert Product.objects.count() > 1  # the imported catalog's products are not among them
     (row,) = confirmed_categories_frame().to_dict("records")
     assert row == {
-        "productDisplayName": "Roadster Men Blue Slim Fit Jeans",
+        "name": "Roadster Men Blue Slim Fit Jeans",
         "gender": "Men",
         "masterCategory": trousers.sub_category.master_category.name,
         "subCategory": trousers.sub_category.name,
@@ -240,7 +240,7 @@ def test_bulk_publish_with_a_stale_table_publishes_nothing(seller_client, seller
 
 
 def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
-    from main.ml_models import SURE_ENOUGH
+    from main.ml_bridge import SURE_ENOUGH
 
     seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
     rows = seller_client.session["bulk_listing_rows"]

@@ -15,12 +15,12 @@ from marketplace import health
 
 @pytest.fixture
 def models_dir(tmp_path, settings):
-    from main import ml_models
+    from main import ml_bridge
 
     settings.MODELS_DIR = tmp_path
-    ml_models.reload_all()
+    ml_bridge.reload_all()
     yield tmp_path
-    ml_models.reload_all()
+    ml_bridge.reload_all()
 
 
 def test_healthz_answers_without_the_database(client):
@@ -30,27 +30,34 @@ def test_healthz_answers_without_the_database(client):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def _save_placeholder(models_dir, name):
+    """A version of ``name`` in the store that is no real model (a dict)."""
+    from ml.store import ArtifactStore
+
+    ArtifactStore(models_dir).save(name, {"not": "a model"}, data_fingerprint="test", training_rows=0)
+
+
 @pytest.mark.django_db
 def test_readyz_names_the_missing_models(client, models_dir):
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "not ready" and body["checks"]["database"] == "ok"
-    assert body["missing"] == ["categorizer", "similarity_index"]
+    assert body["missing"] == ["categorizer", "similarity", "hybrid"]
     assert "categorizer" in body["reason"] and "train_models" in body["reason"]
 
-    (models_dir / "categorizer.joblib").write_bytes(b"")
+    _save_placeholder(models_dir, "categorizer")
     body = client.get("/readyz").json()
-    assert body["missing"] == ["similarity_index"] and body["checks"]["categorizer"] == "ok"
+    assert body["missing"] == ["similarity", "hybrid"] and body["checks"]["categorizer"] == "ok"
 
 
 @pytest.mark.django_db
 def test_readyz_is_ready_with_the_database_and_loaded_models(client, models_dir, monkeypatch):
-    from main import ml_models
+    from main import ml_bridge
 
-    for name in health.REQUIRED_ARTIFACTS.values():
-        (models_dir / name).write_bytes(b"")
-    # The files are not real models: unloadable ones make the process not ready...
+    for name in ml_bridge.SERVED_MODELS:
+        _save_placeholder(models_dir, name)
+    # The stored objects are not real models: unloadable ones make the process not ready...
     body = client.get("/readyz").json()
     assert body["status"] == "not ready" and body["checks"]["categorizer"] == "not loaded"
 
@@ -58,15 +65,15 @@ def test_readyz_is_ready_with_the_database_and_loaded_models(client, models_dir,
     def loaded():
         return object()
 
-    loaded.cache_clear = lambda: None  # like the real, cached loaders
-    monkeypatch.setattr(ml_models, "categorizer", loaded)
-    monkeypatch.setattr(ml_models, "similarity_index", loaded)
+    monkeypatch.setattr(ml_bridge, "LOADERS", dict.fromkeys(ml_bridge.SERVED_MODELS, loaded))
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ready",
         # No MEMCACHED_LOCATION in the tests' settings: each process caches for itself.
-        "checks": {"database": "ok", "cache": "local", "categorizer": "ok", "similarity_index": "ok"},
+        "checks": {
+            "database": "ok", "cache": "local", "categorizer": "ok", "similarity": "ok", "hybrid": "ok",
+        },
     }
 
 

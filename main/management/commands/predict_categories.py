@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from main.ml_models import ModelUnavailable, categorizer, require
-from ml.categorization import LEVELS
+from main.ml_bridge import ModelUnavailable, categorizer, require
+from ml.catalog.schema import DATASET_NAME_COLUMN, LEVELS
 
 OUTPUT_COLUMNS = ["id", *LEVELS, "confidence"]
 BATCH = 2000
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("input", type=Path)
         parser.add_argument("-o", "--output", type=Path, required=True)
-        parser.add_argument("--text-column", default="productDisplayName")
+        parser.add_argument("--text-column", default=DATASET_NAME_COLUMN)
         parser.add_argument("--description-column", default="description")
 
     def handle(self, *args, input, output, text_column, description_column, **options):

@@ -1,15 +1,16 @@
 """Give a fresh demo shop some behaviour, so that the feed's collaborative part has data.
 
-The events are SIMULATED (``ml.shopper_simulation``): anonymous visitors whose keys start with
+The events are SIMULATED (``ml.simulation.shoppers``): anonymous visitors whose keys start with
 ``sim-``, never real users. `make run` seeds them once, into an empty event log only.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from main.ml_bridge import catalog_frame
 from main.models import ProductEvent
-from main.recommendations import catalog_frame
-from ml.shopper_simulation import SimulationConfig, simulate_shoppers
+from ml.simulation.shoppers import SimulationConfig, simulate_shoppers
 
 SIMULATED_PREFIX = "sim-"
 
@@ -30,9 +31,18 @@ class Command(BaseCommand):
             self.stdout.write("The catalog is empty: import it first.")
             return
         events, _ = simulate_shoppers(catalog, SimulationConfig(n_shoppers=shoppers))
+        # The simulation's clock, moved so that its last event is now: trending decays by age.
+        shift = timezone.now() - events["timestamp"].max().tz_localize("UTC")
         rows = [
-            ProductEvent(session_key=f"{SIMULATED_PREFIX}{user}"[:40], product_id=int(item), kind=kind)
-            for user, item, kind in events[["user", "item", "event"]].itertuples(index=False)
+            ProductEvent(
+                session_key=f"{SIMULATED_PREFIX}{user}"[:40],
+                product_id=int(item),
+                kind=kind,
+                created_at=timestamp.tz_localize("UTC") + shift,
+            )
+            for user, item, kind, timestamp in events[["user", "item", "event", "timestamp"]].itertuples(
+                index=False
+            )
         ]
         with transaction.atomic():
             ProductEvent.objects.bulk_create(rows, batch_size=5000)

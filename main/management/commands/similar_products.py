@@ -1,12 +1,12 @@
 import csv
 from pathlib import Path
 
-import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from main.ml_models import ModelUnavailable, require, similarity_index
+from main.ml_bridge import ModelUnavailable, require, similarity_index
 from main.models import Product
-from ml.data import load_styles
+from ml.catalog.dataset import load_styles
+from ml.catalog.schema import DESCRIPTION, ID, PRICE
 
 
 class Command(BaseCommand):
@@ -73,20 +73,7 @@ class Command(BaseCommand):
         styles = load_styles(input_csv)
         if styles.empty:
             raise CommandError(f"No usable rows in {input_csv}.")
-        rows = pd.DataFrame(
-            {
-                "id": -styles["id"],  # never confused with a catalog primary key
-                "name": styles["productDisplayName"],
-                "description": "",
-                "gender": styles["gender"],
-                "masterCategory": styles["masterCategory"],
-                "subCategory": styles["subCategory"],
-                "articleType": styles["articleType"],
-                "baseColour": styles["baseColour"],
-                "usage": styles["usage"],
-                "season": styles["season"],
-                "price": 0.0,
-            }
-        )
+        # Negative ids are never confused with a catalog primary key; no price is needed.
+        rows = styles.assign(**{ID: -styles[ID], DESCRIPTION: "", PRICE: 0.0})
         found = index.similar_to_new(rows, k=k)
-        return list(zip(styles["id"].tolist(), found, strict=True))
+        return list(zip(styles[ID].tolist(), found, strict=True))

@@ -3,10 +3,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from main.ml_models import reload_all
+from main.ml_bridge import catalog_frame, confirmed_categories_frame, events_frame, reload_all, store
 from main.models import ProductNeighbours
-from main.recommendations import catalog_frame, events_frame
-from seller_accounts.selectors import confirmed_categories_frame
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
 
 
 class Command(BaseCommand):
@@ -23,21 +23,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, only=None, if_missing=False, **options):
-        models_dir = settings.MODELS_DIR
-        for name, build, artifact in (
-            ("categorizer", self._categorizer, "categorizer.joblib"),
-            ("recommenders", self._recommenders, "hybrid.joblib"),
+        artifacts = store()
+        for name, build, models in (
+            ("categorizer", self._categorizer, (CATEGORIZER,)),
+            ("recommenders", self._recommenders, RECOMMENDERS),
         ):
             if only not in (None, name):
                 continue
-            if if_missing and (models_dir / artifact).exists():
-                self.stdout.write(f"{name}: already trained ({models_dir / artifact}), skipped")
+            if if_missing and not artifacts.missing(models):
+                self.stdout.write(f"{name}: already trained (in {artifacts.root}), skipped")
                 continue
             build()
         reload_all()
 
     def _categorizer(self):
-        from ml.categorization import train_categorizer
+        from ml.catalog.dataset import load_styles
+        from ml.categorize.train import train_categorizer
 
         data = settings.FASHION_DATA
         if not (data / "styles.csv").exists():
@@ -47,13 +48,13 @@ class Command(BaseCommand):
             f"Training the categorizer on {data} and {len(confirmed):,} listings sellers confirmed …"
         )
         started = time.perf_counter()
-        metadata = train_categorizer(data_dir=data, models_dir=settings.MODELS_DIR, confirmed=confirmed)
+        metadata = train_categorizer(styles=load_styles(data), store=store(), confirmed=confirmed)
         self.stdout.write(
             self.style.SUCCESS(f"  {metadata['version']} in {time.perf_counter() - started:.0f} s")
         )
 
     def _recommenders(self):
-        from ml.feed import build_recommenders
+        from ml.recommend.train import build_recommenders
 
         catalog = catalog_frame()
         if catalog.empty:
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             f"Building recommenders from {len(catalog):,} products and {len(events):,} events …"
         )
         started = time.perf_counter()
-        summary = build_recommenders(catalog=catalog, events=events, models_dir=settings.MODELS_DIR)
+        summary = build_recommenders(catalog=catalog, events=events, store=store())
         # Products listed since the last build are in the new index now.
         ProductNeighbours.objects.all().delete()
         self.stdout.write(self.style.SUCCESS(f"  done in {time.perf_counter() - started:.0f} s: {summary}"))

@@ -21,7 +21,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ml.categorization_text import GENDER_WORDS, MAX_BRAND_WORDS, normalize, singular
+from ml.catalog.schema import ARTICLE, COLOUR, DESCRIPTION, GENDER, NAME
+from ml.catalog.text import GENDER_WORDS, normalize, singular
+from ml.categorize.features import MAX_BRAND_WORDS
 
 GENDER_PHRASES = {
     "Men": ("for men", "men's", "mens", "men", "for him"),
@@ -66,11 +68,6 @@ class BrandLexicon:
             if tuple(words[:size]) in self.brands:
                 return tokens[size:]
         return tokens
-
-
-def mentions_gender(text: str) -> bool:
-    """Whether a text says who the product is for ("men's", "for her", "kids" ...)."""
-    return any(word in GENDER_WORDS or word in ("him", "her") for word in normalize(text).split())
 
 
 def _first_gender_word(words: list[str]) -> int:
@@ -163,7 +160,7 @@ def seller_variant(
 def seller_style_frame(
     frame: pd.DataFrame, *, brands: BrandLexicon, seed: int, variants_per_row: int = 1
 ) -> pd.DataFrame:
-    """Copies of ``frame``'s rows with ``productDisplayName`` rewritten by :func:`seller_variant`.
+    """Copies of ``frame``'s rows with the name rewritten by :func:`seller_variant`.
 
     Labels are kept; rows whose rewrite is empty are dropped.
     """
@@ -171,15 +168,20 @@ def seller_style_frame(
     copies = []
     for _ in range(variants_per_row):
         copy = frame.copy()
-        copy["productDisplayName"] = [
+        copy[NAME] = [
             seller_variant(name, gender=gender, article_type=article, colour=colour,
                            rng=rng, brands=brands)
             for name, gender, article, colour in zip(
-                frame["productDisplayName"], frame["gender"], frame["articleType"],
-                frame["baseColour"], strict=True,
+                frame[NAME], frame[GENDER], frame[ARTICLE], frame[COLOUR], strict=True,
             )
         ]
-        if "description" in copy.columns:
-            copy["description"] = ""
-        copies.append(copy[copy["productDisplayName"].notna()])
+        if DESCRIPTION in copy.columns:
+            copy[DESCRIPTION] = ""
+        copies.append(copy[copy[NAME].notna()])
     return pd.concat(copies, ignore_index=True)
+
+
+def seller_style_test_set(train: pd.DataFrame, test: pd.DataFrame, seed: int = 12345) -> pd.DataFrame:
+    """Seller-style phrases made only from ``test`` rows (brands learned from ``train``)."""
+    brands = BrandLexicon.learn(train[NAME])
+    return seller_style_frame(test, brands=brands, seed=seed)

@@ -25,7 +25,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ml.similarity import NEUTRAL_COLOURS, UNISEX, clean_catalog, demo_price
+from ml.catalog.cleaning import clean_catalog
+from ml.catalog.colours import NEUTRAL_COLOURS
+from ml.catalog.demo import demo_price
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, MASTER, PRICE, UNISEX
 
 SIMULATION_START = pd.Timestamp("2024-01-01")
 
@@ -74,20 +77,21 @@ class ShopperSimulation:
         self.config = config or SimulationConfig()
         self.catalog = clean_catalog(catalog)
         self.rng = np.random.default_rng(self.config.seed)
-        prices = self.catalog["price"].to_numpy(float, copy=True)
+        prices = self.catalog[PRICE].to_numpy(float, copy=True)
         missing = np.isnan(prices)
-        prices[missing] = [demo_price(int(i)) for i in self.catalog["id"][missing]]
+        unpriced = self.catalog[missing]
+        prices[missing] = [demo_price(int(i), m) for i, m in zip(unpriced[ID], unpriced[MASTER], strict=True)]
         self.log_price = np.log(prices)
         self.popularity = np.exp(self.rng.normal(0, self.config.popularity_sigma, len(self.catalog)))
         self._pool_cache: dict[tuple[str, str], np.ndarray] = {}
         self._share_cache: dict[str, tuple[pd.Series, pd.Series]] = {}
-        self.colour_code, colour_names = pd.factorize(self.catalog["baseColour"])
+        self.colour_code, colour_names = pd.factorize(self.catalog[COLOUR])
         self.colour_names = list(colour_names)
         self.rows_by_type = {
-            t: np.asarray(rows) for t, rows in self.catalog.groupby("articleType").indices.items()
+            t: np.asarray(rows) for t, rows in self.catalog.groupby(ARTICLE).indices.items()
         }
         self.all_types = np.array(sorted(self.rows_by_type))
-        genders = self.catalog["gender"]
+        genders = self.catalog[GENDER]
         self.shopper_genders = genders[genders != UNISEX].value_counts(normalize=True)
 
     # ---- tastes --------------------------------------------------------------------
@@ -113,9 +117,9 @@ class ShopperSimulation:
     def _shares(self, gender: str) -> tuple[pd.Series, pd.Series]:
         """How common each article type (flattened a little) and colour is for a gender."""
         if gender not in self._share_cache:
-            mine = self.catalog[self.catalog["gender"].isin([gender, UNISEX])]
-            types = mine["articleType"].value_counts(normalize=True) ** 0.7
-            colours = mine.loc[mine["baseColour"] != "", "baseColour"].value_counts(normalize=True)
+            mine = self.catalog[self.catalog[GENDER].isin([gender, UNISEX])]
+            types = mine[ARTICLE].value_counts(normalize=True) ** 0.7
+            colours = mine.loc[mine[COLOUR] != "", COLOUR].value_counts(normalize=True)
             self._share_cache[gender] = (types / types.sum(), colours / colours.sum())
         return self._share_cache[gender]
 
@@ -142,14 +146,14 @@ class ShopperSimulation:
         key = (gender, article_type)
         if key not in self._pool_cache:
             rows = self.rows_by_type.get(article_type, np.empty(0, dtype=int))
-            genders = self.catalog["gender"].to_numpy()[rows]
+            genders = self.catalog[GENDER].to_numpy()[rows]
             self._pool_cache[key] = rows[(genders == gender) | (genders == UNISEX)]
         return self._pool_cache[key]
 
     def shop(self, shopper: Shopper) -> list[tuple[str, int, str, float]]:
         """One shopper's sessions, as ``(user, product id, event, seconds since start)``."""
         rng, config = self.rng, self.config
-        ids = self.catalog["id"].to_numpy()
+        ids = self.catalog[ID].to_numpy()
         types, weights = list(shopper.article_types), np.array(list(shopper.article_types.values()))
         n_sessions = 1 + rng.poisson(config.sessions_mean)
         starts = np.sort(rng.uniform(0, config.days * 86400, size=n_sessions))
@@ -201,84 +205,3 @@ class ShopperSimulation:
 def simulate_shoppers(catalog: pd.DataFrame, config: SimulationConfig | None = None):
     """Shortcut: ``(events, shoppers)`` of a SIMULATED population over ``catalog``."""
     return ShopperSimulation(catalog, config).run()
-
-
-# --------------------------------------------------------------------------------------
-# A small synthetic catalog, for tests and demos that must not depend on the dataset
-# --------------------------------------------------------------------------------------
-
-_SYNTHETIC_TYPES = {
-    # articleType: (masterCategory, subCategory, usage, genders)
-    "Tshirts": ("Apparel", "Topwear", "Casual", ["Men", "Women"]),
-    "Shirts": ("Apparel", "Topwear", "Formal", ["Men", "Women"]),
-    "Tops": ("Apparel", "Topwear", "Casual", ["Women"]),
-    "Jeans": ("Apparel", "Bottomwear", "Casual", ["Men", "Women"]),
-    "Trousers": ("Apparel", "Bottomwear", "Formal", ["Men", "Women"]),
-    "Dresses": ("Apparel", "Dress", "Casual", ["Women"]),
-    "Casual Shoes": ("Footwear", "Shoes", "Casual", ["Men", "Women"]),
-    "Formal Shoes": ("Footwear", "Shoes", "Formal", ["Men"]),
-    "Heels": ("Footwear", "Shoes", "Casual", ["Women"]),
-    "Belts": ("Accessories", "Belts", "Casual", ["Men", "Women"]),
-    "Handbags": ("Accessories", "Bags", "Casual", ["Women"]),
-    "Earrings": ("Accessories", "Jewellery", "Casual", ["Women"]),
-    "Watches": ("Accessories", "Watches", "Casual", ["Men", "Women", "Unisex"]),
-    "Backpacks": ("Accessories", "Bags", "Casual", ["Unisex"]),
-}
-_SYNTHETIC_COLOURS = [
-    "Black",
-    "White",
-    "Blue",
-    "Red",
-    "Green",
-    "Grey",
-    "Pink",
-    "Brown",
-    "Navy Blue",
-    "Yellow",
-]
-_SYNTHETIC_BRANDS = [
-    "Aster",
-    "Birch",
-    "Cedar",
-    "Dune",
-    "Ember",
-    "Fjord",
-    "Grove",
-    "Harbor",
-    "Iris",
-    "Juniper",
-]
-_SYNTHETIC_STYLES = ["Solid", "Printed", "Striped", "Slim", "Classic", "Urban", "Vintage", "Sport"]
-
-
-def synthetic_catalog(n_products: int = 600, seed: int = 0) -> pd.DataFrame:
-    """A made-up catalog in the shop's format (ids start at 1000), with some colour variants."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    types = list(_SYNTHETIC_TYPES)
-    while len(rows) < n_products:
-        article_type = types[rng.integers(len(types))]
-        master, sub, usage, genders = _SYNTHETIC_TYPES[article_type]
-        gender = genders[rng.integers(len(genders))]
-        brand = _SYNTHETIC_BRANDS[rng.integers(len(_SYNTHETIC_BRANDS))]
-        style = _SYNTHETIC_STYLES[rng.integers(len(_SYNTHETIC_STYLES))]
-        model = f"{brand[:2].upper()}{rng.integers(100, 999)}"
-        n_variants = 1 + (rng.random() < 0.2) * rng.integers(1, 4)  # some products come in colours
-        for colour in rng.choice(_SYNTHETIC_COLOURS, size=n_variants, replace=False):
-            product_id = 1000 + len(rows)
-            rows.append(
-                {
-                    "id": product_id,
-                    "name": f"{brand} {gender} {style} {model} {colour} {article_type}",
-                    "description": "",
-                    "gender": gender,
-                    "masterCategory": master,
-                    "subCategory": sub,
-                    "articleType": article_type,
-                    "baseColour": str(colour),
-                    "usage": usage,
-                    "season": ["Summer", "Winter", "Fall"][rng.integers(3)],
-                    "price": demo_price(product_id),
-                }
-            )
-    return pd.DataFrame(rows[:n_products])

@@ -31,7 +31,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -39,19 +38,26 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.preprocessing import normalize as l2_normalize
 
-from ml.artifacts import load_artifact, save_artifact
-from ml.categorization_augment import BrandLexicon, mentions_gender, seller_style_frame
-from ml.categorization_heads import fit_heads, make_estimator
-from ml.categorization_memory import NameMemory
-from ml.categorization_text import TextFeatures, normalize
-from ml.data import fingerprint, load_styles, train_test_split_by_id
+from ml.catalog.schema import (
+    ARTICLE,
+    COLOUR,
+    DESCRIPTION,
+    FLAT_LEVELS,
+    GENDER,
+    LEVELS,
+    MASTER,
+    NAME,
+    PATH_LEVELS,
+    SUB,
+)
+from ml.catalog.text import mentions_gender, normalize
+from ml.categorize.augment import BrandLexicon, seller_style_frame
+from ml.categorize.features import TextFeatures
+from ml.categorize.heads import DEFAULT_ESTIMATOR, fit_heads, make_estimator
+from ml.categorize.memory import NameMemory
 
-LEVELS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage")
-PATH_LEVELS = LEVELS[:4]
-_DECODING_ORDER = ("masterCategory", "subCategory", "articleType", "gender")
-FLAT_LEVELS = ("baseColour", "usage")
-DEFAULT_ESTIMATOR = "svm"
-ARTIFACT_NAME = "categorizer"
+_DECODING_ORDER = (MASTER, SUB, ARTICLE, GENDER)
+TOP_ALTERNATIVES = 3  # each level offers its label and up to two alternatives
 DESCRIPTION_WEIGHT = 0.5  # a description is extra evidence; the name stays the main signal
 _CHUNK = 2048  # names scored at once: keeps the (names x taxonomy paths) matrices small
 _PROBABILITY_FLOOR = 1e-9  # keeps Naive Bayes' underflowing probabilities from zeroing a row
@@ -133,6 +139,29 @@ class _LevelScores(NamedTuple):
 # --------------------------------------------------------------------------- shared helpers
 
 
+def _texts(X) -> tuple[Sequence[str], Sequence[str] | None]:
+    """(names, descriptions or None) from a frame with ``name`` [+ ``description``] columns,
+    or from a list of names."""
+    if isinstance(X, pd.DataFrame):
+        return X[NAME].tolist(), X[DESCRIPTION].tolist() if DESCRIPTION in X.columns else None
+    return X, None
+
+
+def text_and_labels(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(X, y)`` for :meth:`CategoryCascade.fit` from one frame holding both."""
+    text = [column for column in (NAME, DESCRIPTION) if column in frame.columns]
+    return frame[text], frame[[level for level in LEVELS if level in frame.columns]]
+
+
+def _joined(X: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
+    """The texts and the labels side by side, one row per product."""
+    if len(X) != len(y):
+        raise ValueError(f"Got {len(X)} products but {len(y)} label rows.")
+    text = X[[column for column in (NAME, DESCRIPTION) if column in X.columns]].reset_index(drop=True)
+    labels = y[[level for level in LEVELS if level in y.columns]].reset_index(drop=True)
+    return pd.concat([text, labels], axis=1)
+
+
 def _check_names(names: Sequence[str]) -> list[str]:
     if isinstance(names, str):
         raise TypeError("predict() takes a list of names; use predict_one() for a single name.")
@@ -152,21 +181,21 @@ def _training_frame(frame: pd.DataFrame, augment: int, random_state: int) -> pd.
     ``line_copies`` counts the catalog rows of each row's product line (a copy keeps its
     source row's count); see :data:`LINE_WEIGHT_POWER`.
     """
-    missing = {"productDisplayName", *LEVELS} - set(frame.columns) - set(FLAT_LEVELS)
+    missing = {NAME, *LEVELS} - set(frame.columns) - set(FLAT_LEVELS)
     if missing:
         raise ValueError(f"Training frame lacks columns {sorted(missing)}.")
     frame = frame.copy()
-    for column in ("description", *FLAT_LEVELS):
+    for column in (DESCRIPTION, *FLAT_LEVELS):
         if column not in frame.columns:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype(str)
-    frame = frame[frame["productDisplayName"].map(normalize) != ""].reset_index(drop=True)
+    frame = frame[frame[NAME].map(normalize) != ""].reset_index(drop=True)
     frame["augmented"] = False
-    line_keys = NameMemory(colours=frame["baseColour"].unique(), min_words=0)
-    lines = [line_keys.key(name) or name for name in frame["productDisplayName"]]
+    line_keys = NameMemory(colours=frame[COLOUR].unique(), min_words=0)
+    lines = [line_keys.key(name) or name for name in frame[NAME]]
     frame["line_copies"] = pd.Series(lines).map(Counter(lines)).to_numpy()
     if augment:
-        brands = BrandLexicon.learn(frame["productDisplayName"])
+        brands = BrandLexicon.learn(frame[NAME])
         variants = seller_style_frame(
             frame, brands=brands, seed=random_state, variants_per_row=augment
         )
@@ -179,10 +208,10 @@ def _head_rows(rows: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
     copies where they still carry the information (they often drop colour or gender)."""
     usable = rows[level].to_numpy() != ""
     augmented = rows["augmented"].to_numpy()
-    if level == "gender":
-        says_gender = rows["productDisplayName"].map(mentions_gender).to_numpy()
+    if level == GENDER:
+        says_gender = rows[NAME].map(mentions_gender).to_numpy()
         usable &= ~augmented | says_gender
-    elif level not in ("subCategory", "articleType"):
+    elif level not in (SUB, ARTICLE):
         usable &= ~augmented
     indices = np.flatnonzero(usable)
     return indices, rows[level].to_numpy()[indices]
@@ -194,9 +223,18 @@ def _mean_one(weights: np.ndarray) -> np.ndarray:
 
 
 class _TextModel(BaseEstimator):
-    """What both categorizers share: the fitted featurizer and text validation."""
+    """What both categorizers share: the fitted featurizer, text validation and the score."""
 
     model_version = "unversioned"
+
+    def score(self, X, y: pd.DataFrame) -> float:
+        """Article-type accuracy on the labelled rows: what ``cross_val_score`` and
+        ``GridSearchCV`` tune the model on."""
+        names, descriptions = _texts(X)
+        predicted = self.predict_labels(names, descriptions)[ARTICLE]
+        truth = np.asarray(y[ARTICLE], dtype=object)
+        labelled = truth != ""
+        return float((predicted[labelled] == truth[labelled]).mean())
 
     def _features(self, names: list[str], descriptions: Sequence[str] | None):
         if descriptions is not None and len(descriptions) != len(names):
@@ -209,8 +247,8 @@ class _TextModel(BaseEstimator):
 
     def _fit_features(self, frame: pd.DataFrame):
         self.featurizer_ = TextFeatures()
-        X = self.featurizer_.fit_transform(list(frame["productDisplayName"]))
-        descriptions = list(frame["description"])
+        X = self.featurizer_.fit_transform(list(frame[NAME]))
+        descriptions = list(frame[DESCRIPTION])
         if any(text.strip() for text in descriptions):
             X = l2_normalize(X + DESCRIPTION_WEIGHT * self.featurizer_.transform(descriptions))
         return X
@@ -232,9 +270,11 @@ class CategoryCascade(_TextModel):
             :mod:`ml.categorization_memory`); False leaves the cascade purely linear.
         unseen_gender_weight: the prior weight of a (gender, path) pair not seen in training
             (seen pairs weigh 1); 0 allows only the genders seen with each path.
+        C: inverse regularisation of the ``svm`` and ``logreg`` heads (None: the value tuned
+            for the estimator, see :data:`ml.categorize.heads.DEFAULT_C`).
         n_jobs: processes used to fit the heads.
 
-    After ``fit``: ``taxonomy`` (the (gender, master, sub, article) paths seen in training;
+    After ``fit``: ``taxonomy_`` (the (gender, master, sub, article) paths seen in training;
     predictions may pair a path with another gender, see ``unseen_gender_weight``),
     ``branches_`` (subCategory -> its articleType head), ``n_branch_models_`` and
     ``memory_`` (a :class:`NameMemory`, or None).
@@ -248,6 +288,7 @@ class CategoryCascade(_TextModel):
         top_subcategories: int = 3,
         memory: bool = True,
         unseen_gender_weight: float = UNSEEN_GENDER_WEIGHT,
+        C: float | None = None,
         n_jobs: int = 1,
         random_state: int = 0,
     ):
@@ -256,28 +297,30 @@ class CategoryCascade(_TextModel):
         self.top_subcategories = top_subcategories
         self.memory = memory
         self.unseen_gender_weight = unseen_gender_weight
+        self.C = C
         self.n_jobs = n_jobs
         self.random_state = random_state
 
     # ---- training
 
-    def fit(self, frame: pd.DataFrame) -> CategoryCascade:
-        """Learn from a catalog frame (``productDisplayName`` [+ ``description``] + labels)."""
+    def fit(self, X: pd.DataFrame, y: pd.DataFrame) -> CategoryCascade:
+        """Learn from product texts ``X`` (``name`` [+ ``description``] columns) and their
+        labels ``y`` (the :data:`LEVELS` columns; blank colour or usage is fine)."""
         make_estimator(self.estimator)  # fail fast on a typo, before any work
-        rows = _training_frame(frame, self.augment, self.random_state)
+        rows = _training_frame(_joined(X, y), self.augment, self.random_state)
         X = self._fit_features(rows)
 
-        jobs = {level: _head_rows(rows, level) for level in ("gender", "subCategory", *FLAT_LEVELS)}
+        jobs = {level: _head_rows(rows, level) for level in (GENDER, SUB, *FLAT_LEVELS)}
         jobs = {level: job for level, job in jobs.items() if len(job[0])}
         weights = rows["line_copies"].to_numpy(dtype=float) ** -LINE_WEIGHT_POWER
-        if "subCategory" in jobs:
-            jobs["subCategory"] = (*jobs["subCategory"], _mean_one(weights[jobs["subCategory"][0]]))
-        for sub, group in rows.groupby("subCategory"):
-            if group["articleType"].nunique() > 1:  # a single article type needs no model
-                jobs[("branch", sub)] = (group.index.to_numpy(), group["articleType"].to_numpy(),
+        if SUB in jobs:
+            jobs[SUB] = (*jobs[SUB], _mean_one(weights[jobs[SUB][0]]))
+        for sub, group in rows.groupby(SUB):
+            if group[ARTICLE].nunique() > 1:  # a single article type needs no model
+                jobs[("branch", sub)] = (group.index.to_numpy(), group[ARTICLE].to_numpy(),
                                          _mean_one(weights[group.index.to_numpy()]))
 
-        heads = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state)
+        heads = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state, C=self.C)
         self.branches_ = {key[1]: heads.pop(key) for key in list(heads) if key[0] == "branch"}
         self.heads_ = heads
         self.n_branch_models_ = len(self.branches_)
@@ -288,8 +331,8 @@ class CategoryCascade(_TextModel):
             path_index = {path: i for i, path in enumerate(map(tuple, self.paths_))}
             paths = [path_index[path] for path in
                      catalog[list(PATH_LEVELS)].itertuples(index=False, name=None)]
-            self.memory_ = NameMemory(colours=catalog["baseColour"].unique()).fit(
-                list(catalog["productDisplayName"]), paths
+            self.memory_ = NameMemory(colours=catalog[COLOUR].unique()).fit(
+                list(catalog[NAME]), paths
             )
         return self
 
@@ -297,26 +340,24 @@ class CategoryCascade(_TextModel):
         """Index every path the model may predict so that batches are scored with array
         operations: the seen paths, plus (if ``unseen_gender_weight``) every other gender for
         each seen (master, sub, article), with that weight in ``_path_prior``."""
-        self.taxonomy = set(rows[list(PATH_LEVELS)].itertuples(index=False, name=None))
-        genders = list(self.heads_["gender"].classes_)
-        paths = sorted(self.taxonomy)
+        self.taxonomy_ = set(rows[list(PATH_LEVELS)].itertuples(index=False, name=None))
+        genders = list(self.heads_[GENDER].classes_)
+        paths = sorted(self.taxonomy_)
         if self.unseen_gender_weight:
-            trees = {path[1:] for path in self.taxonomy}
+            trees = {path[1:] for path in self.taxonomy_}
             paths = sorted((gender, *tree) for tree in trees for gender in genders)
         self.paths_ = np.array(paths, dtype=object).reshape(-1, 4)
-        subs = list(self.heads_["subCategory"].classes_)
+        subs = list(self.heads_[SUB].classes_)
         self._path_gender = np.array([genders.index(path[0]) for path in paths])
         self._path_sub = np.array([subs.index(path[2]) for path in paths])
 
         # P(master | sub, article) from counts: Perfumes and Socks sit under two masters.
-        pair_counts = Counter(zip(rows["subCategory"], rows["articleType"], strict=True))
-        triple_counts = Counter(
-            zip(rows["subCategory"], rows["articleType"], rows["masterCategory"], strict=True)
-        )
+        pair_counts = Counter(zip(rows[SUB], rows[ARTICLE], strict=True))
+        triple_counts = Counter(zip(rows[SUB], rows[ARTICLE], rows[MASTER], strict=True))
         master_share = np.array(
             [triple_counts[(s, a, m)] / pair_counts[(s, a)] for _, m, s, a in paths]
         )
-        seen = np.array([path in self.taxonomy for path in paths])
+        seen = np.array([path in self.taxonomy_ for path in paths])
         self._path_prior = master_share * np.where(seen, 1.0, self.unseen_gender_weight)
 
         self._branch_columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
@@ -346,9 +387,9 @@ class CategoryCascade(_TextModel):
         (times the unseen-gender weight where it applies), renormalised over the paths (only
         the top subcategories' branches are run), then blended with the paths remembered for
         the same names."""
-        genders = np.maximum(self.heads_["gender"].predict_proba(X), _PROBABILITY_FLOOR)
-        subs = np.maximum(self.heads_["subCategory"].predict_proba(X), _PROBABILITY_FLOOR)
-        sub_names = self.heads_["subCategory"].classes_
+        genders = np.maximum(self.heads_[GENDER].predict_proba(X), _PROBABILITY_FLOOR)
+        subs = np.maximum(self.heads_[SUB].predict_proba(X), _PROBABILITY_FLOOR)
+        sub_names = self.heads_[SUB].classes_
         top = min(self.top_subcategories, subs.shape[1])
         candidates = np.argpartition(-subs, top - 1, axis=1)[:, :top]
 
@@ -366,16 +407,9 @@ class CategoryCascade(_TextModel):
                     proba[:, classes], _PROBABILITY_FLOOR
                 )
 
-        prior = getattr(self, "_path_prior", None)  # artifacts saved before it: _path_master
-        scores = (
-            genders[:, self._path_gender]
-            * subs[:, self._path_sub]
-            * articles
-            * (self._path_master if prior is None else prior)
-        )
+        scores = genders[:, self._path_gender] * subs[:, self._path_sub] * articles * self._path_prior
         scores /= scores.sum(axis=1, keepdims=True)
-        memory = getattr(self, "memory_", None)  # absent from artifacts saved before it
-        return scores if memory is None else memory.blend(names, scores)
+        return scores if self.memory_ is None else self.memory_.blend(names, scores)
 
     def _level_scores(
         self, X, names: Sequence[str]
@@ -394,7 +428,7 @@ class CategoryCascade(_TextModel):
         levels = {}
         for level in _DECODING_ORDER:
             scores = np.minimum((paths * agrees) @ self._level_matrix[level], 1.0)
-            if level == "gender":
+            if level == GENDER:
                 scores /= scores.sum(axis=1, keepdims=True)
             chosen = scores.argmax(axis=1)
             levels[level] = _LevelScores(self._level_labels[level], scores, chosen)
@@ -415,7 +449,10 @@ class CategoryCascade(_TextModel):
     def predict(
         self, names: Sequence[str], descriptions: Sequence[str] | None = None
     ) -> list[CategoryPrediction]:
-        """One :class:`CategoryPrediction` per name; raises ValueError on an empty name."""
+        """One :class:`CategoryPrediction` per name (or per row of a frame with ``name`` [+
+        ``description``]); raises ValueError on an empty name."""
+        if isinstance(names, pd.DataFrame):
+            names, descriptions = _texts(names)
         names = _check_names(names)
         X = self._features(names, descriptions)
         predictions = []
@@ -441,6 +478,8 @@ class CategoryCascade(_TextModel):
         self, names: Sequence[str], descriptions: Sequence[str] | None = None
     ) -> dict[str, np.ndarray]:
         """Just the labels, as arrays keyed by level (fast path for evaluation)."""
+        if isinstance(names, pd.DataFrame):
+            names, descriptions = _texts(names)
         names = _check_names(names)
         X = self._features(names, descriptions)
         labels: dict[str, list[np.ndarray]] = {level: [] for level in LEVELS}
@@ -456,14 +495,14 @@ class CategoryCascade(_TextModel):
 def _level_predictions(scores: _LevelScores) -> list[LevelPrediction]:
     """Per row: the chosen label first, then the two likeliest other labels (non-zero only)."""
     probabilities = scores.probabilities
-    top = min(4, probabilities.shape[1])
+    top = min(TOP_ALTERNATIVES + 1, probabilities.shape[1])
     best = np.argsort(-probabilities, axis=1, kind="stable")[:, :top]
     predictions = []
     for row, chosen in enumerate(scores.chosen):
         p = probabilities[row]
         alternatives = [(str(scores.labels[chosen]), float(p[chosen]))]
         for other in best[row]:
-            if len(alternatives) == 3:
+            if len(alternatives) == TOP_ALTERNATIVES:
                 break
             if other != chosen and p[other] > 0:
                 alternatives.append((str(scores.labels[other]), float(p[other])))
@@ -483,119 +522,28 @@ class FlatCategorizer(_TextModel):
     """
 
     def __init__(self, estimator: str = DEFAULT_ESTIMATOR, *, augment: int = 1,
-                 n_jobs: int = 1, random_state: int = 0):
+                 C: float | None = None, n_jobs: int = 1, random_state: int = 0):
         self.estimator = estimator
         self.augment = augment
+        self.C = C
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, frame: pd.DataFrame) -> FlatCategorizer:
-        rows = _training_frame(frame, self.augment, self.random_state)
-        X = self._fit_features(rows)
+    def fit(self, X: pd.DataFrame, y: pd.DataFrame) -> FlatCategorizer:
+        """Learn from product texts ``X`` and their labels ``y``, as the cascade does."""
+        rows = _training_frame(_joined(X, y), self.augment, self.random_state)
+        features = self._fit_features(rows)
         jobs = {level: _head_rows(rows, level) for level in LEVELS}
-        self.heads_ = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state)
+        self.heads_ = fit_heads(jobs, self.estimator, features, self.n_jobs, self.random_state, C=self.C)
         return self
 
     def predict_labels(
         self, names: Sequence[str], descriptions: Sequence[str] | None = None
     ) -> dict[str, np.ndarray]:
+        if isinstance(names, pd.DataFrame):
+            names, descriptions = _texts(names)
         X = self._features(_check_names(names), descriptions)
         return {
             level: head.classes_[head.predict_proba(X).argmax(axis=1)]
             for level, head in self.heads_.items()
         }
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-def level_accuracies(model, frame: pd.DataFrame) -> dict[str, float]:
-    """Accuracy per level on ``frame``'s names (rows with an empty label are skipped)."""
-    predicted = model.predict_labels(list(frame["productDisplayName"]))
-    accuracies = {}
-    for level in LEVELS:
-        truth = frame[level].to_numpy()
-        labelled = truth != ""
-        accuracies[level] = float((predicted[level][labelled] == truth[labelled]).mean())
-    return accuracies
-
-
-def seller_style_test_set(train: pd.DataFrame, test: pd.DataFrame, seed: int = 12345):
-    """Seller-style phrases made only from ``test`` rows (brands learned from ``train``)."""
-    brands = BrandLexicon.learn(train["productDisplayName"])
-    return seller_style_frame(test, brands=brands, seed=seed)
-
-
-# --------------------------------------------------------------------------- train / load
-
-
-def train_categorizer(
-    *,
-    data_dir: Path | str | None = None,
-    models_dir: Path | str | None = None,
-    estimator: str = DEFAULT_ESTIMATOR,
-    n_jobs: int = 2,
-    confirmed: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """Train on ALL catalog rows and save artifact ``categorizer``; return its metadata.
-
-    The metrics in the metadata come from a separate fit on the 90% train split, measured
-    on the 10% holdout split (catalog names and seller-style phrases made from it); the
-    saved model is then refitted on every row.
-
-    ``confirmed``: listings whose categories sellers confirmed or corrected (columns
-    ``productDisplayName`` and the levels, as in styles.csv; blank colour or usage is fine).
-    They join the saved model's rows, so that what sellers fixed is learnt; the trial fit,
-    and so the reported metrics, stay on the catalog alone, comparable from one model to
-    the next.
-    """
-    frame = load_styles(data_dir)
-    train, test = train_test_split_by_id(frame)
-    trial = CategoryCascade(estimator, n_jobs=n_jobs).fit(train)
-    metrics = {f"holdout_accuracy_{k}": round(v, 4)
-               for k, v in level_accuracies(trial, test).items()}
-    seller = seller_style_test_set(train, test)
-    metrics["holdout_seller_style_accuracy_articleType"] = round(
-        level_accuracies(trial, seller)["articleType"], 4
-    )
-
-    sellers = _confirmed_rows(confirmed)
-    rows = pd.concat([frame, sellers], ignore_index=True) if len(sellers) else frame
-    model = CategoryCascade(estimator, n_jobs=n_jobs).fit(rows)
-    directory = Path(models_dir) if models_dir is not None else None
-    save_artifact(
-        model,
-        name=ARTIFACT_NAME,
-        data_fingerprint=fingerprint(rows),
-        metrics=metrics,
-        extra={
-            "estimator": estimator,
-            "training_rows": len(rows),
-            "seller_confirmed_rows": len(sellers),
-            "n_branch_models": model.n_branch_models_,
-            "taxonomy_paths": len(model.taxonomy),
-            "metrics_protocol": "separate fit on the 90% id-hash train split, "
-            "measured on the 10% holdout; the saved model is refitted on all rows",
-        },
-        directory=directory,
-    )
-    _, metadata = load_artifact(ARTIFACT_NAME, directory=directory)
-    return metadata
-
-
-def _confirmed_rows(confirmed: pd.DataFrame | None) -> pd.DataFrame:
-    """The sellers' rows that can teach: a name and a whole category path."""
-    if confirmed is None or confirmed.empty:
-        return pd.DataFrame(columns=["productDisplayName", *LEVELS])
-    rows = confirmed.reindex(columns=["productDisplayName", *LEVELS]).fillna("").astype(str)
-    rows = rows.apply(lambda column: column.str.strip())
-    required = ["productDisplayName", *PATH_LEVELS]
-    return rows[(rows[required] != "").all(axis=1)].reset_index(drop=True)
-
-
-def load_categorizer(*, models_dir: Path | str | None = None) -> CategoryCascade:
-    """The saved cascade with ``model_version`` set; raises ``ArtifactMissing`` if absent."""
-    directory = Path(models_dir) if models_dir is not None else None
-    model, metadata = load_artifact(ARTIFACT_NAME, directory=directory)
-    model.model_version = metadata["version"]
-    return model

@@ -1,7 +1,8 @@
 """Reading the Fashion Product Images catalog (``styles.csv`` + ``images/``) for training.
 
-One place knows the dataset's layout, its column names and how to split it, so every
-model is trained and evaluated on the same rows.
+One place knows the dataset's layout and how to split it, so every model is trained and
+evaluated on the same rows. Rows come out in ``ml``'s layout (:mod:`ml.catalog.schema`):
+the dataset's ``productDisplayName`` is ``name``.
 """
 
 from __future__ import annotations
@@ -12,20 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "fashion-dataset"
-STYLE_COLUMNS = [
-    "id",
-    "gender",
-    "masterCategory",
-    "subCategory",
-    "articleType",
-    "baseColour",
-    "season",
-    "year",
-    "usage",
-    "productDisplayName",
-]
-LABEL_COLUMNS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage"]
+from ml.catalog.schema import COLOUR, DATASET_NAME_COLUMN, ID, LEVELS, NAME, PATH_LEVELS, SEASON, USAGE, YEAR
+
+# ../shared/fashion-dataset beside the checkout (this file is ml/catalog/dataset.py).
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "fashion-dataset"
+# The columns of styles.csv that the models read (the file has no others today).
+STYLE_COLUMNS = (ID, *LEVELS[:4], COLOUR, SEASON, YEAR, USAGE, DATASET_NAME_COLUMN)
+HOLDOUT_FRACTION = 0.1  # the share of products kept aside for measuring, by id hash
 
 
 def data_dir() -> Path:
@@ -34,7 +28,7 @@ def data_dir() -> Path:
 
 
 def load_styles(path: Path | str | None = None) -> pd.DataFrame:
-    """The usable rows of ``styles.csv`` as strings, ``id`` as int.
+    """The usable rows of ``styles.csv`` as strings, ``id`` as int, the name as ``name``.
 
     Rows without an id, a name or a category path are dropped (the importer reports them);
     ``usage`` ``NA`` and empty seasons stay as empty strings.
@@ -47,25 +41,25 @@ def load_styles(path: Path | str | None = None) -> pd.DataFrame:
     frame = frame[[c for c in STYLE_COLUMNS if c in frame.columns]].copy()
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
-    frame = frame[frame["id"].str.fullmatch(r"\d+")]
-    required = ["productDisplayName", "gender", "masterCategory", "subCategory", "articleType"]
-    frame = frame[(frame[required] != "").all(axis=1)]
-    frame["usage"] = frame["usage"].replace("NA", "")
-    frame["id"] = frame["id"].astype(int)
-    return frame.drop_duplicates("id").reset_index(drop=True)
+    frame = frame.rename(columns={DATASET_NAME_COLUMN: NAME})
+    frame = frame[frame[ID].str.fullmatch(r"\d+")]
+    frame = frame[(frame[[NAME, *PATH_LEVELS]] != "").all(axis=1)]
+    frame[USAGE] = frame[USAGE].replace("NA", "")
+    frame[ID] = frame[ID].astype(int)
+    return frame.drop_duplicates(ID).reset_index(drop=True)
 
 
-def is_holdout(product_id: int, fraction: float = 0.1) -> bool:
+def is_holdout(product_id: int, fraction: float = HOLDOUT_FRACTION) -> bool:
     """Stable train/test assignment by a hash of the id (same answer on every machine)."""
     digest = hashlib.sha1(str(product_id).encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32 < fraction
 
 
 def train_test_split_by_id(
-    frame: pd.DataFrame, fraction: float = 0.1
+    frame: pd.DataFrame, fraction: float = HOLDOUT_FRACTION
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split rows into (train, test) by :func:`is_holdout` on their ``id``."""
-    mask = frame["id"].map(lambda i: is_holdout(int(i), fraction))
+    mask = frame[ID].map(lambda i: is_holdout(int(i), fraction))
     return frame[~mask].reset_index(drop=True), frame[mask].reset_index(drop=True)
 
 

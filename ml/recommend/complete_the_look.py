@@ -22,14 +22,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ml.similarity import (
-    ATTRIBUTE_COLUMNS,
-    UNISEX,
-    Recommendation,
-    SimilarityIndex,
-    clean_catalog,
-    colours_go_together,
-)
+from ml.catalog.cleaning import clean_catalog
+from ml.catalog.colours import colours_go_together
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, LEVELS, MASTER, SUB, USAGE, genders_compatible
+from ml.recommend.ranking import Recommendation, top_rows
+from ml.recommend.similar import SimilarityIndex
 
 _TEE_TOP = [
     "Jeans",
@@ -184,11 +181,12 @@ USAGE_GOES_WITH = {
     "Home": {"Casual"},
 }
 SAME_USAGE_BONUS = 0.5  # prefer a formal belt for a formal shirt, if one goes with it
+PER_TYPE = 2  # items of each complementary type, so that a look is varied
 
 
 def complements_for(product: Mapping[str, str]) -> list[str]:
     """Complementary article types for a product (by type, else subCategory, else master)."""
-    for key in ("articleType", "subCategory", "masterCategory"):
+    for key in (ARTICLE, SUB, MASTER):
         if product.get(key) in COMPLEMENTS:
             return COMPLEMENTS[product[key]]
     return COMPLEMENTS["Apparel"]
@@ -201,10 +199,6 @@ def usage_fits(query_usage: str, usage: str) -> bool:
     )
 
 
-def gender_fits(query_gender: str, gender: str) -> bool:
-    return gender == query_gender or UNISEX in (gender, query_gender) or not query_gender
-
-
 class CompleteTheLook:
     """Complementary-item recommender over a :class:`SimilarityIndex`.
 
@@ -215,16 +209,16 @@ class CompleteTheLook:
     matrix-vector product per block (about a millisecond on 40k products).
     """
 
-    def __init__(self, index: SimilarityIndex, per_type: int = 2):
+    def __init__(self, index: SimilarityIndex, per_type: int = PER_TYPE):
         self.index = index
         self.per_type = per_type
         attributes = index.attributes
         self._codes = attributes.codes
         self._vocab = attributes.vocabularies
-        self._type_code = {t: i for i, t in enumerate(self._vocab["articleType"])}
-        type_codes = self._codes["articleType"]
+        self._type_code = {t: i for i, t in enumerate(self._vocab[ARTICLE])}
+        type_codes = self._codes[ARTICLE]
         self._blocks = {}
-        for code in range(len(self._vocab["articleType"])):
+        for code in range(len(self._vocab[ARTICLE])):
             rows = np.flatnonzero(type_codes == code)
             if rows.size:
                 self._blocks[code] = (rows, index.matrix[rows].tocsr())
@@ -238,25 +232,25 @@ class CompleteTheLook:
         if not wanted:
             return []
         codes = self._codes
-        own_sub = self._code("subCategory", query["subCategory"])
-        own_usage = self._code("usage", query["usage"])
-        gender_ok = self._allowed("gender", lambda g: gender_fits(query["gender"], g))
-        usage_ok = self._allowed("usage", lambda u: usage_fits(query["usage"], u))
-        colour_ok = self._allowed("baseColour", lambda c: _colour_fits(query["baseColour"], c))
+        own_sub = self._code(SUB, query[SUB])
+        own_usage = self._code(USAGE, query[USAGE])
+        gender_ok = self._allowed(GENDER, lambda g: genders_compatible(query[GENDER], g))
+        usage_ok = self._allowed(USAGE, lambda u: usage_fits(query[USAGE], u))
+        colour_ok = self._allowed(COLOUR, lambda c: _colour_fits(query[COLOUR], c))
         dense_vector = np.asarray(vector.todense()).ravel()
         per_type = []
         for code in wanted:
             if code not in self._blocks:
                 continue
             rows, block = self._blocks[code]
-            fits = codes["subCategory"][rows] != own_sub
-            fits &= gender_ok[codes["gender"][rows]]
-            fits &= usage_ok[codes["usage"][rows]]
-            fits &= colour_ok[codes["baseColour"][rows]]
+            fits = codes[SUB][rows] != own_sub
+            fits &= gender_ok[codes[GENDER][rows]]
+            fits &= usage_ok[codes[USAGE][rows]]
+            fits &= colour_ok[codes[COLOUR][rows]]
             fits &= rows != (own_row if own_row is not None else -1)
             if not fits.any():
                 continue
-            scores = block @ dense_vector + SAME_USAGE_BONUS * (codes["usage"][rows] == own_usage)
+            scores = block @ dense_vector + SAME_USAGE_BONUS * (codes[USAGE][rows] == own_usage)
             per_type.append(self._best_distinct(rows[fits], scores[fits]))
         chosen = []
         for rank in range(self.per_type):
@@ -278,8 +272,8 @@ class CompleteTheLook:
         else:
             frame = pd.DataFrame([dict(product)])
         frame = clean_catalog(frame)
-        query = {c: frame.iloc[0][c] for c in ATTRIBUTE_COLUMNS}
-        product_id = int(frame.iloc[0]["id"])
+        query = {c: frame.iloc[0][c] for c in LEVELS}
+        product_id = int(frame.iloc[0][ID])
         row = self.index.row_of(product_id) if product_id in self.index else None
         return query, self.index.vectors_for(frame), row
 
@@ -296,22 +290,16 @@ class CompleteTheLook:
     def _best_distinct(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
         """The ``per_type`` best rows of one type, near-duplicates (same group) counted once."""
         groups = self.index.attributes.duplicate_group[rows]
-        best, seen = [], set()
-        for i in np.argsort(-scores, kind="stable"):
-            if groups[i] not in seen:
-                seen.add(groups[i])
-                best.append((int(rows[i]), float(scores[i])))
-                if len(best) == self.per_type:
-                    break
-        return best
+        best = top_rows(scores, self.per_type, groups=groups)
+        return [(int(rows[i]), float(scores[i])) for i in best]
 
     def _reason(self, query: Mapping[str, str], row: int) -> str:
         item = self.index.attributes.row_values(row)
-        parts = [f"goes with {query['articleType'].lower() or 'this'}"]
-        if query["usage"] and item["usage"] == query["usage"]:
-            parts.append(query["usage"].lower())
-        if query["baseColour"] and item["baseColour"]:
-            parts.append(f"{item['baseColour'].lower()} matches {query['baseColour'].lower()}")
+        parts = [f"goes with {query[ARTICLE].lower() or 'this'}"]
+        if query[USAGE] and item[USAGE] == query[USAGE]:
+            parts.append(query[USAGE].lower())
+        if query[COLOUR] and item[COLOUR]:
+            parts.append(f"{item[COLOUR].lower()} matches {query[COLOUR].lower()}")
         return ", ".join(parts)
 
 

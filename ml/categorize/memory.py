@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ml.categorization_text import normalize, singular
+from ml.catalog.lines import colour_words, line_words
 
 
 class NameMemory:
@@ -31,17 +31,13 @@ class NameMemory:
     """
 
     def __init__(self, colours: Iterable[str] = (), min_words: int = 3, prior: float = 1.0):
-        self.colour_words = frozenset(word for colour in colours for word in normalize(colour).split())
+        self.colour_words = colour_words(colours)
         self.min_words = min_words
         self.prior = prior
 
     def key(self, name: str) -> str | None:
         """The words that identify a product line, or None if too few to be specific."""
-        words = [
-            singular(word)
-            for word in normalize(name).split()
-            if word not in self.colour_words and not any(char.isdigit() for char in word)
-        ]
+        words = line_words(name, self.colour_words)
         return " ".join(words) if len(words) >= self.min_words else None
 
     def fit(self, names: Sequence[str], paths: Sequence[int]) -> NameMemory:

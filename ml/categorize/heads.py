@@ -17,6 +17,14 @@ from sklearn.naive_bayes import ComplementNB, MultinomialNB
 from sklearn.svm import LinearSVC
 
 ESTIMATORS = ("logreg", "svm", "sgd", "nb")
+DEFAULT_ESTIMATOR = "svm"
+# Inverse regularisation of the heads, measured on our own split (see make_estimator).
+DEFAULT_C = {"svm": 0.3, "logreg": 5.0}
+SGD_ALPHA = 2e-6
+SGD_PASSES = 30
+LOGREG_PASSES = 100
+NB_SMOOTHING = 0.1
+TEMPERATURE_HOLDOUT = 0.1  # share of a head's rows held out to fit the SVM temperature
 # Heads that fit better with weaker regularisation (C x 4 for the SVM), chosen by 5-fold
 # cross-validation inside the train split: gender and usage hinge on a few brand or
 # model-line words seen only a handful of times; colour and the article types do not
@@ -25,27 +33,28 @@ HEAD_STRENGTH = {"gender": 4.0, "usage": 4.0}
 _TEMPERATURES = np.geomspace(0.02, 5.0, 60)
 
 
-def make_estimator(kind: str, random_state: int = 0, strength: float = 1.0):
+def make_estimator(kind: str, random_state: int = 0, strength: float = 1.0, C: float | None = None):
     """A fresh classifier for one head; the settings were measured on our own split.
 
-    ``strength`` multiplies the inverse regularisation ``C`` of ``svm`` and ``logreg``
-    (see :data:`HEAD_STRENGTH`); the other estimators ignore it.
+    ``strength`` multiplies the inverse regularisation ``C`` (default :data:`DEFAULT_C`) of
+    ``svm`` and ``logreg`` (see :data:`HEAD_STRENGTH`); the other estimators ignore both.
     ``svm`` (the default): LinearSVC was the most accurate on colour (+0.3-0.4 point) and
     as good or better elsewhere; its margins become probabilities in :func:`fit_head`.
     ``logreg``: multinomial logistic regression; SAGA with a loose tolerance stops after
     ~10-30 passes, as accurate as a fully converged L-BFGS fit here and ~5x faster.
     ``nb``: Complement Naive Bayes, the classic text baseline (fast, less accurate).
     """
+    base = C if C is not None else DEFAULT_C.get(kind)
     if kind == "logreg":
-        return LogisticRegression(C=5.0 * strength, solver="saga", tol=1e-2, max_iter=100)
+        return LogisticRegression(C=base * strength, solver="saga", tol=1e-2, max_iter=LOGREG_PASSES)
     if kind == "svm":
-        return LinearSVC(C=0.3 * strength, dual=True)
+        return LinearSVC(C=base * strength, dual=True)
     if kind == "sgd":
         return SGDClassifier(
-            loss="log_loss", alpha=2e-6, max_iter=30, tol=None, random_state=random_state
+            loss="log_loss", alpha=SGD_ALPHA, max_iter=SGD_PASSES, tol=None, random_state=random_state
         )
     if kind == "nb":
-        return ComplementNB(alpha=0.1)
+        return ComplementNB(alpha=NB_SMOOTHING)
     raise ValueError(f"Unknown estimator {kind!r}; choose one of {ESTIMATORS}.")
 
 
@@ -104,16 +113,16 @@ class ConstantHead:
 
 def fit_head(
     kind: str, X, y: np.ndarray, random_state: int = 0, strength: float = 1.0,
-    sample_weight: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None, C: float | None = None,
 ) -> LinearHead | ConstantHead:
     """Train one head and compact it. Module-level so that joblib workers can run it."""
     labels = np.unique(y)
     if len(labels) == 1:
         return ConstantHead(labels[0])
-    estimator = make_estimator(kind, random_state, strength)
+    estimator = make_estimator(kind, random_state, strength, C)
     head = LinearHead.from_estimator(estimator.fit(X, y, sample_weight=sample_weight))
     if kind == "svm":
-        temperature = _svm_temperature(X, y, random_state, strength, sample_weight)
+        temperature = _svm_temperature(X, y, random_state, strength, sample_weight, C)
         head.weights /= temperature
         head.bias /= temperature
     return head
@@ -121,19 +130,19 @@ def fit_head(
 
 def _svm_temperature(
     X, y: np.ndarray, random_state: int, strength: float = 1.0,
-    sample_weight: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None, C: float | None = None,
 ) -> float:
     """SVM margins are not probabilities; ``softmax(margin / T)`` is, once T is fitted.
 
     T minimises the log-loss on a 10% slice held out from a second SVM fit (cheaper than
     scikit-learn's 3-fold CalibratedClassifierCV, and works for classes with 1-2 rows).
     """
-    held = np.random.default_rng(random_state).random(len(y)) < 0.1
+    held = np.random.default_rng(random_state).random(len(y)) < TEMPERATURE_HOLDOUT
     if held.sum() == 0 or len(np.unique(y[~held])) < 2:
         return 1.0
     weight = None if sample_weight is None else sample_weight[~held]
     probe = LinearHead.from_estimator(
-        make_estimator("svm", strength=strength).fit(X[~held], y[~held], sample_weight=weight)
+        make_estimator("svm", strength=strength, C=C).fit(X[~held], y[~held], sample_weight=weight)
     )
     known = np.isin(y[held], probe.classes_)
     if not known.any():
@@ -147,7 +156,8 @@ def _svm_temperature(
     return float(_TEMPERATURES[int(np.argmin(losses))])
 
 
-def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0) -> dict:
+def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0,
+              C: float | None = None) -> dict:
     """Fit ``{key: (row_indices, labels[, sample_weights])}`` heads over ``n_jobs``
     processes, biggest first.
 
@@ -159,6 +169,7 @@ def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0) 
             kind, X[jobs[key][0]], jobs[key][1], random_state,
             HEAD_STRENGTH.get(key, 1.0) if isinstance(key, str) else 1.0,
             jobs[key][2] if len(jobs[key]) > 2 else None,
+            C,
         )
         for key in order
     )

@@ -1,4 +1,4 @@
-"""Measure the similar-items index: ``python -m ml.evaluate_similarity``.
+"""Measure the similar-items index: ``python -m ml.evaluate.similarity``.
 
 Prints, for the dataset catalog (``FASHION_DATA``):
 
@@ -23,8 +23,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from ml.data import load_styles, train_test_split_by_id
-from ml.similarity import SimilarityIndex, catalog_from_styles
+from ml.catalog.cleaning import catalog_from_styles
+from ml.catalog.dataset import load_styles, train_test_split_by_id
+from ml.recommend.similar import SimilarityIndex
 
 TOP = 10
 

@@ -1,8 +1,8 @@
-"""Offline evaluation of the personal feed on SIMULATED shoppers: ``python -m ml.evaluate_recommendations``.
+"""Offline evaluation of the personal feed on SIMULATED shoppers: ``python -m ml.evaluate.recommendations``.
 
 Protocol (leave-last-purchase-out, shoppers unseen at training time):
 
-1. Simulate a population of shoppers over the dataset catalog (``ml.shopper_simulation``;
+1. Simulate a population of shoppers over the dataset catalog (``ml.simulation.shoppers``;
    these are NOT real customers).
 2. Split the shoppers by a hash of their key: 60 % train, 20 % validation, 20 % test.
    Models are fitted on the train shoppers' events only.
@@ -27,10 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.data import load_styles
-from ml.feed import BlendWeights, HybridRecommender, ImplicitCF
-from ml.shopper_simulation import SimulationConfig, simulate_shoppers
-from ml.similarity import ProductFeaturizer, catalog_from_styles
+from ml.catalog.cleaning import catalog_from_styles
+from ml.catalog.dataset import load_styles
+from ml.recommend.cf import ImplicitCF
+from ml.recommend.featurize import ProductFeaturizer
+from ml.recommend.hybrid import BlendWeights, HybridRecommender
+from ml.simulation.shoppers import SimulationConfig, simulate_shoppers
 
 TOP = 10
 SINGLE_MODELS = {
@@ -87,7 +89,7 @@ def score_options(model: HybridRecommender, cases: list[Case], options: list) ->
         for j, option in enumerate(options):
             weights = option if isinstance(option, dict) else None
             if isinstance(option, BlendWeights):
-                model.blend = option
+                model.blend_ = option
             scores = model.blend_scores(signals, weights)
             scores[seen] = -np.inf
             # Ties count half (expected rank under random tie-breaking): a model that
@@ -144,12 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     # 1. CF settings, by CF-only (HR@10, NDCG@10) on validation.
     best_cf, best_score = None, (-1.0, -1.0)
     for params in CF_GRID:
-        base.cf = ImplicitCF(**params).fit(train_events, base.ids)
+        base.cf_ = ImplicitCF(**params).fit(train_events, base.ids_)
         hr, ndcg = score_options(base, validation, [SINGLE_MODELS["CF-only (ALS)"]])[0]
         print(f"  tune CF {params}: validation HR@10 {hr:.4f} NDCG@10 {ndcg:.4f}")
         if (hr, ndcg) > best_score:
-            best_cf, best_score, cf_model = params, (hr, ndcg), base.cf
-    base.cf = cf_model
+            best_cf, best_score, cf_model = params, (hr, ndcg), base.cf_
+    base.cf_ = cf_model
 
     # 2. Content recency, by content-only (HR@10, NDCG@10) on validation.
     best_recency, best_score = None, (-1.0, -1.0)
@@ -164,10 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     # 3. Blend, by hybrid HR@10 (then NDCG) on validation.
     results = score_options(base, validation, BLEND_GRID)
     best = max(range(len(BLEND_GRID)), key=lambda j: (results[j, 0], results[j, 1]))
-    base.blend = BLEND_GRID[best]
+    base.blend_ = BLEND_GRID[best]
     hr, ndcg = results[best]
     print(f"  tune blend over {len(BLEND_GRID)} settings: best validation HR@10 {hr:.4f} NDCG@10 {ndcg:.4f}")
-    print(f"Chosen: CF {best_cf}, recency half-life {best_recency:g} events, {base.blend}")
+    print(f"Chosen: CF {best_cf}, recency half-life {best_recency:g} events, {base.blend_}")
 
     # 4. Test shoppers, once, through recommend().
     print(f"\nTest: {len(test):,} held-out last purchases of unseen SIMULATED shoppers, top {TOP}")

@@ -16,42 +16,15 @@ transforms the text a single time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-_NOT_ALNUM = re.compile(r"[\W_]+")  # any script's letters and digits survive
-# Words that say who a product is for (singular forms included: features are singularised).
-GENDER_WORDS = frozenset(
-    {"men", "man", "mens", "women", "woman", "womens", "boy", "boys", "girl", "girls",
-     "kid", "kids", "unisex", "ladies", "lady", "teen", "teens"}
-)
+from ml.catalog.text import GENDER_WORDS, normalize, singular
+
 MAX_BRAND_WORDS = 4  # "United Colors of Benetton"
-
-
-def normalize(text: str) -> str:
-    """Lower-case, drop apostrophes ("men's" -> "mens") and turn other punctuation into spaces."""
-    text = text.lower().replace("'", "").replace("\u2019", "")
-    return " ".join(_NOT_ALNUM.sub(" ", text).split())
-
-
-def singular(word: str) -> str:
-    """A crude, consistent singular: "watches" -> "watch", "ladies" -> "lady", "shoes" -> "shoe".
-
-    It only has to map the forms sellers use onto one token; it need not be good English.
-    """
-    if len(word) <= 3 or word.endswith("ss"):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith("es") and word[-3] in "hxs":
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
 
 
 def edge_tokens(tokens: list[str]) -> list[str]:
@@ -138,7 +111,3 @@ class TextFeatures:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return sp.hstack([block.transform(texts) for block in self.blocks_], format="csr")
-
-    @property
-    def n_features(self) -> int:
-        return sum(len(block.idf_) for block in self.blocks_)

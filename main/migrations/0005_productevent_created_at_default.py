@@ -1,0 +1,16 @@
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("main", "0004_search_trigram_index"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="productevent",
+            name="created_at",
+            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+        ),
+    ]

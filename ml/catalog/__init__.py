@@ -1,0 +1,1 @@
+"""What every model knows about a product: the schema, the dataset, cleaning and text rules."""

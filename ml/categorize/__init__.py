@@ -1,0 +1,1 @@
+"""Categorization: gender, category path, colour and usage from a product's name."""

@@ -1,0 +1,1 @@
+"""The measuring scripts: ``python -m ml.evaluate.categorization`` and friends (``make evaluate``)."""

@@ -1,0 +1,1 @@
+"""Recommenders: similar items, complete the look and the personal feed."""

@@ -1,0 +1,1 @@
+"""SIMULATED shoppers, for measuring the personal feed without real customer data."""
