@@ -8,6 +8,7 @@ from .models import (
     ProductEvent,
     SubCategory,
 )
+from .services import product_save
 
 
 @admin.register(Product)
@@ -28,6 +29,9 @@ class ProductAdmin(admin.ModelAdmin):
     raw_id_fields = ("seller",)
     list_select_related = ("gender", "sub_category", "article_type", "seller")
     readonly_fields = ("sub_category", "master_category", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        product_save(product=obj)
 
 
 @admin.register(Gender)

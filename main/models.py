@@ -74,7 +74,8 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     gender = models.ForeignKey(Gender, on_delete=models.PROTECT, related_name="products")
     article_type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="products")
-    # Denormalised from article_type so that facets count without joins; kept in step by save().
+    # Denormalised from article_type so that facets count without joins; kept in step by
+    # main.services.product_save.
     sub_category = models.ForeignKey(SubCategory, on_delete=models.PROTECT, related_name="products")
     master_category = models.ForeignKey(MasterCategory, on_delete=models.PROTECT, related_name="products")
     base_colour = models.CharField(max_length=30, blank=True, db_index=True)
@@ -101,14 +102,6 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        from .search import search_text_for
-
-        self.sub_category_id = self.article_type.sub_category_id
-        self.master_category_id = self.article_type.sub_category.master_category_id
-        self.search_text = search_text_for(self)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         if self.dataset_id is not None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.cache import cache, caches
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from marketplace.pages import FACETS_SECONDS, TAXONOMY_SECONDS
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 from .search import normalise_words, query_intent
@@ -21,7 +24,7 @@ SORTS = {
     "name": ("name", "id"),
 }
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
-FACET_CACHE_SECONDS = 120
+TILE_FIELDS = ("id", "dataset_id", "name", "price", "image", "stock")  # what a product tile shows
 FACET_FIELDS = (
     "gender_id",
     "master_category_id",
@@ -38,7 +41,7 @@ MISSING_VALUES = frozenset({None, "", "NA"})
 
 @dataclass
 class CatalogFilters:
-    """What a shopper asked for, parsed from the query string; unknown values are ignored."""
+    """What a shopper asked for (read from the query string by ``main.forms.CatalogFilterForm``)."""
 
     q: str = ""
     gender: int | None = None
@@ -52,36 +55,24 @@ class CatalogFilters:
     max_price: Decimal | None = None
     sort: str = "newest"
 
-    @classmethod
-    def from_query(cls, params) -> CatalogFilters:
-        def as_int(name):
-            value = params.get(name, "")
-            return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
-        def as_price(name):
-            try:
-                value = Decimal(params.get(name, ""))
-            except InvalidOperation:
-                return None
-            return value if value.is_finite() and value >= 0 else None
+def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, Facets]:
+    """One page of a catalog listing and the facet counts of the whole result.
 
-        q = params.get("q", "")[:200].strip()
-        sort = params.get("sort") or ("relevance" if q else "newest")
-        if sort not in SORTS or (sort == "relevance" and not q):
-            sort = "newest"
-        return cls(
-            q=q,
-            gender=as_int("gender"),
-            master=as_int("master"),
-            sub=as_int("sub"),
-            type=as_int("type"),
-            colour=params.get("colour", "")[:30],
-            season=params.get("season", "")[:20],
-            usage=params.get("usage", "")[:30],
-            min_price=as_price("min_price"),
-            max_price=as_price("max_price"),
-            sort=sort,
-        )
+    Counting needs no order, so the facets are counted on the unranked query; a best-match
+    page is cut from the cached ranking (:func:`best_match_ids`) and its products fetched
+    apart. ``number`` is the page asked for, as the query string gives it.
+    """
+    unranked = replace(filters, sort="newest") if filters.sort == "relevance" else filters
+    products = product_search(filters=unranked)
+    facets = catalog_facets(products=products, filters=filters)
+    if filters.sort == "relevance":
+        page = Paginator(best_match_ids(filters=filters), size).get_page(number)
+        page.object_list = products_by_ids(ids=list(page.object_list), in_stock_only=False)
+        return page, facets
+    paginator = Paginator(products.only(*TILE_FIELDS, "created_at"), size)
+    paginator.count = facets.total  # the facet query already counted the result
+    return paginator.get_page(number), facets
 
 
 def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
@@ -115,12 +106,12 @@ RELEVANCE_POINTS = {"article_type_id": 4, "sub_category_id": 2, "gender_id": 1}
 def best_match_ids(*, filters: CatalogFilters) -> list[int]:
     """A search's results in best-match order, as ids. Ranking the whole match set costs
     PostgreSQL 5-15 ms a search, so the order is cached per filter set like the facet counts
-    (a product listed meanwhile shows up within ``FACET_CACHE_SECONDS``)."""
+    (a product listed meanwhile shows up within ``FACETS_SECONDS``)."""
     key = "best-match:" + _result_key(filters)
     ids = cache.get(key)
     if ids is None:
         ids = list(product_search(filters=filters).values_list("id", flat=True))
-        cache.set(key, ids, FACET_CACHE_SECONDS)
+        cache.set(key, ids, FACETS_SECONDS)
     return ids
 
 
@@ -207,7 +198,7 @@ def catalog_facets(*, products: QuerySet[Product], filters: CatalogFilters) -> F
 
 
 def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tuple[dict[str, Counter], int]:
-    """Counts per facet value. Cached for ``FACET_CACHE_SECONDS`` per filter set: grouping the
+    """Counts per facet value. Cached for ``FACETS_SECONDS`` per filter set: grouping the
     whole catalog takes tens of milliseconds, and counts a minute or two old are fine to browse by."""
     key = "facets:" + _result_key(filters)
     cached = cache.get(key)
@@ -220,7 +211,7 @@ def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tu
         for name in FACET_FIELDS:
             if row[name] not in MISSING_VALUES:
                 counters[name][row[name]] += row["n"]
-    cache.set(key, (counters, total), FACET_CACHE_SECONDS)
+    cache.set(key, (counters, total), FACETS_SECONDS)
     return counters, total
 
 
@@ -243,7 +234,7 @@ def _taxonomy_rows(*, needed: dict[str, list[int]]) -> dict[str, dict[int, tuple
             column: {row[0]: row[1:] for row in model.objects.values_list("id", *fields)}
             for column, (model, fields) in _TAXONOMY_TABLES.items()
         }
-        local.set(TAXONOMY_CACHE_KEY, rows, 300)
+        local.set(TAXONOMY_CACHE_KEY, rows, TAXONOMY_SECONDS)
     return rows
 
 
@@ -279,7 +270,7 @@ def products_by_ids(*, ids: list[int], in_stock_only: bool = True) -> list[Produ
     found = Product.objects.filter(pk__in=ids, is_active=True)
     if in_stock_only:
         found = found.filter(stock__gt=0)
-    found = found.only("id", "dataset_id", "name", "price", "image", "stock")
+    found = found.only(*TILE_FIELDS)
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in ids if i in by_id]
 

@@ -11,6 +11,7 @@ from accounts.models import User
 
 from .ml_bridge import neighbours_refresh
 from .models import ArticleType, Gender, Product, ProductEvent
+from .search import search_text_for
 from .visitors import visitor_key
 
 
@@ -69,10 +70,25 @@ def product_create(
         price=price,
         stock=stock,
     )
+    return _listing_save(product=product, photo=photo)
+
+
+def _listing_save(*, product: Product, photo: File | None) -> Product:
+    """Save a seller's listing (with its new photo, if any) and find its similar items."""
     if photo is not None:
         product.image = photo
-    product.save()
+    product_save(product=product)
     neighbours_refresh(product=product)
+    return product
+
+
+def product_save(*, product: Product) -> Product:
+    """Save a listing with what derives from its fields: the subcategory and master category
+    of its article type (denormalised, so that facets count without joins) and its search text."""
+    product.sub_category_id = product.article_type.sub_category_id
+    product.master_category_id = product.article_type.sub_category.master_category_id
+    product.search_text = search_text_for(product)
+    product.save()
     return product
 
 
@@ -97,11 +113,7 @@ def product_update(*, product: Product, photo: File | None = None, **changes) ->
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     for name, value in changes.items():
         setattr(product, name, value)
-    if photo is not None:
-        product.image = photo
-    product.save()
-    neighbours_refresh(product=product)
-    return product
+    return _listing_save(product=product, photo=photo)
 
 
 def product_unlist(*, product: Product) -> Product:

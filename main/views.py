@@ -1,16 +1,15 @@
-from dataclasses import replace
-
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 
+from marketplace.pages import CAROUSELS_SECONDS, PAGE_SIZE
+
 from . import selectors
+from .forms import CatalogFilterForm
 from .models import Product, ProductEvent
 from .services import event_log
 
-PAGE_SIZE = 24
-CAROUSEL_CACHE_SECONDS = 300
+__all__ = ["PAGE_SIZE", "catalog", "home", "listing_detail", "product_detail"]
 
 
 def home(request):
@@ -29,24 +28,8 @@ def home(request):
 
 
 def catalog(request):
-    filters = selectors.CatalogFilters.from_query(request.GET)
-    # Counting needs no order; ranking by best match is done (and cached) apart, below.
-    unranked = replace(filters, sort="newest") if filters.sort == "relevance" else filters
-    products = selectors.product_search(filters=unranked)
-    facets = selectors.catalog_facets(products=products, filters=filters)
-    if filters.sort == "relevance":
-        # Best match: page through the cached ranking, then fetch that page's products.
-        ranked = selectors.best_match_ids(filters=filters)
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = selectors.products_by_ids(ids=list(page.object_list), in_stock_only=False)
-    else:
-        paginator = Paginator(
-            products.only("id", "dataset_id", "name", "price", "image", "stock", "created_at"),
-            PAGE_SIZE,
-        )
-        # The facet query already counted the result: the paginator need not count again.
-        paginator.count = facets.total
-        page = paginator.get_page(request.GET.get("page"))
+    filters = CatalogFilterForm(request.GET).filters()
+    page, facets = selectors.catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -93,6 +76,6 @@ def _product_page(request, product: Product):
             # Computed only when the carousels' cached fragment is rendered afresh.
             "carousels": SimpleLazyObject(lambda: carousels_for(product=product)),
             "carousels_version": recommendations_version(),
-            "carousels_seconds": CAROUSEL_CACHE_SECONDS,
+            "carousels_seconds": CAROUSELS_SECONDS,
         },
     )

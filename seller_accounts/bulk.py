@@ -11,14 +11,14 @@ import io
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from main.ml_bridge import SURE_ENOUGH, categorizer, require
+from main.ml_bridge import LEVEL_OF_FORM_FIELD, SURE_ENOUGH, categorizer, require
+from ml.catalog.schema import ARTICLE, MASTER, SUB, category_label
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
 COLUMNS = ("name", "description", "price", "stock")
 # The review table's fields that the categorizer fills, and the level of its answer for each.
-LEVEL_OF_FIELD = {"gender": "gender", "article_type": "articleType", "base_colour": "baseColour",
-                  "usage": "usage"}
+LEVEL_OF_FIELD = LEVEL_OF_FORM_FIELD
 
 
 @dataclass
@@ -119,14 +119,15 @@ def categorize_rows(*, rows: list[BulkRow]) -> list[BulkRow]:
     model = require(categorizer(), "categorizer")
     predictions = model.predict([r.name for r in rows], [r.description for r in rows])
     for row, p in zip(rows, predictions, strict=True):
-        row.master_category = p.label("masterCategory")
-        row.sub_category = p.label("subCategory")
+        row.master_category = p.label(MASTER)
+        row.sub_category = p.label(SUB)
         for attribute, level in LEVEL_OF_FIELD.items():
             answer = p.levels[level]
             setattr(row, attribute, answer.label if answer.confidence >= SURE_ENOUGH else "")
             # Article types are named by their path, as the review table's choices know them.
-            prefix = f"{row.master_category} / {row.sub_category} / " if level == "articleType" else ""
             row.suggestions[attribute] = [
-                [prefix + label, round(confidence, 3)] for label, confidence in answer.alternatives
+                [category_label(row.master_category, row.sub_category, label) if level == ARTICLE else label,
+                 round(confidence, 3)]
+                for label, confidence in answer.alternatives
             ]
     return rows

@@ -8,7 +8,10 @@ from cart.models import Order
 from main.images import normalise_product_photo
 from main.ml_bridge import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
+from main.services import PRODUCT_FIELDS
 from marketplace.forms import BootstrapFormMixin
+from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS
+from ml.catalog.schema import category_label
 
 from .bulk import LEVEL_OF_FIELD
 
@@ -19,13 +22,13 @@ def attribute_choices(field: str) -> list[tuple[str, str]]:
     values = cache.get(key)
     if values is None:
         values = sorted(v for v in Product.objects.order_by().values_list(field, flat=True).distinct() if v)
-        cache.set(key, values, 600)
+        cache.set(key, values, ATTRIBUTE_CHOICES_SECONDS)
     return [("", "—")] + [(v, v) for v in values]
 
 
 class ArticleTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ArticleType) -> str:
-        return f"{obj.sub_category.master_category.name} / {obj.sub_category.name} / {obj.name}"
+        return category_label(obj.sub_category.master_category.name, obj.sub_category.name, obj.name)
 
 
 class ProductForm(BootstrapFormMixin, forms.ModelForm):
@@ -49,18 +52,18 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = [
-            "name",
-            "description",
-            "gender",
-            "article_type",
-            "base_colour",
-            "usage",
-            "season",
-            "price",
-            "stock",
-        ]
+        fields = [name for name in PRODUCT_FIELDS if name != "is_active"]  # unlisting is its own action
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    # How the live categorization script finds the option for a level's label in each select:
+    # by its text (a taxonomy node), its "Master / Sub / Type" path, or its value.
+    OPTION_MATCH = {"gender": "text", "article_type": "path"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, level in LEVEL_OF_FIELD.items():
+            attrs = self.fields[field].widget.attrs
+            attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -86,9 +89,9 @@ def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
     )
     choices, by_path = [], {}
     for t in types:
-        where = f"{t.sub_category.master_category.name} / {t.sub_category.name}"
-        choices.append((t.pk, f"{t.name} ({where})"))
-        by_path[f"{where} / {t.name}"] = t.pk
+        master, sub = t.sub_category.master_category.name, t.sub_category.name
+        choices.append((t.pk, f"{t.name} ({master} / {sub})"))
+        by_path[category_label(master, sub, t.name)] = t.pk
     return choices, by_path
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 
+from main.ml_bridge import RECORDED_FIELDS
 from main.models import Product
 
 
@@ -10,7 +11,7 @@ class ListingCategorization(models.Model):
     is read in the admin, and the rows are training data for the next model.
     """
 
-    LEVELS = ("gender", "sub_category", "article_type", "base_colour", "usage")
+    LEVELS = RECORDED_FIELDS
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="categorization")
     model_version = models.CharField(max_length=100)

@@ -9,6 +9,8 @@ from cart.services import order_update_status
 from main import services as catalog_services
 from main.ml_bridge import ModelUnavailable
 from main.models import Gender
+from marketplace.pages import PAGE_SIZE
+from ml.catalog.schema import category_label
 
 from . import bulk, selectors, services
 from .forms import (
@@ -43,7 +45,7 @@ def product_list(request):
     status = request.GET.get("status", "")
     status = status if status in selectors.LISTING_STATUSES else ""
     products = selectors.seller_products(seller=request.user, q=q, status=status)
-    page = Paginator(products, 25).get_page(request.GET.get("page"))
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "seller_accounts/product_list.html", {"page": page, "q": q, "status": status})
 
 
@@ -96,7 +98,7 @@ def order_list(request):
     orders = orders_for_seller(seller=request.user)
     if status:
         orders = orders.filter(status=status)
-    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "seller_accounts/order_list.html", {"page": page, "status": status})
 
 
@@ -177,7 +179,7 @@ def bulk_review(request):
             {
                 **row,
                 "article_type": type_by_path.get(
-                    f"{row['master_category']} / {row['sub_category']} / {row['article_type']}"
+                    category_label(row["master_category"], row["sub_category"], row["article_type"])
                 ),
             }
             for row in staged

@@ -192,7 +192,9 @@ def make_product(db):
             sub = SubCategory.objects.create(master_category=master, name="Topwear")
             article_type = ArticleType.objects.create(sub_category=sub, name="Tshirts")
         gender = fields.pop("gender", None) or Gender.objects.get_or_create(name="Unisex")[0]
-        return Product.objects.create(
+        from main.services import product_save
+
+        product = Product(
             seller=seller,
             name=name or f"Test listing {counter['n']}",
             gender=gender,
@@ -202,6 +204,7 @@ def make_product(db):
             is_active=is_active,
             **fields,
         )
+        return product_save(product=product)
 
     return make
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import pandas as pd
 
 from ml.catalog.cleaning import catalog_from_styles
 from ml.catalog.dataset import load_styles
+from ml.evaluate import run_summary
 from ml.recommend.cf import ImplicitCF
 from ml.recommend.featurize import ProductFeaturizer
 from ml.recommend.hybrid import BlendWeights, HybridRecommender
@@ -181,8 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<16}{hr:>8.4f}{ndcg:>10.4f}{ms:>11.2f}")
     beaten = all(table["hybrid"] > table[name] for name in SINGLE_MODELS)
     print(f"hybrid beats every single model on HR@10: {'yes' if beaten else 'NO'}")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"Total time {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores, load average {load}")
+    print(run_summary(started))
     return 0
 
 

@@ -14,7 +14,6 @@ Prints, for the dataset catalog (``FASHION_DATA``):
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import pandas as pd
 
 from ml.catalog.cleaning import catalog_from_styles
 from ml.catalog.dataset import load_styles, train_test_split_by_id
+from ml.evaluate import run_summary
 from ml.recommend.similar import SimilarityIndex
 
 TOP = 10
@@ -110,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value, goal in rows:
         print(f"{name:<52}{value:>12}{goal:>10}")
     print(f"peak RSS of the whole run (MB, getrusage): {peak_rss_mb():.0f}")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"total {time.perf_counter() - run_started:.0f} s on {os.cpu_count()} cores, load average {load}")
+    print(run_summary(run_started))
     return 0
 
 

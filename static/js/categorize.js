@@ -18,12 +18,9 @@
   // The summary sits under the name field, so the field being typed in never moves.
   name.closest(".mb-3").after(panel);
 
-  const fields = {
-    gender: form.querySelector("#id_gender"),
-    articleType: form.querySelector("#id_article_type"),
-    baseColour: form.querySelector("#id_base_colour"),
-    usage: form.querySelector("#id_usage"),
-  };
+  // The category fields, by the level the API answers for each (set by the form: data-level).
+  const fields = {};
+  for (const select of form.querySelectorAll("select[data-level]")) fields[select.dataset.level] = select;
   const hints = {};
   for (const [level, select] of Object.entries(fields)) {
     if (!select) continue;
@@ -44,15 +41,18 @@
   function optionFor(select, matches) {
     return Array.from(select.options).find((o) => o.value && matches(o.text.trim(), o.value));
   }
-  // How each level's label maps to an option of its select (the category select lists paths).
-  const lookups = {
-    gender: (p, label) => optionFor(fields.gender, (text) => text === label),
-    articleType: (p, label) =>
-      optionFor(fields.articleType, (text) => text === `${p.masterCategory.label} / ${p.subCategory.label} / ${label}`)
-      || optionFor(fields.articleType, (text) => text.endsWith(` / ${label}`)),
-    baseColour: (p, label) => optionFor(fields.baseColour, (text, value) => value === label),
-    usage: (p, label) => optionFor(fields.usage, (text, value) => value === label),
+  // How a level's label names an option of its select (the form says which: data-match).
+  const matchers = {
+    text: (p, label) => (text) => text === label,
+    value: (p, label) => (text, value) => value === label,
+    path: (p, label) => (text) => text === `${p.masterCategory.label} / ${p.subCategory.label} / ${label}`,
   };
+  function lookup(level, p, label) {
+    const select = fields[level];
+    const match = select.dataset.match;
+    return optionFor(select, matchers[match](p, label))
+      || (match === "path" ? optionFor(select, (text) => text.endsWith(` / ${label}`)) : undefined);
+  }
 
   function chip(select, option, text) {
     const button = document.createElement("button");
@@ -74,7 +74,7 @@
     if (!select) return true;
     const hint = hints[level];
     const answer = p[level];
-    const best = lookups[level](p, answer.label);
+    const best = lookup(level, p, answer.label);
     // One word ("black", "kurta") is too little to fill a field with: its answers change
     // with the next word. They are offered as choices until the name has two words.
     const likely = answer.confidence >= threshold;
@@ -117,7 +117,7 @@
     hint.append(likely ? `Likely (${pct(answer.confidence)}): choose to confirm `
       : `Not sure (${pct(answer.confidence)}): choose one `);
     for (const alt of answer.top3) {
-      const option = lookups[level](p, alt.label);
+      const option = lookup(level, p, alt.label);
       if (option) hint.append(chip(fields[level], option, `${alt.label} ${pct(alt.confidence)}`));
     }
   }

@@ -7,6 +7,7 @@ import math
 import pytest
 from django.db.models import Count
 
+from main.forms import CatalogFilterForm
 from main.models import Product
 from main.money import rupees
 from main.selectors import CatalogFilters, catalog_facets, product_search
@@ -19,7 +20,7 @@ def active():
 
 
 def facets_for(**params):
-    filters = CatalogFilters.from_query(params)
+    filters = CatalogFilterForm(params).filters()
     return catalog_facets(products=product_search(filters=filters), filters=filters)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from main.forms import CatalogFilterForm
 from main.models import Product
 from main.search import QueryIntent, normalise_words, query_intent
 from main.selectors import CatalogFilters, product_search
@@ -103,7 +104,7 @@ def test_punctuation_only_query_is_no_filter(catalog):
 
 
 def ranked(q: str, **filters) -> list[str]:
-    return list(product_search(filters=CatalogFilters.from_query({"q": q, **filters}))
+    return list(product_search(filters=CatalogFilterForm({"q": q, **filters}).filters())
                 .values_list("name", flat=True))
 
 
@@ -160,7 +161,7 @@ def test_query_intent_names_only_what_the_model_is_sure_of(trained_models):
      ({"q": "jeans", "sort": "price_asc"}, "price_asc"), ({"q": "jeans", "sort": "bogus"}, "newest")],
 )
 def test_searches_sort_by_best_match_unless_asked_otherwise(params, sort):
-    assert CatalogFilters.from_query(params).sort == sort
+    assert CatalogFilterForm(params).filters().sort == sort
 
 
 def test_the_catalog_pages_through_the_best_match_order(client, jeans_and_a_jeans_deodorant, trained_models):

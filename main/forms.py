@@ -1,0 +1,58 @@
+"""The catalog's query string, read by a form: a value that does not parse is ignored (the
+shopper gets the unfiltered list), never an error page."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .selectors import SORTS, CatalogFilters
+
+MAX_QUERY_LENGTH = 200
+MAX_ID_DIGITS = 9  # ids beyond this are no ids of ours (and would overflow the database's int)
+
+
+class _TruncatedCharField(forms.CharField):
+    """Text cut to ``max_length`` rather than refused: a long paste still searches."""
+
+    def to_python(self, value):
+        return super().to_python(value)[: self.max_length]
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.max_length = max_length  # set after init: no MaxLengthValidator is added
+
+
+class _IdField(forms.IntegerField):
+    """A taxonomy id: plain digits only."""
+
+    def to_python(self, value):
+        digits = isinstance(value, str) and value.isascii() and value.isdigit()
+        if isinstance(value, str) and not (digits and len(value) <= MAX_ID_DIGITS):
+            return None
+        return super().to_python(value)
+
+
+class CatalogFilterForm(forms.Form):
+    q = _TruncatedCharField(max_length=MAX_QUERY_LENGTH, strip=True)
+    gender = _IdField(required=False)
+    master = _IdField(required=False)
+    sub = _IdField(required=False)
+    type = _IdField(required=False)
+    colour = _TruncatedCharField(max_length=30, strip=False)
+    season = _TruncatedCharField(max_length=20, strip=False)
+    usage = _TruncatedCharField(max_length=30, strip=False)
+    min_price = forms.DecimalField(required=False, min_value=0)
+    max_price = forms.DecimalField(required=False, min_value=0)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])  # see filters()
+
+    def filters(self) -> CatalogFilters:
+        """The filters asked for; invalid values are left out. A search sorts by best match
+        unless told otherwise; an unknown sort, or best match without a query, is newest."""
+        self.is_valid()
+        values = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        q = values.pop("q", "")
+        values.pop("sort", None)
+        sort = self.data.get("sort") or ("relevance" if q else "newest")
+        if "sort" in self.errors or (sort == "relevance" and not q):
+            sort = "newest"
+        return CatalogFilters(q=q, sort=sort, **values)
