@@ -8,7 +8,7 @@ singular/plural swapped, the gender said as "for men" / "women's" / nothing.
 The same generator feeds two separate uses: augmentation of the training rows (inside
 ``CategoryCascade.fit``) and a seller-style evaluation set built only from the test split.
 Because they share the generator, that evaluation measures robustness to these rewrites,
-not to every wording a seller may invent; ``ml.evaluate_categorization`` therefore also
+not to every wording a seller may invent; ``ml.evaluate.categorization`` therefore also
 scores a short hand-written list of seller phrases.
 """
 

@@ -23,7 +23,7 @@ overall confidence is the probability of the whole chosen path.
 
 ``CategoryCascade(estimator="nb")`` is the same cascade with Naive Bayes heads, and
 :class:`FlatCategorizer` (one model per level, no cascade) is the baseline it is compared to
-in ``python -m ml.evaluate_categorization``.
+in ``python -m ml.evaluate.categorization``.
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ class CategoryCascade(_TextModel):
         augment: seller-style copies of each training row (0 turns augmentation off).
         top_subcategories: how many of the likeliest subcategories get their branch run.
         memory: blend in the paths seen for the same name in training (see
-            :mod:`ml.categorization_memory`); False leaves the cascade purely linear.
+            :mod:`ml.categorize.memory`); False leaves the cascade purely linear.
         unseen_gender_weight: the prior weight of a (gender, path) pair not seen in training
             (seen pairs weigh 1); 0 allows only the genders seen with each path.
         C: inverse regularisation of the ``svm`` and ``logreg`` heads (None: the value tuned

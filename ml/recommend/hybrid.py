@@ -47,7 +47,7 @@ class BlendWeights:
     * the content part gives ``content_popularity`` of itself to popularity: the profile
       says what kind of product, popularity picks good ones among them (CF already knows).
 
-    Defaults: tuned on simulated validation shoppers (``ml.evaluate_recommendations``).
+    Defaults: tuned on simulated validation shoppers (``ml.evaluate.recommendations``).
     """
 
     personal_half: float = 0.5
