@@ -29,7 +29,7 @@ class User(AbstractUser):
         max_length=UPI_ID_MAX_LENGTH,
         blank=True,
         validators=[validate_upi_id],
-        help_text="Where the shop's takings are paid, e.g. northwind@okhdfc.",
+        help_text="Where the shop's takings are paid, e.g. yourshop@okhdfc.",
     )
     # Part of every session's auth hash: bumping it logs the user out of every other session.
     session_generation = models.PositiveIntegerField(default=0)

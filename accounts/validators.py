@@ -47,6 +47,6 @@ _UPI_ID = re.compile(r"^[A-Za-z0-9._-]{2,64}@[A-Za-z][A-Za-z0-9]{1,31}$")
 
 
 def validate_upi_id(value: str) -> None:
-    """A UPI ID such as northwind@okhdfc, where a seller's takings are paid."""
+    """A UPI ID such as yourshop@okhdfc, where a seller's takings are paid."""
     if not _UPI_ID.match(value or ""):
         raise ValidationError("Enter a UPI ID like yourname@okhdfc.", code="invalid_upi_id")

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='payout_upi_id',
-            field=models.CharField(blank=True, help_text="Where the shop's takings are paid, e.g. northwind@okhdfc.", max_length=100, validators=[accounts.validators.validate_upi_id], verbose_name='payout UPI ID'),
+            field=models.CharField(blank=True, help_text="Where the shop's takings are paid, e.g. yourshop@okhdfc.", max_length=100, validators=[accounts.validators.validate_upi_id], verbose_name='payout UPI ID'),
         ),
         migrations.AddField(
             model_name='user',
