@@ -44,7 +44,11 @@ class User(AbstractUser):
         return self.email_verified_at is not None
 
     def _get_session_auth_hash(self, secret=None):
-        """Django's hash of the password, salted with ``session_generation`` too."""
+        """Django's hash of the password (also used with SECRET_KEY_FALLBACKS), salted with
+        ``session_generation`` once that was bumped: generation 0 keeps Django's own hash, so
+        the sessions from before this field existed stay valid."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
         key_salt = "accounts.User.get_session_auth_hash"
         return salted_hmac(
             key_salt, f"{self.password}:{self.session_generation}", secret=secret, algorithm="sha256"

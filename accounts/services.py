@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
@@ -105,6 +107,7 @@ def address_delete(*, address: Address) -> None:
 # ---- email verification (sellers) ----
 
 EMAIL_VERIFICATION_SALT = "accounts.email-verification"
+VERIFICATION_SUBJECT = "Confirm your email to put your Threadline shop live"
 
 
 class VerificationError(Exception):
@@ -123,7 +126,7 @@ def email_verification_send(*, user: User, request) -> None:
     )
     context = {"user": user, "link": link, "valid_hours": settings.EMAIL_VERIFICATION_MAX_AGE // 3600}
     send_mail(
-        subject="Confirm your email to put your Threadline shop live",
+        subject=VERIFICATION_SUBJECT,
         message=render_to_string("accounts/email/verify_email.txt", context),
         from_email=None,
         recipient_list=[user.email],
@@ -194,6 +197,7 @@ ORDER_BUYER_ERASED = {
     "postal_code": "",
 }
 DELETED_SHOP_NAME = "Closed shop"
+DELETED_NAME_RANDOM_CHARS = 12
 
 
 @transaction.atomic
@@ -220,7 +224,8 @@ def user_delete_account(*, user: User) -> None:
         product.is_active = False
         product.save(update_fields=["is_active", "updated_at"])
 
-    user.username = f"deleted-{user.pk}"
+    # Random too: anyone may sign up as "deleted-7"; the anonymised name must not collide.
+    user.username = f"deleted-{user.pk}-{uuid.uuid4().hex[:DELETED_NAME_RANDOM_CHARS]}"
     user.email = ""
     user.first_name = user.last_name = ""
     if user.shop_name:

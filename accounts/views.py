@@ -1,3 +1,6 @@
+import logging
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -26,6 +29,8 @@ from .forms import (
 from .models import User
 from .services import user_create
 
+logger = logging.getLogger(__name__)
+
 SECONDS_PER_MINUTE = 60
 RECENT_ORDERS_SHOWN = 5  # the account page's order history; "My orders" has them all
 
@@ -43,7 +48,10 @@ def _signup(request, *, form_class, role: str, template: str, next_url: str):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}!")
         if user.is_seller:
-            services.email_verification_send(user=user, request=request)
+            try:
+                services.email_verification_send(user=user, request=request)
+            except (OSError, SMTPException):  # the account exists: the banner offers a resend
+                logger.exception("Could not send the verification email to seller %s", user.pk)
         return redirect(next_url)
     return render(request, template, {"form": form})
 
