@@ -33,8 +33,9 @@ def new_seller(client, db):
     return User.objects.get(username="dana")
 
 
-def list_product(seller, make_product_fields):
-    return listing_create(seller=seller, **make_product_fields)
+def list_product(seller, fields):
+    """A listing made as the seller area makes it (``seller_accounts.services``)."""
+    return listing_create(seller=seller, **fields)
 
 
 @pytest.fixture
