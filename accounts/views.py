@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 SECONDS_PER_MINUTE = 60
 RECENT_ORDERS_SHOWN = 5  # the account page's order history; "My orders" has them all
+RESEND_INTERVAL_SECONDS = 60  # one verification email a minute per seller, at most
 
 
 def _signup(request, *, form_class, role: str, template: str, next_url: str):
@@ -223,6 +225,8 @@ def seller_details(request):
 def verification_resend(request):
     if request.user.is_email_verified:
         messages.info(request, "Your email is already verified.")
+    elif not cache.add(f"verification-resent:{request.user.pk}", True, timeout=RESEND_INTERVAL_SECONDS):
+        messages.info(request, "We sent you a link a moment ago: check your inbox, or ask again in a minute.")
     else:
         services.email_verification_send(user=request.user, request=request)
         messages.success(request, f"We sent a new verification link to {request.user.email}.")
