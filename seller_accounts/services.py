@@ -14,8 +14,14 @@ from .models import ListingCategorization
 
 @transaction.atomic
 def listing_create(*, seller: User, photo=None, **fields) -> Product:
-    """List a product and record what the categorizer suggested against what the seller chose."""
+    """List a product and record what the categorizer suggested against what the seller chose.
+
+    A seller who has not verified their email yet gets the listing saved but not live (it
+    goes live with the verification, ``accounts.services.email_verify``).
+    """
     product = catalog_services.product_create(seller=seller, photo=photo, **fields)
+    if not seller.is_email_verified:
+        catalog_services.product_unlist(product=product)
     categorization_record(product=product)
     return product
 

@@ -59,7 +59,10 @@ def product_create(request):
             photo=form.cleaned_data["photo"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
-        messages.success(request, f"Listed {product.name}.")
+        if product.is_active:
+            messages.success(request, f"Listed {product.name}.")
+        else:
+            messages.warning(request, f"Saved {product.name}: it goes live once you verify your email.")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "creating": True})
 
@@ -83,7 +86,9 @@ def product_edit(request, pk: int):
 @require_POST
 def product_unlist(request, pk: int):
     product = selectors.seller_product(seller=request.user, pk=pk)
-    if product.is_active:
+    if not request.user.is_email_verified:
+        messages.warning(request, "Verify your email first: your listings go live with it.")
+    elif product.is_active:
         catalog_services.product_unlist(product=product)
         messages.success(request, f"Unlisted {product.name}. Show “Unlisted” to find it again.")
     else:
@@ -172,7 +177,12 @@ def bulk_review(request):
         if formset.is_valid():
             products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
             del request.session[BULK_SESSION_KEY]
-            messages.success(request, f"Published {len(products)} products.")
+            if request.user.is_email_verified:
+                messages.success(request, f"Published {len(products)} products.")
+            else:
+                messages.warning(
+                    request, f"Saved {len(products)} products: they go live once you verify your email."
+                )
             return redirect("seller_accounts:products")
     else:
         initial = [
