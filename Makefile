@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-recs system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run test lint bench evaluate evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ evaluate: venv
 evaluate-recs: venv
 	$(PY) -m ml.evaluate.similarity
 	$(PY) -m ml.evaluate.recommendations
+
+## Search quality (precision@24 by the catalog labels) on the development query set, and its server time
+evaluate-search: venv setup-db
+	$(DEV_ENV) $(PY) scripts/evaluate_search.py
 
 ## The production stack on loopback (PostgreSQL + gunicorn + nginx, all under ./var): http://127.0.0.1:8080
 stack: venv system-deps
