@@ -6,7 +6,9 @@ and the others are imported. A second run finds every product present and change
 Demo commerce data is derived from the dataset id so that it is the same on every machine:
 - price = base price of the master category + 50 × ((id × 7919) mod 40), in rupees
   (Apparel 299, Footwear 799, Accessories 399, Personal Care 199, others 249);
-- stock = (id × 31) mod 50 (so about 2% of products are out of stock);
+- stock = (id × 31) mod 50 (so about 2% of products are out of stock), spread over the
+  sizes of the article type (``main.sizes``): size i is sold out when (id + i) mod 5 = 0, the
+  others share the stock evenly, the smallest sizes taking the remainder;
 - seller = one of four demo shops, by id mod 4.
 """
 
@@ -24,8 +26,9 @@ from django.db import transaction
 
 from accounts.models import User
 
-from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from .models import ArticleType, Gender, MasterCategory, Product, ProductSize, SubCategory
 from .search import build_search_text
+from .sizes import size_scale, split_stock
 
 REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", "productDisplayName")
 OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
@@ -250,7 +253,21 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
     )
 
 
+def demo_sizes(product: Product) -> list[ProductSize]:
+    """The sizes of an imported product, its demo stock spread over them (see the module doc)."""
+    article = product.article_type
+    sizes = size_scale(
+        master_category=article.sub_category.master_category.name,
+        article_type=article.name,
+        gender=product.gender.name,
+    )
+    stock = split_stock(total=product.stock, sizes=sizes, seed=product.dataset_id)
+    return [ProductSize(product=product, label=label, position=i, stock=stock[label])
+            for i, label in enumerate(sizes)]
+
+
 def _save(batch: list[Product]) -> int:
     with transaction.atomic():
         Product.objects.bulk_create(batch)
+        ProductSize.objects.bulk_create([size for product in batch for size in demo_sizes(product)])
     return len(batch)

@@ -121,6 +121,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Card payments (cart/payments.py): the provider, and the secret its webhooks are signed
+# with (HMAC-SHA256). Without a secret every webhook is refused, so no card order gets paid.
+PAYMENT_PROVIDER = config("PAYMENT_PROVIDER", default="local-test")
+PAYMENT_WEBHOOK_SECRET = config(
+    "PAYMENT_WEBHOOK_SECRET", default="insecure-dev-webhook-secret" if DEBUG else ""
+)
+
+# Order emails (placed, shipped, cancelled) go through Django's email backend.
+EMAIL_BACKEND = config("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="Threadline <orders@threadline.example>")
+EMAIL_HOST = config("EMAIL_HOST", default="localhost")
+EMAIL_PORT = config("EMAIL_PORT", default=25, cast=int)
+
 # The dataset the catalog is imported from, and the trained ML artifacts.
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))

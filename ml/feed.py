@@ -68,7 +68,8 @@ __all__ = [
     "load_similarity_index",
 ]
 
-EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
+# A wishlist save is intent short of a cart: weighted between a view and an add to cart.
+EVENT_WEIGHTS = {"view": 1.0, "wishlist": 2.0, "cart": 3.0, "purchase": 5.0}
 History = Sequence[tuple[int, str]]
 
 
@@ -254,7 +255,7 @@ REASONS = {
     "content": "picked for your taste",
     "popularity": "trending now",
 }
-EVENT_VERBS = {"view": "viewed", "cart": "added to your cart", "purchase": "bought"}
+EVENT_VERBS = {"view": "viewed", "wishlist": "saved", "cart": "added to your cart", "purchase": "bought"}
 
 
 class HybridRecommender:
