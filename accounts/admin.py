@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import User
+from .models import Address, User
 
 
 @admin.register(User)
@@ -10,3 +10,10 @@ class MarketplaceUserAdmin(UserAdmin):
     list_filter = ("role", "is_staff", "is_active")
     search_fields = ("username", "email", "shop_name")
     fieldsets = UserAdmin.fieldsets + (("Marketplace", {"fields": ("role", "shop_name")}),)
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "owner", "city", "pin_code", "is_default", "created")
+    search_fields = ("full_name", "owner__username", "city", "pin_code")
+    raw_id_fields = ("owner",)

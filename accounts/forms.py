@@ -3,7 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from marketplace.forms import BootstrapFormMixin
 
-from .models import User
+from .models import Address, User
+from .validators import normalise_indian_mobile, validate_indian_mobile
 
 
 class BuyerSignUpForm(BootstrapFormMixin, UserCreationForm):
@@ -25,3 +26,39 @@ class SellerSignUpForm(BootstrapFormMixin, UserCreationForm):
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
     pass
+
+
+class AddressForm(BootstrapFormMixin, forms.ModelForm):
+    """A saved address. The phone is accepted as people type it (+91, spaces) and stored as 10 digits."""
+
+    class Meta:
+        model = Address
+        fields = ("full_name", "phone", "line1", "line2", "city", "state", "pin_code", "is_default")
+        labels = {"is_default": "Use as my default delivery address"}
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel-national"}),
+            "pin_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "state": forms.TextInput(attrs={"autocomplete": "address-level1"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A typed "+91 98765 43210" or "560 001" would fail max_length before it is normalised;
+        # the model's validators check the normalised value.
+        for name in ("phone", "pin_code"):
+            field = self.fields[name]
+            field.max_length = None
+            field.validators = []
+            field.widget.attrs.pop("maxlength", None)
+
+    def clean_phone(self) -> str:
+        phone = normalise_indian_mobile(self.cleaned_data["phone"])
+        validate_indian_mobile(phone)
+        return phone
+
+    def clean_pin_code(self) -> str:
+        return self.cleaned_data["pin_code"].replace(" ", "")

@@ -1,12 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from .forms import BuyerSignUpForm, LoginForm, SellerSignUpForm
+from cart.selectors import orders_for_buyer
+
+from . import selectors, services
+from .forms import AddressForm, BuyerSignUpForm, LoginForm, SellerSignUpForm
 from .models import User
 from .services import user_create
+
+RECENT_ORDERS_SHOWN = 5  # the account page's order history; "My orders" has them all
 
 
 def _signup(request, *, form_class, role: str, template: str, next_url: str):
@@ -63,3 +70,49 @@ class LoginView(auth_views.LoginView):
         if self.request.user.is_seller:
             return resolve_url("seller_accounts:dashboard")
         return super().get_default_redirect_url()
+
+
+# ---- the account page and saved addresses ----
+
+
+@login_required
+def account(request):
+    """Profile, saved addresses and recent orders; a seller also sees the shop's details."""
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "addresses": selectors.addresses_for(user=request.user),
+            "recent_orders": orders_for_buyer(buyer=request.user)[:RECENT_ORDERS_SHOWN],
+        },
+    )
+
+
+@login_required
+def address_create(request):
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.address_create(owner=request.user, **form.cleaned_data)
+        messages.success(request, "Address saved.")
+        return redirect(_safe_next(request) or "accounts:account")
+    return render(request, "accounts/address_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def address_edit(request, pk: int):
+    address = selectors.address_of(user=request.user, pk=pk)
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        services.address_update(address=address, **form.cleaned_data)
+        messages.success(request, "Address updated.")
+        return redirect("accounts:account")
+    return render(request, "accounts/address_form.html", {"form": form, "address": address})
+
+
+@login_required
+@require_POST
+def address_delete(request, pk: int):
+    address = selectors.address_of(user=request.user, pk=pk)
+    services.address_delete(address=address)
+    messages.success(request, "Address deleted.")
+    return redirect("accounts:account")

@@ -1,0 +1,23 @@
+"""Reads for user accounts: every query is scoped to one user."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Address, User
+
+
+def addresses_for(*, user: User) -> QuerySet[Address]:
+    """A user's saved addresses, the default first, then the newest."""
+    return Address.objects.filter(owner=user)
+
+
+def default_address_for(*, user: User) -> Address | None:
+    """The address checkout offers first (None if the user saved none)."""
+    return addresses_for(user=user).filter(is_default=True).first()
+
+
+def address_of(*, user: User, pk: int) -> Address:
+    """One of the user's own addresses; anyone else's is a 404 (no hint that it exists)."""
+    return get_object_or_404(Address, owner=user, pk=pk)
