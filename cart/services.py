@@ -88,7 +88,9 @@ def cart_add_product(*, cart: Cart, size: ProductSize, quantity: int = 1) -> Car
     product = size.product
     if not product.is_active:
         raise CheckoutError("This product is no longer listed.")
-    item, _ = CartItem.objects.get_or_create(cart=cart, size=size, defaults={"quantity": 0, "product": product})
+    item, _ = CartItem.objects.get_or_create(
+        cart=cart, size=size, defaults={"quantity": 0, "product": product}
+    )
     item.size, item.product = size, product
     before = item.quantity
     item.quantity = min(item.quantity + quantity, MAX_QUANTITY, max(size.stock, 1))
@@ -169,7 +171,9 @@ def checkout(
     if existing:
         return existing
     try:
-        orders = _place_orders(cart=cart, buyer=buyer, address=address, token=token, payment_method=payment_method)
+        orders = _place_orders(
+            cart=cart, buyer=buyer, address=address, token=token, payment_method=payment_method
+        )
     except IntegrityError:
         # A concurrent submit of the same form won the race; its orders are the answer.
         existing = list(Order.objects.filter(checkout_token=token, buyer=buyer))
@@ -245,8 +249,10 @@ def orders_placed_message(*, orders: list[Order]) -> str:
     numbers = ", ".join(f"#{order.pk}" for order in orders)
     if len(orders) == 1:
         return f"Thank you! Your order {numbers} is placed."
-    return (f"Thank you! Your cart became {len(orders)} orders, {numbers}: one per seller, "
-            "each shipped and tracked on its own.")
+    return (
+        f"Thank you! Your cart became {len(orders)} orders, {numbers}: one per seller, "
+        "each shipped and tracked on its own."
+    )
 
 
 # ---- payments ----------------------------------------------------------------------------
@@ -395,7 +401,11 @@ def order_update_status(
         order.status = locked.status
         raise OrderChangeError(refusal)
     tracking_number = tracking_number.strip()
-    if status == Order.Status.SHIPPED and status != locked.status and not (tracking_number or locked.tracking_number):
+    if (
+        status == Order.Status.SHIPPED
+        and status != locked.status
+        and not (tracking_number or locked.tracking_number)
+    ):
         raise OrderChangeError("Add the parcel's tracking number to mark the order shipped.")
     changed = status != locked.status
     if changed:
@@ -405,7 +415,11 @@ def order_update_status(
             locked.packed_at = locked.shipped_at
     if tracking_number:
         locked.tracking_number = tracking_number
-    if cash_received and locked.payment_method == Order.PaymentMethod.COD and status != Order.Status.CANCELLED:
+    if (
+        cash_received
+        and locked.payment_method == Order.PaymentMethod.COD
+        and status != Order.Status.CANCELLED
+    ):
         locked.payment_status = Order.PaymentStatus.PAID
     locked.save()
     if changed and status == Order.Status.CANCELLED:

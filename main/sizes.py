@@ -17,8 +17,9 @@ KIDS_FOOTWEAR = ("UK 10K", "UK 11K", "UK 12K", "UK 13K", "UK 1", "UK 2", "UK 3",
 
 KIDS_GENDERS = frozenset({"Boys", "Girls"})
 # Garments of the Apparel master category that are sold unsized.
-UNSIZED_APPAREL = frozenset({"Sarees", "Dupatta", "Salwar and Dupatta", "Stockings", "Belts", "Suspenders",
-                             "Booties"})
+UNSIZED_APPAREL = frozenset(
+    {"Sarees", "Dupatta", "Salwar and Dupatta", "Stockings", "Belts", "Suspenders", "Booties"}
+)
 
 # Demo catalog: about one size in OUT_OF_STOCK_EVERY of a sized product is sold out.
 OUT_OF_STOCK_EVERY = 5
@@ -54,8 +55,9 @@ def split_stock(*, total: int, sizes: tuple[str, ...], seed: int | None = None) 
     is sold out when ``(seed + i) % OUT_OF_STOCK_EVERY == 0`` (never every size of a product);
     the others share the total evenly, the remainder going to the smallest sizes.
     """
-    stocked = [i for i in range(len(sizes))
-               if seed is None or (seed + i) % OUT_OF_STOCK_EVERY != 0] or list(range(len(sizes)))
+    stocked = [i for i in range(len(sizes)) if seed is None or (seed + i) % OUT_OF_STOCK_EVERY != 0] or list(
+        range(len(sizes))
+    )
     share, remainder = divmod(total, len(stocked))
     stock = dict.fromkeys(sizes, 0)
     for rank, i in enumerate(stocked):

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
-from cart.services import order_update_status
-from main import services as catalog_services
+from cart.services import OrderChangeError, next_statuses, order_update_status
 from main.ml_models import ModelUnavailable
 from main.models import Gender
 
@@ -55,9 +54,10 @@ def product_create(request):
         product = services.listing_create(
             seller=request.user,
             photo=form.cleaned_data["photo"],
+            stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
-        messages.success(request, f"Listed {product.name}.")
+        _listing_saved_message(request, product=product, verb="Listed")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "creating": True})
 
@@ -67,26 +67,41 @@ def product_edit(request, pk: int):
     product = selectors.seller_product(seller=request.user, pk=pk)
     form = ProductForm(request.POST or None, request.FILES or None, instance=product)
     if request.method == "POST" and form.is_valid():
-        catalog_services.product_update(
+        services.listing_update(
             product=product,
             photo=form.cleaned_data["photo"],
+            stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
-        messages.success(request, f"Saved {product.name}.")
+        _listing_saved_message(request, product=product, verb="Saved")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "product": product})
 
 
-@seller_required
-@require_POST
-def product_unlist(request, pk: int):
-    product = selectors.seller_product(seller=request.user, pk=pk)
+def _listing_saved_message(request, *, product, verb: str) -> None:
     if product.is_active:
-        catalog_services.product_unlist(product=product)
+        messages.success(request, f"{verb} {product.name}.")
+    else:
+        messages.warning(request, f"{verb} {product.name} as an unlisted draft: add a photo to list it.")
+
+
+@seller_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def product_unlist(request, pk: int):
+    """GET asks the seller to confirm an unlisting; the POST unlists, or lists again."""
+    product = selectors.seller_product(seller=request.user, pk=pk)
+    if request.method != "POST":
+        return render(request, "seller_accounts/product_unlist.html", {"product": product})
+    if product.is_active:
+        services.listing_unlist(product=product)
         messages.success(request, f"Unlisted {product.name}. Show “Unlisted” to find it again.")
     else:
-        catalog_services.product_update(product=product, is_active=True)
-        messages.success(request, f"Listed {product.name} again.")
+        try:
+            services.listing_relist(product=product)
+        except services.ListingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Listed {product.name} again.")
     return redirect("seller_accounts:products")
 
 
@@ -104,16 +119,20 @@ def order_list(request):
 def order_detail(request, pk: int):
     order = selectors.seller_order(seller=request.user, pk=pk)
     form = OrderStatusForm(
-        request.POST or None, initial={"status": order.status, "payment_status": order.payment_status}
+        request.POST or None,
+        initial={"status": order.status, "tracking_number": order.tracking_number},
+        order=order,
+        next_statuses=next_statuses(order=order),
     )
     if request.method == "POST" and form.is_valid():
         try:
             order_update_status(
                 order=order,
                 status=form.cleaned_data["status"],
-                payment_status=form.cleaned_data["payment_status"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                cash_received=form.cleaned_data.get("cash_received", False),
             )
-        except ValueError as error:
+        except OrderChangeError as error:
             form.add_error("status", str(error))
         else:
             messages.success(request, f"Order #{order.pk} updated.")
@@ -168,10 +187,15 @@ def bulk_review(request):
             messages.error(request, "The review table was out of date: here it is again.")
             return redirect("seller_accounts:bulk_review")
         if formset.is_valid():
-            products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
-            del request.session[BULK_SESSION_KEY]
-            messages.success(request, f"Published {len(products)} products.")
-            return redirect("seller_accounts:products")
+            try:
+                products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
+            except services.BulkStockError as error:
+                for problem in error.problems:
+                    messages.error(request, problem)
+            else:
+                del request.session[BULK_SESSION_KEY]
+                messages.success(request, f"Published {len(products)} products.")
+                return redirect("seller_accounts:products")
     else:
         initial = [
             {
