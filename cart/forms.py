@@ -56,6 +56,7 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
     payment_method = forms.ChoiceField(
         choices=Order.PaymentMethod.choices,
         initial=Order.PaymentMethod.COD,
+        required=False,  # cash on delivery unless the buyer picks card
         widget=forms.RadioSelect,
         label="Payment",
     )
@@ -110,6 +111,9 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
             self.add_error("state", "Add the state to save this address.")
         data["country"] = data.get("country") or "India"
         return data
+
+    def clean_payment_method(self) -> str:
+        return self.cleaned_data["payment_method"] or Order.PaymentMethod.COD
 
 
 class OrderCancelForm(forms.Form):

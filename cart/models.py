@@ -50,9 +50,9 @@ class CartItem(models.Model):
         if not self.product.is_active:
             return "No longer listed: remove it to check out"
         if self.size.stock == 0:
-            return "Sold out in this size: remove it to check out"
+            return "Sold out: remove it to check out"
         if self.size.stock < self.quantity:
-            return f"Only {self.size.stock} left in this size"
+            return f"Only {self.size.stock} left"
         return ""
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from main.models import Product, ProductSize
+from main.sizes import ONE_SIZE
 
 from . import emails, payments
 from .models import (
@@ -73,7 +74,8 @@ class CartAddition:
 
     @property
     def message(self) -> str:
-        name = f"{self.item.product.name} ({self.item.size.label})"
+        label = self.item.size.label
+        name = self.item.product.name if label == ONE_SIZE else f"{self.item.product.name} (size {label})"
         if not self.capped:
             return f"Added {name} to your cart."
         stock = self.item.size.stock

@@ -33,9 +33,9 @@ def add(request, product_id: int):
         # instead of a blank 405 page. Only the POST, with its CSRF token, adds to the cart.
         return redirect(product.get_absolute_url())
     form = AddToCartForm(request.POST)
-    valid = form.is_valid()
-    quantity = form.cleaned_data["quantity"] if valid else 1
-    size = selectors.product_size(product=product, size_id=form.cleaned_data.get("size") if valid else None)
+    form.is_valid()  # an invalid quantity adds one; the size is read on its own
+    quantity = form.cleaned_data.get("quantity") or 1
+    size = selectors.product_size(product=product, size_id=form.cleaned_data.get("size"))
     if product.stock <= 0:
         messages.error(request, f"{product.name} is out of stock.")
         return redirect(product.get_absolute_url())

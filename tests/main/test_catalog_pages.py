@@ -11,6 +11,7 @@ from main.models import Product
 from main.money import rupees
 from main.selectors import CatalogFilters, catalog_facets, product_search
 from main.views import PAGE_SIZE
+from tests.conftest import set_stock
 from tests.html import unlabelled_fields
 
 
@@ -343,7 +344,7 @@ def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_prod
 
 def test_out_of_stock_product_has_no_add_to_cart(client, catalog):
     product = active().first()
-    Product.objects.filter(pk=product.pk).update(stock=0)
+    set_stock(product, 0)
     html = client.get(f"/products/{product.dataset_id}/").content.decode()
     assert "Out of stock" in html
     assert 'data-test="add-to-cart"' not in html

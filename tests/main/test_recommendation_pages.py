@@ -3,6 +3,7 @@
 import pytest
 
 from main.models import Gender, Product, ProductNeighbours
+from tests.conftest import set_stock
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
@@ -84,7 +85,7 @@ def test_carousels_and_feed_leave_out_what_cannot_be_bought(client):
     product = Product.objects.filter(article_type__name="Tshirts").first()
     shown = [s.product for s in client.get(product.get_absolute_url()).context["carousels"].similar]
     sold_out, unlisted = shown[0], shown[1]
-    Product.objects.filter(pk=sold_out.pk).update(stock=0)
+    set_stock(sold_out, 0)
     Product.objects.filter(pk=unlisted.pk).update(is_active=False)
     from django.core.cache import cache
 

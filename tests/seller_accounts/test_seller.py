@@ -12,11 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cart.models import Cart, CartItem, Order
+from cart.models import Cart, Order
 from cart.services import ShippingAddress, checkout
 from main.models import ArticleType, Gender, Product
 from seller_accounts.selectors import dashboard_counts
-from tests.conftest import dataset_image
+from tests.conftest import cart_line, dataset_image
 from tests.html import unlabelled_fields
 
 ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Kolkata", postal_code="700016")
@@ -25,7 +25,7 @@ ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Ko
 def buy(buyer, quantities: dict[Product, int]) -> list[Order]:
     cart, _ = Cart.objects.get_or_create(user=buyer)
     for product, quantity in quantities.items():
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+        cart_line(cart, product, quantity)
     return checkout(cart=cart, buyer=buyer, address=ADDRESS, token=uuid.uuid4())
 
 
