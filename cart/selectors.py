@@ -100,17 +100,33 @@ def wishlist_items(*, wishlist: Wishlist | None) -> list[WishlistItem]:
     return list(wishlist.items.select_related("product").filter(product__is_active=True))
 
 
+WISHLIST_IDS_KEY = "wishlist_ids"
+
+
 def wishlist_product_ids(*, request) -> frozenset[int]:
-    """The products on this shopper's wishlist (the hearts of product tiles); no query for a
-    visitor who never saved one."""
+    """The products on this shopper's wishlist (the hearts of product tiles).
+
+    Kept in the session like the cart badge (``cart.badge``): counted once per session, then
+    refreshed by this session's wishlist changes, so a page of hearts costs no query; a visitor
+    who never saved one costs nothing at all.
+    """
     if not request.user.is_authenticated and not request.session.get(ANONYMOUS_WISHLIST_KEY):
         return frozenset()
+    stored = request.session.get(WISHLIST_IDS_KEY)
+    return frozenset(stored) if stored is not None else wishlist_ids_refresh(request=request)
+
+
+def wishlist_ids_refresh(*, request) -> frozenset[int]:
+    """Store the wishlist's product ids in the session after a change."""
     lookup = (
         {"wishlist__user": request.user}
         if request.user.is_authenticated
         else {"wishlist_id": request.session.get(ANONYMOUS_WISHLIST_KEY), "wishlist__user": None}
     )
-    return frozenset(WishlistItem.objects.filter(**lookup).values_list("product_id", flat=True))
+    ids = sorted(WishlistItem.objects.filter(**lookup).values_list("product_id", flat=True))
+    if request.session.get(WISHLIST_IDS_KEY) != ids:
+        request.session[WISHLIST_IDS_KEY] = ids
+    return frozenset(ids)
 
 
 def orders_for_seller(*, seller: User) -> QuerySet[Order]:

@@ -89,6 +89,7 @@ def move_to_wishlist(request):
             cart=cart, wishlist=wishlist, size_id=form.cleaned_data["size_id"]
         )
         badge_refresh(request=request)
+        selectors.wishlist_ids_refresh(request=request)
         if product is not None:
             event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.WISHLIST)
             messages.success(request, f"Moved {product.name} to your wishlist.")
@@ -279,6 +280,7 @@ def wishlist_toggle(request, product_id: int):
     elif services.wishlist_add(wishlist=wishlist, product=product):
         event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.WISHLIST)
         messages.success(request, f"Saved {product.name} to your wishlist.")
+    selectors.wishlist_ids_refresh(request=request)
     return redirect(_safe_next(request) or "cart:wishlist")
 
 

@@ -112,7 +112,9 @@ class OrderStatusForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, order: Order, next_statuses: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         allowed = [order.status, *next_statuses]
-        self.fields["status"].choices = [(s, label) for s, label in Order.Status.choices if s in allowed]
+        # The select offers the possible moves; any status is accepted here so that the order
+        # service itself says why a move is refused (a stale page, a reopening).
+        self.fields["status"].widget.choices = [(s, label) for s, label in Order.Status.choices if s in allowed]
         cod_unpaid = (order.payment_method == Order.PaymentMethod.COD
                       and order.payment_status != Order.PaymentStatus.PAID)
         if not cod_unpaid:

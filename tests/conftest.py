@@ -195,6 +195,13 @@ def set_stock(product, stock: int, size=None) -> None:
     product_sizes_set(product=product, stock_by_size={size.label: stock})
 
 
+def sell_out(product) -> None:
+    """Every size of ``product`` sold out."""
+    from main.services import product_sizes_set
+
+    product_sizes_set(product=product, stock_by_size={s.label: 0 for s in product.sizes.all()})
+
+
 def size_id(product) -> int:
     """The size a shopper picks in a test: the product's best-stocked one."""
     return product.sizes.order_by("-stock", "position").values_list("pk", flat=True)[0]

@@ -65,7 +65,7 @@ def test_the_same_post_with_the_token_goes_through(shop, seller):
     )
     response = client.post(
         f"/seller/orders/{shop['order'].pk}/",
-        {"status": "shipped", "payment_status": "paid", "csrfmiddlewaretoken": token},
+        {"status": "shipped", "tracking_number": "DL123456789IN", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
     shop["order"].refresh_from_db()
