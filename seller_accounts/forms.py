@@ -114,7 +114,8 @@ class OrderStatusForm(BootstrapFormMixin, forms.Form):
         allowed = [order.status, *next_statuses]
         # The select offers the possible moves; any status is accepted here so that the order
         # service itself says why a move is refused (a stale page, a reopening).
-        self.fields["status"].widget.choices = [(s, label) for s, label in Order.Status.choices if s in allowed]
+        offered = [(s, label) for s, label in Order.Status.choices if s in allowed]
+        self.fields["status"].widget.choices = offered
         cod_unpaid = (order.payment_method == Order.PaymentMethod.COD
                       and order.payment_status != Order.PaymentStatus.PAID)
         if not cod_unpaid:

@@ -45,7 +45,10 @@ def webhook(client, body: bytes, **headers):
 @pytest.fixture
 def card_order(buyer_client, buyer, seller, other_seller, make_product):
     """A card checkout of two shops' products, sent to the test card page."""
-    products = [make_product(seller=seller, price="700.00"), make_product(seller=other_seller, price="300.00")]
+    products = [
+        make_product(seller=seller, price="700.00"),
+        make_product(seller=other_seller, price="300.00"),
+    ]
     orders = place(buyer_client, buyer, products, method="card")
     response = buyer_client.get(f"/cart/pay/{orders[0].checkout_token}/")
     assert response.status_code == 302 and response["Location"].startswith("/cart/pay/test-card/")
@@ -71,8 +74,9 @@ def test_a_card_checkout_goes_to_the_provider_for_the_whole_checkout(card_order,
 def test_the_test_card_pays_every_order_of_the_checkout(card_order, buyer_client):
     orders, payment = card_order
     response = buyer_client.post(
-        f"/cart/pay/test-card/{payment.reference}/", {"card_number": "4242 4242 4242 4242", "expiry": "12/30",
-                                                       "cvc": "123"}, follow=True
+        f"/cart/pay/test-card/{payment.reference}/",
+        {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"},
+        follow=True,
     )
     assert "Payment received" in response.content.decode()
     assert {o.payment_status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {"paid"}
@@ -82,15 +86,19 @@ def test_the_test_card_pays_every_order_of_the_checkout(card_order, buyer_client
 
 def test_the_decline_card_fails_and_the_buyer_can_pay_again(card_order, buyer_client):
     orders, payment = card_order
-    buyer_client.post(f"/cart/pay/test-card/{payment.reference}/",
-                      {"card_number": payments.TEST_CARD_DECLINES, "expiry": "12/30", "cvc": "123"})
+    buyer_client.post(
+        f"/cart/pay/test-card/{payment.reference}/",
+        {"card_number": payments.TEST_CARD_DECLINES, "expiry": "12/30", "cvc": "123"},
+    )
     assert {o.payment_status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {"failed"}
     assert 'data-test="pay-now"' in buyer_client.get("/cart/orders/").content.decode()
     retry = buyer_client.get(f"/cart/pay/{orders[0].checkout_token}/")
     second = Payment.objects.exclude(pk=payment.pk).get()
     assert retry["Location"].endswith(f"/{second.reference}/")
-    buyer_client.post(f"/cart/pay/test-card/{second.reference}/",
-                      {"card_number": payments.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"})
+    buyer_client.post(
+        f"/cart/pay/test-card/{second.reference}/",
+        {"card_number": payments.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"},
+    )
     assert {o.payment_status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {"paid"}
 
 
@@ -157,8 +165,10 @@ def test_the_webhook_needs_no_csrf_token_but_only_takes_post(card_order):
 
 def test_cancelling_a_paid_card_order_refunds_it_and_puts_the_size_back(card_order, buyer_client):
     orders, payment = card_order
-    buyer_client.post(f"/cart/pay/test-card/{payment.reference}/",
-                      {"card_number": payments.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"})
+    buyer_client.post(
+        f"/cart/pay/test-card/{payment.reference}/",
+        {"card_number": payments.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"},
+    )
     order = orders[0]
     size = order.items.get().size
     before = ProductSize.objects.get(pk=size.pk).stock
@@ -182,7 +192,9 @@ def test_a_payment_confirmed_after_the_buyer_cancelled_is_refunded(card_order, b
 
 
 def test_signature_round_trip():
-    body = json.dumps({"id": f"evt_{uuid.uuid4().hex}", "type": payments.PAYMENT_FAILED, "payment": "p"}).encode()
+    body = json.dumps(
+        {"id": f"evt_{uuid.uuid4().hex}", "type": payments.PAYMENT_FAILED, "payment": "p"}
+    ).encode()
     header = payments.sign(body=body, secret="s3cret")
     assert payments.verify(body=body, header=header, secret="s3cret")["type"] == payments.PAYMENT_FAILED
     with pytest.raises(payments.SignatureError):
