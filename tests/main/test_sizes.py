@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from django.db.models import F
 
 from cart.models import CartItem
