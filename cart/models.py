@@ -169,6 +169,7 @@ class Payment(models.Model):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        REFUNDED = "refunded", "Refunded"  # a duplicate payment of a checkout already paid
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     checkout_token = models.UUIDField(db_index=True)

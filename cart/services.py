@@ -314,6 +314,13 @@ def _payment_event_apply(*, event: dict) -> str:
         payment_method=Order.PaymentMethod.CARD,
         payment_status__in=[Order.PaymentStatus.PENDING, Order.PaymentStatus.FAILED],
     )
+    orders = list(orders)
+    if succeeded and not orders:
+        # A second payment of a checkout already paid (two tabs): it is given back whole.
+        if payments.provider().refund(reference=payment.reference, amount=payment.amount):
+            payment.status = Payment.Status.REFUNDED
+            payment.save(update_fields=["status", "updated_at"])
+        return "duplicate payment refunded"
     for order in orders:
         if order.status == Order.Status.CANCELLED:
             if succeeded:  # paid after the buyer cancelled: the money goes straight back

@@ -199,3 +199,22 @@ def test_signature_round_trip():
     assert payments.verify(body=body, header=header, secret="s3cret")["type"] == payments.PAYMENT_FAILED
     with pytest.raises(payments.SignatureError):
         payments.verify(body=body, header=header, secret="")
+
+
+def test_a_second_payment_of_a_paid_checkout_is_refunded_whole(card_order, buyer_client):
+    orders, first = card_order
+    second = Payment.objects.create(
+        buyer=first.buyer,
+        checkout_token=first.checkout_token,
+        provider=first.provider,
+        reference="pay_second_tab",
+        amount=first.amount,
+    )
+    for payment in (first, second):
+        buyer_client.post(
+            f"/cart/pay/test-card/{payment.reference}/",
+            {"card_number": payments.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"},
+        )
+    second.refresh_from_db()
+    assert second.status == "refunded"
+    assert {o.payment_status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {"paid"}
