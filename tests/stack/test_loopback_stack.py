@@ -148,7 +148,8 @@ def test_a_shoppers_session_outlives_a_cache_restart(light_stack):
     # The product page sets the CSRF cookie; adding to the cart opens the session.
     with browser.open(f"{base}/listings/{pk}/", timeout=30) as response:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token.decode(), "quantity": 1, "size": size}).encode()
+    fields = {"csrfmiddlewaretoken": token.decode(), "quantity": 1, "size": size}
+    form = urllib.parse.urlencode(fields).encode()
     browser.open(urllib.request.Request(f"{base}/cart/add/{pk}/", data=form, headers={"Referer": base + "/"}))
     assert "sessionid" in {cookie.name for cookie in cookies}
     assert _cart_count(browser, base) == "1"
