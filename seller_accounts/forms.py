@@ -13,6 +13,9 @@ from marketplace.forms import BootstrapFormMixin
 
 from .bulk import LEVEL_OF_FIELD
 
+# The most units of one size a seller keeps in stock (a typo guard, as the bulk CSV has one).
+MAX_STOCK_PER_SIZE = 1_000_000
+
 
 def attribute_choices(field: str) -> list[tuple[str, str]]:
     """The values the catalog uses for a free attribute (colour, usage, season)."""
@@ -98,6 +101,21 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
             return normalise_product_photo(photo)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+
+
+class SizeStockForm(BootstrapFormMixin, forms.Form):
+    """One number per size of a listing (the listings table's "Stock" page)."""
+
+    def __init__(self, *args, sizes, **kwargs):
+        super().__init__(*args, **kwargs)
+        for size in sizes:
+            self.fields[f"size_{size.pk}"] = forms.IntegerField(
+                min_value=0, max_value=MAX_STOCK_PER_SIZE, initial=size.stock, label=size.label
+            )
+        self.sizes = list(sizes)
+
+    def stock_by_size(self) -> dict[str, int]:
+        return {size.label: self.cleaned_data[f"size_{size.pk}"] for size in self.sizes}
 
 
 class OrderStatusForm(BootstrapFormMixin, forms.Form):

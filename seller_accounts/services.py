@@ -46,6 +46,12 @@ def listing_update(
     )
 
 
+def listing_stock_set(*, product: Product, stock_by_size: dict[str, int]) -> Product:
+    """The seller counted their shelf: each size's stock."""
+    catalog_services.product_sizes_set(product=product, stock_by_size=stock_by_size)
+    return product
+
+
 def listing_unlist(*, product: Product) -> Product:
     return catalog_services.product_unlist(product=product)
 

@@ -15,6 +15,7 @@ from .forms import (
     BulkUploadForm,
     OrderStatusForm,
     ProductForm,
+    SizeStockForm,
     article_type_choices,
     attribute_choices,
 )
@@ -76,6 +77,18 @@ def product_edit(request, pk: int):
         _listing_saved_message(request, product=product, verb="Saved")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "product": product})
+
+
+@seller_required
+def product_stock(request, pk: int):
+    """Stock per size of one listing, from the listings table."""
+    product = selectors.seller_product(seller=request.user, pk=pk)
+    form = SizeStockForm(request.POST or None, sizes=product.sizes.all())
+    if request.method == "POST" and form.is_valid():
+        services.listing_stock_set(product=product, stock_by_size=form.stock_by_size())
+        messages.success(request, f"Stock of {product.name} saved: {product.stock} in all.")
+        return redirect("seller_accounts:products")
+    return render(request, "seller_accounts/product_stock.html", {"form": form, "product": product})
 
 
 def _listing_saved_message(request, *, product, verb: str) -> None:

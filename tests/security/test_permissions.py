@@ -24,7 +24,12 @@ def _seller_routes() -> dict[str, URLPattern]:
 
 
 # Seller pages that take an object id, and which of the other seller's objects to try them on.
-OBJECT_ROUTES = {"product_edit": "product", "product_unlist": "product", "order": "order"}
+OBJECT_ROUTES = {
+    "product_edit": "product",
+    "product_unlist": "product",
+    "product_stock": "product",
+    "order": "order",
+}
 POST_ONLY = {"product_unlist"}
 
 
@@ -65,6 +70,9 @@ def test_another_sellers_product_and_order_are_404(shop, other_seller, seller):
     assert intruder.get(f"/seller/products/{product.pk}/edit/").status_code == 404
     assert intruder.post(f"/seller/products/{product.pk}/edit/", {"name": "Hijacked"}).status_code == 404
     assert intruder.post(f"/seller/products/{product.pk}/unlist/").status_code == 404
+    assert intruder.get(f"/seller/products/{product.pk}/unlist/").status_code == 404
+    assert intruder.post(f"/seller/products/{product.pk}/stock/", {}).status_code == 404
+    assert intruder.get(f"/cart/orders/{order.pk}/").status_code == 404
     assert intruder.get(f"/seller/orders/{order.pk}/").status_code == 404
     assert (
         intruder.post(

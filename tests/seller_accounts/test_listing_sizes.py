@@ -162,3 +162,29 @@ def test_categorization_corrections_are_marked_by_the_service():
     )
     services.categorization_mark_corrections(record=record)
     assert record.gender_corrected and not record.usage_corrected
+
+
+def test_the_listings_table_sets_stock_per_size(seller_client, seller, other_seller, make_product):
+    tee = ArticleType.objects.filter(sub_category__master_category__name="Apparel", name="Tshirts").first()
+    product = make_product(
+        seller=seller,
+        sizes={"S": 1, "M": 2},
+        article_type=tee,
+        gender=Gender.objects.get_or_create(name="Men")[0],
+    )
+    sizes = {s.label: s for s in product.sizes.all()}
+    assert (
+        f'href="/seller/products/{product.pk}/stock/"'
+        in seller_client.get("/seller/products/").content.decode()
+    )
+    page = seller_client.get(f"/seller/products/{product.pk}/stock/")
+    assert page.status_code == 200 and 'data-test="stock-form"' in page.content.decode()
+    refused = seller_client.post(f"/seller/products/{product.pk}/stock/", {f"size_{sizes['S'].pk}": "-1"})
+    assert refused.status_code == 200
+    seller_client.post(
+        f"/seller/products/{product.pk}/stock/", {f"size_{sizes['S'].pk}": "7", f"size_{sizes['M'].pk}": "0"}
+    )
+    product.refresh_from_db()
+    assert stock_of(product) == {"S": 7, "M": 0} and product.stock == 7
+    theirs = make_product(seller=other_seller)
+    assert seller_client.get(f"/seller/products/{theirs.pk}/stock/").status_code == 404
