@@ -9,7 +9,12 @@ class MarketplaceUserAdmin(UserAdmin):
     list_display = ("username", "email", "role", "shop_name", "is_staff", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
     search_fields = ("username", "email", "shop_name")
-    fieldsets = UserAdmin.fieldsets + (("Marketplace", {"fields": ("role", "shop_name")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        (
+            "Marketplace",
+            {"fields": ("role", "shop_name", "payout_upi_id", "email_verified_at", "deleted_at")},
+        ),
+    )
 
 
 @admin.register(Address)

@@ -1,5 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 
 from marketplace.forms import BootstrapFormMixin
 
@@ -62,3 +69,50 @@ class AddressForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_pin_code(self) -> str:
         return self.cleaned_data["pin_code"].replace(" ", "")
+
+
+class ShopPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
+    pass
+
+
+class ShopSetPasswordForm(BootstrapFormMixin, SetPasswordForm):
+    pass
+
+
+class ShopPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    pass
+
+
+class SellerDetailsForm(BootstrapFormMixin, forms.ModelForm):
+    """The shop's public name and where its takings are paid."""
+
+    class Meta:
+        model = User
+        fields = ("shop_name", "payout_upi_id")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop_name"].required = True
+        self.fields["shop_name"].help_text = "Shown to shoppers on your listings."
+
+
+class AccountDeleteForm(BootstrapFormMixin, forms.Form):
+    """Deleting an account cannot be undone: the owner confirms with their password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        """Checked through ``authenticate``: wrong guesses count towards the login lock-out."""
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError("That is not your password.", code="password_incorrect")
+        return password

@@ -1,8 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
-from .validators import MOBILE_LENGTH, PIN_CODE_LENGTH, validate_indian_mobile, validate_pin_code
+from .validators import (
+    MOBILE_LENGTH,
+    PIN_CODE_LENGTH,
+    UPI_ID_MAX_LENGTH,
+    validate_indian_mobile,
+    validate_pin_code,
+    validate_upi_id,
+)
 
 
 class User(AbstractUser):
@@ -14,10 +22,37 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.BUYER)
     shop_name = models.CharField(max_length=100, blank=True)
+    # A seller's listings go live only once the address they sell under is proven theirs.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    payout_upi_id = models.CharField(
+        "payout UPI ID",
+        max_length=UPI_ID_MAX_LENGTH,
+        blank=True,
+        validators=[validate_upi_id],
+        help_text="Where the shop's takings are paid, e.g. yourshop@okhdfc.",
+    )
+    # Part of every session's auth hash: bumping it logs the user out of every other session.
+    session_generation = models.PositiveIntegerField(default=0)
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="When the owner deleted the account.")
 
     @property
     def is_seller(self) -> bool:
         return self.role == self.Role.SELLER
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password (also used with SECRET_KEY_FALLBACKS), salted with
+        ``session_generation`` once that was bumped: generation 0 keeps Django's own hash, so
+        the sessions from before this field existed stay valid."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_generation}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def __str__(self) -> str:
         return self.shop_name or self.username

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from .models import Address, User
 
@@ -93,3 +102,148 @@ def address_delete(*, address: Address) -> None:
         if successor is not None:
             successor.is_default = True
             successor.save(update_fields=["is_default"])
+
+
+# ---- email verification (sellers) ----
+
+EMAIL_VERIFICATION_SALT = "accounts.email-verification"
+VERIFICATION_SUBJECT = "Confirm your email to put your Threadline shop live"
+
+
+class VerificationError(Exception):
+    """A verification link that is forged, expired, or for an email the account no longer has."""
+
+
+def email_verification_token(*, user: User) -> str:
+    """A signed, timestamped token naming the account and the address it proves."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def email_verification_send(*, user: User, request) -> None:
+    """Mail the seller a link that proves the address is theirs (valid EMAIL_VERIFICATION_MAX_AGE)."""
+    link = request.build_absolute_uri(
+        reverse("accounts:verify_email", args=[email_verification_token(user=user)])
+    )
+    context = {"user": user, "link": link, "valid_hours": settings.EMAIL_VERIFICATION_MAX_AGE // 3600}
+    send_mail(
+        subject=VERIFICATION_SUBJECT,
+        message=render_to_string("accounts/email/verify_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address verified and put the listings held until then live."""
+    try:
+        payload = signing.loads(
+            token, salt=EMAIL_VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise VerificationError("This link has expired: ask for a new one below.") from None
+    except signing.BadSignature:
+        raise VerificationError("This link is not valid.") from None
+    user = User.objects.select_for_update().filter(pk=payload.get("user"), is_active=True).first()
+    if user is None or user.email != payload.get("email"):
+        raise VerificationError("This link is not valid.")
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        listings_publish_held(seller=user)
+    return user
+
+
+def listings_publish_held(*, seller: User) -> int:
+    """Put live the listings an unverified seller saved: until verified, a seller cannot list
+    or unlist, so every listing of theirs that is not live was held for verification."""
+    from main import services as catalog_services
+    from main.models import Product
+
+    # A listing without a photo stays a draft (issue 14: seller_accounts.services).
+    held = list(Product.objects.filter(seller=seller, is_active=False).exclude(image=""))
+    for product in held:
+        catalog_services.product_update(product=product, is_active=True)
+    return len(held)
+
+
+# ---- sessions, shop details, deleting an account ----
+
+
+def user_logout_other_sessions(*, user: User) -> None:
+    """Invalidate every session of the user (each carries a hash salted with the generation).
+
+    The caller keeps its own session with ``update_session_auth_hash``. This works for the
+    ``cached_db`` engine too: a session still in the cache fails the hash check all the same.
+    """
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def seller_details_update(*, user: User, shop_name: str, payout_upi_id: str) -> User:
+    """The shop's public name and where its takings are paid."""
+    user.shop_name = shop_name
+    user.payout_upi_id = payout_upi_id
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["shop_name", "payout_upi_id"])
+    return user
+
+
+# What an order keeps of a deleted buyer: the seller's books (lines, totals, dates, status)
+# stay whole, the person does not. Extend this when Order gains fields about the buyer.
+ORDER_BUYER_ERASED = {
+    "full_name": "Deleted customer",
+    "address": "",
+    "city": "",
+    "postal_code": "",
+}
+DELETED_SHOP_NAME = "Closed shop"
+DELETED_NAME_RANDOM_CHARS = 12
+
+
+@transaction.atomic
+def user_delete_account(*, user: User) -> None:
+    """Erase the person and keep the books.
+
+    Orders reference the user (PROTECT) from both sides, so the row stays, anonymised and
+    unusable: no name, email, password, addresses, cart, browsing history or sessions. Orders
+    keep their lines and totals; the buyer's name and address on them are erased. A seller's
+    listings are taken down.
+    """
+    from axes.models import AccessAttempt
+
+    from cart.models import Cart, Order
+    from main.models import Product, ProductEvent
+
+    old_username = user.username
+    Order.objects.filter(buyer=user).update(**ORDER_BUYER_ERASED)
+    Address.objects.filter(owner=user).delete()
+    Cart.objects.filter(user=user).delete()
+    ProductEvent.objects.filter(user=user).delete()
+    AccessAttempt.objects.filter(username=old_username).delete()
+    for product in Product.objects.filter(seller=user, is_active=True):
+        product.is_active = False
+        product.save(update_fields=["is_active", "updated_at"])
+
+    # Random too: anyone may sign up as "deleted-7"; the anonymised name must not collide.
+    user.username = f"deleted-{user.pk}-{uuid.uuid4().hex[:DELETED_NAME_RANDOM_CHARS]}"
+    user.email = ""
+    user.first_name = user.last_name = ""
+    if user.shop_name:
+        user.shop_name = DELETED_SHOP_NAME
+    user.payout_upi_id = ""
+    user.email_verified_at = None
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()  # also fails every session's auth hash
+    user.session_generation += 1
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def login_lockout_clear(*, username: str) -> None:
+    """Lift the login lock-out of an account (its failed attempts are forgotten)."""
+    from axes.utils import reset
+
+    reset(username=username)

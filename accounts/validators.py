@@ -39,3 +39,14 @@ def normalise_indian_mobile(value: str) -> str:
     elif len(digits) == MOBILE_LENGTH + 1 and digits.startswith("0"):
         digits = digits[1:]
     return digits
+
+
+UPI_ID_MAX_LENGTH = 100
+# A UPI virtual payment address: a handle, "@", the payment app's bank code (NPCI format).
+_UPI_ID = re.compile(r"^[A-Za-z0-9._-]{2,64}@[A-Za-z][A-Za-z0-9]{1,31}$")
+
+
+def validate_upi_id(value: str) -> None:
+    """A UPI ID such as yourshop@okhdfc, where a seller's takings are paid."""
+    if not _UPI_ID.match(value or ""):
+        raise ValidationError("Enter a UPI ID like yourname@okhdfc.", code="invalid_upi_id")

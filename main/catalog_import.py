@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -83,7 +84,8 @@ def demo_sellers() -> list[User]:
     sellers = []
     for username, shop_name in DEMO_SHOPS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"role": User.Role.SELLER, "shop_name": shop_name}
+            username=username,
+            defaults={"role": User.Role.SELLER, "shop_name": shop_name, "email_verified_at": timezone.now()},
         )
         if created:
             user.set_unusable_password()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -72,6 +73,7 @@ class RequestIdLogMiddleware:
                 "request_id": request.request_id,
                 "user_id": _user_id(request),
                 "remote_addr": request.META.get("REMOTE_ADDR"),
+                "pid": os.getpid(),  # which worker answered
                 "forwarded_for": request.META.get("HTTP_X_FORWARDED_FOR"),
             }
             logger.info(json.dumps(record, separators=(",", ":")))

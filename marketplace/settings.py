@@ -128,12 +128,6 @@ PAYMENT_WEBHOOK_SECRET = config(
     "PAYMENT_WEBHOOK_SECRET", default="insecure-dev-webhook-secret" if DEBUG else ""
 )
 
-# Order emails (placed, shipped, cancelled) go through Django's email backend.
-EMAIL_BACKEND = config("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="Threadline <orders@threadline.example>")
-EMAIL_HOST = config("EMAIL_HOST", default="localhost")
-EMAIL_PORT = config("EMAIL_PORT", default=25, cast=int)
-
 # The dataset the catalog is imported from, and the trained ML artifacts.
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
@@ -225,4 +219,83 @@ LOGGING = {
             "propagate": False,
         },
     },
+}
+
+# ---- Accounts and the locked door (issue 15): email, throttled logins, security headers ----
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["axes", "csp"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "marketplace.headers.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the lock-out page
+]
+# Axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password reset, seller verification and order mail. Console in development; SMTP otherwise.
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = config("EMAIL_HOST", default="localhost")
+EMAIL_PORT = config("EMAIL_PORT", default=25, cast=int)
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", default=False, cast=bool)
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="Threadline <no-reply@threadline.example>")
+# A reset link works once (the token hashes the password) and for this long (Django: 3 days).
+PASSWORD_RESET_TIMEOUT = config("PASSWORD_RESET_TIMEOUT", default=60 * 60, cast=int)
+# How long a seller's email verification link stays valid.
+EMAIL_VERIFICATION_MAX_AGE = config("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 60 * 60, cast=int)
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failures for one account, or from one
+# IP address, lock that account / address out for LOGIN_COOLOFF_MINUTES. The attempts live in
+# the database, so every gunicorn worker (and machine) counts the same failures.
+LOGIN_FAILURE_LIMIT = config("LOGIN_FAILURE_LIMIT", default=10, cast=int)
+LOGIN_COOLOFF_MINUTES = config("LOGIN_COOLOFF_MINUTES", default=30, cast=int)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per IP
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Behind nginx the client is the last X-Forwarded-For hop, as for the API's rate limits.
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# A success must not wipe the failures: they are stored per (account, IP) and a reset by IP
+# would let an attacker clear their count by logging in to an account of their own.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not an IP log of every successful login
+
+# Content-Security-Policy (django-csp): only the shop's own scripts, styles and images;
+# an inline script needs the request's nonce ({{ request.csp_nonce }}). Never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons (selects, toggler) as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features the shop never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth",
+        "magnetometer", "gyroscope", "accelerometer", "display-capture", "browsing-topics",
+    )
 }

@@ -25,10 +25,17 @@ class ListingError(ValueError):
 def listing_create(
     *, seller: User, photo=None, stock_by_size: dict[str, int] | None = None, **fields
 ) -> Product:
-    """List a product (a draft until it has a photo) and record what the categorizer
-    suggested against what the seller chose."""
+    """List a product and record what the categorizer suggested against what the seller chose.
+
+    It is saved but not live while it has no photo (a draft), or while its seller has not
+    verified their email yet (it goes live with the verification, ``accounts.services.email_verify``).
+    """
     product = catalog_services.product_create(
-        seller=seller, photo=photo, stock_by_size=stock_by_size, is_active=photo is not None, **fields
+        seller=seller,
+        photo=photo,
+        stock_by_size=stock_by_size,
+        is_active=photo is not None and seller.is_email_verified,
+        **fields,
     )
     categorization_record(product=product)
     return product

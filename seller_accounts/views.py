@@ -83,6 +83,7 @@ def product_edit(request, pk: int):
 def product_stock(request, pk: int):
     """Stock per size of one listing, from the listings table."""
     product = selectors.seller_product(seller=request.user, pk=pk)
+    product = selectors.seller_product(seller=request.user, pk=pk)
     form = SizeStockForm(request.POST or None, sizes=product.sizes.all())
     if request.method == "POST" and form.is_valid():
         services.listing_stock_set(product=product, stock_by_size=form.stock_by_size())
@@ -94,6 +95,8 @@ def product_stock(request, pk: int):
 def _listing_saved_message(request, *, product, verb: str) -> None:
     if product.is_active:
         messages.success(request, f"{verb} {product.name}.")
+    elif not request.user.is_email_verified:
+        messages.warning(request, f"Saved {product.name}: it goes live once you verify your email.")
     else:
         messages.warning(request, f"{verb} {product.name} as an unlisted draft: add a photo to list it.")
 
@@ -105,7 +108,9 @@ def product_unlist(request, pk: int):
     product = selectors.seller_product(seller=request.user, pk=pk)
     if request.method != "POST":
         return render(request, "seller_accounts/product_unlist.html", {"product": product})
-    if product.is_active:
+    if not request.user.is_email_verified:
+        messages.warning(request, "Verify your email first: your listings go live with it.")
+    elif product.is_active:
         services.listing_unlist(product=product)
         messages.success(request, f"Unlisted {product.name}. Show “Unlisted” to find it again.")
     else:
@@ -207,7 +212,14 @@ def bulk_review(request):
                     messages.error(request, problem)
             else:
                 del request.session[BULK_SESSION_KEY]
-                messages.success(request, f"Published {len(products)} products.")
+                if request.user.is_email_verified:
+                    messages.success(
+                        request, f"Published {len(products)} products (drafts until they have a photo)."
+                    )
+                else:
+                    messages.warning(
+                        request, f"Saved {len(products)} products: they go live once you verify your email."
+                    )
                 return redirect("seller_accounts:products")
     else:
         initial = [

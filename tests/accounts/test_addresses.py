@@ -122,3 +122,15 @@ def test_address_pages_need_a_login(client, buyer):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.post(f"/accounts/addresses/{address.pk}/delete/").status_code == 302
     assert Address.objects.filter(pk=address.pk).exists()
+
+
+def test_a_second_address_made_default_through_the_form(buyer_client, buyer):
+    first = services.address_create(owner=buyer, **HOME)
+    response = buyer_client.post("/accounts/addresses/new/", {**HOME, "city": "Pune", "is_default": "on"})
+    assert response.status_code == 302, response.context["form"].errors
+    second = Address.objects.get(owner=buyer, city="Pune")
+    first.refresh_from_db()
+    assert second.is_default and not first.is_default
+    response = buyer_client.post(f"/accounts/addresses/{first.pk}/edit/", {**HOME, "is_default": "on"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert selectors.default_address_for(user=buyer) == first

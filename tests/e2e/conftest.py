@@ -46,8 +46,12 @@ def browser(_async_unsafe_allowed):
 
 @pytest.fixture
 def page_errors() -> list[str]:
-    """Script errors and failed requests (5xx, 404 of a page's own assets) seen by ``page``."""
+    """Script errors, failed requests (5xx, 404 of a page's own assets) and anything the
+    Content-Security-Policy refused, seen by ``page``."""
     return []
+
+
+CSP_VIOLATION = "Content Security Policy"  # in Chromium's console message for a refusal
 
 
 @pytest.fixture
@@ -64,6 +68,10 @@ def page(browser, live_server, page_errors):
             page_errors.append(f"{response.status} {response.url}")
 
     page.on("pageerror", lambda error: page_errors.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: page_errors.append(f"CSP: {message.text}") if CSP_VIOLATION in message.text else None,
+    )
     page.on("response", on_response)
     yield page
     context.close()

@@ -115,3 +115,223 @@ def test_the_admin_is_for_staff_only(shop, buyer, seller, staff, path):
         response = _as(user).get(path)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), (user, path)
     assert _as(staff).get(path).status_code == 200
+
+
+# ---- the matrix: every URL of the shop × every kind of user ----
+#
+# Every route the URL resolver knows (the admin apart: it is checked below, model by model)
+# must have an entry in ROUTES, so a new URL without a stated expectation fails this test.
+# Each request runs in its own rolled-back transaction, from a fresh logged-in client: what one
+# role did (a delete, a logout) never changes what the next one sees.
+
+ROLES = ("anonymous", "buyer", "other_buyer", "seller", "other_seller", "admin")
+TO_LOGIN = "login"  # a 302 to the login page, with ?next=
+
+# Expectation shorthands: the status per role.
+PUBLIC = dict.fromkeys(ROLES, 200)
+LOGGED_IN = {**dict.fromkeys(ROLES, 200), "anonymous": TO_LOGIN}
+SELLERS = {
+    "anonymous": TO_LOGIN,
+    "buyer": 404,
+    "other_buyer": 404,
+    "seller": 200,
+    "other_seller": 200,
+    "admin": 404,
+}
+SELLERS_OWN = {**SELLERS, "other_seller": 404}  # the first seller's objects
+BUYERS_OWN = {**dict.fromkeys(ROLES, 404), "anonymous": TO_LOGIN, "buyer": 200}  # the buyer's objects
+
+
+def _post(expected: dict, success: int = 302) -> dict:
+    """A POST-only action: where the GET page would be 200, the action redirects."""
+    return {role: success if status == 200 else status for role, status in expected.items()}
+
+
+# route name → (method, URL arguments (names of objects in the fixture), expected per role)
+ROUTES = {
+    "healthz": ("get", {}, PUBLIC),
+    "readyz": ("get", {}, dict.fromkeys(ROLES, 503)),  # no trained models in these tests
+    "accounts:account": ("get", {}, LOGGED_IN),
+    "accounts:signup": ("get", {}, PUBLIC),
+    "accounts:seller_signup": ("get", {}, PUBLIC),
+    "accounts:login": ("get", {}, PUBLIC),
+    "accounts:logout": ("post", {}, dict.fromkeys(ROLES, 302)),
+    "accounts:logout_everywhere": ("post", {}, _post(LOGGED_IN)),
+    "accounts:password_reset": ("get", {}, PUBLIC),
+    "accounts:password_reset_done": ("get", {}, PUBLIC),
+    "accounts:password_reset_confirm": ("get", {"uidb64": "uid", "token": "reset_token"}, PUBLIC),
+    "accounts:password_reset_complete": ("get", {}, PUBLIC),
+    "accounts:password_change": ("get", {}, LOGGED_IN),
+    "accounts:address_create": ("get", {}, LOGGED_IN),
+    "accounts:address_edit": ("get", {"pk": "address"}, BUYERS_OWN),
+    "accounts:address_delete": ("post", {"pk": "address"}, _post(BUYERS_OWN)),
+    "accounts:seller_details": ("get", {}, SELLERS),
+    "accounts:verification_resend": ("post", {}, _post(SELLERS)),
+    "accounts:verify_email": ("get", {"token": "bad_token"}, dict.fromkeys(ROLES, 400)),
+    "accounts:account_delete": ("get", {}, LOGGED_IN),
+    "cart:detail": ("get", {}, PUBLIC),
+    "cart:add": ("post", {"product_id": "product"}, dict.fromkeys(ROLES, 302)),
+    "cart:update": ("post", {}, dict.fromkeys(ROLES, 302)),
+    # Only the buyer has something in the cart; an empty cart is sent back to the cart page.
+    "cart:checkout": ("get", {}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN, "buyer": 200}),
+    "cart:orders": ("get", {}, LOGGED_IN),
+    "seller_accounts:dashboard": ("get", {}, SELLERS),
+    "seller_accounts:products": ("get", {}, SELLERS),
+    "seller_accounts:product_create": ("get", {}, SELLERS),
+    "seller_accounts:product_edit": ("get", {"pk": "product"}, SELLERS_OWN),
+    "seller_accounts:product_unlist": ("post", {"pk": "product"}, _post(SELLERS_OWN)),
+    "seller_accounts:bulk_upload": ("get", {}, SELLERS),
+    "seller_accounts:bulk_review": ("get", {}, _post(SELLERS)),  # nothing staged: back to the upload
+    "seller_accounts:orders": ("get", {}, SELLERS),
+    "seller_accounts:order": ("get", {"pk": "order"}, SELLERS_OWN),
+    "api-schema": ("get", {}, PUBLIC),
+    "api-category-prediction": ("get", {}, dict.fromkeys(ROLES, 400)),  # no name given
+    "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
+    "api-recommendations": ("get", {}, PUBLIC),
+    "main:home": ("get", {}, PUBLIC),
+    "main:catalog": ("get", {}, PUBLIC),
+    "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
+    "main:listing": ("get", {"pk": "listing"}, PUBLIC),
+}
+
+
+def _shop_routes() -> dict[str, object]:
+    """Every named route outside the admin, as ``namespace:name``."""
+    from django.urls import URLResolver
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+                yield from walk(pattern.url_patterns, inner)
+            else:
+                assert pattern.name, f"unnamed route {pattern.pattern}: name it and add it to ROUTES"
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+    return dict(walk(get_resolver().url_patterns, None))
+
+
+# Private data of each user, and who may see it on the shop's pages (the admin, on the shop
+# pages, is a customer like the others). Each appears on a page of its owner's.
+SECRETS = {
+    "alice@example.com": {"buyer"},
+    "221B Saved Street": {"buyer"},  # the buyer's saved address
+    "Alice Shipname": {"buyer", "seller"},  # the buyer's order: its seller ships it
+    "mallory@example.com": {"other_buyer"},
+    "99 Other Private Road": {"other_buyer"},
+    "northwind@okhdfc": {"seller"},  # payout details
+    "southwind@okaxis": {"other_seller"},
+    "Northwind Secret Prototype": {"seller"},  # an unlisted listing
+}
+
+
+@pytest.fixture
+def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
+    from accounts.services import address_create
+    from cart.models import Order
+
+    seller.payout_upi_id, other_seller.payout_upi_id = "northwind@okhdfc", "southwind@okaxis"
+    seller.save()
+    other_seller.save()
+    line = {"phone": "9876543210", "city": "Pune", "state": "Maharashtra", "pin_code": "411001"}
+    address = address_create(owner=buyer, full_name="Alice R", line1="221B Saved Street", **line)
+    address_create(owner=other_buyer, full_name="Mallory M", line1="99 Other Private Road", **line)
+    Order.objects.filter(pk=shop["order"].pk).update(full_name="Alice Shipname")
+    make_product(seller=seller, name="Northwind Secret Prototype", is_active=False)
+    catalogued = make_product(seller=other_seller, name="Catalogued Kurta", dataset_id=424242)
+    users = {
+        "buyer": buyer,
+        "other_buyer": other_buyer,
+        "seller": seller,
+        "other_seller": other_seller,
+        "admin": staff,
+    }
+    objects = {
+        "address": address.pk,
+        "product": shop["product"].pk,
+        "listing": shop["product"].pk,
+        "order": shop["order"].pk,
+        "dataset_id": catalogued.dataset_id,
+        "uid": "MQ",
+        "reset_token": "set-password-bogus",
+        "bad_token": "not-a-token",
+    }
+    return users, objects
+
+
+def _status_ok(response, expected) -> bool:
+    if expected == TO_LOGIN:
+        return response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+    return response.status_code == expected
+
+
+def test_every_url_has_an_expectation():
+    missing = sorted(set(_shop_routes()) - set(ROUTES))
+    assert not missing, f"routes without an expectation in ROUTES: {missing}"
+    stale = sorted(set(ROUTES) - set(_shop_routes()))
+    assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_the_permission_matrix(matrix):
+    from django.db import transaction
+
+    users, objects = matrix
+    failures, leaks = [], []
+    for name, (method, args, expected) in sorted(ROUTES.items()):
+        url = reverse(name, kwargs={key: objects[obj] for key, obj in args.items()})
+        for role in ROLES:
+            with transaction.atomic():
+                response = getattr(_as(users.get(role)), method)(url)
+                transaction.set_rollback(True)
+            if not _status_ok(response, expected[role]):
+                location = response.get("Location", "")
+                failures.append(f"{role} {method.upper()} {url}: {response.status_code} {location}")
+            for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+                if header not in response:
+                    failures.append(f"{role} {method.upper()} {url}: no {header}")
+            body = response.content.decode(errors="replace")
+            leaks += [
+                f"{role} {method.upper()} {url} shows {secret!r}"
+                for secret, allowed in SECRETS.items()
+                if role not in allowed and secret in body
+            ]
+    assert failures == [], "\n".join(failures)
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_each_secret_is_on_a_page_of_its_owner(matrix):
+    """The leak check above would pass vacuously if the secrets were on no page at all."""
+    users, objects = matrix
+    pages = [
+        "/accounts/",
+        "/cart/orders/",
+        "/seller/orders/",
+        "/seller/products/",
+        f"/seller/orders/{objects['order']}/",
+    ]
+    seen = {
+        role: "".join(_as(user).get(page).content.decode() for page in pages) for role, user in users.items()
+    }
+    for secret, allowed in SECRETS.items():
+        assert any(secret in seen[role] for role in allowed), secret
+
+
+def test_the_admin_is_for_staff_only_model_by_model(matrix):
+    from django.contrib import admin
+
+    users, _ = matrix
+    urls = ["/admin/"] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    staff = _as(users["admin"])
+    for url in urls:
+        assert staff.get(url).status_code == 200, url
+        for role in ("anonymous", "buyer", "other_buyer", "seller", "other_seller"):
+            response = _as(users.get(role)).get(url)
+            assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), (
+                role,
+                url,
+            )
