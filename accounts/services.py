@@ -160,7 +160,8 @@ def listings_publish_held(*, seller: User) -> int:
     from main import services as catalog_services
     from main.models import Product
 
-    held = list(Product.objects.filter(seller=seller, is_active=False))
+    # A listing without a photo stays a draft (issue 14: seller_accounts.services).
+    held = list(Product.objects.filter(seller=seller, is_active=False).exclude(image=""))
     for product in held:
         catalog_services.product_update(product=product, is_active=True)
     return len(held)

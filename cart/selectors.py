@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from main.models import Product, ProductSize
 
-from .models import Cart, CartItem, Order
+from .models import Cart, CartItem, Order, Payment, Wishlist, WishlistItem
 
 ANONYMOUS_CART_KEY = "cart_id"
+ANONYMOUS_WISHLIST_KEY = "wishlist_id"
 
 
 def cart_for_request(*, request, create: bool = False) -> Cart | None:
@@ -29,7 +32,11 @@ def cart_for_request(*, request, create: bool = False) -> Cart | None:
 def cart_items(*, cart: Cart | None) -> list[CartItem]:
     if cart is None:
         return []
-    return list(cart.items.select_related("product__seller", "product__gender").order_by("product__name"))
+    return list(
+        cart.items.select_related("product__seller", "product__gender", "size").order_by(
+            "product__name", "size__position"
+        )
+    )
 
 
 def cart_total(*, items: list[CartItem]) -> Decimal:
@@ -54,6 +61,72 @@ def checkout_placed(*, buyer: User, token) -> bool:
 
 def orders_for_buyer(*, buyer: User) -> QuerySet[Order]:
     return Order.objects.filter(buyer=buyer).select_related("seller").prefetch_related("items")
+
+
+def order_for_buyer(*, buyer: User, pk: int) -> Order:
+    """One of the buyer's own orders; anyone else's is a 404, as if it did not exist."""
+    return get_object_or_404(orders_for_buyer(buyer=buyer), pk=pk)
+
+
+def product_size(*, product: Product, size_id: int | None) -> ProductSize | None:
+    """The size a shopper picked: one of this product's, or its only size if none was sent."""
+    sizes = product.sizes.all()
+    if size_id is not None:
+        return sizes.filter(pk=size_id).first()
+    only = list(sizes[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def payment_for_buyer(*, buyer: User, reference: str) -> Payment:
+    return get_object_or_404(Payment, buyer=buyer, reference=reference)
+
+
+def wishlist_for_request(*, request, create: bool = False) -> Wishlist | None:
+    """The logged-in user's wishlist, or the anonymous visitor's (its id is in the session)."""
+    if request.user.is_authenticated:
+        if create:
+            return Wishlist.objects.get_or_create(user=request.user)[0]
+        return Wishlist.objects.filter(user=request.user).first()
+    wishlist = Wishlist.objects.filter(pk=request.session.get(ANONYMOUS_WISHLIST_KEY), user=None).first()
+    if wishlist is None and create:
+        wishlist = Wishlist.objects.create()
+        request.session[ANONYMOUS_WISHLIST_KEY] = wishlist.pk
+    return wishlist
+
+
+def wishlist_items(*, wishlist: Wishlist | None) -> list[WishlistItem]:
+    if wishlist is None:
+        return []
+    return list(wishlist.items.select_related("product").filter(product__is_active=True))
+
+
+WISHLIST_IDS_KEY = "wishlist_ids"
+
+
+def wishlist_product_ids(*, request) -> frozenset[int]:
+    """The products on this shopper's wishlist (the hearts of product tiles).
+
+    Kept in the session like the cart badge (``cart.badge``): counted once per session, then
+    refreshed by this session's wishlist changes, so a page of hearts costs no query; a visitor
+    who never saved one costs nothing at all.
+    """
+    if not request.user.is_authenticated and not request.session.get(ANONYMOUS_WISHLIST_KEY):
+        return frozenset()
+    stored = request.session.get(WISHLIST_IDS_KEY)
+    return frozenset(stored) if stored is not None else wishlist_ids_refresh(request=request)
+
+
+def wishlist_ids_refresh(*, request) -> frozenset[int]:
+    """Store the wishlist's product ids in the session after a change."""
+    lookup = (
+        {"wishlist__user": request.user}
+        if request.user.is_authenticated
+        else {"wishlist_id": request.session.get(ANONYMOUS_WISHLIST_KEY), "wishlist__user": None}
+    )
+    ids = sorted(WishlistItem.objects.filter(**lookup).values_list("product_id", flat=True))
+    if request.session.get(WISHLIST_IDS_KEY) != ids:
+        request.session[WISHLIST_IDS_KEY] = ids
+    return frozenset(ids)
 
 
 def orders_for_seller(*, seller: User) -> QuerySet[Order]:

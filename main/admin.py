@@ -6,9 +6,23 @@ from .models import (
     MasterCategory,
     Product,
     ProductEvent,
+    ProductSize,
     SubCategory,
 )
 from .services import product_save
+
+
+class ProductSizeInline(admin.TabularInline):
+    """Sizes' stock is shown, not edited here: it changes through the seller's listing form
+    (``main.services.product_sizes_set``), which keeps the product's total in step."""
+
+    model = ProductSize
+    extra = 0
+    can_delete = False
+    readonly_fields = ("label", "position", "stock")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Product)
@@ -28,7 +42,8 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ("name", "dataset_id")
     raw_id_fields = ("seller",)
     list_select_related = ("gender", "sub_category", "article_type", "seller")
-    readonly_fields = ("sub_category", "master_category", "created_at", "updated_at")
+    readonly_fields = ("sub_category", "master_category", "stock", "created_at", "updated_at")
+    inlines = [ProductSizeInline]
 
     def save_model(self, request, obj, form, change):
         product_save(product=obj)

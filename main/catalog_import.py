@@ -4,8 +4,11 @@ Every row is checked on its own: a bad row is reported with its line number and 
 and the others are imported. A second run finds every product present and changes nothing.
 
 Demo commerce data is derived from the dataset id so that it is the same on every machine:
-price and stock by the rule of :mod:`ml.catalog.demo` (which offline evaluation uses too),
-and the seller, one of four demo shops, by id mod 4.
+- price and stock by the rule of :mod:`ml.catalog.demo` (which offline evaluation uses too),
+  the stock spread over the sizes of the article type (``main.sizes``): size i is sold out
+  when (id + i) mod 5 = 0, the others share the stock evenly, the smallest sizes taking the
+  remainder;
+- seller = one of four demo shops, by id mod 4.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from accounts.models import User
 from ml.catalog.demo import demo_price, demo_stock
 from ml.catalog.schema import DATASET_NAME_COLUMN
 
-from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from .models import ArticleType, Gender, MasterCategory, Product, ProductSize, SubCategory
 from .search import search_text_for
+from .sizes import split_stock
 
 REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", DATASET_NAME_COLUMN)
 OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
@@ -241,7 +245,16 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
     return product
 
 
+def demo_sizes(product: Product) -> list[ProductSize]:
+    """The sizes of an imported product, its demo stock spread over them (see the module doc)."""
+    sizes = product.size_scale
+    stock = split_stock(total=product.stock, sizes=sizes, seed=product.dataset_id)
+    return [ProductSize(product=product, label=label, position=i, stock=stock[label])
+            for i, label in enumerate(sizes)]
+
+
 def _save(batch: list[Product]) -> int:
     with transaction.atomic():
         Product.objects.bulk_create(batch)
+        ProductSize.objects.bulk_create([size for product in batch for size in demo_sizes(product)])
     return len(batch)

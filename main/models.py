@@ -108,6 +108,41 @@ class Product(models.Model):
             return url_with_id("main:product", self.dataset_id)
         return url_with_id("main:listing", self.pk)
 
+    @property
+    def size_scale(self) -> tuple[str, ...]:
+        """The sizes this product's article type and gender come in (``main.sizes``)."""
+        from .sizes import size_scale
+
+        return size_scale(
+            master_category=self.article_type.sub_category.master_category.name,
+            article_type=self.article_type.name,
+            gender=self.gender.name,
+        )
+
+
+class ProductSize(models.Model):
+    """One size of a listing, with its own stock: what a shopper picks, buys and gets back.
+
+    ``Product.stock`` is the sum over its sizes, kept in step by the services that change a
+    size's stock in the same transaction, so that listings filter and sort by it without a join.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sizes")
+    label = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Smallest size first.")
+    stock = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["product", "label"], name="one_row_per_size")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} size {self.label}"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
 
 class ProductEvent(models.Model):
     """What shoppers do (view, add to cart, purchase): the feed learns from it."""
@@ -116,6 +151,7 @@ class ProductEvent(models.Model):
         VIEW = "view", "View"
         CART = "cart", "Add to cart"
         PURCHASE = "purchase", "Purchase"
+        WISHLIST = "wishlist", "Add to wishlist"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

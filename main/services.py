@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.core.files.base import File
 from django.db import connection, transaction
+from django.db.models import ProtectedError, Sum
 
 from accounts.models import User
 
 from .ml_bridge import neighbours_refresh
-from .models import ArticleType, Gender, Product, ProductEvent
+from .models import ArticleType, Gender, Product, ProductEvent, ProductSize
 from .search import search_text_for
+from .sizes import split_stock
 from .visitors import visitor_key
 
 
@@ -54,10 +56,14 @@ def product_create(
     usage: str,
     season: str,
     price: Decimal,
-    stock: int,
+    stock: int = 0,
+    stock_by_size: dict[str, int] | None = None,
     photo: File | None = None,
+    is_active: bool = True,
 ) -> Product:
-    """List a product; ``photo`` is already re-encoded (``main.images.normalise_product_photo``)."""
+    """List a product; ``photo`` is already re-encoded (``main.images.normalise_product_photo``).
+
+    ``stock_by_size`` gives each size's stock; without it ``stock`` is spread over the sizes."""
     product = Product(
         seller=seller,
         name=name,
@@ -68,28 +74,56 @@ def product_create(
         usage=usage,
         season=season,
         price=price,
-        stock=stock,
+        stock=0,
+        is_active=is_active,
     )
-    return _listing_save(product=product, photo=photo)
-
-
-def _listing_save(*, product: Product, photo: File | None) -> Product:
-    """Save a seller's listing (with its new photo, if any) and find its similar items."""
     if photo is not None:
         product.image = photo
-    product_save(product=product)
+    with transaction.atomic():
+        product_save(product=product)
+        if stock_by_size is None:
+            stock_by_size = split_stock(total=stock, sizes=product.size_scale)
+        product_sizes_set(product=product, stock_by_size=stock_by_size)
     neighbours_refresh(product=product)
     return product
 
 
-def product_save(*, product: Product) -> Product:
+def product_save(*, product: Product, update_fields: list[str] | None = None) -> Product:
     """Save a listing with what derives from its fields: the subcategory and master category
     of its article type (denormalised, so that facets count without joins) and its search text."""
     product.sub_category_id = product.article_type.sub_category_id
     product.master_category_id = product.article_type.sub_category.master_category_id
     product.search_text = search_text_for(product)
-    product.save()
+    product.save(update_fields=update_fields)
     return product
+
+
+@transaction.atomic
+def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> list[ProductSize]:
+    """Set each named size's stock (creating the size), then the product's total.
+
+    Sizes must belong to the product's scale; a size of an earlier scale (the article type
+    changed) is removed, or kept at 0 if orders refer to it. The product row is locked first,
+    the order in which checkout locks it too (product, then size), so neither deadlocks.
+    """
+    scale = product.size_scale
+    unknown = [label for label in stock_by_size if label not in scale]
+    if unknown:
+        raise ValueError(f"Not a size of this product: {', '.join(unknown)} (sizes: {', '.join(scale)})")
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    for position, label in enumerate(scale):
+        if label in stock_by_size:
+            ProductSize.objects.update_or_create(
+                product=product, label=label, defaults={"position": position, "stock": stock_by_size[label]}
+            )
+    for stale in ProductSize.objects.filter(product=product).exclude(label__in=scale):
+        try:
+            stale.delete()
+        except ProtectedError:
+            ProductSize.objects.filter(pk=stale.pk).update(stock=0)
+    product.stock = ProductSize.objects.filter(product=product).aggregate(n=Sum("stock"))["n"] or 0
+    Product.objects.filter(pk=product.pk).update(stock=product.stock)
+    return list(product.sizes.all())
 
 
 PRODUCT_FIELDS = (
@@ -101,19 +135,29 @@ PRODUCT_FIELDS = (
     "usage",
     "season",
     "price",
-    "stock",
     "is_active",
 )
 
 
-def product_update(*, product: Product, photo: File | None = None, **changes) -> Product:
-    """Change a listing's fields (any of ``PRODUCT_FIELDS``) and optionally its photo."""
+def product_update(
+    *, product: Product, photo: File | None = None, stock_by_size: dict[str, int] | None = None, **changes
+) -> Product:
+    """Change a listing's fields (any of ``PRODUCT_FIELDS``), its sizes' stock, its photo."""
     unknown = set(changes) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     for name, value in changes.items():
         setattr(product, name, value)
-    return _listing_save(product=product, photo=photo)
+    if photo is not None:
+        product.image = photo
+    with transaction.atomic():
+        # The total is the sizes' (product_sizes_set): a stale copy must not write it back.
+        product_save(product=product, update_fields=[f.attname for f in Product._meta.concrete_fields
+                                                     if not f.primary_key and f.name != "stock"])
+        if stock_by_size is not None:
+            product_sizes_set(product=product, stock_by_size=stock_by_size)
+    neighbours_refresh(product=product)
+    return product
 
 
 def product_unlist(*, product: Product) -> Product:

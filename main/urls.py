@@ -8,4 +8,5 @@ urlpatterns = [
     path("catalog/", views.catalog, name="catalog"),
     path("products/<int:dataset_id>/", views.product_detail, name="product"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("size-charts/<slug:slug>/", views.size_chart_page, name="size_chart"),
 ]

@@ -4,10 +4,11 @@ from django.utils.functional import SimpleLazyObject
 
 from marketplace.pages import CAROUSELS_SECONDS, PAGE_SIZE
 
-from . import selectors
+from . import policies, selectors
 from .forms import CatalogFilterForm
 from .models import Product, ProductEvent
 from .services import event_log
+from .sizes import size_chart
 
 __all__ = ["PAGE_SIZE", "catalog", "home", "listing_detail", "product_detail"]
 
@@ -68,14 +69,26 @@ def _product_page(request, product: Product):
 
     if product.is_active:  # a seller previewing their unlisted product is not a shopper's view
         event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
+    sizes = list(product.sizes.all())
     return render(
         request,
         "main/product.html",
         {
             "product": product,
+            "sizes": sizes,
+            "one_size": len(sizes) == 1,
+            "size_chart": size_chart(sizes=tuple(size.label for size in sizes)),
+            "policies": policies,
             # Computed only when the carousels' cached fragment is rendered afresh.
             "carousels": SimpleLazyObject(lambda: carousels_for(product=product)),
             "carousels_version": recommendations_version(),
             "carousels_seconds": CAROUSELS_SECONDS,
         },
     )
+
+
+def size_chart_page(request, slug: str):
+    if slug not in policies.SIZE_CHARTS:
+        raise Http404("No such size chart")
+    measure, rows = policies.SIZE_CHARTS[slug]
+    return render(request, "main/size_chart.html", {"slug": slug, "measure": measure, "rows": rows})

@@ -121,6 +121,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Card payments (cart/payments.py): the provider, and the secret its webhooks are signed
+# with (HMAC-SHA256). Without a secret every webhook is refused, so no card order gets paid.
+PAYMENT_PROVIDER = config("PAYMENT_PROVIDER", default="local-test")
+PAYMENT_WEBHOOK_SECRET = config(
+    "PAYMENT_WEBHOOK_SECRET", default="insecure-dev-webhook-secret" if DEBUG else ""
+)
+
 # The dataset the catalog is imported from, and the trained ML artifacts.
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
@@ -231,7 +238,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Password reset and seller verification mail. Console in development; SMTP otherwise.
+# Password reset, seller verification and order mail. Console in development; SMTP otherwise.
 EMAIL_BACKEND = config(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"

@@ -97,6 +97,9 @@ write_env() {
     (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(64))' >"$STACK_VAR/secret_key")
   fi
   secret=$(cat "$STACK_VAR/secret_key")
+  if [ ! -s "$STACK_VAR/webhook_secret" ]; then
+    (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$STACK_VAR/webhook_secret")
+  fi
   if [ "$STACK_DB" = sqlite ]; then
     database_url="sqlite:///$STACK_VAR/db.sqlite3"
   else
@@ -108,6 +111,8 @@ write_env() {
 DJANGO_SETTINGS_MODULE='marketplace.settings'
 DEBUG='0'
 SECRET_KEY='$secret'
+PAYMENT_WEBHOOK_SECRET='$(cat "$STACK_VAR/webhook_secret")'
+EMAIL_BACKEND='django.core.mail.backends.locmem.EmailBackend'
 ALLOWED_HOSTS='127.0.0.1,localhost'
 CSRF_TRUSTED_ORIGINS='$BASE_URL,http://localhost:$HTTP_PORT'
 SECURE_SSL_REDIRECT='0'
@@ -145,7 +150,7 @@ EOF
 # Run a command with the stack's environment (and nothing of the caller's Django settings).
 with_env() {
   (
-    unset DATABASE_URL DEBUG SECRET_KEY MEDIA_ROOT STATIC_ROOT MODELS_DIR
+    unset DATABASE_URL DEBUG SECRET_KEY PAYMENT_WEBHOOK_SECRET MEDIA_ROOT STATIC_ROOT MODELS_DIR
     set -a; . "$ENV_FILE"; set +a
     cd "$ROOT" && "$@"
   )

@@ -16,7 +16,7 @@ from ml.catalog.schema import ARTICLE, MASTER, SUB, category_label
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
-COLUMNS = ("name", "description", "price", "stock")
+COLUMNS = ("name", "description", "price", "stock", "stock_by_size")
 # The review table's fields that the categorizer fills, and the level of its answer for each.
 LEVEL_OF_FIELD = LEVEL_OF_FORM_FIELD
 
@@ -28,6 +28,7 @@ class BulkRow:
     description: str
     price: str
     stock: int
+    stock_by_size: str = ""  # optional "S:3;M:5", checked against the sizes at publishing
     gender: str = ""
     master_category: str = ""
     sub_category: str = ""
@@ -77,6 +78,7 @@ def parse_bulk_csv(*, upload) -> list[BulkRow]:
                     description=(record.get("description") or "").strip(),
                     price=str(Decimal(record["price"].strip()).quantize(Decimal("0.01"))),
                     stock=int(record["stock"].strip()),
+                    stock_by_size=(record.get("stock_by_size") or "").strip(),
                 )
             )
     except csv.Error as error:

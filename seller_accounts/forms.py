@@ -9,11 +9,15 @@ from main.images import normalise_product_photo
 from main.ml_bridge import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
 from main.services import PRODUCT_FIELDS
+from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
 from marketplace.forms import BootstrapFormMixin
 from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS
 from ml.catalog.schema import category_label
 
 from .bulk import LEVEL_OF_FIELD
+
+# The most units of one size a seller keeps in stock (a typo guard, as the bulk CSV has one).
+MAX_STOCK_PER_SIZE = 1_000_000
 
 
 def attribute_choices(field: str) -> list[tuple[str, str]]:
@@ -48,7 +52,16 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
     )
     usage = forms.ChoiceField(choices=partial(attribute_choices, "usage"), required=False)
     season = forms.ChoiceField(choices=partial(attribute_choices, "season"), required=False)
-    photo = forms.ImageField(required=False, help_text="JPEG, PNG or WebP, up to 5 MB.")
+    photo = forms.ImageField(
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB. A listing without a photo is kept as an unlisted draft.",
+    )
+    stock = forms.CharField(
+        label="Stock per size",
+        help_text="Each size and its stock, e.g. S:3;M:5;L:0 (apparel XS–XXL, footwear UK 5–12, kids by age "
+        "or kids' UK sizes), or one number for a one-size product (a number for a sized product is "
+        "spread over its sizes).",
+    )
 
     class Meta:
         model = Product
@@ -64,6 +77,22 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
         for field, level in LEVEL_OF_FIELD.items():
             attrs = self.fields[field].widget.attrs
             attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")
+        if self.instance.pk and not self.is_bound:
+            stock = {size.label: size.stock for size in self.instance.sizes.all()}
+            self.initial["stock"] = format_stock_by_size(stock)
+
+    def clean(self):
+        """The stock per size, read for the sizes of the chosen article type and gender."""
+        data = super().clean()
+        article, gender, text = data.get("article_type"), data.get("gender"), data.get("stock")
+        if article and gender and text is not None:
+            sizes = size_scale(master_category=article.sub_category.master_category.name,
+                               article_type=article.name, gender=gender.name)
+            try:
+                data["stock_by_size"] = parse_stock_by_size(text=text, sizes=sizes)
+            except ValueError as error:
+                self.add_error("stock", str(error))
+        return data
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -75,9 +104,41 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
             raise ValidationError(error.messages) from None
 
 
+class SizeStockForm(BootstrapFormMixin, forms.Form):
+    """One number per size of a listing (the listings table's "Stock" page)."""
+
+    def __init__(self, *args, sizes, **kwargs):
+        super().__init__(*args, **kwargs)
+        for size in sizes:
+            self.fields[f"size_{size.pk}"] = forms.IntegerField(
+                min_value=0, max_value=MAX_STOCK_PER_SIZE, initial=size.stock, label=size.label
+            )
+        self.sizes = list(sizes)
+
+    def stock_by_size(self) -> dict[str, int]:
+        return {size.label: self.cleaned_data[f"size_{size.pk}"] for size in self.sizes}
+
+
 class OrderStatusForm(BootstrapFormMixin, forms.Form):
+    """What a seller changes on an order: its next step, the parcel's tracking number, and
+    for cash on delivery that the cash was received (card payments move by themselves)."""
+
     status = forms.ChoiceField(choices=Order.Status.choices)
-    payment_status = forms.ChoiceField(choices=Order.PaymentStatus.choices)
+    tracking_number = forms.CharField(max_length=40, required=False,
+                                      help_text="Required to mark the order shipped.")
+    cash_received = forms.BooleanField(required=False, label="Cash received")
+
+    def __init__(self, *args, order: Order, next_statuses: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [order.status, *next_statuses]
+        # The select offers the possible moves; any status is accepted here so that the order
+        # service itself says why a move is refused (a stale page, a reopening).
+        offered = [(s, label) for s, label in Order.Status.choices if s in allowed]
+        self.fields["status"].widget.choices = offered
+        cod_unpaid = (order.payment_method == Order.PaymentMethod.COD
+                      and order.payment_status != Order.PaymentStatus.PAID)
+        if not cod_unpaid:
+            del self.fields["cash_received"]
 
 
 def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
@@ -97,7 +158,8 @@ def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
 
 class BulkUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        help_text="CSV with columns name, description, price, stock (UTF-8, up to 300 rows)."
+        help_text="CSV with columns name, description, price, stock and optionally stock_by_size "
+        "(e.g. S:3;M:5) (UTF-8, up to 300 rows)."
     )
 
 
@@ -119,6 +181,7 @@ class BulkRowForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(required=False, widget=forms.HiddenInput)
     price = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     stock = forms.IntegerField(min_value=0)
+    stock_by_size = forms.CharField(required=False, widget=forms.HiddenInput)
     gender = forms.ChoiceField()
     article_type = forms.TypedChoiceField(coerce=int)
     base_colour = forms.ChoiceField(required=False)

@@ -40,9 +40,3 @@ class ListingCategorization(models.Model):
 
     def __str__(self) -> str:
         return f"Categorization of {self.product_id}"
-
-    def save(self, *args, **kwargs):
-        for level in self.LEVELS:
-            corrected = getattr(self, f"predicted_{level}") != getattr(self, f"chosen_{level}")
-            setattr(self, f"{level}_corrected", corrected)
-        super().save(*args, **kwargs)

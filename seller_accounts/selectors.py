@@ -53,6 +53,7 @@ def seller_products(*, seller: User, q: str = "", status: str = "") -> QuerySet[
     """This seller's products, listed ones first, the latest changed first; ``status`` (a key
     of ``LISTING_STATUSES``) narrows them, an unknown one does not."""
     products = Product.objects.filter(seller=seller).select_related("gender", "article_type")
+    products = products.prefetch_related("sizes")
     if q:
         products = products.filter(name__icontains=q)
     products = products.filter(**LISTING_STATUSES.get(status, {}))

@@ -1,4 +1,8 @@
-"""Writes of the seller area: listings with their categorization record."""
+"""Writes of the seller area: listings with their categorization record, and sizes' stock.
+
+A listing without a photo is kept as an unlisted draft: shoppers never see a tile without a
+picture, and it goes live once it has one.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,61 @@ from accounts.models import User
 from main import services as catalog_services
 from main.ml_bridge import categorizer
 from main.models import ArticleType, Gender, Product
+from main.sizes import parse_stock_by_size, size_scale
 
 from .models import ListingCategorization
 
 
+class ListingError(ValueError):
+    """A listing change the shop refuses (relisting a draft without a photo...)."""
+
+
 @transaction.atomic
-def listing_create(*, seller: User, photo=None, **fields) -> Product:
+def listing_create(
+    *, seller: User, photo=None, stock_by_size: dict[str, int] | None = None, **fields
+) -> Product:
     """List a product and record what the categorizer suggested against what the seller chose.
 
-    A seller who has not verified their email yet gets the listing saved but not live (it
-    goes live with the verification, ``accounts.services.email_verify``).
+    It is saved but not live while it has no photo (a draft), or while its seller has not
+    verified their email yet (it goes live with the verification, ``accounts.services.email_verify``).
     """
-    product = catalog_services.product_create(seller=seller, photo=photo, **fields)
-    if not seller.is_email_verified:
-        catalog_services.product_unlist(product=product)
+    product = catalog_services.product_create(
+        seller=seller,
+        photo=photo,
+        stock_by_size=stock_by_size,
+        is_active=photo is not None and seller.is_email_verified,
+        **fields,
+    )
     categorization_record(product=product)
     return product
+
+
+@transaction.atomic
+def listing_update(
+    *, product: Product, photo=None, stock_by_size: dict[str, int] | None = None, **fields
+) -> Product:
+    """Save a seller's edit; a listing still without a photo stays an unlisted draft."""
+    if photo is None and not product.image:
+        fields["is_active"] = False
+    return catalog_services.product_update(
+        product=product, photo=photo, stock_by_size=stock_by_size, **fields
+    )
+
+
+def listing_stock_set(*, product: Product, stock_by_size: dict[str, int]) -> Product:
+    """The seller counted their shelf: each size's stock."""
+    catalog_services.product_sizes_set(product=product, stock_by_size=stock_by_size)
+    return product
+
+
+def listing_unlist(*, product: Product) -> Product:
+    return catalog_services.product_unlist(product=product)
+
+
+def listing_relist(*, product: Product) -> Product:
+    if not product.image:
+        raise ListingError("Add a photo first: a listing without one stays an unlisted draft.")
+    return catalog_services.product_update(product=product, is_active=True)
 
 
 def categorization_record(*, product: Product) -> ListingCategorization | None:
@@ -37,7 +80,7 @@ def categorization_record(*, product: Product) -> ListingCategorization | None:
         return None
     prediction = model.predict_one(product.name, product.description)
     article = product.article_type
-    return ListingCategorization.objects.create(
+    record = ListingCategorization(
         product=product,
         model_version=prediction.model_version,
         text=f"{product.name}\n{product.description}".strip(),
@@ -54,15 +97,50 @@ def categorization_record(*, product: Product) -> ListingCategorization | None:
         chosen_base_colour=product.base_colour,
         chosen_usage=product.usage,
     )
+    categorization_mark_corrections(record=record)
+    record.save()
+    return record
+
+
+def categorization_mark_corrections(*, record: ListingCategorization) -> None:
+    """Flag each level where the seller's choice differs from the model's (the admin's
+    correction rates, and what ``train_models`` learns from)."""
+    for level in ListingCategorization.LEVELS:
+        corrected = getattr(record, f"predicted_{level}") != getattr(record, f"chosen_{level}")
+        setattr(record, f"{level}_corrected", corrected)
+
+
+class BulkStockError(ValueError):
+    """A row's ``stock_by_size`` names sizes its article type does not come in."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @transaction.atomic
 def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
-    """Create every reviewed row as a listing, all in one transaction."""
+    """Create every reviewed row as a listing, all in one transaction (each a draft until it
+    has a photo: the bulk CSV carries none)."""
     genders = {g.name: g for g in Gender.objects.all()}
     article_types = ArticleType.objects.select_related("sub_category__master_category").in_bulk(
         [row["article_type"] for row in rows]
     )
+    stocks, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        article = article_types[row["article_type"]]
+        sizes = size_scale(
+            master_category=article.sub_category.master_category.name,
+            article_type=article.name,
+            gender=row["gender"],
+        )
+        text = row.get("stock_by_size") or str(row["stock"])
+        try:
+            stocks.append(parse_stock_by_size(text=text, sizes=sizes))
+        except ValueError as error:
+            problems.append(f"row {number} ({row['name']}): {error}")
+    if problems:
+        raise BulkStockError(problems)
     return [
         listing_create(
             seller=seller,
@@ -74,7 +152,7 @@ def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
             usage=row.get("usage") or "",
             season="",
             price=row["price"],
-            stock=row["stock"],
+            stock_by_size=stock,
         )
-        for row in rows
+        for row, stock in zip(rows, stocks, strict=True)
     ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("products/new/", views.product_create, name="product_create"),
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/unlist/", views.product_unlist, name="product_unlist"),
+    path("products/<int:pk>/stock/", views.product_stock, name="product_stock"),
     path("products/bulk/", views.bulk_upload, name="bulk_upload"),
     path("products/bulk/review/", views.bulk_review, name="bulk_review"),
     path("orders/", views.order_list, name="orders"),

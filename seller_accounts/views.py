@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
-from cart.services import order_update_status
-from main import services as catalog_services
+from cart.services import OrderChangeError, next_statuses, order_update_status
 from main.ml_bridge import ModelUnavailable
 from main.models import Gender
 from marketplace.pages import PAGE_SIZE
@@ -18,6 +17,7 @@ from .forms import (
     BulkUploadForm,
     OrderStatusForm,
     ProductForm,
+    SizeStockForm,
     article_type_choices,
     attribute_choices,
 )
@@ -57,12 +57,10 @@ def product_create(request):
         product = services.listing_create(
             seller=request.user,
             photo=form.cleaned_data["photo"],
+            stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
-        if product.is_active:
-            messages.success(request, f"Listed {product.name}.")
-        else:
-            messages.warning(request, f"Saved {product.name}: it goes live once you verify your email.")
+        _listing_saved_message(request, product=product, verb="Listed")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "creating": True})
 
@@ -72,28 +70,58 @@ def product_edit(request, pk: int):
     product = selectors.seller_product(seller=request.user, pk=pk)
     form = ProductForm(request.POST or None, request.FILES or None, instance=product)
     if request.method == "POST" and form.is_valid():
-        catalog_services.product_update(
+        services.listing_update(
             product=product,
             photo=form.cleaned_data["photo"],
+            stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
-        messages.success(request, f"Saved {product.name}.")
+        _listing_saved_message(request, product=product, verb="Saved")
         return redirect("seller_accounts:products")
     return render(request, "seller_accounts/product_form.html", {"form": form, "product": product})
 
 
 @seller_required
-@require_POST
-def product_unlist(request, pk: int):
+def product_stock(request, pk: int):
+    """Stock per size of one listing, from the listings table."""
     product = selectors.seller_product(seller=request.user, pk=pk)
+    product = selectors.seller_product(seller=request.user, pk=pk)
+    form = SizeStockForm(request.POST or None, sizes=product.sizes.all())
+    if request.method == "POST" and form.is_valid():
+        services.listing_stock_set(product=product, stock_by_size=form.stock_by_size())
+        messages.success(request, f"Stock of {product.name} saved: {product.stock} in all.")
+        return redirect("seller_accounts:products")
+    return render(request, "seller_accounts/product_stock.html", {"form": form, "product": product})
+
+
+def _listing_saved_message(request, *, product, verb: str) -> None:
+    if product.is_active:
+        messages.success(request, f"{verb} {product.name}.")
+    elif not request.user.is_email_verified:
+        messages.warning(request, f"Saved {product.name}: it goes live once you verify your email.")
+    else:
+        messages.warning(request, f"{verb} {product.name} as an unlisted draft: add a photo to list it.")
+
+
+@seller_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def product_unlist(request, pk: int):
+    """GET asks the seller to confirm an unlisting; the POST unlists, or lists again."""
+    product = selectors.seller_product(seller=request.user, pk=pk)
+    if request.method != "POST":
+        return render(request, "seller_accounts/product_unlist.html", {"product": product})
     if not request.user.is_email_verified:
         messages.warning(request, "Verify your email first: your listings go live with it.")
     elif product.is_active:
-        catalog_services.product_unlist(product=product)
+        services.listing_unlist(product=product)
         messages.success(request, f"Unlisted {product.name}. Show “Unlisted” to find it again.")
     else:
-        catalog_services.product_update(product=product, is_active=True)
-        messages.success(request, f"Listed {product.name} again.")
+        try:
+            services.listing_relist(product=product)
+        except services.ListingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Listed {product.name} again.")
     return redirect("seller_accounts:products")
 
 
@@ -111,16 +139,20 @@ def order_list(request):
 def order_detail(request, pk: int):
     order = selectors.seller_order(seller=request.user, pk=pk)
     form = OrderStatusForm(
-        request.POST or None, initial={"status": order.status, "payment_status": order.payment_status}
+        request.POST or None,
+        initial={"status": order.status, "tracking_number": order.tracking_number},
+        order=order,
+        next_statuses=next_statuses(order=order),
     )
     if request.method == "POST" and form.is_valid():
         try:
             order_update_status(
                 order=order,
                 status=form.cleaned_data["status"],
-                payment_status=form.cleaned_data["payment_status"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                cash_received=form.cleaned_data.get("cash_received", False),
             )
-        except ValueError as error:
+        except OrderChangeError as error:
             form.add_error("status", str(error))
         else:
             messages.success(request, f"Order #{order.pk} updated.")
@@ -175,15 +207,22 @@ def bulk_review(request):
             messages.error(request, "The review table was out of date: here it is again.")
             return redirect("seller_accounts:bulk_review")
         if formset.is_valid():
-            products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
-            del request.session[BULK_SESSION_KEY]
-            if request.user.is_email_verified:
-                messages.success(request, f"Published {len(products)} products.")
+            try:
+                products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
+            except services.BulkStockError as error:
+                for problem in error.problems:
+                    messages.error(request, problem)
             else:
-                messages.warning(
-                    request, f"Saved {len(products)} products: they go live once you verify your email."
-                )
-            return redirect("seller_accounts:products")
+                del request.session[BULK_SESSION_KEY]
+                if request.user.is_email_verified:
+                    messages.success(
+                        request, f"Published {len(products)} products (drafts until they have a photo)."
+                    )
+                else:
+                    messages.warning(
+                        request, f"Saved {len(products)} products: they go live once you verify your email."
+                    )
+                return redirect("seller_accounts:products")
     else:
         initial = [
             {

@@ -180,14 +180,46 @@ def shopper(db):
     return Client()
 
 
+def set_stock(product, stock: int, size=None) -> None:
+    """Other shoppers bought meanwhile: a size's stock (``size_id``'s by default) becomes ``stock``."""
+    from main.services import product_sizes_set
+
+    size = size or product.sizes.get(pk=size_id(product))
+    product_sizes_set(product=product, stock_by_size={size.label: stock})
+
+
+def sell_out(product) -> None:
+    """Every size of ``product`` sold out."""
+    from main.services import product_sizes_set
+
+    product_sizes_set(product=product, stock_by_size={s.label: 0 for s in product.sizes.all()})
+
+
+def size_id(product) -> int:
+    """The size a shopper picks in a test: the product's best-stocked one."""
+    return product.sizes.order_by("-stock", "position").values_list("pk", flat=True)[0]
+
+
+def cart_line(cart, product, quantity: int, size=None):
+    """A cart line of ``product`` in ``size`` (``size_id``'s by default, the one a test picks)."""
+    from cart.models import CartItem
+
+    size = size or product.sizes.get(pk=size_id(product))
+    return CartItem.objects.create(cart=cart, product=product, size=size, quantity=quantity)
+
+
 @pytest.fixture
 def make_product(db):
     """A factory for listings in the catalog's real taxonomy (or a minimal one if empty)."""
     from main.models import ArticleType, Gender, MasterCategory, Product, SubCategory
+    from main.services import product_sizes_set
 
     counter = {"n": 0}
 
-    def make(*, seller, name=None, price="499.00", stock=5, is_active=True, article_type=None, **fields):
+    def make(*, seller, name=None, price="499.00", stock=5, is_active=True, article_type=None, sizes=None,
+             **fields):
+        """``sizes`` ({label: stock}) are the listing's sizes; by default one, the first of its
+        scale, holding all of ``stock`` (so a test can add it to a cart without picking one)."""
         counter["n"] += 1
         if article_type is None:
             article_type = ArticleType.objects.select_related("sub_category").first()
@@ -204,11 +236,13 @@ def make_product(db):
             gender=gender,
             article_type=article_type,
             price=Decimal(price),
-            stock=stock,
+            stock=0,
             is_active=is_active,
             **fields,
         )
-        return product_save(product=product)
+        product_save(product=product)
+        product_sizes_set(product=product, stock_by_size=sizes or {product.size_scale[0]: stock})
+        return product
 
     return make
 

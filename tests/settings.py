@@ -14,6 +14,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-012
 os.environ.setdefault("DEBUG", "0")
 # The test client and the live server speak plain HTTP; TLS is nginx's job (tests/stack).
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("PAYMENT_WEBHOOK_SECRET", "test-only-webhook-secret")
 
 from marketplace.settings import *  # noqa: E402,F403
 from marketplace.settings import STORAGES  # noqa: E402

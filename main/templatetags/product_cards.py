@@ -34,3 +34,27 @@ def product_card(product: Product, reason: str = "") -> SafeString:
         f'<div class="card-body p-2"><h3 class="card-title mb-1">{name}</h3>'
         f'<div class="fw-semibold">{rupees(product.price)}</div>{notes}</div></a></div>'
     )
+
+
+@register.simple_tag(takes_context=True)
+def wish_button(context, product: Product) -> SafeString:
+    """The heart over a tile: saves the product to the wishlist (a POST, with its CSRF token),
+    or takes it off. Never inside a fragment cached for every shopper (carousels)."""
+    from django.middleware.csrf import get_token
+    from django.urls import reverse
+
+    request = context["request"]
+    wished = product.pk in context.get("wishlist_ids", ())
+    if wished:
+        action, label, mark = "remove", "Remove from wishlist", "♥"
+    else:
+        action, label, mark = "add", "Save to wishlist", "♡"
+    url = escape(reverse("cart:wishlist_toggle", args=[product.pk]))
+    return mark_safe(  # noqa: S308 - every interpolated value is escaped
+        f'<form method="post" action="{url}" class="wish-form">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="action" value="{action}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+        f'<button class="wish-button{" wished" if wished else ""}" aria-label="{label}" title="{label}" '
+        f'data-test="wish-{action}">{mark}</button></form>'
+    )

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 EVENT_COLUMNS = ["user", "item", "event", "timestamp"]
-EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
+# A wishlist save is intent short of a cart: weighted between a view and an add to cart.
+EVENT_WEIGHTS = {"view": 1.0, "wishlist": 2.0, "cart": 3.0, "purchase": 5.0}
 History = Sequence[tuple[int, str]]
 
 

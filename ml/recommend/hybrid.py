@@ -85,7 +85,7 @@ REASONS = {
     "content": "picked for your taste",
     "popularity": "trending now",
 }
-EVENT_VERBS = {"view": "viewed", "cart": "added to your cart", "purchase": "bought"}
+EVENT_VERBS = {"view": "viewed", "wishlist": "saved", "cart": "added to your cart", "purchase": "bought"}
 
 
 class HybridRecommender(BaseEstimator):

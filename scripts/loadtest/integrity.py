@@ -1,38 +1,119 @@
-"""After the faults: is every order whole? Prints one JSON object.
+"""After the run and its faults: do orders, lines, totals, stock and payments agree? Prints
+one JSON object; ``ok`` is false if anything disagrees.
 
-Every Order must have at least one OrderItem and a total equal to the sum of its lines; no
-product's stock may be negative. Run with the stack's environment.
+- every Order has at least one line and a total equal to the sum of its lines;
+- every line's size is a size of its product;
+- no size's stock is negative, and each product's stock is the sum of its sizes';
+- no unit was created or lost: stock + units in orders not cancelled is what it was when
+  ``prepare.py`` counted it (``--data`` names its JSON; seller edits would change it);
+- payments: a paid card order has a succeeded payment for its checkout, whose amount is the
+  checkout's card orders' total; a cancelled card order with a succeeded payment is refunded;
+  no cash order is refunded and no cancelled order stays paid.
+
+Run with the stack's environment.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import _django
 
+EXAMPLES = 5
 
-def main() -> None:
-    _django.setup()
-    from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 
-    from cart.models import Order
-    from main.models import Product
+def units_total() -> int:
+    """Units the shop holds: every size's stock plus the units of orders not cancelled."""
+    from django.db.models import Sum
+
+    from cart.models import Order, OrderItem
+    from main.models import ProductSize
+
+    stock = ProductSize.objects.aggregate(n=Sum("stock"))["n"] or 0
+    sold = OrderItem.objects.exclude(order__status=Order.Status.CANCELLED).aggregate(n=Sum("quantity"))["n"]
+    return stock + (sold or 0)
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True)[: EXAMPLES * 4])
+
+
+def check(*, expected_units: int | None) -> dict:
+    from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+
+    from cart.models import Order, OrderItem, Payment
+    from main.models import Product, ProductSize
 
     line = ExpressionWrapper(F("items__unit_price") * F("items__quantity"), output_field=DecimalField())
     orders = Order.objects.annotate(lines=Count("items"), lines_total=Sum(line))
-    without_items = list(orders.filter(lines=0).values_list("pk", flat=True)[:20])
-    wrong_total = list(
-        orders.filter(lines__gt=0).filter(~Q(total=F("lines_total"))).values_list("pk", flat=True)[:20]
+    sizes_total = (
+        ProductSize.objects.filter(product=OuterRef("pk")).values("product").annotate(n=Sum("stock"))
     )
+    card = Order.objects.filter(payment_method=Order.PaymentMethod.CARD)
+    succeeded = Payment.objects.filter(status=Payment.Status.SUCCEEDED)
+    paid_without_payment = card.filter(payment_status=Order.PaymentStatus.PAID).exclude(
+        checkout_token__in=succeeded.values("checkout_token")
+    )
+    unrefunded = card.filter(
+        status=Order.Status.CANCELLED,
+        checkout_token__in=succeeded.values("checkout_token"),
+    ).exclude(payment_status=Order.PaymentStatus.REFUNDED)
+    wrong_amount = [
+        p.pk
+        for p in succeeded
+        if p.amount
+        != (
+            card.filter(checkout_token=p.checkout_token, buyer_id=p.buyer_id).aggregate(t=Sum("total"))["t"]
+            or 0
+        )
+    ][: EXAMPLES * 4]
+    problems = {
+        "orders_without_items": _ids(orders.filter(lines=0)),
+        "orders_with_wrong_total": _ids(orders.filter(lines__gt=0).filter(~Q(total=F("lines_total")))),
+        "lines_of_another_products_size": _ids(OrderItem.objects.exclude(size__product=F("product"))),
+        "negative_stock": _ids(ProductSize.objects.filter(stock__lt=0))
+        + _ids(Product.objects.filter(stock__lt=0)),
+        "products_whose_stock_is_not_their_sizes": _ids(
+            Product.objects.annotate(by_size=Subquery(sizes_total.values("n"))).exclude(stock=F("by_size"))
+        ),
+        "card_orders_paid_without_a_payment": _ids(paid_without_payment),
+        "payments_whose_amount_is_not_their_orders": wrong_amount,
+        "cancelled_card_orders_not_refunded": _ids(unrefunded),
+        "cash_orders_refunded": _ids(
+            Order.objects.filter(
+                payment_method=Order.PaymentMethod.COD, payment_status=Order.PaymentStatus.REFUNDED
+            )
+        ),
+        "cancelled_orders_still_paid": _ids(
+            Order.objects.filter(status=Order.Status.CANCELLED, payment_status=Order.PaymentStatus.PAID)
+        ),
+    }
+    units = units_total()
     report = {
         "orders": Order.objects.count(),
-        "orders_without_items": len(without_items),
-        "orders_with_wrong_total": len(wrong_total),
-        "examples": without_items[:5] + wrong_total[:5],
-        "negative_stock": Product.objects.filter(stock__lt=0).count(),
+        "card_orders": card.count(),
+        "payments": Payment.objects.count(),
+        "units": units,
+        "units_expected": expected_units,
+        **{name: len(ids) for name, ids in problems.items()},
+        "examples": {name: ids[:EXAMPLES] for name, ids in problems.items() if ids},
     }
-    report["ok"] = not (without_items or wrong_total or report["negative_stock"])
-    print(json.dumps(report))
+    report["units_lost_or_created"] = 0 if expected_units is None else units - expected_units
+    report["ok"] = not any(problems.values()) and report["units_lost_or_created"] == 0
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", help="prepare.py's JSON, for the unit count before the run")
+    args = parser.parse_args()
+    _django.setup()
+    expected = None
+    if args.data:
+        with open(args.data) as handle:
+            expected = json.load(handle).get("units_total")
+    print(json.dumps(check(expected_units=expected)))
 
 
 if __name__ == "__main__":

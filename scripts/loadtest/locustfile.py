@@ -33,7 +33,15 @@ BUYERS = int(os.environ.get("LOADTEST_BUYERS", "15"))
 OUTCOMES: Counter = Counter()
 
 _CHECKOUT_TOKEN = re.compile(r'name="checkout_token" value="([0-9a-f-]{36})"')
-_CART_LINE = re.compile(r'name="product_id" value="(\d+)"')
+_CART_LINE = re.compile(r'name="size_id" value="(\d+)"')
+_ORDER_LINK = re.compile(r'href="/cart/orders/(\d+)/" data-test="order-link"')
+# Card payments at the local test provider: most cards pay, some are declined (then paid
+# again), a few paid orders are cancelled and refunded.
+CARD_SHARE = 0.5
+DECLINE_SHARE = 0.2
+CANCEL_SHARE = 0.1
+TEST_CARD_SUCCEEDS = "4242 4242 4242 4242"
+TEST_CARD_DECLINES = "4000 0000 0000 0002"
 _SORTS = ["newest", "price_asc", "price_desc", "name"]
 _buyer_sessions = itertools.cycle(DATA["buyers"])
 
@@ -127,7 +135,13 @@ class _ShopUser(FastHttpUser):
                 response.success()
 
     def add_to_cart(self):
-        self.post_form(f"/cart/add/{self.random_product()['pk']}/", {"quantity": 1}, name="cart add")
+        """Pick a size (one in stock when prepare.py looked) and add one of it."""
+        product = self.random_product()
+        self.post_form(
+            f"/cart/add/{product['pk']}/",
+            {"quantity": 1, "size": random.choice(product["sizes"])},
+            name="cart add",
+        )
 
 
 class Shopper(_ShopUser):
@@ -213,20 +227,59 @@ class Buyer(_ShopUser):
                 "city": "Bengaluru",
                 "postal_code": "560001",
                 "country": "India",
+                "phone": "9876543210",
+                "payment_method": "card" if random.random() < CARD_SHARE else "cod",
                 "checkout_token": match.group(1),
             },
             name="checkout",
         )
         location = response.headers.get("Location", "") if response.status_code == 302 else ""
         if location.endswith("/cart/orders/"):
-            OUTCOMES["checkouts placed"] += 1
+            OUTCOMES["checkouts placed (cash on delivery)"] += 1
+        elif "/cart/pay/" in location:
+            OUTCOMES["checkouts placed (card)"] += 1
+            self.pay_by_card(urlparse(location).path)
         elif location:
             OUTCOMES["checkouts refused (stock)"] += 1
             self.empty_cart()
+
+    def pay_by_card(self, pay_path: str):
+        """The provider's page: a declined card first, sometimes; then the card that pays."""
+        cards = (
+            [TEST_CARD_DECLINES, TEST_CARD_SUCCEEDS]
+            if random.random() < DECLINE_SHARE
+            else [TEST_CARD_SUCCEEDS]
+        )
+        for card in cards:
+            with self.client.get(
+                pay_path, name="card pay", allow_redirects=False, catch_response=True
+            ) as start:
+                card_page = start.headers.get("Location", "") if start.status_code == 302 else ""
+                if "/cart/pay/test-card/" not in card_page:
+                    start.failure(f"card pay: HTTP {start.status_code} to {card_page!r}")
+                    return
+            self.client.get(urlparse(card_page).path, name="test card page")
+            self.post_form(
+                urlparse(card_page).path,
+                {"card_number": card, "expiry": "12/30", "cvc": "123"},
+                name="test card submit",
+            )
+            OUTCOMES["card payments declined" if card == TEST_CARD_DECLINES else "card payments made"] += 1
+        if random.random() < CANCEL_SHARE:
+            self.cancel_latest_order()
+
+    def cancel_latest_order(self):
+        """Change of mind: the newest order is cancelled (a paid one is refunded)."""
+        page = self.client.get("/cart/orders/", name="orders")
+        found = _ORDER_LINK.search(page.text or "")
+        if found:
+            self.client.get(f"/cart/orders/{found.group(1)}/cancel/", name="cancel form")
+            self.post_form(f"/cart/orders/{found.group(1)}/cancel/", {"confirm": "on"}, name="cancel")
+            OUTCOMES["orders cancelled"] += 1
 
     def empty_cart(self):
         """A shopper told an item sold out gives this basket up (else every later checkout
         would fail on it, and the cart would grow run after run)."""
         page = self.client.get("/cart/", name="cart")
-        for product_id in _CART_LINE.findall(page.text or ""):
-            self.post_form("/cart/update/", {"product_id": product_id, "quantity": 0}, name="cart update")
+        for size_id in set(_CART_LINE.findall(page.text or "")):
+            self.post_form("/cart/remove/", {"size_id": size_id}, name="cart remove")

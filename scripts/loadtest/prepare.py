@@ -2,7 +2,8 @@
 
 Creates (or reuses) the load-test buyers ``loadtest-buyer-NN``, opens one logged-in session
 for each (as the login form would: same session keys), empties their carts, and samples
-products and search terms.
+products (with their sizes in stock) and search terms, and the shop's unit count (stock +
+units in orders not cancelled), which the after-run check (integrity.py) expects unchanged.
 Prints the JSON the locustfile reads. Run with the stack's environment (scripts/loadtest/run.py
 does it): ``python scripts/loadtest/prepare.py --buyers 20 > var/loadtest/data.json``.
 """
@@ -31,10 +32,11 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
+    from integrity import units_total
 
     from accounts.models import User
     from cart.models import CartItem
-    from main.models import Gender, MasterCategory, Product
+    from main.models import Gender, MasterCategory, Product, ProductSize
 
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # as the login view would
     rng = random.Random(args.seed)
@@ -64,11 +66,21 @@ def main() -> None:
         )
     )
     sample = rng.sample(in_stock, min(args.products, len(in_stock)))
+    sizes: dict[int, list[int]] = {}
+    for size_pk, product_pk in ProductSize.objects.filter(
+        product_id__in=[pk for pk, _, _ in sample], stock__gt=0
+    ).values_list("pk", "product_id"):
+        sizes.setdefault(product_pk, []).append(size_pk)
     words = sorted({w.lower() for _, _, name in sample for w in name.split() if w.isalpha() and len(w) > 3})
     data = {
         "buyers": buyers,
         "login": {"username": buyers[0]["username"] if buyers else "", "password": LOGIN_PASSWORD},
-        "products": [{"pk": pk, "dataset_id": dataset_id} for pk, dataset_id, _ in sample],
+        "products": [
+            {"pk": pk, "dataset_id": dataset_id, "sizes": sizes[pk]}
+            for pk, dataset_id, _ in sample
+            if pk in sizes
+        ],
+        "units_total": units_total(),
         "names": [name for _, _, name in sample[:500]],
         "search_words": rng.sample(words, min(300, len(words))),
         "genders": list(Gender.objects.values_list("pk", flat=True)),

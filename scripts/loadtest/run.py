@@ -464,13 +464,23 @@ def main() -> int:
         )
 
     # ---------------------------------------------------------------- integrity
-    report = json.loads(django_script(env, "integrity.py"))
+    report = json.loads(django_script(env, "integrity.py", "--data", str(data_file)))
     integrity_ok = report["ok"]
     say(
-        f"\n== Orders after the faults: {report['orders']} orders, {report['orders_without_items']} without "
-        f"lines, {report['orders_with_wrong_total']} with a total that differs from their lines, "
-        f"{report['negative_stock']} products with negative stock → {'OK' if integrity_ok else 'BROKEN'} =="
+        f"\n== Orders after the faults: {report['orders']} orders ({report['card_orders']} by card, "
+        f"{report['payments']} payments), {report['orders_without_items']} without lines, "
+        f"{report['orders_with_wrong_total']} with a total that differs from their lines, "
+        f"{report['negative_stock']} with negative stock, "
+        f"{report['products_whose_stock_is_not_their_sizes']} "
+        f"products whose stock is not their sizes', {report['units_lost_or_created']} units lost or created, "
+        f"payment mismatches: {report['card_orders_paid_without_a_payment']} paid without payment, "
+        f"{report['payments_whose_amount_is_not_their_orders']} wrong amounts, "
+        f"{report['cancelled_card_orders_not_refunded']} cancelled not refunded, "
+        f"{report['cancelled_orders_still_paid']} cancelled still paid "
+        f"→ {'OK' if integrity_ok else 'BROKEN'} =="
     )
+    if report["examples"]:
+        say(f"   examples: {report['examples']}")
     (STACK_VAR / "loadtest" / "results.json").write_text(json.dumps(results, indent=2, default=str))
     return 0 if integrity_ok else 1
 

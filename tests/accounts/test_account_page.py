@@ -37,7 +37,13 @@ def paid_order(buyer, seller, make_product):
         **SHIPPING,
     )
     OrderItem.objects.create(
-        order=order, product=product, product_name=product.name, unit_price=product.price, quantity=2
+        order=order,
+        product=product,
+        size=product.sizes.first(),
+        size_label=product.sizes.first().label,
+        product_name=product.name,
+        unit_price=product.price,
+        quantity=2,
     )
     return order
 
@@ -102,7 +108,8 @@ def test_deleting_a_buyer_erases_them_and_keeps_the_sellers_totals(
 ):
     services.address_create(owner=buyer, **HOME)
     cart = Cart.objects.create(user=buyer)
-    CartItem.objects.create(cart=cart, product=paid_order.items.get().product, quantity=1)
+    line = paid_order.items.get()
+    CartItem.objects.create(cart=cart, product=line.product, size=line.size, quantity=1)
     books_before = dashboard_counts(seller=seller)
     elsewhere = Client()
     elsewhere.force_login(buyer)

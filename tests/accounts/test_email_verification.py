@@ -34,8 +34,14 @@ def new_seller(client, db):
 
 
 def list_product(seller, fields):
-    """A listing made as the seller area makes it (``seller_accounts.services``)."""
-    return listing_create(seller=seller, **fields)
+    """A listing made as the seller area makes it (``seller_accounts.services``), with a photo:
+    since issue 14 a listing without one is a draft whatever its seller."""
+    from django.core.files.base import ContentFile
+
+    from tests.conftest import dataset_image
+
+    photo = ContentFile(dataset_image(0).read_bytes(), name="listing.jpg")
+    return listing_create(seller=seller, photo=photo, **fields)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from cart.models import Cart, CartItem, Order, OrderItem
 from cart.services import CheckoutError, ShippingAddress, checkout
 from main.models import Product, ProductEvent
+from tests.conftest import cart_line, set_stock, size_id
 
 ADDRESS = {
     "full_name": "Alice Buyer",
@@ -17,13 +18,14 @@ ADDRESS = {
     "city": "Bengaluru",
     "postal_code": "560001",
     "country": "India",
+    "phone": "9876543210",
 }
 
 
 def fill_cart(user, quantities: dict[Product, int]) -> Cart:
     cart, _ = Cart.objects.get_or_create(user=user)
     for product, quantity in quantities.items():
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+        cart_line(cart, product, quantity)
     return cart
 
 
@@ -80,14 +82,14 @@ def test_checkout_creates_one_order_per_seller(buyer_client, buyer, seller, othe
 
 def test_checkout_of_catalog_products_from_different_shops(buyer_client, buyer, catalog):
     picked, sellers = [], set()
-    for product in Product.objects.filter(is_active=True, stock__gte=2).order_by("pk"):
+    for product in Product.objects.filter(is_active=True, sizes__stock__gte=2).distinct().order_by("pk"):
         if product.seller_id not in sellers:
             picked.append(product)
             sellers.add(product.seller_id)
     assert len(picked) >= 2
     before = stock_of(*picked)
     for product in picked:
-        buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 2})
+        buyer_client.post(f"/cart/add/{product.pk}/", {"quantity": 2, "size": size_id(product)})
     token = checkout_token(buyer_client)
     buyer_client.post("/cart/checkout/", {**ADDRESS, "checkout_token": token})
     assert Order.objects.filter(buyer=buyer).count() == len(sellers)
@@ -102,7 +104,7 @@ def test_not_enough_stock_writes_nothing(buyer_client, buyer, two_shops):
     # Someone else bought the jeans in the meantime; they come last in the checkout's loop,
     # after the shirt's and socks' stock were already taken.
     assert jeans.pk == max(p.pk for p in two_shops)
-    Product.objects.filter(pk=jeans.pk).update(stock=2)
+    set_stock(jeans, 2)
 
     response = buyer_client.post("/cart/checkout/", {**ADDRESS, "checkout_token": token}, follow=True)
     assert "Not enough stock left of Slim jeans" in response.content.decode()

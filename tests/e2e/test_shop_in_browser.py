@@ -76,6 +76,10 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     assert_images_loaded(page, "img.product-photo")
     page.screenshot(path=artifacts / "product-desktop.png", full_page=True)
 
+    # Since sizes: a sized product is bought in a size the shopper picks (one in stock).
+    sizes = page.locator('[data-test="sizes"] input:not([disabled]) + label')
+    if sizes.count():
+        sizes.first.click()
     with page.expect_navigation():
         page.locator('[data-test="add-to-cart"]').click()
     assert page.url.endswith("/cart/")
@@ -117,6 +121,7 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     page.fill("#id_address", "12 MG Road")
     page.fill("#id_city", "Bengaluru")
     page.fill("#id_postal_code", "560001")
+    page.fill("#id_phone", "9876543210")
     with page.expect_navigation():
         page.locator('[data-test="place-order"]').click()
     assert page.url.endswith("/cart/orders/")

@@ -12,6 +12,7 @@ from main.models import Product
 from main.money import rupees
 from main.selectors import CatalogFilters, catalog_facets, product_search
 from main.views import PAGE_SIZE
+from tests.conftest import sell_out
 from tests.html import unlabelled_fields
 
 
@@ -232,12 +233,14 @@ def test_catalog_query_count_does_not_grow_with_the_page(client, catalog, django
 
 def test_product_page_runs_a_bounded_number_of_queries(client, catalog, buyer, django_assert_max_num_queries):
     product = active().first()
-    with django_assert_max_num_queries(6):  # + the four taxonomy tables, once per process
+    # Each budget has one query more since sizes: the product's sizes (the size picker).
+    with django_assert_max_num_queries(7):  # + the four taxonomy tables, once per process
         assert client.get(f"/products/{product.dataset_id}/").status_code == 200
-    with django_assert_max_num_queries(2):  # product with seller, event; no session for a visitor
+    with django_assert_max_num_queries(3):  # product with seller, sizes, event; no session for a visitor
         client.get(f"/products/{product.dataset_id}/")
     client.force_login(buyer)
-    with django_assert_max_num_queries(6):
+    # + the wishlist's products for the heart and the session keeping them: once per session
+    with django_assert_max_num_queries(9):
         client.get(f"/products/{product.dataset_id}/")
 
 
@@ -344,7 +347,7 @@ def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_prod
 
 def test_out_of_stock_product_has_no_add_to_cart(client, catalog):
     product = active().first()
-    Product.objects.filter(pk=product.pk).update(stock=0)
+    sell_out(product)
     html = client.get(f"/products/{product.dataset_id}/").content.decode()
     assert "Out of stock" in html
     assert 'data-test="add-to-cart"' not in html

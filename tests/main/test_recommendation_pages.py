@@ -3,6 +3,7 @@
 import pytest
 
 from main.models import Gender, Product, ProductNeighbours
+from tests.conftest import sell_out
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
@@ -10,8 +11,8 @@ pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 def test_product_page_shows_both_carousels_with_reasons(client, django_assert_max_num_queries):
     product = Product.objects.filter(article_type__name="Tshirts").first()
     client.get(Product.objects.exclude(pk=product.pk).first().get_absolute_url())  # a returning visitor
-    # product, event insert, both carousels' products in one query.
-    with django_assert_max_num_queries(3):
+    # product, its sizes, event insert, both carousels' products in one query.
+    with django_assert_max_num_queries(4):
         response = client.get(product.get_absolute_url())
     similar = response.context["carousels"].similar
     look = response.context["carousels"].complete_the_look
@@ -84,7 +85,7 @@ def test_carousels_and_feed_leave_out_what_cannot_be_bought(client):
     product = Product.objects.filter(article_type__name="Tshirts").first()
     shown = [s.product for s in client.get(product.get_absolute_url()).context["carousels"].similar]
     sold_out, unlisted = shown[0], shown[1]
-    Product.objects.filter(pk=sold_out.pk).update(stock=0)
+    sell_out(sold_out)
     Product.objects.filter(pk=unlisted.pk).update(is_active=False)
     from django.core.cache import cache
 

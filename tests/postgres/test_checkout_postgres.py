@@ -16,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from cart.models import Cart, CartItem, Order, OrderItem
 from cart.services import CheckoutError, ShippingAddress, checkout
 from main.models import Product
+from tests.conftest import cart_line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +28,7 @@ def _buyer_with_cart(n: int, product: Product, quantity: int = 1):
 
     buyer = User.objects.create_user(username=f"buyer{n:02d}", email=f"b{n}@example.com", password="x")
     cart = Cart.objects.create(user=buyer)
-    CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+    cart_line(cart, product, quantity)
     return buyer, cart
 
 
@@ -111,7 +112,7 @@ def test_the_same_checkout_submitted_concurrently_places_one_order(seller, other
     first_item = make_product(seller=seller, stock=5, price="100.00")
     second_item = make_product(seller=other_seller, stock=5, price="250.00")
     buyer, cart = _buyer_with_cart(0, first_item)
-    CartItem.objects.create(cart=cart, product=second_item, quantity=2)
+    cart_line(cart, second_item, 2)
     token = uuid.uuid4()
 
     results = _run_together(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.conftest import size_id
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,8 +25,8 @@ def _posts(shop):
         (None, "/accounts/login/", {"username": "alice", "password": "whatever"}),
         (None, "/accounts/signup/", {"username": "eve", "email": "e@example.com"}),
         (None, "/accounts/seller-signup/", {"username": "eve", "email": "e@example.com"}),
-        (None, f"/cart/add/{product.pk}/", {"quantity": 1}),
-        ("buyer", f"/cart/add/{product.pk}/", {"quantity": 1}),
+        (None, f"/cart/add/{product.pk}/", {"quantity": 1, "size": size_id(product)}),
+        ("buyer", f"/cart/add/{product.pk}/", {"quantity": 1, "size": size_id(product)}),
         ("buyer", "/cart/update/", {"product_id": product.pk, "quantity": 0}),
         ("buyer", "/cart/checkout/", {"full_name": "A", "address": "B", "city": "C", "postal_code": "1"}),
         ("buyer", "/accounts/logout/", {}),
@@ -63,7 +65,7 @@ def test_the_same_post_with_the_token_goes_through(shop, seller):
     )
     response = client.post(
         f"/seller/orders/{shop['order'].pk}/",
-        {"status": "shipped", "payment_status": "paid", "csrfmiddlewaretoken": token},
+        {"status": "shipped", "tracking_number": "DL123456789IN", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
     shop["order"].refresh_from_db()

@@ -24,7 +24,12 @@ def _seller_routes() -> dict[str, URLPattern]:
 
 
 # Seller pages that take an object id, and which of the other seller's objects to try them on.
-OBJECT_ROUTES = {"product_edit": "product", "product_unlist": "product", "order": "order"}
+OBJECT_ROUTES = {
+    "product_edit": "product",
+    "product_unlist": "product",
+    "product_stock": "product",
+    "order": "order",
+}
 POST_ONLY = {"product_unlist"}
 
 
@@ -65,6 +70,9 @@ def test_another_sellers_product_and_order_are_404(shop, other_seller, seller):
     assert intruder.get(f"/seller/products/{product.pk}/edit/").status_code == 404
     assert intruder.post(f"/seller/products/{product.pk}/edit/", {"name": "Hijacked"}).status_code == 404
     assert intruder.post(f"/seller/products/{product.pk}/unlist/").status_code == 404
+    assert intruder.get(f"/seller/products/{product.pk}/unlist/").status_code == 404
+    assert intruder.post(f"/seller/products/{product.pk}/stock/", {}).status_code == 404
+    assert intruder.get(f"/cart/orders/{order.pk}/").status_code == 404
     assert intruder.get(f"/seller/orders/{order.pk}/").status_code == 404
     assert (
         intruder.post(
@@ -167,6 +175,18 @@ ROUTES = {
     # Only the buyer has something in the cart; an empty cart is sent back to the cart page.
     "cart:checkout": ("get", {}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN, "buyer": 200}),
     "cart:orders": ("get", {}, LOGGED_IN),
+    "cart:remove": ("post", {}, dict.fromkeys(ROLES, 302)),
+    "cart:move_to_wishlist": ("post", {}, dict.fromkeys(ROLES, 302)),
+    "cart:order": ("get", {"pk": "order"}, BUYERS_OWN),
+    "cart:order_cancel": ("get", {"pk": "order"}, BUYERS_OWN),
+    # A cash order has nothing to pay by card: everyone logged in is sent to their orders.
+    "cart:pay": ("get", {"token": "checkout_token"}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN}),
+    "cart:test_card": ("get", {"reference": "payment_ref"}, BUYERS_OWN),
+    "cart:webhook": ("post", {}, dict.fromkeys(ROLES, 400)),  # unsigned: refused, whoever sends it
+    "cart:wishlist": ("get", {}, PUBLIC),
+    "cart:wishlist_toggle": ("post", {"product_id": "product"}, dict.fromkeys(ROLES, 302)),
+    "main:size_chart": ("get", {"slug": "size_chart"}, PUBLIC),
+    "seller_accounts:product_stock": ("get", {"pk": "product"}, SELLERS_OWN),
     "seller_accounts:dashboard": ("get", {}, SELLERS),
     "seller_accounts:products": ("get", {}, SELLERS),
     "seller_accounts:product_create": ("get", {}, SELLERS),
@@ -233,6 +253,15 @@ def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
     Order.objects.filter(pk=shop["order"].pk).update(full_name="Alice Shipname")
     make_product(seller=seller, name="Northwind Secret Prototype", is_active=False)
     catalogued = make_product(seller=other_seller, name="Catalogued Kurta", dataset_id=424242)
+    from cart.models import Payment
+
+    payment = Payment.objects.create(
+        buyer=buyer,
+        checkout_token=shop["order"].checkout_token,
+        provider="local-test",
+        reference="pay_matrix",
+        amount=shop["order"].total,
+    )
     users = {
         "buyer": buyer,
         "other_buyer": other_buyer,
@@ -249,6 +278,9 @@ def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
         "uid": "MQ",
         "reset_token": "set-password-bogus",
         "bad_token": "not-a-token",
+        "checkout_token": shop["order"].checkout_token,
+        "payment_ref": payment.reference,
+        "size_chart": "apparel",
     }
     return users, objects
 

@@ -12,11 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cart.models import Cart, CartItem, Order
+from cart.models import Cart, Order
 from cart.services import ShippingAddress, checkout
 from main.models import ArticleType, Gender, Product
 from seller_accounts.selectors import dashboard_counts
-from tests.conftest import dataset_image
+from tests.conftest import cart_line, dataset_image
 from tests.html import unlabelled_fields
 
 ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Kolkata", postal_code="700016")
@@ -25,7 +25,7 @@ ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Ko
 def buy(buyer, quantities: dict[Product, int]) -> list[Order]:
     cart, _ = Cart.objects.get_or_create(user=buyer)
     for product, quantity in quantities.items():
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+        cart_line(cart, product, quantity)
     return checkout(cart=cart, buyer=buyer, address=ADDRESS, token=uuid.uuid4())
 
 
@@ -198,7 +198,8 @@ def test_edit_listing(seller_client, seller, catalog, make_product, shopper):
 
 
 def test_unlist_and_relist(seller_client, seller, make_product, shopper):
-    product = make_product(seller=seller, name="Seasonal parka", stock=3)
+    # A listing with a photo: one without is a draft, and drafts are not listed again.
+    product = make_product(seller=seller, name="Seasonal parka", stock=3, image="catalog/parka.jpg")
     assert shopper.get(product.get_absolute_url()).status_code == 200
     response = seller_client.post(f"/seller/products/{product.pk}/unlist/")
     assert response.status_code == 302
@@ -212,7 +213,12 @@ def test_unlist_and_relist(seller_client, seller, make_product, shopper):
     product.refresh_from_db()
     assert product.is_active
     assert shopper.get(product.get_absolute_url()).status_code == 200
-    assert seller_client.get(f"/seller/products/{product.pk}/unlist/").status_code == 405
+    # Opened as a page, it asks first (the list's Unlist links here) and changes nothing.
+    confirm = seller_client.get(f"/seller/products/{product.pk}/unlist/")
+    assert confirm.status_code == 200 and 'data-test="confirm-unlist"' in confirm.content.decode()
+    product.refresh_from_db()
+    assert product.is_active
+    assert seller_client.put(f"/seller/products/{product.pk}/unlist/").status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -279,20 +285,32 @@ def test_order_list_filters_by_status(seller_client, seller, buyer, make_product
 
 
 def test_update_order_and_payment_status(seller_client, seller, buyer, make_product):
+    """Since card payments: the seller no longer sets the payment, except cash received for
+    cash on delivery; shipping needs a tracking number."""
     order = buy(buyer, {make_product(seller=seller, price="250.00", stock=5): 2})[0]
     page = seller_client.get(f"/seller/orders/{order.pk}/").content.decode()
     assert "Alice Buyer" in page and "Kolkata" in page and "₹500" in page
+    assert 'name="payment_status"' not in page and 'name="cash_received"' in page
+    refused = seller_client.post(f"/seller/orders/{order.pk}/", {"status": "shipped"})
+    assert "tracking number" in " ".join(refused.context["form"].errors["status"])
     response = seller_client.post(
-        f"/seller/orders/{order.pk}/", {"status": "shipped", "payment_status": "paid"}
+        f"/seller/orders/{order.pk}/", {"status": "shipped", "tracking_number": "DL123456789IN",
+                                        "payment_status": "paid"}
     )
     assert response.status_code == 302
     order.refresh_from_db()
-    assert (order.status, order.payment_status) == ("shipped", "paid")
+    assert (order.status, order.payment_status) == ("shipped", "pending")
+    assert order.tracking_number == "DL123456789IN"
+    assert order.shipped_at is not None and order.packed_at is not None
+    assert dashboard_counts(seller=seller).revenue == Decimal("0")
+    seller_client.post(f"/seller/orders/{order.pk}/", {"status": "delivered", "cash_received": "on"})
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == ("delivered", "paid") and order.delivered_at
     assert dashboard_counts(seller=seller).revenue == Decimal("500.00")
     # The buyer sees the new status in their history.
     seller_client.force_login(buyer)
     history = seller_client.get("/cart/orders/").content.decode()
-    assert 'data-test="order-status">Shipped<' in history and "Payment: Paid" in history
+    assert 'data-test="order-status">Delivered<' in history and "Payment: Paid" in history
 
 
 def test_unknown_status_is_refused(seller_client, seller, buyer, make_product):
@@ -331,10 +349,10 @@ def test_cancelled_order_cannot_be_reopened(seller_client, seller, buyer, make_p
     order.refresh_from_db()
     assert (order.status, order.payment_status) == ("cancelled", "pending")
     assert Product.objects.get(pk=shirt.pk).stock == 2
-    # Refunding the cancelled order is still fine.
+    # Saving the cancelled order again changes nothing (a cash order never paid has no refund).
     seller_client.post(f"/seller/orders/{order.pk}/", {"status": "cancelled", "payment_status": "refunded"})
     order.refresh_from_db()
-    assert order.payment_status == "refunded" and Product.objects.get(pk=shirt.pk).stock == 2
+    assert order.payment_status == "pending" and Product.objects.get(pk=shirt.pk).stock == 2
 
 
 def test_cancelling_from_a_stale_copy_restores_stock_once(seller, buyer, make_product):
@@ -354,22 +372,26 @@ def test_orders_only_move_forward(seller_client, seller, buyer, make_product):
     order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
     url = f"/seller/orders/{order.pk}/"
 
-    def mark(status, payment_status="paid"):
+    def mark(status, **extra):
         """(status code, the refusal shown on the status field)."""
-        response = seller_client.post(url, {"status": status, "payment_status": payment_status})
+        response = seller_client.post(url, {"status": status, "tracking_number": "TRK1", **extra})
         order.refresh_from_db()
         if response.status_code != 200:
             return response.status_code, ""
         return 200, " ".join(response.context["form"].errors["status"])
 
+    assert mark("packed") == (302, "")
+    assert mark("placed") == (200, "A packed order can only be marked shipped or cancelled.")
     assert mark("shipped") == (302, "")
-    assert mark("placed") == (200, "A shipped order can only be marked delivered or cancelled.")
+    # Since the order lifecycle: a shipped order is no longer cancelled (it is returned).
+    assert mark("placed") == (200, "A shipped order can only be marked delivered.")
+    assert mark("cancelled") == (200, "A shipped order can only be marked delivered.")
     assert mark("delivered") == (302, "")
     for status in ("placed", "shipped", "cancelled"):
         assert mark(status) == (200, "A delivered order is complete: its status cannot change.")
         assert order.status == "delivered"
-    assert mark("delivered", "refunded") == (302, "")  # the payment of a delivered order still changes
-    assert (order.status, order.payment_status) == ("delivered", "refunded")
+    assert mark("delivered", cash_received="on") == (302, "")  # the cash of a delivered order comes in
+    assert (order.status, order.payment_status) == ("delivered", "paid")
 
 
 def test_a_stale_copy_cannot_move_an_order_back(seller, buyer, make_product):
@@ -378,6 +400,8 @@ def test_a_stale_copy_cannot_move_an_order_back(seller, buyer, make_product):
 
     order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
     stale = Order.objects.get(pk=order.pk)
+    # Since the timeline, an order is shipped (with its tracking number) before it is delivered.
+    order_update_status(order=order, status="shipped", tracking_number="TRK1")
     order_update_status(order=order, status="delivered")
     with pytest.raises(ValueError, match="delivered order is complete"):
         order_update_status(order=stale, status="shipped")

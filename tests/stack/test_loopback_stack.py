@@ -139,13 +139,18 @@ def test_a_shoppers_session_outlives_a_cache_restart(light_stack):
     reports the cache without failing."""
     stack, var, base = light_stack, light_stack["var"], light_stack["base"]
     with sqlite3.connect(var / "db.sqlite3") as db:
-        (pk,) = db.execute("SELECT id FROM main_product WHERE is_active AND stock > 0 LIMIT 1").fetchone()
+        # Since sizes, a product is bought in one of its sizes in stock.
+        pk, size = db.execute(
+            "SELECT p.id, s.id FROM main_product p JOIN main_productsize s ON s.product_id = p.id"
+            " WHERE p.is_active AND s.stock > 0 LIMIT 1"
+        ).fetchone()
     cookies = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
     # The product page sets the CSRF cookie; adding to the cart opens the session.
     with browser.open(f"{base}/listings/{pk}/", timeout=30) as response:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token.decode(), "quantity": 1}).encode()
+    fields = {"csrfmiddlewaretoken": token.decode(), "quantity": 1, "size": size}
+    form = urllib.parse.urlencode(fields).encode()
     browser.open(urllib.request.Request(f"{base}/cart/add/{pk}/", data=form, headers={"Referer": base + "/"}))
     assert "sessionid" in {cookie.name for cookie in cookies}
     assert _cart_count(browser, base) == "1"

@@ -25,6 +25,6 @@ def rebuild(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("main", "0005_productevent_created_at_default")]
+    dependencies = [("main", "0006_productevent_created_at_default")]
 
     operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]

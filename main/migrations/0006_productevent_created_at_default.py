@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("main", "0004_search_trigram_index"),
+        ("main", "0005_product_sizes"),
     ]
 
     operations = [
