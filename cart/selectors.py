@@ -16,17 +16,23 @@ ANONYMOUS_CART_KEY = "cart_id"
 ANONYMOUS_WISHLIST_KEY = "wishlist_id"
 
 
-def cart_for_request(*, request, create: bool = False) -> Cart | None:
-    """The logged-in user's cart, or the anonymous visitor's (its id is in the session)."""
+def _owned_by_request(model, *, request, session_key: str, create: bool):
+    """The logged-in user's row of ``model`` (a cart, a wishlist), or the anonymous visitor's,
+    whose id is in the session under ``session_key``; created on demand."""
     if request.user.is_authenticated:
         if create:
-            return Cart.objects.get_or_create(user=request.user)[0]
-        return Cart.objects.filter(user=request.user).first()
-    cart = Cart.objects.filter(pk=request.session.get(ANONYMOUS_CART_KEY), user=None).first()
-    if cart is None and create:
-        cart = Cart.objects.create()
-        request.session[ANONYMOUS_CART_KEY] = cart.pk
-    return cart
+            return model.objects.get_or_create(user=request.user)[0]
+        return model.objects.filter(user=request.user).first()
+    found = model.objects.filter(pk=request.session.get(session_key), user=None).first()
+    if found is None and create:
+        found = model.objects.create()
+        request.session[session_key] = found.pk
+    return found
+
+
+def cart_for_request(*, request, create: bool = False) -> Cart | None:
+    """The logged-in user's cart, or the anonymous visitor's (its id is in the session)."""
+    return _owned_by_request(Cart, request=request, session_key=ANONYMOUS_CART_KEY, create=create)
 
 
 def cart_items(*, cart: Cart | None) -> list[CartItem]:
@@ -83,15 +89,7 @@ def payment_for_buyer(*, buyer: User, reference: str) -> Payment:
 
 def wishlist_for_request(*, request, create: bool = False) -> Wishlist | None:
     """The logged-in user's wishlist, or the anonymous visitor's (its id is in the session)."""
-    if request.user.is_authenticated:
-        if create:
-            return Wishlist.objects.get_or_create(user=request.user)[0]
-        return Wishlist.objects.filter(user=request.user).first()
-    wishlist = Wishlist.objects.filter(pk=request.session.get(ANONYMOUS_WISHLIST_KEY), user=None).first()
-    if wishlist is None and create:
-        wishlist = Wishlist.objects.create()
-        request.session[ANONYMOUS_WISHLIST_KEY] = wishlist.pk
-    return wishlist
+    return _owned_by_request(Wishlist, request=request, session_key=ANONYMOUS_WISHLIST_KEY, create=create)
 
 
 def wishlist_items(*, wishlist: Wishlist | None) -> list[WishlistItem]:
