@@ -38,8 +38,8 @@ from ml.recommend.complete_the_look import CompleteTheLook
 from ml.recommend.hybrid import REASONS
 from ml.recommend.ranking import Recommendation
 from ml.recommend.similar import NEIGHBOURS_KEPT, load_similarity_index
+from ml.recommend.train import HYBRID, SIMILARITY, load_hybrid
 from ml.recommend.train import MODEL_NAMES as RECOMMENDER_MODELS
-from ml.recommend.train import load_hybrid
 from ml.store import ArtifactMissing, ArtifactStore
 
 from .models import Product, ProductEvent, ProductNeighbours
@@ -90,13 +90,11 @@ CATALOG_COLUMNS = {
 
 def product_frame(product: Product) -> pd.DataFrame:
     """One product as a one-row frame in ml's layout (for a product not in the index)."""
-    row = {
-        column: getattr(product, path.removesuffix("__name")) for column, path in CATALOG_COLUMNS.items()
-    }
+    row = {ID: product.pk, NAME: product.name, DESCRIPTION: product.description,
+           SEASON: product.season, PRICE: float(product.price)}
     for level, field in FIELD_OF_LEVEL.items():
-        if field in TAXONOMY_FIELDS:
-            row[level] = row[level].name
-    row[ID], row[PRICE] = product.pk, float(product.price)
+        value = getattr(product, field)
+        row[level] = value.name if field in TAXONOMY_FIELDS else value
     return pd.DataFrame([row])
 
 
@@ -140,7 +138,7 @@ def hybrid_recommender():
     return _load(load_hybrid, "Hybrid recommender")
 
 
-LOADERS = {CATEGORIZER: categorizer, "similarity": similarity_index, "hybrid": hybrid_recommender}
+LOADERS = {CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender}
 
 
 def require(model, what: str):

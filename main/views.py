@@ -10,8 +10,6 @@ from .models import Product, ProductEvent
 from .services import event_log
 from .sizes import size_chart
 
-__all__ = ["PAGE_SIZE", "catalog", "home", "listing_detail", "product_detail"]
-
 
 def home(request):
     from .ml_bridge import feed_for_request, only_trending

@@ -11,7 +11,7 @@ from main.forms import CatalogFilterForm
 from main.models import Product
 from main.money import rupees
 from main.selectors import CatalogFilters, catalog_facets, product_search
-from main.views import PAGE_SIZE
+from marketplace.pages import PAGE_SIZE
 from tests.conftest import sell_out
 from tests.html import unlabelled_fields
 
