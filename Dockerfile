@@ -21,7 +21,8 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --upgrade pip && pip install -r requirements.txt
+# torch from the CPU wheel index: the default Linux wheel pulls gigabytes of CUDA
+RUN pip install --upgrade pip && pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
 COPY . .
 # collectstatic needs settings, not secrets: a throwaway key, for this command only.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret STATIC_ROOT=/app/staticfiles \
