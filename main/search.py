@@ -62,3 +62,20 @@ def query_intent(*, q: str) -> QueryIntent:
         sub_category=sub_category,
         article_type=sure(ARTICLE) if sub_category else "",
     )
+
+
+@dataclass(frozen=True)
+class QuerySummary:
+    """What a results page (and the search API's ``understood``) says about a search: the
+    labels the query was read as, a spelling correction to offer, and whether anything
+    matched the words exactly (if not, the page says so above the closest products)."""
+
+    understood: dict[str, str]
+    did_you_mean: str = ""
+    exact: bool = True
+
+
+def query_summary(*, q: str) -> QuerySummary:
+    intent = query_intent(q=q)
+    understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
+    return QuerySummary(understood={level: label for level, label in understood.items() if label})
