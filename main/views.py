@@ -5,8 +5,11 @@ from django.utils.functional import SimpleLazyObject
 from marketplace.pages import CAROUSELS_SECONDS, PAGE_SIZE
 
 from . import policies, selectors
+from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
 from .forms import CatalogFilterForm
 from .models import Product, ProductEvent
+from .search import query_summary
+from .selectors import CatalogFilters
 from .services import event_log
 from .sizes import size_chart
 
@@ -29,13 +32,26 @@ def home(request):
 def catalog(request):
     filters = CatalogFilterForm(request.GET).filters()
     page, facets = selectors.catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "main/catalog.html",
-        {"page": page, "facets": facets, "filters": filters, "query": query.urlencode()},
-    )
+    return render(request, "main/catalog.html", catalog_context(filters=filters, page=page, facets=facets))
+
+
+def catalog_context(*, filters: CatalogFilters, page, facets: selectors.Facets) -> dict:
+    """What the listing template shows: one place, for every page that lists products (the
+    catalog, and pages built on it such as a search by photo)."""
+    chips, clear_all = facet_links(facets=facets, filters=filters)
+    return {
+        "page": page,
+        "facets": facets,
+        "filters": filters,
+        "chips": chips,
+        "clear_all": clear_all,
+        "query": listing_query(filters),  # without the page: what the page links add it to
+        # The other filters, as hidden fields of the forms that set the typed price and the order.
+        "keep_for_price": filter_pairs(filters, without=PRICE_TYPED),
+        "keep_for_sort": filter_pairs(filters, without=("sort",)),
+        "summary": query_summary(q=filters.q) if filters.q else None,
+    }
+
 
 
 def product_detail(request, dataset_id: int):
