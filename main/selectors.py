@@ -374,6 +374,18 @@ def _count_taxonomy_parents(counters: dict[str, Counter]) -> None:
         counters["master"][rows["sub_category_id"][sub][1]] += n
 
 
+def catalog_counts() -> dict[str, Counter]:
+    """Every facet's counts over the whole listed catalog, keyed by query parameter (cached
+    like any filter set's)."""
+    everything = CatalogFilters()
+    return _facet_counts(products=product_search(filters=everything), filters=everything)[0]
+
+
+def taxonomy_rows() -> dict[str, dict[int, tuple]]:
+    """The taxonomy, ``{product column: {id: (name, parent id)}}`` (genders: ``(name,)``)."""
+    return _taxonomy_rows(needed={})
+
+
 def brands_known() -> dict[str, str]:
     """The brands of the shop's listings, by key (``ml.catalog.brands.brand_key``): what a
     seller's name is read against. Cached: a listing saved is no reason to read them all."""

@@ -1,17 +1,19 @@
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from marketplace.pages import CAROUSELS_SECONDS, PAGE_SIZE
 
 from . import policies, selectors
 from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
-from .forms import CatalogFilterForm
+from .forms import MAX_QUERY_LENGTH, CatalogFilterForm
 from .models import Product, ProductEvent
 from .search import query_summary
 from .selectors import CatalogFilters
 from .services import event_log
 from .sizes import size_chart
+from .suggest import suggestions  # search-ml's main.search.suggestions at merge
 
 
 def home(request):
@@ -52,6 +54,18 @@ def catalog_context(*, filters: CatalogFilters, page, facets: selectors.Facets) 
         "summary": query_summary(q=filters.q) if filters.q else None,
     }
 
+
+
+SUGGESTIONS_SHOWN = 8
+SUGGEST_BROWSER_SECONDS = 60  # what a browser may reuse while the shopper types the same again
+
+
+def suggest(request):
+    """Suggestions for the search box as JSON: ``{"q": …, "suggestions": [{kind, label, url, …}]}``."""
+    q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    response = JsonResponse({"q": q, "suggestions": suggestions(q=q, limit=SUGGESTIONS_SHOWN)})
+    patch_cache_control(response, public=True, max_age=SUGGEST_BROWSER_SECONDS)
+    return response
 
 
 def product_detail(request, dataset_id: int):
