@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 from . import ml_bridge, selectors
 from .ml_bridge import ModelUnavailable, categorizer, require
 from .models import Product
-from .search import query_summary
 from .serializers import (
     MAX_BATCH,
     BatchPredictionSerializer,
@@ -199,7 +198,7 @@ class SearchView(ApiView):
         if page.number != number:
             last = page.paginator.num_pages
             raise ValidationError({"page": f"Page {number} is past the last page ({last})."})
-        summary = query_summary(q=filters.q) if filters.q else None
+        summary = selectors.search_summary(q=filters.q)
         return Response(SearchResponseSerializer({
             "results": [
                 {

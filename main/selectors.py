@@ -12,13 +12,14 @@ from decimal import Decimal
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 from .money import rupees
-from .search import normalise_words, query_intent
+from .search import QuerySummary, normalise_words, query_intent, query_summary
 
 SORTS = {
     "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see _by_relevance
@@ -197,6 +198,19 @@ def _taxonomy_id(rows: dict[int, tuple], name: str, parent: int | None = None) -
                 None)
 
 
+def search_summary(*, q: str) -> QuerySummary | None:
+    """``main.search.query_summary`` of a search (None without one), cached per query like the
+    facet counts: reading the query runs the categorizer, and a page is asked for again and again."""
+    if not q:
+        return None
+    key = "query-summary:" + hashlib.sha1(q.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = query_summary(q=q)
+        cache.set(key, summary, FACETS_SECONDS)
+    return summary
+
+
 @dataclass
 class FacetValue:
     value: str | int
@@ -341,18 +355,23 @@ def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tu
     params_of = {column: param for param, column in FACET_COLUMNS.items()}
     total = 0
     unordered = products.order_by()
-    for row in unordered.values(*_GROUPED).annotate(n=Count("id")):
-        total += row["n"]
-        for column in _GROUPED:
-            if row[column] not in MISSING_VALUES:
-                counters[params_of[column]][row[column]] += row["n"]
+    for *values, n in unordered.values_list(*_GROUPED).annotate(n=Count("id")):
+        total += n
+        for column, value in zip(_GROUPED, values, strict=True):
+            if value not in MISSING_VALUES:
+                counters[params_of[column]][value] += n
     _count_taxonomy_parents(counters)
-    by_brand = unordered.annotate(price_range=_price_range()).values("brand", "price_range")
-    for row in by_brand.annotate(n=Count("id")):
-        for column in ("brand", "price_range"):
-            if row[column] not in MISSING_VALUES:
-                counters[params_of[column]][row[column]] += row["n"]
+    # Both grouped on expressions: SQLite then scans the table once rather than walking the
+    # brand index with a lookup per row (half the CPU time of that query on the full catalog).
+    by_brand = unordered.annotate(price_range=_price_range(), brand_name=Coalesce("brand", Value("")))
+    for price_range, brand, n in by_brand.values_list("price_range", "brand_name").annotate(n=Count("id")):
+        if brand not in MISSING_VALUES:
+            counters["brand"][brand] += n
+        if price_range:
+            counters["price"][price_range] += n
     for param in filters.selected():
+        if _counted_by_the_result(param, filters):
+            continue
         others = product_search(filters=replace(filters, sort="newest", **{param: ()})).order_by()
         column = FACET_COLUMNS[param]
         if param == "price":
@@ -363,6 +382,29 @@ def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tu
         })
     cache.set(key, (counters, total), FACETS_SECONDS)
     return counters, total
+
+
+# The taxonomy levels a level's selection narrows: a subcategory picked says its category.
+_NARROWER = {"master": ("sub", "type"), "sub": ("type",)}
+_PARENT_LEVEL = {"type": "sub", "sub": "master"}
+
+
+def _counted_by_the_result(param: str, filters: CatalogFilters) -> bool:
+    """Whether a picked level's counts without its own selection are the result's counts:
+    true when a narrower level is picked too and all of its picks lie under this level's
+    (Footwear and Shoes picked: without Footwear, Shoes still lists Footwear only), so the
+    query counting it apart would find what the grouped query already did."""
+    if param not in _NARROWER:
+        return False
+    rows = _taxonomy_rows(needed={})
+    for narrower in _NARROWER[param]:
+        if getattr(filters, narrower):
+            nodes, level = set(getattr(filters, narrower)), narrower
+            while level != param:
+                nodes = {rows[FACET_COLUMNS[level]].get(node, (None, None))[1] for node in nodes}
+                level = _PARENT_LEVEL[level]
+            return nodes <= set(getattr(filters, param))
+    return False
 
 
 def _count_taxonomy_parents(counters: dict[str, Counter]) -> None:

@@ -9,7 +9,6 @@ from . import policies, selectors
 from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
 from .forms import MAX_QUERY_LENGTH, CatalogFilterForm
 from .models import Product, ProductEvent
-from .search import query_summary
 from .selectors import CatalogFilters
 from .services import event_log
 from .sizes import size_chart
@@ -51,7 +50,7 @@ def catalog_context(*, filters: CatalogFilters, page, facets: selectors.Facets) 
         # The other filters, as hidden fields of the forms that set the typed price and the order.
         "keep_for_price": filter_pairs(filters, without=PRICE_TYPED),
         "keep_for_sort": filter_pairs(filters, without=("sort",)),
-        "summary": query_summary(q=filters.q) if filters.q else None,
+        "summary": selectors.search_summary(q=filters.q),
     }
 
 
