@@ -239,3 +239,20 @@ def test_minimum_price_must_be_a_number(client):
     response = client.get("/catalog/", {"min_price": "abc", "max_price": "300"})
     assert response.context["filters"].min_price is None
     assert response.context["filters"].max_price == Decimal("300")
+
+
+def test_a_category_with_its_subcategory_picked_counts_by_the_same_rule():
+    """Footwear and Shoes picked: without Footwear, Shoes still lists only Footwear, so its
+    counts are the result's (no query of their own); a subcategory of another category
+    picked beside it is counted apart."""
+    row = active().values("master_category_id", "sub_category_id").annotate(n=Count("id")).order_by("-n")[0]
+    master, sub = row["master_category_id"], row["sub_category_id"]
+    facets = facets_for({"master": str(master), "sub": str(sub)})
+    assert [(v.value, v.count) for v in facets.masters] == [(master, row["n"])]
+    for value in facets.subs:
+        assert value.count == active().filter(master_category_id=master, sub_category_id=value.value).count()
+    other = active().exclude(master_category_id=master).values_list("sub_category_id", flat=True).first()
+    mixed = facets_for({"master": str(master), "sub": [str(sub), str(other)]})
+    masters = by_value(mixed.masters)
+    assert masters[master].count == row["n"]
+    assert sum(v.count for v in mixed.masters) == active().filter(sub_category_id__in=[sub, other]).count()
