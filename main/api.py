@@ -1,4 +1,4 @@
-"""JSON API, version 1: category prediction, similar items, the personal feed.
+"""JSON API, version 1: category prediction, similar items, the personal feed, search.
 
 Every bad input answers 4xx with a reason; a model that is not trained yet answers 503.
 """
@@ -25,6 +25,8 @@ from .serializers import (
     KSerializer,
     PredictionInputSerializer,
     RecommendationListSerializer,
+    SearchQuerySerializer,
+    SearchResponseSerializer,
 )
 
 
@@ -171,3 +173,57 @@ class RecommendationsView(ApiView):
     )
     def get(self, request):
         return Response(_results(ml_bridge.feed_for_request(request=request, k=_k(request))))
+
+
+class SearchView(ApiView):
+    """The catalog's search for headless clients: the results in the catalog page's order,
+    the facets and what the query was read as. The same selectors as the page
+    (``selectors.catalog_page``): one search, two ways to show it."""
+
+    @extend_schema(
+        parameters=[SearchQuerySerializer],
+        responses={200: SearchResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+    )
+    def get(self, request):
+        data = SearchQuerySerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        number, size = params.pop("page"), params.pop("page_size")
+        params["q"] = params["q"].strip()
+        sort = params.pop("sort", None) or ("relevance" if params["q"] else "newest")
+        # One set of values per facet, sorted, as the page's form gives them (one cache key).
+        values = {name: tuple(sorted(set(v))) for name, v in params.items() if isinstance(v, list)}
+        filters = selectors.CatalogFilters(**{**params, **values, "sort": sort})
+        page, facets = selectors.catalog_page(filters=filters, number=number, size=size)
+        if page.number != number:
+            last = page.paginator.num_pages
+            raise ValidationError({"page": f"Page {number} is past the last page ({last})."})
+        summary = selectors.search_summary(q=filters.q)
+        return Response(SearchResponseSerializer({
+            "results": [
+                {
+                    "id": product.dataset_id,
+                    "listing_id": product.pk,
+                    "name": product.name,
+                    "brand": product.brand,
+                    "price": product.price,
+                    "url": product.get_absolute_url(),
+                    "image": product.image.url if product.image else "",
+                    "in_stock": product.stock > 0,
+                }
+                for product in page.object_list
+            ],
+            "count": facets.total,
+            "page": page.number,
+            "num_pages": page.paginator.num_pages,
+            "facets": {
+                facet.param: [
+                    {"value": str(v.value), "label": v.label, "count": v.count, "selected": v.selected}
+                    for v in facet.values
+                ]
+                for facet in facets.groups
+            },
+            "understood": summary.understood if summary else {},
+            "did_you_mean": summary.did_you_mean if summary else "",
+            "exact": summary.exact if summary else True,
+        }).data)

@@ -5,5 +5,6 @@ from . import api
 urlpatterns = [
     path("category-prediction", api.CategoryPredictionView.as_view(), name="api-category-prediction"),
     path("products/<str:dataset_id>/similar", api.SimilarProductsView.as_view(), name="api-similar"),
+    path("search", api.SearchView.as_view(), name="api-search"),
     path("recommendations", api.RecommendationsView.as_view(), name="api-recommendations"),
 ]

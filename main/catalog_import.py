@@ -29,6 +29,7 @@ from ml.catalog.schema import DATASET_NAME_COLUMN
 
 from .models import ArticleType, Gender, MasterCategory, Product, ProductSize, SubCategory
 from .search import search_text_for
+from .services import brands_fill
 from .sizes import split_stock
 
 REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", DATASET_NAME_COLUMN)
@@ -207,6 +208,8 @@ def import_catalog(
         if limit and seen >= limit:
             break
     report.created += _save(batch)
+    if report.created:
+        brands_fill()  # learned from all the names at once: a brand is believed once two names use it
     return report
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .selectors import SORTS, CatalogFilters
+from .models import BRAND_MAX_LENGTH
+from .selectors import PRICE_RANGES, SORTS, CatalogFilters
 
 MAX_QUERY_LENGTH = 200
 MAX_ID_DIGITS = 9  # ids beyond this are no ids of ours (and would overflow the database's int)
@@ -32,24 +33,54 @@ class _IdField(forms.IntegerField):
         return super().to_python(value)
 
 
+class _ValuesField(forms.Field):
+    """Every value a repeated query parameter gives (``colour=Blue&colour=Navy+Blue``): each
+    read by ``field``; the ones that do not parse are left out, duplicates too, the rest sorted
+    (one set of values, one cache key). At most ``MAX_VALUES_PER_FACET`` are kept."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, field: forms.Field, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.field = field
+
+    def to_python(self, value) -> tuple:
+        if isinstance(value, str):  # a plain dict's single value rather than a QueryDict's list
+            value = [value]
+        values = set()
+        for raw in (value or [])[:MAX_VALUES_PER_FACET]:
+            try:
+                cleaned = self.field.clean(raw)
+            except forms.ValidationError:
+                continue
+            if cleaned not in (None, ""):
+                values.add(cleaned)
+        return tuple(sorted(values))
+
+
+MAX_VALUES_PER_FACET = 50  # more than any shopper ticks; bounds the query
+
+
 class CatalogFilterForm(forms.Form):
     q = _TruncatedCharField(max_length=MAX_QUERY_LENGTH, strip=True)
-    gender = _IdField(required=False)
-    master = _IdField(required=False)
-    sub = _IdField(required=False)
-    type = _IdField(required=False)
-    colour = _TruncatedCharField(max_length=30, strip=False)
-    season = _TruncatedCharField(max_length=20, strip=False)
-    usage = _TruncatedCharField(max_length=30, strip=False)
-    min_price = forms.DecimalField(required=False, min_value=0)
-    max_price = forms.DecimalField(required=False, min_value=0)
+    gender = _ValuesField(_IdField(required=False))
+    master = _ValuesField(_IdField(required=False))
+    sub = _ValuesField(_IdField(required=False))
+    type = _ValuesField(_IdField(required=False))
+    brand = _ValuesField(_TruncatedCharField(max_length=BRAND_MAX_LENGTH, strip=True))
+    colour = _ValuesField(_TruncatedCharField(max_length=30, strip=False))
+    season = _ValuesField(_TruncatedCharField(max_length=20, strip=False))
+    usage = _ValuesField(_TruncatedCharField(max_length=30, strip=False))
+    price = _ValuesField(forms.ChoiceField(required=False, choices=[(key, key) for key in PRICE_RANGES]))
+    min_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
+    max_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])  # see filters()
 
     def filters(self) -> CatalogFilters:
         """The filters asked for; invalid values are left out. A search sorts by best match
         unless told otherwise; an unknown sort, or best match without a query, is newest."""
         self.is_valid()
-        values = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        values = {name: value for name, value in self.cleaned_data.items() if value not in (None, "", ())}
         q = values.pop("q", "")
         values.pop("sort", None)
         sort = self.data.get("sort") or ("relevance" if q else "newest")

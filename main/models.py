@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from .links import url_with_id
 
+BRAND_MAX_LENGTH = 60
+
 
 class Gender(models.Model):
     name = models.CharField(max_length=20, unique=True)
@@ -71,6 +73,11 @@ class Product(models.Model):
     seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products")
     dataset_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     name = models.CharField(max_length=200)
+    # Read from the name when left empty (``main.services.product_save``); the brand facet.
+    brand = models.CharField(
+        max_length=BRAND_MAX_LENGTH, blank=True, db_index=True,
+        help_text="Left empty, it is read from the start of the name (a brand the shop knows).",
+    )
     description = models.TextField(blank=True)
     gender = models.ForeignKey(Gender, on_delete=models.PROTECT, related_name="products")
     article_type = models.ForeignKey(ArticleType, on_delete=models.PROTECT, related_name="products")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -10,11 +12,14 @@ from decimal import Decimal
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
-from marketplace.pages import FACETS_SECONDS, TAXONOMY_SECONDS
+from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
+from ml.catalog.brands import brand_key
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
-from .search import normalise_words, query_intent
+from .money import rupees
+from .search import QuerySummary, normalise_words, query_intent, query_summary
 
 SORTS = {
     "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see _by_relevance
@@ -24,36 +29,63 @@ SORTS = {
     "name": ("name", "id"),
 }
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
-TILE_FIELDS = ("id", "dataset_id", "name", "price", "image", "stock")  # what a product tile shows
-FACET_FIELDS = (
-    "gender_id",
-    "master_category_id",
-    "sub_category_id",
-    "article_type_id",
-    "base_colour",
-    "season",
-    "usage",
-)
+BRANDS_CACHE_KEY = "brands_known"
+TILE_FIELDS = ("id", "dataset_id", "name", "brand", "price", "image", "stock")  # what a product tile shows
 # Attribute values that mean "not known" in the dataset (styles.csv writes "NA"): stored as
 # imported, but never offered as a filter.
 MISSING_VALUES = frozenset({None, "", "NA"})
+# The price ranges a shopper picks from (the price facet), in rupees: key -> (from, below).
+PRICE_RANGES = {
+    "0-500": (None, 500),
+    "500-1000": (500, 1000),
+    "1000-1500": (1000, 1500),
+    "1500-2000": (1500, 2000),
+    "2000-": (2000, None),
+}
+# The multi-valued filters: query parameter -> the Product column it filters and facets count.
+# Several values of one facet mean any of them; different facets must all hold.
+FACET_COLUMNS = {
+    "gender": "gender_id",
+    "master": "master_category_id",
+    "sub": "sub_category_id",
+    "type": "article_type_id",
+    "brand": "brand",
+    "colour": "base_colour",
+    "season": "season",
+    "usage": "usage",
+    "price": "price_range",  # an annotation: see _price_range
+}
+FACET_TITLES = {
+    "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
+    "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
+}
+FACET_SHOWN = 8  # values listed before "more"
+BRANDS_LISTED = 100  # of a few hundred brands, the biggest; the others are found by typing them
 
 
 @dataclass
 class CatalogFilters:
-    """What a shopper asked for (read from the query string by ``main.forms.CatalogFilterForm``)."""
+    """What a shopper asked for (read from the query string by ``main.forms.CatalogFilterForm``).
+
+    A facet's values are a sorted tuple (so that one set of values is one cache key)."""
 
     q: str = ""
-    gender: int | None = None
-    master: int | None = None
-    sub: int | None = None
-    type: int | None = None
-    colour: str = ""
-    season: str = ""
-    usage: str = ""
+    gender: tuple[int, ...] = ()
+    master: tuple[int, ...] = ()
+    sub: tuple[int, ...] = ()
+    type: tuple[int, ...] = ()
+    brand: tuple[str, ...] = ()
+    colour: tuple[str, ...] = ()
+    season: tuple[str, ...] = ()
+    usage: tuple[str, ...] = ()
+    price: tuple[str, ...] = ()  # keys of PRICE_RANGES
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
+
+    def selected(self) -> dict[str, tuple]:
+        """The facets with a selection: parameter -> values."""
+        return {param: getattr(self, param) for param in FACET_COLUMNS if getattr(self, param)}
 
 
 def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, Facets]:
@@ -80,16 +112,11 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     products = Product.objects.filter(is_active=True)
     for word in normalise_words(filters.q)[:10]:
         products = products.filter(search_text__contains=f" {word}")
-    exact = {
-        "gender_id": filters.gender,
-        "master_category_id": filters.master,
-        "sub_category_id": filters.sub,
-        "article_type_id": filters.type,
-        "base_colour": filters.colour,
-        "season": filters.season,
-        "usage": filters.usage,
-    }
-    products = products.filter(**{k: v for k, v in exact.items() if v})
+    for param, values in filters.selected().items():
+        if param == "price":
+            products = products.filter(_price_ranges_q(values))
+        else:
+            products = products.filter(**{f"{FACET_COLUMNS[param]}__in": values})
     if filters.min_price is not None:
         products = products.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
@@ -97,6 +124,28 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     if filters.sort == "relevance":
         products = _by_relevance(products=products, q=filters.q)
     return products.order_by(*SORTS[filters.sort])
+
+
+def _price_ranges_q(keys: tuple[str, ...]) -> Q:
+    """Any of the price ranges ``keys`` (from included, below excluded)."""
+    ranges = []
+    for key in keys:
+        low, below = PRICE_RANGES[key]
+        one = Q()
+        if low is not None:
+            one &= Q(price__gte=low)
+        if below is not None:
+            one &= Q(price__lt=below)
+        ranges.append(one)
+    return functools.reduce(operator.or_, ranges)
+
+
+def _price_range() -> Case:
+    """The key of the price range a product's price falls in (an annotation to group by)."""
+    return Case(
+        *[When(_price_ranges_q((key,)), then=Value(key)) for key in PRICE_RANGES],
+        default=Value(""),
+    )
 
 
 # Points a search result earns for matching what the query asks for (see _by_relevance).
@@ -149,12 +198,48 @@ def _taxonomy_id(rows: dict[int, tuple], name: str, parent: int | None = None) -
                 None)
 
 
+def search_summary(*, q: str) -> QuerySummary | None:
+    """``main.search.query_summary`` of a search (None without one), cached per query like the
+    facet counts: reading the query runs the categorizer, and a page is asked for again and again."""
+    if not q:
+        return None
+    key = "query-summary:" + hashlib.sha1(q.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = query_summary(q=q)
+        cache.set(key, summary, FACETS_SECONDS)
+    return summary
+
+
 @dataclass
 class FacetValue:
     value: str | int
     label: str
     count: int
     selected: bool = False
+    url: str = ""  # the listing with this value toggled (a query string; set by the view)
+
+
+@dataclass
+class Facet:
+    """One facet: its query parameter, its values biggest first (price ranges in order)."""
+
+    param: str
+    title: str
+    values: list[FacetValue]
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        """The first values and every selected one: what is listed before "more"."""
+        return [v for i, v in enumerate(self.values) if i < FACET_SHOWN or v.selected]
+
+    @property
+    def more(self) -> list[FacetValue]:
+        return [v for i, v in enumerate(self.values) if i >= FACET_SHOWN and not v.selected]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [v for v in self.values if v.selected]
 
 
 @dataclass
@@ -163,56 +248,197 @@ class Facets:
     masters: list[FacetValue] = field(default_factory=list)
     subs: list[FacetValue] = field(default_factory=list)
     types: list[FacetValue] = field(default_factory=list)
+    brands: list[FacetValue] = field(default_factory=list)
     colours: list[FacetValue] = field(default_factory=list)
     seasons: list[FacetValue] = field(default_factory=list)
     usages: list[FacetValue] = field(default_factory=list)
+    prices: list[FacetValue] = field(default_factory=list)
     total: int = 0
 
+    @property
+    def groups(self) -> list[Facet]:
+        """The facets with values to offer, in the order the page lists them."""
+        lists = [self.genders, self.masters, self.subs, self.types, self.brands, self.colours,
+                 self.seasons, self.usages, self.prices]
+        return [Facet(param, FACET_TITLES[param], values)
+                for param, values in zip(FACET_COLUMNS, lists, strict=True) if values]
 
-def catalog_facets(*, products: QuerySet[Product], filters: CatalogFilters) -> Facets:
-    """Counts for every facet of the current result, from ONE grouped query.
+    @property
+    def heading(self) -> str:
+        """What the listing is, in the shop's words ("Men · Footwear"): the gender and the
+        narrowest taxonomy level picked, when one value of each is; "" otherwise."""
+        genders = _picked(self.genders)
+        parts = [genders[0].label] if len(genders) == 1 else []
+        for values in (self.types, self.subs, self.masters):
+            picked = _picked(values)
+            if picked:
+                if len(picked) == 1:
+                    parts.append(picked[0].label)
+                break
+        return " · ".join(parts) if parts else ""
 
-    The taxonomy drills down: subcategories are offered once a master category is chosen,
-    article types once a subcategory is.
+
+def _picked(values: list[FacetValue]) -> list[FacetValue]:
+    return [v for v in values if v.selected]
+
+
+def catalog_facets(*, filters: CatalogFilters, products: QuerySet[Product] | None = None) -> Facets:
+    """Counts for every facet of the current result (``products``, by default the filters').
+
+    A facet with a selection counts its values with every other facet's selection applied
+    but not its own (so Blue stays beside Navy Blue once Navy Blue is picked, with the number
+    it would add). The taxonomy drills down while browsing: subcategories are offered once a
+    category is chosen, article types once a subcategory is; a search offers both at once.
     """
+    if products is None:
+        products = product_search(filters=replace(filters, sort="newest"))
     counters, total = _facet_counts(products=products, filters=filters)
     names = _taxonomy_names(counters)
+    searching = bool(filters.q)
 
-    def facet(name, selected, labels=None):
-        values = sorted(counters[name].items(), key=lambda kv: -kv[1])
-        return [
-            FacetValue(value, labels.get(value, str(value)) if labels else str(value), n, value == selected)
-            for value, n in values
-        ]
+    def facet(param, labels=None, limit=None):
+        chosen, counts = getattr(filters, param), counters[param]
+        label = (lambda v: labels.get(v, str(v))) if labels else str
+        values = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
+        found = [FacetValue(v, label(v), n, v in chosen) for v, n in values]
+        found = found[:limit] + [v for v in found[limit:] if v.selected] if limit else found
+        # A picked value nothing matches any more is still listed, so that it can be removed.
+        return found + [FacetValue(v, label(v), 0, True) for v in chosen if v not in counts]
 
+    prices = [
+        FacetValue(key, _price_label(key), counters["price"][key], key in filters.price)
+        for key in PRICE_RANGES
+        if counters["price"][key] or key in filters.price
+    ]
     return Facets(
-        genders=facet("gender_id", filters.gender, names["gender_id"]),
-        masters=facet("master_category_id", filters.master, names["master_category_id"]),
-        subs=facet("sub_category_id", filters.sub, names["sub_category_id"]) if filters.master else [],
-        types=facet("article_type_id", filters.type, names["article_type_id"]) if filters.sub else [],
-        colours=facet("base_colour", filters.colour)[:20],
-        seasons=facet("season", filters.season),
-        usages=facet("usage", filters.usage),
+        genders=facet("gender", names["gender_id"]),
+        masters=facet("master", names["master_category_id"]),
+        subs=facet("sub", names["sub_category_id"]) if filters.master or filters.sub or searching else [],
+        types=facet("type", names["article_type_id"]) if filters.sub or filters.type or searching else [],
+        brands=facet("brand", limit=BRANDS_LISTED),
+        colours=facet("colour"),
+        seasons=facet("season"),
+        usages=facet("usage"),
+        prices=prices,
         total=total,
     )
 
 
+def _price_label(key: str) -> str:
+    low, below = PRICE_RANGES[key]
+    if low is None:
+        return f"Under {rupees(below)}"
+    if below is None:
+        return f"{rupees(low)} and above"
+    return f"{rupees(low)} – {rupees(below - 1)}"
+
+
+# What one grouped query counts, and the product columns that follow from the article type.
+_GROUPED = ("gender_id", "article_type_id", "base_colour", "season", "usage")
+
+
 def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tuple[dict[str, Counter], int]:
-    """Counts per facet value. Cached for ``FACETS_SECONDS`` per filter set: grouping the
-    whole catalog takes tens of milliseconds, and counts a minute or two old are fine to browse by."""
+    """Counts per facet value, keyed by query parameter. Cached for ``FACETS_SECONDS`` per
+    filter set: grouping the whole catalog takes tens of milliseconds, and counts a minute or
+    two old are fine to browse by.
+
+    Two grouped queries count the result: gender, article type (whose subcategory and
+    category follow from the taxonomy), colour, season and usage in one, brand and price range
+    in the other (one query grouping all of them has too many groups to be quicker). Each
+    facet with a selection is then counted once more without its own selection.
+    """
     key = "facets:" + _result_key(filters)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    counters = {name: Counter() for name in FACET_FIELDS}
+    counters = {param: Counter() for param in FACET_COLUMNS}
+    params_of = {column: param for param, column in FACET_COLUMNS.items()}
     total = 0
-    for row in products.order_by().values(*FACET_FIELDS).annotate(n=Count("id")):
-        total += row["n"]
-        for name in FACET_FIELDS:
-            if row[name] not in MISSING_VALUES:
-                counters[name][row[name]] += row["n"]
+    unordered = products.order_by()
+    for *values, n in unordered.values_list(*_GROUPED).annotate(n=Count("id")):
+        total += n
+        for column, value in zip(_GROUPED, values, strict=True):
+            if value not in MISSING_VALUES:
+                counters[params_of[column]][value] += n
+    _count_taxonomy_parents(counters)
+    # Both grouped on expressions: SQLite then scans the table once rather than walking the
+    # brand index with a lookup per row (half the CPU time of that query on the full catalog).
+    by_brand = unordered.annotate(price_range=_price_range(), brand_name=Coalesce("brand", Value("")))
+    for price_range, brand, n in by_brand.values_list("price_range", "brand_name").annotate(n=Count("id")):
+        if brand not in MISSING_VALUES:
+            counters["brand"][brand] += n
+        if price_range:
+            counters["price"][price_range] += n
+    for param in filters.selected():
+        if _counted_by_the_result(param, filters):
+            continue
+        others = product_search(filters=replace(filters, sort="newest", **{param: ()})).order_by()
+        column = FACET_COLUMNS[param]
+        if param == "price":
+            others = others.annotate(price_range=_price_range())
+        counters[param] = Counter({
+            value: n for value, n in others.values_list(column).annotate(n=Count("id"))
+            if value not in MISSING_VALUES
+        })
     cache.set(key, (counters, total), FACETS_SECONDS)
     return counters, total
+
+
+# The taxonomy levels a level's selection narrows: a subcategory picked says its category.
+_NARROWER = {"master": ("sub", "type"), "sub": ("type",)}
+_PARENT_LEVEL = {"type": "sub", "sub": "master"}
+
+
+def _counted_by_the_result(param: str, filters: CatalogFilters) -> bool:
+    """Whether a picked level's counts without its own selection are the result's counts:
+    true when a narrower level is picked too and all of its picks lie under this level's
+    (Footwear and Shoes picked: without Footwear, Shoes still lists Footwear only), so the
+    query counting it apart would find what the grouped query already did."""
+    if param not in _NARROWER:
+        return False
+    rows = _taxonomy_rows(needed={})
+    for narrower in _NARROWER[param]:
+        if getattr(filters, narrower):
+            nodes, level = set(getattr(filters, narrower)), narrower
+            while level != param:
+                nodes = {rows[FACET_COLUMNS[level]].get(node, (None, None))[1] for node in nodes}
+                level = _PARENT_LEVEL[level]
+            return nodes <= set(getattr(filters, param))
+    return False
+
+
+def _count_taxonomy_parents(counters: dict[str, Counter]) -> None:
+    """Subcategory and category counts from the article types' (each type has one parent)."""
+    rows = _taxonomy_rows(needed={"article_type_id": list(counters["type"])})
+    for article, n in counters["type"].items():
+        sub = rows["article_type_id"][article][1]
+        counters["sub"][sub] += n
+        counters["master"][rows["sub_category_id"][sub][1]] += n
+
+
+def catalog_counts() -> dict[str, Counter]:
+    """Every facet's counts over the whole listed catalog, keyed by query parameter (cached
+    like any filter set's)."""
+    everything = CatalogFilters()
+    return _facet_counts(products=product_search(filters=everything), filters=everything)[0]
+
+
+def taxonomy_rows() -> dict[str, dict[int, tuple]]:
+    """The taxonomy, ``{product column: {id: (name, parent id)}}`` (genders: ``(name,)``)."""
+    return _taxonomy_rows(needed={})
+
+
+def brands_known() -> dict[str, str]:
+    """The brands of the shop's listings, by key (``ml.catalog.brands.brand_key``): what a
+    seller's name is read against. Cached: a listing saved is no reason to read them all."""
+    known = cache.get(BRANDS_CACHE_KEY)
+    if known is None:
+        spellings = Product.objects.exclude(brand="").order_by().values_list("brand").annotate(n=Count("id"))
+        known = {}
+        for brand, _ in sorted(spellings, key=lambda row: -row[1]):
+            known.setdefault(brand_key(brand), brand)
+        cache.set(BRANDS_CACHE_KEY, known, ATTRIBUTE_CHOICES_SECONDS)
+    return known
 
 
 # The four taxonomy tables by the product column pointing at them: model, fields kept besides the id.
@@ -239,8 +465,9 @@ def _taxonomy_rows(*, needed: dict[str, list[int]]) -> dict[str, dict[int, tuple
 
 
 def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
-    """Names for the taxonomy ids in the facet counts."""
-    rows = _taxonomy_rows(needed={column: list(counters[column]) for column in _TAXONOMY_TABLES})
+    """Names for the taxonomy ids in the facet counts (keyed by query parameter)."""
+    params_of = {column: param for param, column in FACET_COLUMNS.items()}
+    rows = _taxonomy_rows(needed={column: list(counters[params_of[column]]) for column in _TAXONOMY_TABLES})
     return {column: {i: row[0] for i, row in by_id.items()} for column, by_id in rows.items()}
 
 

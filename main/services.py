@@ -9,10 +9,12 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, Sum
 
 from accounts.models import User
+from ml.catalog.brands import brand_lexicon, known_brand, read_brands
 
 from .ml_bridge import neighbours_refresh
-from .models import ArticleType, Gender, Product, ProductEvent, ProductSize
+from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent, ProductSize
 from .search import search_text_for
+from .selectors import brands_known
 from .sizes import split_stock
 from .visitors import visitor_key
 
@@ -57,6 +59,7 @@ def product_create(
     season: str,
     price: Decimal,
     stock: int = 0,
+    brand: str = "",
     stock_by_size: dict[str, int] | None = None,
     photo: File | None = None,
     is_active: bool = True,
@@ -67,6 +70,7 @@ def product_create(
     product = Product(
         seller=seller,
         name=name,
+        brand=brand,
         description=description,
         gender=gender,
         article_type=article_type,
@@ -90,7 +94,9 @@ def product_create(
 
 def product_save(*, product: Product, update_fields: list[str] | None = None) -> Product:
     """Save a listing with what derives from its fields: the subcategory and master category
-    of its article type (denormalised, so that facets count without joins) and its search text."""
+    of its article type (denormalised, so that facets count without joins), its search text,
+    and, left empty, its brand (read from the name: a brand the shop already knows)."""
+    product.brand = product.brand.strip()[:BRAND_MAX_LENGTH] or known_brand(product.name, brands_known())
     product.sub_category_id = product.article_type.sub_category_id
     product.master_category_id = product.article_type.sub_category.master_category_id
     product.search_text = search_text_for(product)
@@ -128,6 +134,7 @@ def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> lis
 
 PRODUCT_FIELDS = (
     "name",
+    "brand",
     "description",
     "gender",
     "article_type",
@@ -165,3 +172,21 @@ def product_unlist(*, product: Product) -> Product:
     product.is_active = False
     product.save(update_fields=["is_active", "updated_at"])
     return product
+
+
+def brands_fill(*, batch_size: int = 2000) -> int:
+    """Give every product without a brand the one its name starts with, learned from the
+    catalog's names (``ml.catalog.brands``); the import calls it once its rows are in."""
+    fields = ("pk", "name", "brand")
+    catalog = list(Product.objects.filter(dataset_id__isnull=False).order_by("pk").only(*fields))
+    brands = read_brands([p.name for p in catalog])
+    lexicon = brand_lexicon(p.name for p in catalog)
+    listed = Product.objects.filter(brand="", dataset_id__isnull=True).only(*fields)
+    pairs = [*zip(catalog, brands, strict=True), *((p, known_brand(p.name, lexicon)) for p in listed)]
+    changed = []
+    for product, brand in pairs:
+        if not product.brand and brand:
+            product.brand = brand[:BRAND_MAX_LENGTH]
+            changed.append(product)
+    Product.objects.bulk_update(changed, ["brand"], batch_size=batch_size)
+    return len(changed)

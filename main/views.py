@@ -1,14 +1,23 @@
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
+import hashlib
 
-from marketplace.pages import CAROUSELS_SECONDS, PAGE_SIZE
+from django.core.cache import cache
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+
+from marketplace.pages import CAROUSELS_SECONDS, FACETS_SECONDS, PAGE_SIZE
 
 from . import policies, selectors
-from .forms import CatalogFilterForm
+from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
+from .forms import MAX_QUERY_LENGTH, CatalogFilterForm
 from .models import Product, ProductEvent
+from .selectors import CatalogFilters
 from .services import event_log
 from .sizes import size_chart
+from .suggest import suggestions  # search-ml's main.search.suggestions at merge
 
 
 def home(request):
@@ -29,13 +38,58 @@ def home(request):
 def catalog(request):
     filters = CatalogFilterForm(request.GET).filters()
     page, facets = selectors.catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "main/catalog.html",
-        {"page": page, "facets": facets, "filters": filters, "query": query.urlencode()},
-    )
+    return render(request, "main/catalog.html", catalog_context(filters=filters, page=page, facets=facets))
+
+
+def catalog_context(
+    *, filters: CatalogFilters, page, facets: selectors.Facets, listing: str = "catalog"
+) -> dict:
+    """What the listing template shows: one place, for every page that lists products (the
+    catalog, and pages built on it such as a search by photo, which names itself in
+    ``listing`` so that its cached facet panel is its own)."""
+    panel, chips, clear_all = facet_panel(filters=filters, facets=facets, listing=listing)
+    return {
+        "page": page,
+        "facets": facets,
+        "filters": filters,
+        "facet_panel": mark_safe(panel),  # drawn by our own template, which escaped every value
+        "chips": chips,
+        "clear_all": clear_all,
+        "query": listing_query(filters),  # without the page: what the page links add it to
+        "keep_for_sort": filter_pairs(filters, without=("sort",)),  # the sort form's hidden fields
+        "summary": selectors.search_summary(q=filters.q),
+    }
+
+
+def facet_panel(*, filters: CatalogFilters, facets: selectors.Facets, listing: str) -> tuple[str, list, str]:
+    """The facets drawn (HTML), the chips and the "clear all" link, cached per filter set for as
+    long as the counts they show: a few hundred facet links take longer to draw than the page's
+    products, and the same filter set is drawn again and again."""
+    key = f"facet-panel:{listing}:" + hashlib.sha1(listing_query(filters).encode()).hexdigest()
+    panel = cache.get(key)
+    if panel is None:
+        chips, clear_all = facet_links(facets=facets, filters=filters)
+        html = render_to_string("main/_facets.html", {
+            "facets": facets,
+            "filters": filters,
+            # The other filters, as hidden fields of the form that sets the typed price.
+            "keep_for_price": filter_pairs(filters, without=PRICE_TYPED),
+        })
+        panel = (str(html), chips, clear_all)
+        cache.set(key, panel, FACETS_SECONDS)
+    return panel
+
+
+SUGGESTIONS_SHOWN = 8
+SUGGEST_BROWSER_SECONDS = 60  # what a browser may reuse while the shopper types the same again
+
+
+def suggest(request):
+    """Suggestions for the search box as JSON: ``{"q": …, "suggestions": [{kind, label, url, …}]}``."""
+    q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    response = JsonResponse({"q": q, "suggestions": suggestions(q=q, limit=SUGGESTIONS_SHOWN)})
+    patch_cache_control(response, public=True, max_age=SUGGEST_BROWSER_SECONDS)
+    return response
 
 
 def product_detail(request, dataset_id: int):

@@ -41,3 +41,73 @@ def unlabelled_fields(html: str) -> list[str]:
             or field.get("id") in parser.label_for
         )
     ]
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Element:
+    """A parsed HTML element: ``tag``, ``attrs``, children; ``text()`` and ``select()``."""
+
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Element | None" = None):
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Element | str] = []
+
+    def __getitem__(self, name: str) -> str:
+        return self.attrs[name] or ""
+
+    def text(self) -> str:
+        """The text inside, whitespace collapsed."""
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return " ".join(" ".join(parts).split())
+
+    def iter(self):
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def select(self, tag: str | None = None, **attrs: str) -> list["Element"]:
+        """Descendants with this tag (any if None) and these attribute values (``data_test``
+        for ``data-test``; True for "present")."""
+        wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
+        return [
+            e for e in self.iter()
+            if (tag is None or e.tag == tag)
+            and all((name in e.attrs) if value is True else e.attrs.get(name) == value
+                    for name, value in wanted.items())
+        ]
+
+    def one(self, tag: str | None = None, **attrs: str) -> "Element":
+        found = self.select(tag, **attrs)
+        assert len(found) == 1, f"{len(found)} elements {tag} {attrs}"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.root = self.current = Element("#document", {})
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, dict(attrs), self.current)
+        self.current.children.append(element)
+        if tag not in _VOID:
+            self.current = element
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(html: str | bytes) -> Element:
+    """The page as a tree of :class:`Element` (the standard library's parser: no packages)."""
+    builder = _TreeBuilder()
+    builder.feed(html.decode() if isinstance(html, bytes) else html)
+    return builder.root

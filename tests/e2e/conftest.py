@@ -54,9 +54,8 @@ def page_errors() -> list[str]:
 CSP_VIOLATION = "Content Security Policy"  # in Chromium's console message for a refusal
 
 
-@pytest.fixture
-def page(browser, live_server, page_errors):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-US")
+def _open_page(browser, live_server, page_errors, **context_options):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", **context_options)
     context.set_default_timeout(15_000)
     page = context.new_page()
 
@@ -73,6 +72,22 @@ def page(browser, live_server, page_errors):
         lambda message: page_errors.append(f"CSP: {message.text}") if CSP_VIOLATION in message.text else None,
     )
     page.on("response", on_response)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, page_errors):
+    context, page = _open_page(browser, live_server, page_errors, viewport=DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server, page_errors):
+    """A phone: its width, a touch screen (``tap()``), a mobile browser's viewport rules."""
+    context, page = _open_page(
+        browser, live_server, page_errors, viewport=PHONE, has_touch=True, is_mobile=True
+    )
     yield page
     context.close()
 

@@ -66,7 +66,9 @@ def test_taxonomy_drills_down(catalog):
     master = top.masters[0]
     by_master = facets_for(master=str(master.value))
     assert by_master.total == master.count
-    assert [m.selected for m in by_master.masters] == [True]
+    # The picked category stays beside the others (picking another adds it: any of them).
+    assert [m.value for m in by_master.masters if m.selected] == [master.value]
+    assert [(m.value, m.count) for m in by_master.masters] == [(m.value, m.count) for m in top.masters]
     assert by_master.subs and by_master.types == []
     assert sum(s.count for s in by_master.subs) == by_master.total
     sub_ids = {s.value for s in by_master.subs}
@@ -84,10 +86,13 @@ def test_taxonomy_drills_down(catalog):
 
 
 def test_facets_reflect_other_filters(catalog):
-    gender = facets_for().genders[0]
+    top = facets_for()
+    gender = top.genders[0]
     narrowed = facets_for(gender=str(gender.value))
     assert narrowed.total == gender.count
-    assert [g.value for g in narrowed.genders] == [gender.value]
+    # The gender facet is counted without its own selection: every gender, as before.
+    assert [(g.value, g.count) for g in narrowed.genders] == [(g.value, g.count) for g in top.genders]
+    assert [g.value for g in narrowed.genders if g.selected] == [gender.value]
     assert sum(m.count for m in narrowed.masters) == gender.count
 
 
@@ -207,23 +212,23 @@ def test_pagination_covers_every_product_once(client, catalog):
 
 
 def test_catalog_page_runs_a_bounded_number_of_queries(client, catalog, buyer, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # facets + 4 taxonomy name lists (then cached) + page
+    with django_assert_max_num_queries(7):  # 2 facet queries + 4 taxonomy lists (then cached) + page
         client.get("/catalog/")
     client.force_login(buyer)
     client.get("/catalog/")  # the badge is counted once per session
     with django_assert_max_num_queries(3):  # session, user; facets cached; page
         client.get("/catalog/")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # + the colours counted without the colour picked
         client.get("/catalog/", {"q": "men tshirt", "sort": "price_desc", "colour": "Blue", "page": "2"})
 
 
 def test_catalog_query_count_does_not_grow_with_the_page(client, catalog, django_assert_num_queries):
     client.get("/catalog/")  # warm the taxonomy names
-    with django_assert_num_queries(2):  # uncached facet counts + the page
+    with django_assert_num_queries(3):  # uncached facet counts (two grouped queries) + the page
         full = client.get("/catalog/", {"sort": "name", "min_price": "0"})
     assert len(page_products(full)) == PAGE_SIZE
     one = active().order_by("pk").first()
-    with django_assert_num_queries(3):  # uncached facet counts + the best-match ranking + the page
+    with django_assert_num_queries(4):  # uncached facet counts (2) + the best-match ranking + the page
         single = client.get("/catalog/", {"q": one.name})
     assert len(page_products(single)) >= 1
     with django_assert_num_queries(1):  # counts and ranking cached: only the page's products

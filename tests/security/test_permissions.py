@@ -200,8 +200,10 @@ ROUTES = {
     "api-category-prediction": ("get", {}, dict.fromkeys(ROLES, 400)),  # no name given
     "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-recommendations": ("get", {}, PUBLIC),
+    "api-search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
     "main:catalog": ("get", {}, PUBLIC),
+    "main:suggest": ("get", {}, PUBLIC),
     "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "main:listing": ("get", {"pk": "listing"}, PUBLIC),
 }
