@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet, Value
 
 from marketplace.pages import FACETS_SECONDS, TAXONOMY_SECONDS
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
-from .search import normalise_words, query_intent
+from .search import relevance, search_plan
 
 SORTS = {
     "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see _by_relevance
@@ -78,8 +78,9 @@ def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, F
 def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     """Active products matching every filter, in the requested order."""
     products = Product.objects.filter(is_active=True)
-    for word in normalise_words(filters.q)[:10]:
-        products = products.filter(search_text__contains=f" {word}")
+    plan = search_plan(q=filters.q) if filters.q.strip() else None
+    if plan is not None:
+        products = products.filter(plan.match)
     exact = {
         "gender_id": filters.gender,
         "master_category_id": filters.master,
@@ -95,12 +96,8 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
     if filters.sort == "relevance":
-        products = _by_relevance(products=products, q=filters.q)
+        products = products.annotate(relevance=relevance(plan)) if plan else products.annotate(relevance=Value(0))
     return products.order_by(*SORTS[filters.sort])
-
-
-# Points a search result earns for matching what the query asks for (see _by_relevance).
-RELEVANCE_POINTS = {"article_type_id": 4, "sub_category_id": 2, "gender_id": 1}
 
 
 def best_match_ids(*, filters: CatalogFilters) -> list[int]:
@@ -118,35 +115,6 @@ def best_match_ids(*, filters: CatalogFilters) -> list[int]:
 def _result_key(filters: CatalogFilters) -> str:
     """The same for every order of the same result: the filters but the sort."""
     return hashlib.sha1(repr(replace(filters, sort="")).encode()).hexdigest()
-
-
-def _by_relevance(*, products: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Annotate ``relevance``: the points of :data:`RELEVANCE_POINTS` for the article type,
-    subcategory and gender the query asks for (see :func:`main.search.query_intent`), so that
-    "blue jeans men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
-    intent = query_intent(q=q)
-    rows = _taxonomy_rows(needed={})
-    sub = _taxonomy_id(rows["sub_category_id"], intent.sub_category)
-    wanted = {
-        "article_type_id": _taxonomy_id(rows["article_type_id"], intent.article_type, parent=sub),
-        "sub_category_id": sub,
-        "gender_id": _taxonomy_id(rows["gender_id"], intent.gender),
-    }
-    score = Value(0)
-    for field_name, points in RELEVANCE_POINTS.items():
-        if wanted[field_name] is not None:
-            score = score + Case(When(**{field_name: wanted[field_name]}, then=Value(points)),
-                                 default=Value(0), output_field=IntegerField())
-    return products.annotate(relevance=score)
-
-
-def _taxonomy_id(rows: dict[int, tuple], name: str, parent: int | None = None) -> int | None:
-    """The id of the taxonomy node called ``name`` (under ``parent``, if given) among the
-    cached ``rows`` of its table; None for an empty name or one not there."""
-    if not name:
-        return None
-    return next((i for i, row in rows.items() if row[0] == name and (parent is None or row[1] == parent)),
-                None)
 
 
 @dataclass
