@@ -60,7 +60,7 @@ TYPE_SMOOTHING = 0.02  # added to each word's type distribution before they are 
 SEMANTIC_PRIOR_DF = 30  # a word used by this many products is trusted half lexically, half semantically
 TYPE_MIN_SHARE = 0.12  # types below this share of the top type's weight are not boosted
 TYPE_MAX = 6
-SEMANTIC_NEIGHBOURS = 8  # catalog words and labels a lexicon word borrows its types from
+SEMANTIC_NEIGHBOURS = 5  # catalog words and labels a lexicon word borrows its types from
 SEMANTIC_MIN_SIMILARITY = 0.45
 SEMANTIC_TEMPERATURE = 0.05
 SEMANTIC_TYPES_KEPT = 5
@@ -210,12 +210,16 @@ class QueryUnderstanding:
 
     def _learn_lexicon(self, type_index: dict[str, int]) -> dict:
         """Every lexicon word's article types, borrowed from its nearest catalog words."""
-        words = sorted(set(self.df_) | set(_encoder_vocabulary(self.encoder)))
-        words = [w for w in words if len(w) >= LEXICON_MIN_CHARS and w.isalpha()]
+        # Shoppers' words are embedded as written ("loafers" reads better than "loafer"),
+        # and looked up by their singular, as a query's words are.
+        surface = {w: w for w in self.df_}
+        for word in _encoder_vocabulary(self.encoder):
+            surface.setdefault(singular(word), word)
+        words = sorted(w for w in surface if len(w) >= LEXICON_MIN_CHARS and w.isalpha())
         row_of = {w: i for i, w in enumerate(words)}
         anchors = [w for w in words if self.df_.get(w, 0) >= ANCHOR_MIN_DF]
         labels = [t.lower() for t in self.types_]
-        vectors = self.encoder.encode(words)
+        vectors = self.encoder.encode([surface[w] for w in words])
         anchor_vectors = np.vstack([vectors[[row_of[a] for a in anchors]], self.encoder.encode(labels)])
         anchor_dists = [self.type_dist_[a] for a in anchors] + [{i: 1.0} for i in range(len(labels))]
         anchor_names = anchors + [f"<{label}>" for label in labels]
