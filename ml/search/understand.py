@@ -49,6 +49,8 @@ GENDER_OF_WORD = {
     "children": ("Boys", "Girls"), "unisex": (UNISEX, "Men", "Women"),
 }
 TYPO_MIN_LENGTH = 4  # shorter words are too often a real word one edit from another
+SPLIT_MIN_CHARS = 3  # "legins" is not "leg" + "ins"
+TYPO_MAX_EDITS = 2  # beyond one edit, a fix is searched among words of the same first letter
 TYPO_MIN_DF = 3  # a spelling fix goes only to a word at least this many products use
 COMPOUND_MIN_DF = 3  # a joined or split compound must be this common to be taken
 COLOUR_SHARE = 0.5  # a word is a colour when at least this share of the names using it are that colour
@@ -148,8 +150,10 @@ class QueryUnderstanding:
         }
         self.splits_ = self._learn_splits(bigrams)
         self.deletes_ = self._learn_deletes()
+        self.by_initial_ = self._learn_initials()
         self.colour_words_ = self._learn_colours(catalog[COLOUR], colour_hits, name_df)
         self.brands_ = self._learn_brands(names, df)
+        self.brand_singulars_ = {singular(key): key for key in self.brands_}
         self.lexicon_ = None
         if self.encoder is not None:
             self.lexicon_ = self._learn_lexicon(type_index)
@@ -172,6 +176,14 @@ class QueryUnderstanding:
                 for variant in _deletions(word):
                     deletes[variant].append(word)
         return {variant: tuple(words) for variant, words in deletes.items()}
+
+    def _learn_initials(self) -> dict[str, tuple[str, ...]]:
+        """Common words by first letter (a two-edit spelling fix looks only there)."""
+        initials: dict[str, list[str]] = defaultdict(list)
+        for word, n in self.df_.items():
+            if n >= TYPO_MIN_DF and len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+                initials[word[0]].append(word)
+        return {letter: tuple(words) for letter, words in initials.items()}
 
     def _learn_colours(self, colours: pd.Series, hits: Counter, name_df: Counter) -> dict[str, tuple[str, ...]]:
         """Colour word -> the colour labels it stands for ("blue": Blue, Navy Blue, Teal ...)."""
@@ -284,6 +296,8 @@ class QueryUnderstanding:
         colours: list[str] = []
         content: list[str] = []
         brand, brand_words = self._brand(normalize(text).split())
+        if brand is None and corrections:
+            brand, brand_words = self._brand(words)
         words, shades = self._shades(words)
         colours += shades
         for word in words:
@@ -356,8 +370,10 @@ class QueryUnderstanding:
 
     def _split(self, word: str) -> list[str]:
         best, best_df = [], 0
-        for cut in range(2, len(word) - 1):
+        for cut in range(SPLIT_MIN_CHARS, len(word) - SPLIT_MIN_CHARS + 1):
             a, b = singular(word[:cut]), singular(word[cut:])
+            if a in STOP_WORDS or b in STOP_WORDS:
+                continue
             n = min(self.df_.get(a, 0), self.df_.get(b, 0))
             if n >= COMPOUND_MIN_DF and n > best_df:
                 best, best_df = [a, b], n
@@ -373,7 +389,11 @@ class QueryUnderstanding:
                 candidates.add(variant)
             candidates.update(self.deletes_.get(variant, ()))
         candidates.discard(word)
-        return max(sorted(candidates), key=lambda c: self.df_[c], default="")
+        if not any(_within_edits(word, c, 1) for c in candidates):
+            candidates |= {w for w in self.by_initial_.get(word[0], ()) if _within_edits(word, w, TYPO_MAX_EDITS)}
+        # Closest first (one edit before two), then the same first letter, then the most used.
+        return min(sorted(candidates), default="", key=lambda c: (
+            not _within_edits(word, c, 1), c[0] != word[0], -self.df_[c]))
 
     def _brand(self, words: list[str]) -> tuple[dict | None, set[str]]:
         """The longest run of query words naming a brand, and those words (as search words)."""
@@ -381,7 +401,7 @@ class QueryUnderstanding:
             for start in range(len(words) - length + 1):
                 span = words[start:start + length]
                 key = "".join(span)
-                brand = self.brands_.get(key)
+                brand = self.brands_.get(key) or self.brands_.get(self.brand_singulars_.get(key, ""))
                 if brand is None and len(key) >= BRAND_PREFIX_MIN_CHARS and length >= 2:
                     matches = [b for k, b in self.brands_.items() if k.startswith(key)]
                     brand = max(matches, key=lambda b: b["products"], default=None)
@@ -440,6 +460,21 @@ class QueryUnderstanding:
         idf = math.log(self.n_products_ / self.df_[word])
         weight = min(1.0, max(0.25, idf / math.log(self.n_products_)))
         return Term(word=word, forms=(word, *self.splits_.get(word, ())), weight=round(weight, 3))
+
+
+def _within_edits(a: str, b: str, limit: int) -> bool:
+    """Whether the Levenshtein distance of ``a`` and ``b`` is at most ``limit`` (banded)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
 
 
 def _deletions(word: str) -> set[str]:
