@@ -113,11 +113,12 @@ class ParsedQuery:
 class QueryUnderstanding:
     """Fitted on a catalog frame (name, gender, subCategory, articleType, baseColour, usage)."""
 
-    def __init__(self, encoder=None):
+    def __init__(self, encoder=None, lexicon_words=None):
         self.encoder = encoder  # SentenceEncoder-like: encode(texts) -> (n, d) normalised; None: no semantics
+        self.lexicon_words = lexicon_words  # words read semantically besides the catalog's; None: the encoder's
 
     def get_params(self, deep: bool = True) -> dict:
-        return {"encoder": self.encoder}
+        return {"encoder": self.encoder, "lexicon_words": self.lexicon_words}
 
     # ------------------------------------------------------------------ fitting
 
@@ -225,7 +226,8 @@ class QueryUnderstanding:
         # Shoppers' words are embedded as written ("loafers" reads better than "loafer"),
         # and looked up by their singular, as a query's words are.
         surface = {w: w for w in self.df_}
-        for word in _encoder_vocabulary(self.encoder):
+        extra = _encoder_vocabulary(self.encoder) if self.lexicon_words is None else self.lexicon_words
+        for word in extra:
             surface.setdefault(singular(word), word)
         words = sorted(w for w in surface if len(w) >= LEXICON_MIN_CHARS and w.isalpha())
         row_of = {w: i for i, w in enumerate(words)}
@@ -421,7 +423,8 @@ class QueryUnderstanding:
                 continue
             if self.df_.get(word, 0) == 0:
                 semantic.append(word)
-            log_p += np.log(dist + TYPE_SMOOTHING)
+            # A word that names a type ("dress") outvotes one found across many ("floral").
+            log_p += dist.max() * np.log(dist + TYPE_SMOOTHING)
             used = True
         if not used:
             return {}, unknown, semantic
