@@ -160,7 +160,8 @@ def require(model, what: str):
 
 def reload_all() -> None:
     """Forget loaded models (after ``train_models`` in the same process, and in tests)."""
-    for loader in (categorizer, similarity_index, complete_the_look, hybrid_recommender, search_understanding):
+    loaders = (categorizer, similarity_index, complete_the_look, hybrid_recommender, search_understanding)
+    for loader in loaders:
         loader.cache_clear()
     from .search import forget_parses
 

@@ -116,7 +116,8 @@ def search_plan(*, q: str) -> SearchPlan:
         plan = None
         for match in _matches(parsed):
             if Product.objects.filter(match, is_active=True).exists():
-                plan = SearchPlan(match=match, points=_points(parsed), parsed=parsed, relaxed=plan is not None)
+                relaxed = plan is not None
+                plan = SearchPlan(match=match, points=_points(parsed), parsed=parsed, relaxed=relaxed)
                 break
             plan = plan or True
         if not isinstance(plan, SearchPlan):
@@ -146,7 +147,8 @@ def _matches(parsed: ParsedQuery):
         text |= words_match(parsed.terms)
     if not (type_ids or parsed.terms):
         text = Q(base_colour__in=parsed.colours) if parsed.colours else Q()
-    gender = Q(gender_id__in=[i for g in parsed.genders for i in ids[GENDER].get(g, ())]) if parsed.genders else Q()
+    gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
+    gender = Q(gender_id__in=gender_ids) if parsed.genders else Q()
     brand = Q()
     for prefix in parsed.brand_prefixes:
         brand |= Q(name__istartswith=prefix)
@@ -188,7 +190,9 @@ def relevance(plan: SearchPlan):
     """The points expression (a float per product) ``main.selectors`` orders by."""
     score = Value(0.0, output_field=FloatField())
     for condition, points in plan.points:
-        score = score + Case(When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField())
+        score = score + Case(
+            When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField()
+        )
     return score
 
 
@@ -302,7 +306,8 @@ def suggestions(*, q: str, limit: int) -> list[dict]:
         query = f"{gender} {article}".strip().lower()
         found.append({"kind": "category", "label": label, "url": f"{catalog_url}?q={query}"})
     if parsed and parsed.brand:
-        found.append({"kind": "brand", "label": parsed.brand, "url": f"{catalog_url}?q={parsed.brand.lower()}"})
+        url = f"{catalog_url}?q={parsed.brand.lower()}"
+        found.append({"kind": "brand", "label": parsed.brand, "url": url})
     found = found[: max(limit - SUGGESTED_PRODUCTS, 1)]
     product_ids = best_match_ids(filters=CatalogFilters(q=q, sort="relevance"))[: limit - len(found)]
     for product in products_by_ids(ids=product_ids, in_stock_only=False):

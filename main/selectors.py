@@ -96,7 +96,8 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
     if filters.sort == "relevance":
-        products = products.annotate(relevance=relevance(plan)) if plan else products.annotate(relevance=Value(0))
+        points = relevance(plan) if plan else Value(0)
+        products = products.annotate(relevance=points)
     return products.order_by(*SORTS[filters.sort])
 
 

@@ -114,8 +114,10 @@ class QueryUnderstanding:
     """Fitted on a catalog frame (name, gender, subCategory, articleType, baseColour, usage)."""
 
     def __init__(self, encoder=None, lexicon_words=None):
-        self.encoder = encoder  # SentenceEncoder-like: encode(texts) -> (n, d) normalised; None: no semantics
-        self.lexicon_words = lexicon_words  # words read semantically besides the catalog's; None: the encoder's
+        # SentenceEncoder-like, encode(texts) -> (n, d) normalised rows; None: no semantic lexicon
+        self.encoder = encoder
+        # words read semantically besides the catalog's; None: the encoder's vocabulary
+        self.lexicon_words = lexicon_words
 
     def get_params(self, deep: bool = True) -> dict:
         return {"encoder": self.encoder, "lexicon_words": self.lexicon_words}
@@ -186,7 +188,9 @@ class QueryUnderstanding:
                 initials[word[0]].append(word)
         return {letter: tuple(words) for letter, words in initials.items()}
 
-    def _learn_colours(self, colours: pd.Series, hits: Counter, name_df: Counter) -> dict[str, tuple[str, ...]]:
+    def _learn_colours(
+        self, colours: pd.Series, hits: Counter, name_df: Counter
+    ) -> dict[str, tuple[str, ...]]:
         """Colour word -> the colour labels it stands for ("blue": Blue, Navy Blue, Teal ...)."""
         labels = sorted({c for c in colours.fillna("").astype(str) if c and c != "NA"})
         self.shades_ = {" ".join(search_words(c)): c for c in labels if len(search_words(c)) == 2}
@@ -201,7 +205,8 @@ class QueryUnderstanding:
 
     def _learn_brands(self, names: pd.Series, df: Counter) -> dict[str, dict]:
         """Brand key (its joined words, "uspoloassn") -> the name prefixes that spell it."""
-        gender_pattern = re.compile(r"\b(" + "|".join(sorted(GENDER_WORDS, key=len, reverse=True)) + r")\b", re.I)
+        alternatives = "|".join(sorted(GENDER_WORDS, key=len, reverse=True))
+        gender_pattern = re.compile(rf"\b({alternatives})\b", re.I)
         spellings: dict[str, Counter] = defaultdict(Counter)
         for name in names:
             found = gender_pattern.search(name)
@@ -245,7 +250,8 @@ class QueryUnderstanding:
             for row, word in enumerate(words[start:start + 2048]):
                 similarity = sims[row]
                 order = np.argsort(-similarity)
-                order = [j for j in order[: SEMANTIC_NEIGHBOURS + 1] if anchor_names[j] != word][:SEMANTIC_NEIGHBOURS]
+                order = [j for j in order[: SEMANTIC_NEIGHBOURS + 1] if anchor_names[j] != word]
+                order = order[:SEMANTIC_NEIGHBOURS]
                 order = [j for j in order if similarity[j] >= SEMANTIC_MIN_SIMILARITY]
                 if not order:
                     continue
@@ -267,7 +273,8 @@ class QueryUnderstanding:
         folder = Path(folder)
         lexicon = self.lexicon_
         if lexicon is not None:
-            (folder / LEXICON_WORDS_FILE).write_text(json.dumps(sorted(lexicon["words"], key=lexicon["words"].get)))
+            words = sorted(lexicon["words"], key=lexicon["words"].get)
+            (folder / LEXICON_WORDS_FILE).write_text(json.dumps(words))
             np.save(folder / LEXICON_TYPES_FILE, lexicon["types"])
             np.save(folder / LEXICON_WEIGHTS_FILE, lexicon["weights"])
         encoder, self.encoder, self.lexicon_ = self.encoder, None, None
@@ -392,7 +399,8 @@ class QueryUnderstanding:
             candidates.update(self.deletes_.get(variant, ()))
         candidates.discard(word)
         if not any(_within_edits(word, c, 1) for c in candidates):
-            candidates |= {w for w in self.by_initial_.get(word[0], ()) if _within_edits(word, w, TYPO_MAX_EDITS)}
+            same_initial = self.by_initial_.get(word[0], ())
+            candidates |= {w for w in same_initial if _within_edits(word, w, TYPO_MAX_EDITS)}
         # Closest first (one edit before two), then the same first letter, then the most used.
         return min(sorted(candidates), default="", key=lambda c: (
             not _within_edits(word, c, 1), c[0] != word[0], -self.df_[c]))

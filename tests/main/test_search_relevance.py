@@ -82,7 +82,8 @@ def semantic_models(trained_models):
     from ml.store import ArtifactStore
 
     model = QueryUnderstanding(encoder=SentenceEncoder(), lexicon_words=["purses"]).fit(catalog_frame())
-    ArtifactStore(trained_models).save("search", model, data_fingerprint="test", training_rows=1, writer=model.save)
+    store = ArtifactStore(trained_models)
+    store.save("search", model, data_fingerprint="test", training_rows=1, writer=model.save)
     ml_bridge.reload_all()
     return trained_models
 
