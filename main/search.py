@@ -142,9 +142,7 @@ def _matches(parsed: ParsedQuery):
 
     ids = _taxonomy_ids()
     type_ids = [i for t, w in parsed.types.items() if w >= TYPE_MATCH_WEIGHT for i in ids[ARTICLE].get(t, ())]
-    text = Q(article_type_id__in=type_ids) if type_ids else Q(pk__in=[])
-    if parsed.terms:
-        text |= words_match(parsed.terms)
+    text = words_match(parsed.terms, article_type_ids=type_ids)
     if not (type_ids or parsed.terms):
         text = Q(base_colour__in=parsed.colours) if parsed.colours else Q()
     gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
