@@ -40,6 +40,8 @@ from ml.recommend.ranking import Recommendation
 from ml.recommend.similar import NEIGHBOURS_KEPT, load_similarity_index
 from ml.recommend.train import HYBRID, SIMILARITY, load_hybrid
 from ml.recommend.train import MODEL_NAMES as RECOMMENDER_MODELS
+from ml.search.train import ARTIFACT_NAME as SEARCH
+from ml.search.train import load_search_understanding
 from ml.store import ArtifactMissing, ArtifactStore
 
 from .models import Product, ProductEvent, ProductNeighbours
@@ -52,7 +54,7 @@ logger = logging.getLogger(__name__)
 # a listing's field is offered as a choice rather than filled in, and a search ranks nothing by it.
 SURE_ENOUGH = 0.6
 # Every model the shop serves: readiness waits for all of them.
-SERVED_MODELS = (CATEGORIZER, *RECOMMENDER_MODELS)
+SERVED_MODELS = (CATEGORIZER, *RECOMMENDER_MODELS, SEARCH)
 
 # ---------------------------------------------------------------------- fields <-> schema
 
@@ -138,7 +140,16 @@ def hybrid_recommender():
     return _load(load_hybrid, "Hybrid recommender")
 
 
-LOADERS = {CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender}
+@functools.cache
+def search_understanding():
+    """The query reader of the shop's search (:mod:`ml.search.understand`)."""
+    return _load(load_search_understanding, "Search reader")
+
+
+LOADERS = {
+    CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender,
+    SEARCH: search_understanding,
+}
 
 
 def require(model, what: str):
@@ -149,8 +160,12 @@ def require(model, what: str):
 
 def reload_all() -> None:
     """Forget loaded models (after ``train_models`` in the same process, and in tests)."""
-    for loader in (categorizer, similarity_index, complete_the_look, hybrid_recommender):
+    loaders = (categorizer, similarity_index, complete_the_look, hybrid_recommender, search_understanding)
+    for loader in loaders:
         loader.cache_clear()
+    from .search import forget_parses
+
+    forget_parses()
 
 
 def warm_up() -> None:
@@ -158,6 +173,7 @@ def warm_up() -> None:
     categorizer()
     complete_the_look()
     hybrid_recommender()
+    search_understanding()
 
 
 # ---------------------------------------------------------------------- frames and answers

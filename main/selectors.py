@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
@@ -19,10 +19,10 @@ from ml.catalog.brands import brand_key
 
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 from .money import rupees
-from .search import QuerySummary, normalise_words, query_intent, query_summary
+from .search import QuerySummary, query_summary, relevance, search_plan
 
 SORTS = {
-    "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see _by_relevance
+    "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see main.search.relevance
     "newest": ("-created_at", "-id"),
     "price_asc": ("price", "id"),
     "price_desc": ("-price", "id"),
@@ -110,8 +110,9 @@ def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, F
 def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     """Active products matching every filter, in the requested order."""
     products = Product.objects.filter(is_active=True)
-    for word in normalise_words(filters.q)[:10]:
-        products = products.filter(search_text__contains=f" {word}")
+    plan = search_plan(q=filters.q) if filters.q.strip() else None
+    if plan is not None:
+        products = products.filter(plan.match)
     for param, values in filters.selected().items():
         if param == "price":
             products = products.filter(_price_ranges_q(values))
@@ -122,7 +123,8 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
     if filters.sort == "relevance":
-        products = _by_relevance(products=products, q=filters.q)
+        points = relevance(plan) if plan else Value(0)
+        products = products.annotate(relevance=points)
     return products.order_by(*SORTS[filters.sort])
 
 
@@ -148,10 +150,6 @@ def _price_range() -> Case:
     )
 
 
-# Points a search result earns for matching what the query asks for (see _by_relevance).
-RELEVANCE_POINTS = {"article_type_id": 4, "sub_category_id": 2, "gender_id": 1}
-
-
 def best_match_ids(*, filters: CatalogFilters) -> list[int]:
     """A search's results in best-match order, as ids. Ranking the whole match set costs
     PostgreSQL 5-15 ms a search, so the order is cached per filter set like the facet counts
@@ -167,35 +165,6 @@ def best_match_ids(*, filters: CatalogFilters) -> list[int]:
 def _result_key(filters: CatalogFilters) -> str:
     """The same for every order of the same result: the filters but the sort."""
     return hashlib.sha1(repr(replace(filters, sort="")).encode()).hexdigest()
-
-
-def _by_relevance(*, products: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Annotate ``relevance``: the points of :data:`RELEVANCE_POINTS` for the article type,
-    subcategory and gender the query asks for (see :func:`main.search.query_intent`), so that
-    "blue jeans men" lists jeans before a "Blue Jeans" deodorant. Ties keep the newest first."""
-    intent = query_intent(q=q)
-    rows = _taxonomy_rows(needed={})
-    sub = _taxonomy_id(rows["sub_category_id"], intent.sub_category)
-    wanted = {
-        "article_type_id": _taxonomy_id(rows["article_type_id"], intent.article_type, parent=sub),
-        "sub_category_id": sub,
-        "gender_id": _taxonomy_id(rows["gender_id"], intent.gender),
-    }
-    score = Value(0)
-    for field_name, points in RELEVANCE_POINTS.items():
-        if wanted[field_name] is not None:
-            score = score + Case(When(**{field_name: wanted[field_name]}, then=Value(points)),
-                                 default=Value(0), output_field=IntegerField())
-    return products.annotate(relevance=score)
-
-
-def _taxonomy_id(rows: dict[int, tuple], name: str, parent: int | None = None) -> int | None:
-    """The id of the taxonomy node called ``name`` (under ``parent``, if given) among the
-    cached ``rows`` of its table; None for an empty name or one not there."""
-    if not name:
-        return None
-    return next((i for i, row in rows.items() if row[0] == name and (parent is None or row[1] == parent)),
-                None)
 
 
 def search_summary(*, q: str) -> QuerySummary | None:

@@ -1,7 +1,6 @@
 """Suggestions under the search box as the shopper types: categories, brands, products.
 
-``suggestions(q=, limit=)`` is the interface the search box's endpoint calls; helper
-search-ml's ``main.search.suggestions`` replaces this one at merge (same signature, same keys).
+``suggestions(q=, limit=)`` is what the search box's endpoint (``/search/suggest``) calls.
 Categories and brands match when every word typed starts a word of their name ("sport sh" →
 Sports Shoes), a gender word picks the gender ("men sho" → Men · Casual Shoes), and products
 are the first of the search's own best-match order, so a suggestion never promises what the

@@ -37,12 +37,17 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import cache, caches  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from main.models import Product, ProductEvent  # noqa: E402
+
+SHOPPER_QUERIES = (
+    "jeens", "t+shirt+for+men", "women+floral+summer+dress", "kurta+for+men", "reebok+running+shoes",
+    "black+watch+for+men", "coat", "parka", "navy+blue+shirt", "zzqxv",
+)
 
 
 class Bench:
@@ -53,9 +58,11 @@ class Bench:
         self.rows: list[tuple[str, list[float], int]] = []
 
     def get(self, url: str, *, clear_cache: bool = False) -> tuple[float, int]:
-        """Request ``url``; return (milliseconds, queries) for the request alone."""
+        """Request ``url``; return (milliseconds, queries) for the request alone. Clearing the
+        cache clears the process's own too (a search's plan is kept there)."""
         if clear_cache:
             cache.clear()
+            caches["local"].clear()
         reset_queries()
         started = time.perf_counter()
         response = self.client.get(url, secure=settings.SECURE_SSL_REDIRECT)
@@ -117,6 +124,9 @@ def main() -> None:
     )
     facets = "/catalog/?gender={gender_id}&master={master_category_id}&sub={sub_category_id}".format(**path)
     search = "/catalog/?q=men+tshirt"
+    # Shoppers' queries of every kind the search reads: typo, spacing, stop words, colour,
+    # brand, a word the catalog never uses, and nothing at all.
+    searches = [f"/catalog/?q={q}" for q in SHOPPER_QUERIES]
     ids = list(products.exclude(dataset_id=None).values_list("dataset_id", flat=True))
     sample = random.Random(42).sample(ids, min(len(ids), args.requests + args.warmup))
     product_urls = [f"/products/{dataset_id}/" for dataset_id in sample]
@@ -130,6 +140,7 @@ def main() -> None:
         bench.measure("catalog, unfiltered (uncached)", ["/catalog/"], clear_cache=True)
         bench.measure("catalog, gender+category+sub (uncached)", [facets], clear_cache=True)
         bench.measure("catalog, search 'men tshirt' (uncached)", [search], clear_cache=True)
+        bench.measure("catalog, search, mixed shopper queries (uncached)", searches, clear_cache=True)
         bench.measure("catalog, page 50 sorted by price (cached)", ["/catalog/?sort=price_asc&page=50"])
         bench.measure("product page (a different product each time)", product_urls)
     finally:

@@ -278,18 +278,22 @@ def categorizer_artifact_dir(tmp_path_factory):
 
 @pytest.fixture
 def trained_models(categorizer_artifact_dir, tmp_path, db):
-    """MODELS_DIR with the session's categorizer and recommenders built from this test's catalog."""
+    """MODELS_DIR with the session's categorizer, and the recommenders and search reader built
+    from this test's catalog."""
     import shutil
 
     from main import ml_bridge
     from main.ml_bridge import catalog_frame, events_frame
     from ml.recommend.train import build_recommenders
+    from ml.search.train import build_search_understanding
     from ml.store import ArtifactStore
 
     shutil.copytree(categorizer_artifact_dir, tmp_path, dirs_exist_ok=True)
     catalog = catalog_frame()
     if not catalog.empty:
         build_recommenders(catalog=catalog, events=events_frame(), store=ArtifactStore(tmp_path))
+        # The search's query reader, lexical only (the sentence encoder would take a minute).
+        build_search_understanding(catalog=catalog, store=ArtifactStore(tmp_path))
     ml_bridge.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         yield tmp_path

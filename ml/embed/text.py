@@ -44,6 +44,12 @@ class SentenceEncoder:
             self._model = SentenceTransformer(str(model_path()), device="cpu")
         return self._model
 
+    def vocabulary(self) -> list[str]:
+        """The tokenizer's whole words (no ``##`` pieces, no ``[special]`` tokens): the
+        lexicon a search can read semantically without running the model at query time."""
+        lines = (model_path() / "vocab.txt").read_text(encoding="utf-8").split()
+        return [w for w in lines if w.isalpha() and not w.startswith("[")]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, DIMENSIONS), dtype=np.float32)

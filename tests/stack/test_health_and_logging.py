@@ -43,12 +43,12 @@ def test_readyz_names_the_missing_models(client, models_dir):
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "not ready" and body["checks"]["database"] == "ok"
-    assert body["missing"] == ["categorizer", "similarity", "hybrid"]
+    assert body["missing"] == ["categorizer", "similarity", "hybrid", "search"]
     assert "categorizer" in body["reason"] and "train_models" in body["reason"]
 
     _save_placeholder(models_dir, "categorizer")
     body = client.get("/readyz").json()
-    assert body["missing"] == ["similarity", "hybrid"] and body["checks"]["categorizer"] == "ok"
+    assert body["missing"] == ["similarity", "hybrid", "search"] and body["checks"]["categorizer"] == "ok"
 
 
 @pytest.mark.django_db
@@ -73,6 +73,7 @@ def test_readyz_is_ready_with_the_database_and_loaded_models(client, models_dir,
         # No MEMCACHED_LOCATION in the tests' settings: each process caches for itself.
         "checks": {
             "database": "ok", "cache": "local", "categorizer": "ok", "similarity": "ok", "hybrid": "ok",
+            "search": "ok",
         },
     }
 

@@ -7,6 +7,7 @@ from main.ml_bridge import catalog_frame, confirmed_categories_frame, events_fra
 from main.models import ProductNeighbours
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
+from ml.search.train import ARTIFACT_NAME as SEARCH
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", choices=["categorizer", "recommenders"], default=None)
+        parser.add_argument("--only", choices=["categorizer", "recommenders", "search"], default=None)
         parser.add_argument(
             "--if-missing", action="store_true", help="build only the models that have no artifact yet"
         )
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         for name, build, models in (
             ("categorizer", self._categorizer, (CATEGORIZER,)),
             ("recommenders", self._recommenders, RECOMMENDERS),
+            ("search", self._search, (SEARCH,)),
         ):
             if only not in (None, name):
                 continue
@@ -68,3 +70,17 @@ class Command(BaseCommand):
         # Products listed since the last build are in the new index now.
         ProductNeighbours.objects.all().delete()
         self.stdout.write(self.style.SUCCESS(f"  done in {time.perf_counter() - started:.0f} s: {summary}"))
+
+    def _search(self):
+        from ml.embed.text import SentenceEncoder
+        from ml.search.train import build_search_understanding
+
+        catalog = catalog_frame()
+        if catalog.empty:
+            raise CommandError("The catalog is empty: run `python manage.py import_catalog` first.")
+        self.stdout.write(f"Building the search's query reader from {len(catalog):,} products …")
+        started = time.perf_counter()
+        metadata = build_search_understanding(catalog=catalog, store=store(), encoder=SentenceEncoder())
+        self.stdout.write(self.style.SUCCESS(
+            f"  {metadata['version']} in {time.perf_counter() - started:.0f} s: {metadata['metrics']}"
+        ))

@@ -1,0 +1,21 @@
+"""Query and product words as search compares them (the categorizer's normalised, singular
+words, with apostrophes and hyphens joining: "t-shirt" is one word, "tshirt")."""
+
+from __future__ import annotations
+
+import re
+
+from ml.catalog.text import singular_words
+
+_JOINED = re.compile(r"(?<=\w)['’\-](?=\w)")
+
+# Words that carry no product meaning in a query ("kurta for men", "shoes with laces"...).
+STOP_WORDS = frozenset(
+    {"a", "an", "the", "for", "with", "and", "or", "of", "in", "on", "to", "by", "from", "at",
+     "my", "me", "i", "under", "buy", "online", "new", "latest", "best", "good", "cheap", "some"}
+)
+
+
+def search_words(text: str) -> list[str]:
+    """Lower-case singular words; apostrophes and hyphens join ("t-shirt" -> "tshirt")."""
+    return singular_words(_JOINED.sub("", text))

@@ -1,0 +1,498 @@
+"""What a shopper's query asks for, read with the catalog's own vocabulary.
+
+:class:`QueryUnderstanding` is fitted on the catalog (one row per product: name and labels)
+and learns:
+
+- the vocabulary of product words and how many products use each (spelling fixes pick the
+  most used word one edit away: "jeens" -> "jean", "hanbag" -> "handbag");
+- compounds written apart or together ("t shirt" = "tshirt", "flipflops" = "flip flop");
+- which article types each word points at (``P(type | word)`` over the products using it);
+- colour words (a word that, in names, nearly always is the product's colour) and brands
+  (the words before the gender in a name: "Nike Men Black ..." is Nike);
+- a semantic neighbourhood for words the catalog never uses ("pullover", "parka"): every word
+  of the sentence encoder's vocabulary is embedded at fit time and points at the article types
+  of its nearest catalog words and type labels, kept as memory-mapped arrays.
+
+:meth:`QueryUnderstanding.parse` then turns a query into a :class:`ParsedQuery`: the
+gender(s) it accepts, the colours, the brand, the article types with weights, and the words a
+product's text should contain. Nothing here runs a search: the shop turns the parse into its
+database query (``main/search.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from ml.catalog.colours import COLOUR_FAMILIES
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
+from ml.catalog.text import GENDER_WORDS, normalize, singular
+
+from .text import STOP_WORDS, search_words
+
+# Who a gender word asks for (catalog labels); Unisex products are for men and women alike.
+GENDER_OF_WORD = {
+    "men": ("Men", UNISEX), "man": ("Men", UNISEX), "him": ("Men", UNISEX), "gent": ("Men", UNISEX),
+    "male": ("Men", UNISEX),
+    "women": ("Women", UNISEX), "woman": ("Women", UNISEX), "lady": ("Women", UNISEX),
+    "her": ("Women", UNISEX), "female": ("Women", UNISEX),
+    "boy": ("Boys",), "girl": ("Girls",), "kid": ("Boys", "Girls"), "child": ("Boys", "Girls"),
+    "children": ("Boys", "Girls"), "unisex": (UNISEX, "Men", "Women"),
+}
+TYPO_MIN_LENGTH = 4  # shorter words are too often a real word one edit from another
+SPLIT_MIN_CHARS = 3  # "legins" is not "leg" + "ins"
+TYPO_MAX_EDITS = 2  # beyond one edit, a fix is searched among words of the same first letter
+TYPO_MIN_DF = 3  # a spelling fix goes only to a word at least this many products use
+COMPOUND_MIN_DF = 3  # a joined or split compound must be this common to be taken
+COLOUR_SHARE = 0.5  # a word is a colour when at least this share of the names using it are that colour
+BRAND_MIN_PRODUCTS = 3  # a name prefix seen fewer times is not taken for a brand
+BRAND_SHARE = 0.5  # ... nor one used more often as an ordinary word than as the brand
+BRAND_MAX_WORDS = 4
+BRAND_PREFIX_MIN_CHARS = 5  # "us polo" may stand for "U.S. Polo Assn." (joined prefix this long)
+TYPE_SMOOTHING = 0.02  # added to each word's type distribution before they are multiplied
+SEMANTIC_PRIOR_DF = 30  # a word used by this many products is trusted half lexically, half semantically
+TYPE_MIN_SHARE = 0.12  # types below this share of the top type's weight are not boosted
+TYPE_MAX = 6
+SEMANTIC_NEIGHBOURS = 5  # catalog words and labels a lexicon word borrows its types from
+SEMANTIC_MIN_SIMILARITY = 0.45
+SEMANTIC_TEMPERATURE = 0.05
+SEMANTIC_TYPES_KEPT = 5
+ANCHOR_MIN_DF = 5  # catalog words used by fewer products are not semantic anchors
+LEXICON_MIN_CHARS = 3
+
+LEXICON_WORDS_FILE = "lexicon_words.json"
+LEXICON_TYPES_FILE = "lexicon_types.npy"
+LEXICON_WEIGHTS_FILE = "lexicon_weights.npy"
+MODEL_FILE = "understanding.joblib"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word a matching product's text contains, in any of its spellings ("tshirt", "t shirt")."""
+
+    word: str
+    forms: tuple[str, ...]
+    weight: float  # 0..1, rarer words weigh more
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as the catalog understands it. Empty fields ask for nothing."""
+
+    text: str
+    genders: tuple[str, ...] = ()
+    colours: tuple[str, ...] = ()
+    brand: str = ""  # as names spell it ("U.S. Polo Assn.")
+    brand_prefixes: tuple[str, ...] = ()
+    types: dict[str, float] = field(default_factory=dict)  # article type -> weight (top = 1)
+    terms: tuple[Term, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()  # (typed, meant)
+    unknown: tuple[str, ...] = ()  # words neither the catalog nor the lexicon knows
+    semantic: tuple[str, ...] = ()  # words read through the sentence encoder only
+    corrected: str = ""  # the query with its spelling fixed ("" when nothing was fixed)
+
+    @property
+    def exact(self) -> bool:
+        """Whether every word was the catalog's own, as typed."""
+        return not (self.corrections or self.unknown or self.semantic)
+
+    @property
+    def asks_for_something(self) -> bool:
+        return bool(self.genders or self.colours or self.brand or self.types or self.terms)
+
+
+class QueryUnderstanding:
+    """Fitted on a catalog frame (name, gender, subCategory, articleType, baseColour, usage)."""
+
+    def __init__(self, encoder=None, lexicon_words=None):
+        # SentenceEncoder-like, encode(texts) -> (n, d) normalised rows; None: no semantic lexicon
+        self.encoder = encoder
+        # words read semantically besides the catalog's; None: the encoder's vocabulary
+        self.lexicon_words = lexicon_words
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"encoder": self.encoder, "lexicon_words": self.lexicon_words}
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, catalog: pd.DataFrame, y=None) -> QueryUnderstanding:
+        names = catalog[NAME].fillna("").astype(str)
+        types = catalog[ARTICLE].fillna("").astype(str)
+        self.types_ = sorted(set(types))
+        type_index = {t: i for i, t in enumerate(self.types_)}
+        df: Counter = Counter()
+        type_counts: dict[str, Counter] = defaultdict(Counter)
+        bigrams: Counter = Counter()
+        colour_hits: Counter = Counter()
+        name_df: Counter = Counter()
+        columns = [catalog[c].fillna("").astype(str) for c in (SUB, GENDER, COLOUR, USAGE)]
+        for name, article, sub, gender, colour, usage in zip(names, types, *columns, strict=True):
+            name_words = search_words(name)
+            words = name_words + search_words(f"{article} {sub} {gender} {colour} {usage}")
+            bigrams.update(zip(words, words[1:], strict=False))
+            colour_words = set(search_words(colour))
+            for word in set(name_words):
+                name_df[word] += 1
+                colour_hits[word] += word in colour_words
+            for word in set(words):
+                df[word] += 1
+                type_counts[word][type_index[article]] += 1
+        self.n_products_ = len(catalog)
+        self.df_ = dict(df)
+        self.type_dist_ = {
+            word: {t: n / df[word] for t, n in counts.items()} for word, counts in type_counts.items()
+        }
+        self.splits_ = self._learn_splits(bigrams)
+        self.deletes_ = self._learn_deletes()
+        self.by_initial_ = self._learn_initials()
+        self.colour_words_ = self._learn_colours(catalog[COLOUR], colour_hits, name_df)
+        self.brands_ = self._learn_brands(names, df)
+        self.brand_singulars_ = {singular(key): key for key in self.brands_}
+        self.lexicon_ = None
+        if self.encoder is not None:
+            self.lexicon_ = self._learn_lexicon(type_index)
+        return self
+
+    def _learn_splits(self, bigrams: Counter) -> dict[str, tuple[str, ...]]:
+        """Compounds the catalog writes both ways: ``{"tshirt": ("t shirt",)}``."""
+        splits: dict[str, set[str]] = defaultdict(set)
+        for (a, b), n in bigrams.items():
+            joined = singular(a + b)
+            if n >= COMPOUND_MIN_DF and self.df_.get(joined, 0) >= COMPOUND_MIN_DF:
+                splits[joined].add(f"{a} {b}")
+        return {word: tuple(sorted(forms)) for word, forms in splits.items()}
+
+    def _learn_deletes(self) -> dict[str, tuple[str, ...]]:
+        """Each common word under every one-letter deletion (for spelling fixes)."""
+        deletes: dict[str, list[str]] = defaultdict(list)
+        for word, n in self.df_.items():
+            if n >= TYPO_MIN_DF and len(word) >= TYPO_MIN_LENGTH - 1 and word.isalpha():
+                for variant in _deletions(word):
+                    deletes[variant].append(word)
+        return {variant: tuple(words) for variant, words in deletes.items()}
+
+    def _learn_initials(self) -> dict[str, tuple[str, ...]]:
+        """Common words by first letter (a two-edit spelling fix looks only there)."""
+        initials: dict[str, list[str]] = defaultdict(list)
+        for word, n in self.df_.items():
+            if n >= TYPO_MIN_DF and len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+                initials[word[0]].append(word)
+        return {letter: tuple(words) for letter, words in initials.items()}
+
+    def _learn_colours(
+        self, colours: pd.Series, hits: Counter, name_df: Counter
+    ) -> dict[str, tuple[str, ...]]:
+        """Colour word -> the colour labels it stands for ("blue": Blue, Navy Blue, Teal ...)."""
+        labels = sorted({c for c in colours.fillna("").astype(str) if c and c != "NA"})
+        self.shades_ = {" ".join(search_words(c)): c for c in labels if len(search_words(c)) == 2}
+        result = {}
+        for label in labels:
+            for word in search_words(label):
+                if name_df[word] and hits[word] / name_df[word] >= COLOUR_SHARE:
+                    family = COLOUR_FAMILIES.get(word, set())
+                    members = {c for c in labels if word in search_words(c)} | (family & set(labels))
+                    result[word] = tuple(sorted(members))
+        return result
+
+    def _learn_brands(self, names: pd.Series, df: Counter) -> dict[str, dict]:
+        """Brand key (its joined words, "uspoloassn") -> the name prefixes that spell it."""
+        alternatives = "|".join(sorted(GENDER_WORDS, key=len, reverse=True))
+        gender_pattern = re.compile(rf"\b({alternatives})\b", re.I)
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for name in names:
+            found = gender_pattern.search(name)
+            if not found:
+                continue
+            prefix = name[: found.start()].strip()
+            words = normalize(prefix).split()
+            if 1 <= len(words) <= BRAND_MAX_WORDS:
+                spellings["".join(words)][prefix] += 1
+        brands = {}
+        for key, counts in spellings.items():
+            total = sum(counts.values())
+            word_use = df.get(singular(key), 0)
+            if total >= BRAND_MIN_PRODUCTS and total >= BRAND_SHARE * word_use:
+                surface = counts.most_common(1)[0][0]
+                prefixes = tuple(sorted(p for p, n in counts.items() if n >= BRAND_MIN_PRODUCTS - 1))
+                brands[key] = {"name": surface, "prefixes": prefixes or (surface,), "products": total}
+        return brands
+
+    def _learn_lexicon(self, type_index: dict[str, int]) -> dict:
+        """Every lexicon word's article types, borrowed from its nearest catalog words."""
+        # Shoppers' words are embedded as written ("loafers" reads better than "loafer"),
+        # and looked up by their singular, as a query's words are.
+        surface = {w: w for w in self.df_}
+        extra = _encoder_vocabulary(self.encoder) if self.lexicon_words is None else self.lexicon_words
+        for word in extra:
+            surface.setdefault(singular(word), word)
+        words = sorted(w for w in surface if len(w) >= LEXICON_MIN_CHARS and w.isalpha())
+        row_of = {w: i for i, w in enumerate(words)}
+        anchors = [w for w in words if self.df_.get(w, 0) >= ANCHOR_MIN_DF]
+        labels = [t.lower() for t in self.types_]
+        vectors = self.encoder.encode([surface[w] for w in words])
+        anchor_vectors = np.vstack([vectors[[row_of[a] for a in anchors]], self.encoder.encode(labels)])
+        anchor_dists = [self.type_dist_[a] for a in anchors] + [{i: 1.0} for i in range(len(labels))]
+        anchor_names = anchors + [f"<{label}>" for label in labels]
+        kept_types = np.zeros((len(words), SEMANTIC_TYPES_KEPT), dtype=np.int16)
+        kept_weights = np.zeros((len(words), SEMANTIC_TYPES_KEPT), dtype=np.float32)
+        n_types = len(self.types_)
+        for start in range(0, len(words), 2048):
+            sims = vectors[start:start + 2048] @ anchor_vectors.T
+            for row, word in enumerate(words[start:start + 2048]):
+                similarity = sims[row]
+                order = np.argsort(-similarity)
+                order = [j for j in order[: SEMANTIC_NEIGHBOURS + 1] if anchor_names[j] != word]
+                order = order[:SEMANTIC_NEIGHBOURS]
+                order = [j for j in order if similarity[j] >= SEMANTIC_MIN_SIMILARITY]
+                if not order:
+                    continue
+                weights = np.exp((similarity[order] - similarity[order[0]]) / SEMANTIC_TEMPERATURE)
+                dist = np.zeros(n_types)
+                for j, w in zip(order, weights, strict=True):
+                    for t, p in anchor_dists[j].items():
+                        dist[t] += w * p
+                dist /= dist.sum()
+                top = np.argsort(-dist)[:SEMANTIC_TYPES_KEPT]
+                kept_types[start + row] = top
+                kept_weights[start + row] = dist[top]
+        return {"words": {w: i for i, w in enumerate(words)}, "types": kept_types, "weights": kept_weights}
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, folder: Path) -> None:
+        """The lexicon's arrays as .npy (memory-mapped on load), the rest as one joblib file."""
+        folder = Path(folder)
+        lexicon = self.lexicon_
+        if lexicon is not None:
+            words = sorted(lexicon["words"], key=lexicon["words"].get)
+            (folder / LEXICON_WORDS_FILE).write_text(json.dumps(words))
+            np.save(folder / LEXICON_TYPES_FILE, lexicon["types"])
+            np.save(folder / LEXICON_WEIGHTS_FILE, lexicon["weights"])
+        encoder, self.encoder, self.lexicon_ = self.encoder, None, None
+        try:
+            joblib.dump(self, folder / MODEL_FILE)
+        finally:
+            self.encoder, self.lexicon_ = encoder, lexicon
+
+    @classmethod
+    def load(cls, folder: Path) -> QueryUnderstanding:
+        folder = Path(folder)
+        model = joblib.load(folder / MODEL_FILE)
+        if (folder / LEXICON_WORDS_FILE).is_file():
+            words = json.loads((folder / LEXICON_WORDS_FILE).read_text())
+            model.lexicon_ = {
+                "words": {w: i for i, w in enumerate(words)},
+                "types": np.load(folder / LEXICON_TYPES_FILE, mmap_mode="r"),
+                "weights": np.load(folder / LEXICON_WEIGHTS_FILE, mmap_mode="r"),
+            }
+        return model
+
+    # ------------------------------------------------------------------ reading a query
+
+    def parse(self, text: str) -> ParsedQuery:
+        raw = search_words(text)
+        words, corrections = self._spelled(raw)
+        genders: list[str] = []
+        colours: list[str] = []
+        content: list[str] = []
+        brand, brand_words = self._brand(normalize(text).split())
+        if brand is None and corrections:
+            brand, brand_words = self._brand(words)
+        words, shades = self._shades(words)
+        colours += shades
+        for word in words:
+            if word in STOP_WORDS or word in brand_words:
+                continue
+            if word in GENDER_OF_WORD:
+                genders += [g for g in GENDER_OF_WORD[word] if g not in genders]
+            elif word in self.colour_words_:
+                colours += [c for c in self.colour_words_[word] if c not in colours]
+            else:
+                content.append(word)
+        types, unknown, semantic = self._types(content)
+        terms = tuple(self._term(word) for word in content if word in self.df_)
+        corrected = " ".join(words) if corrections else ""
+        return ParsedQuery(
+            text=text,
+            genders=tuple(genders),
+            colours=tuple(colours),
+            brand=brand["name"] if brand else "",
+            brand_prefixes=brand["prefixes"] if brand else (),
+            types=types,
+            terms=terms,
+            corrections=tuple(corrections),
+            unknown=tuple(unknown),
+            semantic=tuple(semantic),
+            corrected=corrected,
+        )
+
+    def _shades(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """A colour named in full ("navy blue") asks for that shade only, not its family."""
+        rest, shades, i = [], [], 0
+        while i < len(words):
+            pair = " ".join(words[i:i + 2])
+            if i + 1 < len(words) and pair in self.shades_:
+                shades.append(self.shades_[pair])
+                i += 2
+            else:
+                rest.append(words[i])
+                i += 1
+        return rest, shades
+
+    def _spelled(self, raw: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Join compounds typed apart, split those typed together, fix misspellings."""
+        words: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        i = 0
+        while i < len(raw):
+            word = raw[i]
+            if i + 1 < len(raw) and word not in STOP_WORDS and raw[i + 1] not in STOP_WORDS:
+                joined = singular(word + raw[i + 1])
+                if self.df_.get(joined, 0) >= COMPOUND_MIN_DF:
+                    words.append(joined)
+                    i += 2
+                    continue
+            i += 1
+            if word in self.df_ or word in STOP_WORDS or word in GENDER_OF_WORD or not word.isalpha():
+                words.append(word)
+                continue
+            split = self._split(word)
+            if split:
+                words += split
+                continue
+            fixed = self._fix(word)
+            if fixed:
+                corrections.append((word, fixed))
+                words.append(fixed)
+            else:
+                words.append(word)
+        return words, corrections
+
+    def _split(self, word: str) -> list[str]:
+        best, best_df = [], 0
+        for cut in range(SPLIT_MIN_CHARS, len(word) - SPLIT_MIN_CHARS + 1):
+            a, b = singular(word[:cut]), singular(word[cut:])
+            if a in STOP_WORDS or b in STOP_WORDS:
+                continue
+            n = min(self.df_.get(a, 0), self.df_.get(b, 0))
+            if n >= COMPOUND_MIN_DF and n > best_df:
+                best, best_df = [a, b], n
+        return best
+
+    def _fix(self, word: str) -> str:
+        """The most used catalog word one edit (or a transposition) away; "" if none."""
+        if len(word) < TYPO_MIN_LENGTH or (self.lexicon_ is not None and word in self.lexicon_["words"]):
+            return ""
+        candidates = set(self.deletes_.get(word, ()))
+        for variant in _deletions(word):
+            if self.df_.get(variant, 0) >= TYPO_MIN_DF:
+                candidates.add(variant)
+            candidates.update(self.deletes_.get(variant, ()))
+        candidates.discard(word)
+        if not any(_within_edits(word, c, 1) for c in candidates):
+            same_initial = self.by_initial_.get(word[0], ())
+            candidates |= {w for w in same_initial if _within_edits(word, w, TYPO_MAX_EDITS)}
+        # Closest first (one edit before two), then the same first letter, then the most used.
+        return min(sorted(candidates), default="", key=lambda c: (
+            not _within_edits(word, c, 1), c[0] != word[0], -self.df_[c]))
+
+    def _brand(self, words: list[str]) -> tuple[dict | None, set[str]]:
+        """The longest run of query words naming a brand, and those words (as search words)."""
+        for length in range(min(BRAND_MAX_WORDS, len(words)), 0, -1):
+            for start in range(len(words) - length + 1):
+                span = words[start:start + length]
+                key = "".join(span)
+                brand = self.brands_.get(key) or self.brands_.get(self.brand_singulars_.get(key, ""))
+                if brand is None and len(key) >= BRAND_PREFIX_MIN_CHARS and length >= 2:
+                    matches = [b for k, b in self.brands_.items() if k.startswith(key)]
+                    brand = max(matches, key=lambda b: b["products"], default=None)
+                if brand is not None:
+                    return brand, {singular(w) for w in span}
+        return None, set()
+
+    def _types(self, content: list[str]) -> tuple[dict[str, float], list[str], list[str]]:
+        """Article types the content words point at (product of their distributions)."""
+        log_p = np.zeros(len(self.types_))
+        used = False
+        unknown, semantic = [], []
+        for word in content:
+            dist = self._word_types(word)
+            if dist is None:
+                unknown.append(word)
+                continue
+            if self.df_.get(word, 0) == 0:
+                semantic.append(word)
+            # A word that names a type ("dress") outvotes one found across many ("floral").
+            log_p += dist.max() * np.log(dist + TYPE_SMOOTHING)
+            used = True
+        if not used:
+            return {}, unknown, semantic
+        p = np.exp(log_p - log_p.max())
+        order = [i for i in np.argsort(-p)[:TYPE_MAX] if p[i] >= TYPE_MIN_SHARE]
+        return {self.types_[i]: round(float(p[i]), 3) for i in order}, unknown, semantic
+
+    def _word_types(self, word: str) -> np.ndarray | None:
+        n = self.df_.get(word, 0)
+        lexical = None
+        if n:
+            lexical = np.zeros(len(self.types_))
+            for t, share in self.type_dist_[word].items():
+                lexical[t] = share
+        semantic = self._semantic_types(word)
+        if semantic is None:
+            return lexical
+        if lexical is None:
+            return semantic
+        trust = n / (n + SEMANTIC_PRIOR_DF)
+        return trust * lexical + (1 - trust) * semantic
+
+    def _semantic_types(self, word: str) -> np.ndarray | None:
+        lexicon = self.lexicon_
+        if lexicon is None or word not in lexicon["words"]:
+            return None
+        row = lexicon["words"][word]
+        weights = np.asarray(lexicon["weights"][row], dtype=float)
+        if not weights.any():
+            return None
+        dist = np.zeros(len(self.types_))
+        dist[np.asarray(lexicon["types"][row], dtype=int)] = weights
+        return dist
+
+    def _term(self, word: str) -> Term:
+        idf = math.log(self.n_products_ / self.df_[word])
+        weight = min(1.0, max(0.25, idf / math.log(self.n_products_)))
+        return Term(word=word, forms=(word, *self.splits_.get(word, ())), weight=round(weight, 3))
+
+
+def _within_edits(a: str, b: str, limit: int) -> bool:
+    """Whether the Levenshtein distance of ``a`` and ``b`` is at most ``limit`` (banded)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _encoder_vocabulary(encoder) -> list[str]:
+    """Whole words of the encoder's tokenizer (for MiniLM, BERT's ~20k word pieces)."""
+    vocabulary = getattr(encoder, "vocabulary", None)
+    return list(vocabulary()) if callable(vocabulary) else []

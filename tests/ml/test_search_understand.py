@@ -1,0 +1,105 @@
+"""The query reader (ml.search.understand) fitted on a real sample of the catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml.catalog.dataset import load_styles
+from ml.search.understand import QueryUnderstanding
+from tests.conftest import fashion_data
+
+SAMPLE = 6000  # products: enough for the common words, brands and colours, fitted in a second
+
+
+@pytest.fixture(scope="module")
+def styles():
+    styles = load_styles(fashion_data())
+    return styles.sample(n=SAMPLE, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def reader(styles):
+    return QueryUnderstanding().fit(styles)
+
+
+def top_type(parsed) -> str:
+    return next(iter(parsed.types), "")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("jeens", "jean"), ("tshrt", "tshirt"), ("walet", "wallet")])
+def test_a_misspelt_word_is_read_as_the_catalog_word(reader, typed, meant):
+    parsed = reader.parse(typed)
+    assert parsed.corrections and parsed.corrections[0][1] == meant
+    assert parsed.corrected == meant and not parsed.exact
+    assert meant in [term.word for term in parsed.terms]
+
+
+def test_a_catalog_word_is_never_corrected(reader):
+    parsed = reader.parse("jeans")
+    assert parsed.corrections == () and parsed.exact and parsed.corrected == ""
+
+
+def test_spacing_does_not_matter(reader):
+    together, apart, hyphen = reader.parse("tshirt"), reader.parse("t shirt"), reader.parse("t-shirts")
+    assert together.terms == apart.terms == hyphen.terms
+    assert top_type(together) == top_type(apart) == "Tshirts"
+    assert [t.word for t in reader.parse("sportsshoes").terms] == ["sport", "shoe"]
+
+
+def test_stop_words_and_gender_words_are_not_terms(reader):
+    parsed = reader.parse("kurta for men")
+    assert [t.word for t in parsed.terms] == ["kurta"]
+    assert parsed.genders == ("Men", "Unisex")
+    assert top_type(parsed) == "Kurtas"
+    assert reader.parse("dresses for girls").genders == ("Girls",)
+
+
+def test_the_query_type_wins_over_a_word_of_the_name(reader):
+    assert top_type(reader.parse("women floral summer dress")) == "Dresses"
+    assert top_type(reader.parse("reebok running shoes")) == "Sports Shoes"
+
+
+def test_colour_words_and_full_shades(reader):
+    blue = reader.parse("blue shirt").colours
+    assert "Blue" in blue and "Navy Blue" in blue
+    assert reader.parse("navy blue shirt").colours == ("Navy Blue",)
+    assert [t.word for t in reader.parse("blue shirt").terms] == ["shirt"]
+
+
+def test_brands_are_read_from_the_start_of_names(reader, styles):
+    nike = reader.parse("nike tshirts")
+    assert nike.brand == "Nike" and [t.word for t in nike.terms] == ["tshirt"]
+    assert reader.parse("shirt").brand == ""
+
+
+def test_an_unknown_word_is_reported(reader):
+    parsed = reader.parse("zzqxv")
+    assert parsed.unknown == ("zzqxv",) and not parsed.asks_for_something
+
+
+def test_saved_and_loaded_reader_reads_the_same(reader, tmp_path):
+    reader.save(tmp_path)
+    loaded = QueryUnderstanding.load(tmp_path)
+    for query in ("jeens", "nike tshirt for men", "navy blue shirt", "t shirt"):
+        assert loaded.parse(query) == reader.parse(query)
+
+
+@pytest.fixture(scope="module")
+def semantic_reader(styles):
+    """With the sentence encoder, over a small lexicon of words this sample never uses."""
+    from ml.embed.text import SentenceEncoder
+
+    outside = ["raincoats", "hoody"]
+    never_named = styles[~styles["name"].str.contains("raincoat|hood", case=False)]
+    return QueryUnderstanding(encoder=SentenceEncoder(), lexicon_words=outside).fit(never_named)
+
+
+def test_a_word_the_catalog_never_uses_is_read_semantically(semantic_reader, tmp_path):
+    for word, wanted in (("raincoat", {"Rain Jacket", "Jackets"}), ("hoody", {"Sweatshirts"})):
+        assert semantic_reader.df_.get(word, 0) == 0, "the word must be outside the catalog sample"
+        parsed = semantic_reader.parse(word)
+        assert parsed.semantic == (word,) and not parsed.exact
+        assert top_type(parsed) in wanted, parsed.types
+    semantic_reader.save(tmp_path)
+    loaded = QueryUnderstanding.load(tmp_path)
+    assert loaded.parse("raincoat").types == semantic_reader.parse("raincoat").types
