@@ -202,8 +202,11 @@ def events_frame() -> pd.DataFrame:
 
 def recommendations_version() -> str:
     """Changes whenever a new index is loaded: cached carousels are then rendered afresh."""
+    from .photos import photo_index_version
+
     index = similarity_index()
-    return getattr(index, "version", "") if index is not None else "none"
+    text = getattr(index, "version", "") if index is not None else "none"
+    return f"{text}-{photo_index_version()}"
 
 
 def _suggestions(recommendations, *, products: dict[int, Product] | None = None) -> list[ProductSuggestion]:
@@ -243,7 +246,12 @@ def _complete_the_look(product: Product, k: int) -> list[Recommendation]:
 
 
 # Ask for a few more than shown: some may have been unlisted or sold out since the index was built.
-_SPARE = 5
+_SPARE = SPARE = 5
+
+
+def suggestions_for(*, recommendations: list[Recommendation]) -> list[ProductSuggestion]:
+    """Recommendations (of any model) as products still for sale, in order, in one query."""
+    return _suggestions(recommendations)
 
 
 def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
@@ -255,15 +263,28 @@ def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
 class ProductCarousels:
     similar: list[ProductSuggestion]
     complete_the_look: list[ProductSuggestion]
+    looks_like: list[ProductSuggestion] = ()
 
 
-def carousels_for(*, product: Product, similar: int = 10, complete_the_look: int = 8) -> ProductCarousels:
-    """Both carousels of a product page, their products fetched in one query."""
+def carousels_for(
+    *, product: Product, similar: int = 10, complete_the_look: int = 8, looks_like: int = 10
+) -> ProductCarousels:
+    """The carousels of a product page, their products fetched in one query.
+
+    "Looks like this" (photo neighbours, :mod:`main.photos`) is its own carousel beside the
+    attribute-based "Similar items", which it never changes; it leaves out what "Similar items"
+    already shows, so that a shopper sees new products in it, not the same tiles twice.
+    """
+    from .photos import looks_like as photo_neighbours
+
     like, look = _similar(product, similar + _SPARE), _complete_the_look(product, complete_the_look + _SPARE)
-    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look])}
+    seen = {r.product_id for r in like[:similar]}
+    alike = photo_neighbours(product_id=product.pk, k=looks_like + _SPARE, exclude=seen)
+    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
     return ProductCarousels(
         similar=_suggestions(like, products=products)[:similar],
         complete_the_look=_suggestions(look, products=products)[:complete_the_look],
+        looks_like=_suggestions(alike, products=products)[:looks_like],
     )
 
 

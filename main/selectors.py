@@ -54,6 +54,7 @@ class CatalogFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
+    photo: str = ""  # a photo search's key (main.photos): only its products, closest first
 
 
 def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, Facets]:
@@ -94,9 +95,25 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
         products = products.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
-    if filters.sort == "relevance":
+    if filters.photo:
+        products = _like_photo(products=products, key=filters.photo, ranked=filters.sort == "relevance")
+    elif filters.sort == "relevance":
         products = _by_relevance(products=products, q=filters.q)
     return products.order_by(*SORTS[filters.sort])
+
+
+def _like_photo(*, products: QuerySet[Product], key: str, ranked: bool) -> QuerySet[Product]:
+    """Only the products of the photo search ``key`` (none once it has expired); ranked, the
+    closest to the photo has the highest ``relevance``."""
+    from .photos import photo_search_ids
+
+    ids = photo_search_ids(key=key) or []
+    products = products.filter(id__in=ids)
+    if not ranked:
+        return products
+    closeness = Case(*[When(id=i, then=Value(len(ids) - rank)) for rank, i in enumerate(ids)],
+                     default=Value(0), output_field=IntegerField())
+    return products.annotate(relevance=closeness)
 
 
 # Points a search result earns for matching what the query asks for (see _by_relevance).

@@ -31,11 +31,35 @@ def catalog(request):
     page, facets = selectors.catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "main/catalog.html",
-        {"page": page, "facets": facets, "filters": filters, "query": query.urlencode()},
-    )
+    context = {"page": page, "facets": facets, "filters": filters, "query": query.urlencode()}
+    if filters.photo:
+        from .photos import photo_search_ids
+
+        context["photo_expired"] = photo_search_ids(key=filters.photo) is None
+    return render(request, "main/catalog.html", context)
+
+
+def photo_search(request):
+    """Search by photo: the upload (a file, a phone's camera, or a photo dropped on the page)
+    becomes a catalog page of the products that look most like it, with its facets."""
+    from . import photos
+    from .forms import PhotoSearchForm
+
+    form = PhotoSearchForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            search = photos.photo_search(image=form.cleaned_data["photo"])
+        except photos.PhotoRefused as error:
+            form.add_error("photo", str(error))
+        except photos.ModelUnavailable:
+            form.add_error(None, "Search by photo is not available yet: try again later, or search by words.")
+            status = 503
+        else:
+            return redirect(photos.catalog_url(search=search))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "main/photo_search.html", {"form": form}, status=status)
 
 
 def product_detail(request, dataset_id: int):
