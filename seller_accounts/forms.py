@@ -74,6 +74,10 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The photo first: a seller listing from a phone picks it before typing a word, and the
+        # fields below are suggested from it (static/js/categorize.js).
+        self.order_fields(["photo"])
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         for field, level in LEVEL_OF_FIELD.items():
             attrs = self.fields[field].widget.attrs
             attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")

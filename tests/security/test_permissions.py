@@ -200,6 +200,8 @@ ROUTES = {
     "api-category-prediction": ("get", {}, dict.fromkeys(ROLES, 400)),  # no name given
     "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-recommendations": ("get", {}, PUBLIC),
+    "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
+    "main:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
     "main:catalog": ("get", {}, PUBLIC),
     "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
