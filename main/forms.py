@@ -69,7 +69,9 @@ class PhotoSearchForm(BootstrapFormMixin, forms.Form):
     photo = forms.FileField(
         label="Your photo", help_text="JPEG, PNG or WebP, up to 5 MB.",
         # On a phone, the picker offers the camera as well as the photo library.
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-test": "photo-input"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "data-test": "photo-input"}
+        ),
     )
 
     def clean_photo(self) -> bytes:

@@ -12,8 +12,10 @@ the fix, as for the name categorizer.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -40,11 +42,15 @@ class PhotoRefused(ValueError):
 
 
 def clean_photo(upload) -> bytes:
-    """The upload re-encoded as a plain JPEG (size, pixel count and format checked)."""
+    """The upload's own bytes, once :func:`main.images.normalise_product_photo` has accepted it
+    (size, pixel count, format, a readable image). The model reads the photo as sent, so that a
+    catalog photo searched again is found by its content hash in the photo index."""
     try:
-        return normalise_product_photo(upload).read()
+        normalise_product_photo(upload)
     except ValidationError as error:
         raise PhotoRefused(" ".join(error.messages)) from None
+    upload.seek(0)
+    return upload.read()
 
 
 def photo_model():
@@ -55,20 +61,32 @@ def photo_index():
     return getattr(ml_bridge, "photo_index", lambda: None)()
 
 
-def _decoded(images: list[bytes]):
-    """Model input for clean photos; a photo ``ml.photo`` still cannot read is refused."""
-    from ml.photo.images import PhotoError, decode
+@contextmanager
+def _refusals():
+    """``ml.photo``'s own refusal of a photo, as the shop's."""
+    from ml.photo.images import PhotoError
 
     try:
-        return [decode(image) for image in images]
+        yield
     except PhotoError as error:
         raise PhotoRefused(str(error)) from None
 
 
 def embed(images: list[bytes]):
-    """(n, D) L2-normalised vectors of clean photos."""
+    """(n, D) L2-normalised vectors of accepted photos; a photo the photo index already holds
+    (by content hash) is not embedded again."""
+    from ml.photo.images import content_hash
+
     model = require(photo_model(), "photo model")
-    return model.embed(_decoded(images))
+    index = photo_index()
+    known = [index.vector_of_hash(content_hash(image)) if index is not None else None for image in images]
+    missing = [i for i, vector in enumerate(known) if vector is None]
+    if missing:
+        with _refusals():
+            fresh = model.embed([images[i] for i in missing])
+        for i, vector in zip(missing, fresh, strict=True):
+            known[i] = vector
+    return np.vstack(known)
 
 
 # ---------------------------------------------------------------------- categorization
@@ -88,8 +106,9 @@ def predict(*, names: list[str], descriptions: list[str], images: list[bytes | N
             answers[i] = prediction
     if by_photo:
         fused = _fused(cascade)
-        found = fused.predict([names[i] for i in by_photo], _decoded([images[i] for i in by_photo]),
-                              descriptions=[descriptions[i] for i in by_photo])
+        with _refusals():
+            found = fused.predict([names[i] for i in by_photo], [images[i] for i in by_photo],
+                                  [descriptions[i] for i in by_photo])
         for i, prediction in zip(by_photo, found, strict=True):
             answers[i] = prediction
     return answers

@@ -92,7 +92,9 @@ class RecommendationListSerializer(serializers.Serializer):
 
 
 class PhotoSearchResultSerializer(RecommendationListSerializer):
-    catalog_url = serializers.CharField(help_text="The same results in the catalog, with facets to narrow them")
+    catalog_url = serializers.CharField(
+        help_text="The same results in the catalog, with facets to narrow them"
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -162,9 +162,24 @@ def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
 
 class BulkUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
+        required=False,
+        label="CSV",
         help_text="CSV with columns name, description, price, stock and optionally stock_by_size "
-        "(e.g. S:3;M:5) (UTF-8, up to 300 rows)."
+        "(e.g. S:3;M:5) and photo (a file name in the ZIP) (UTF-8, up to 300 rows).",
     )
+    photos = forms.FileField(
+        required=False,
+        label="Photos (ZIP)",
+        help_text="A ZIP of JPEG, PNG or WebP photos, up to 5 MB each and 25 MB in all. Alone, it "
+        "drafts one listing per photo, categorized from the photo.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("photos") and not self.errors:
+            raise ValidationError("Upload a CSV, a ZIP of photos, or both.")
+        return data
 
 
 def with_suggestions(choices: list, suggestions: list) -> list:
