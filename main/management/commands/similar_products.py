@@ -93,7 +93,8 @@ class Command(BaseCommand):
                 f"{len(unindexed)} ids are not in the index (no photo?) and are skipped: "
                 f"{', '.join(unindexed[:10])}"
             )
-        return [(int(w), index.similar(pks[int(w)], k=k)) for w in wanted if int(w) in pks and pks[int(w)] in index]
+        kept = [w for w in wanted if int(w) in pks and pks[int(w)] in index]
+        return [(int(w), index.similar(pks[int(w)], k=k)) for w in kept]
 
     def _for_new_photos(self, index, input_csv: Path, folder: Path, k: int):
         """Products not in the catalog, by their photo alone: only the ``id`` column is read."""
