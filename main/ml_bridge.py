@@ -278,7 +278,7 @@ def carousels_for(
     from .photos import looks_like as photo_neighbours
 
     like, look = _similar(product, similar + _SPARE), _complete_the_look(product, complete_the_look + _SPARE)
-    seen = {r.product_id for r in like[:similar]}
+    seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
     alike = photo_neighbours(product_id=product.pk, k=looks_like + _SPARE, exclude=seen)
     products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
     return ProductCarousels(

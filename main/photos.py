@@ -115,7 +115,7 @@ def predict(*, names: list[str], descriptions: list[str], images: list[bytes | N
 
 
 def _fused(cascade):
-    from ml.photo import NamePhotoCategorizer
+    from ml.photo.fusion import NamePhotoCategorizer
 
     return NamePhotoCategorizer(cascade, require(photo_model(), "photo model"))
 
