@@ -54,11 +54,11 @@ def clean_photo(upload) -> bytes:
 
 
 def photo_model():
-    return getattr(ml_bridge, "photo_model", lambda: None)()  # until photo-ml is merged
+    return ml_bridge.photo_model()
 
 
 def photo_index():
-    return getattr(ml_bridge, "photo_index", lambda: None)()
+    return ml_bridge.photo_index()
 
 
 @contextmanager
