@@ -117,3 +117,25 @@ class TestWithTheNameCategorizerOnly:
         watch = Product.objects.get(seller=seller, name="Titan Women Silver Watch")
         assert jeans.image and jeans.is_active
         assert not watch.image and not watch.is_active  # a draft until it has a photo
+
+
+@pytest.mark.usefixtures("catalog", "trained_photo_models")
+def test_with_the_photo_model_a_zip_alone_is_categorized_from_its_photos(seller_client):
+    products = Product.objects.filter(dataset_id__isnull=False).order_by("dataset_id")[:4]
+    photos = {f"IMG_{i:04d}.jpg": fashion_photo(p) for i, p in enumerate(products)}
+    response = seller_client.post("/seller/products/bulk/", {"photos": zip_of(photos)})
+    assert response.status_code == 302
+    staged = seller_client.session["bulk_listing_rows"]
+    assert len(staged) == 4
+    for row in staged:
+        assert row["master_category"] and row["sub_category"]  # the path comes from the photo
+        assert row["suggestions"]["article_type"], row
+        # A camera's file name names nothing: the draft is named after what the photo shows.
+        best_type = row["suggestions"]["article_type"][0][0].split(" / ")[-1]
+        assert not row["name"].startswith("IMG") and row["name"].endswith(best_type)
+
+
+def fashion_photo(product: Product) -> bytes:
+    from tests.conftest import fashion_data
+
+    return (fashion_data() / "images" / f"{product.dataset_id}.jpg").read_bytes()
