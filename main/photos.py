@@ -26,9 +26,10 @@ from . import ml_bridge
 from .images import normalise_product_photo
 from .ml_bridge import ModelUnavailable, categorizer, require
 
-# A photo search keeps this many nearest products: enough for its facets to narrow them
-# (a catalog page shows 24), few enough that the catalog filters them by id in one query.
-PHOTO_SEARCH_RESULTS = 200
+# A photo search keeps this many nearest products: five catalog pages of 24, enough for its
+# facets to narrow them, few enough that they all still look like the photo and that the
+# catalog filters them by id in one query.
+PHOTO_SEARCH_RESULTS = 120
 # How long a photo search's results stay under their key (its catalog URL works that long).
 PHOTO_SEARCH_SECONDS = 60 * 60
 # A photo search's key: this many hex digits of the clean photo's hash (also a catalog filter).
