@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.cache import caches
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -107,7 +107,12 @@ class CategoryPredictionView(ApiView):
             "multipart/form-data": PhotoPredictionInputSerializer,
         },
         responses={
-            200: BatchPredictionSerializer,
+            # One prediction for an object (JSON or multipart), {results: [...]} for a list.
+            200: PolymorphicProxySerializer(
+                component_name="PredictionOrBatch",
+                serializers=[CategoryPredictionSerializer, BatchPredictionSerializer],
+                resource_type_field_name=None,
+            ),
             400: ErrorSerializer,
             413: ErrorSerializer,
             429: ErrorSerializer,
