@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from django.core.cache import caches
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from . import ml_bridge, selectors
+from . import ml_bridge, photos, selectors
 from .ml_bridge import ModelUnavailable, categorizer, require
 from .models import Product
 from .serializers import (
@@ -23,6 +24,9 @@ from .serializers import (
     CategoryPredictionSerializer,
     ErrorSerializer,
     KSerializer,
+    PhotoPredictionInputSerializer,
+    PhotoSearchInputSerializer,
+    PhotoSearchResultSerializer,
     PredictionInputSerializer,
     RecommendationListSerializer,
     SearchQuerySerializer,
@@ -58,8 +62,29 @@ def _predict(items: list[dict]) -> list[dict]:
     return [p.to_dict() for p in predictions]
 
 
+def _clean_photo(upload) -> bytes:
+    try:
+        return photos.clean_photo(upload)
+    except photos.PhotoRefused as error:
+        raise ValidationError({"image": [str(error)]}) from None
+
+
+def _predict_with_photo(item: dict) -> dict:
+    """One multipart item: the photo (and the name, if any); a name alone as by JSON."""
+    if item.get("image") is None:
+        return _predict([item])[0]
+    image = _clean_photo(item["image"])
+    try:
+        prediction = photos.predict(names=[item["name"]], descriptions=[item["description"]], images=[image])
+    except photos.PhotoRefused as error:
+        raise ValidationError({"image": [str(error)]}) from None
+    except ValueError as error:
+        raise ValidationError({"detail": str(error)}) from None
+    return prediction[0].to_dict()
+
+
 class CategoryPredictionView(ApiView):
-    """Gender → subcategory → article type, colour and usage for a product name."""
+    """Gender → subcategory → article type, colour and usage for a product name, its photo, or both."""
 
     @extend_schema(
         parameters=[
@@ -79,18 +104,31 @@ class CategoryPredictionView(ApiView):
         return Response(_predict([data.validated_data])[0])
 
     @extend_schema(
-        request=PredictionInputSerializer(many=True),
+        request={
+            "application/json": PredictionInputSerializer(many=True),
+            "multipart/form-data": PhotoPredictionInputSerializer,
+        },
         responses={
-            200: BatchPredictionSerializer,
+            # One prediction for an object (JSON or multipart), {results: [...]} for a list.
+            200: PolymorphicProxySerializer(
+                component_name="PredictionOrBatch",
+                serializers=[CategoryPredictionSerializer, BatchPredictionSerializer],
+                resource_type_field_name=None,
+            ),
             400: ErrorSerializer,
             413: ErrorSerializer,
             429: ErrorSerializer,
             503: ErrorSerializer,
         },
-        description=f"One item as an object, or a list of up to {MAX_BATCH} items. "
-        "A single object answers a single prediction; a list answers {results: [...]}.",
+        description=f"JSON: one item as an object, or a list of up to {MAX_BATCH} items "
+        "(a single object answers a single prediction; a list answers {results: [...]}). "
+        "Multipart: one item with an `image` (the photo); its name is then optional.",
     )
     def post(self, request):
+        if request.content_type.startswith("multipart/"):
+            data = PhotoPredictionInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            return Response(_predict_with_photo(data.validated_data))
         payload = request.data
         if isinstance(payload, list):
             if len(payload) > MAX_BATCH:
@@ -227,3 +265,28 @@ class SearchView(ApiView):
             "did_you_mean": summary.did_you_mean if summary else "",
             "exact": summary.exact if summary else True,
         }).data)
+class PhotoSearchView(ApiView):
+    """The products that look most like a photo (closest first), and the catalog page that
+    shows all of them with facets to narrow them."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoSearchInputSerializer},
+        responses={
+            200: PhotoSearchResultSerializer,
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+            503: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        data = PhotoSearchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = _clean_photo(data.validated_data["image"])
+        try:
+            search = photos.photo_search(image=image)
+        except photos.PhotoRefused as error:
+            raise ValidationError({"image": [str(error)]}) from None
+        found = photos.search_suggestions(search=search, k=data.validated_data["k"])
+        return Response({**_results(found), "catalog_url": photos.catalog_url(search=search)})

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 from .money import rupees
 from .selectors import FACET_COLUMNS, CatalogFilters, Facets
 
-# Parameters a link keeps besides the facets: the search, the price typed in, the order.
-KEPT = ("q", "min_price", "max_price", "sort")
+# Parameters a link keeps besides the facets: the search (by words or by photo), the price
+# typed in, the order.
+KEPT = ("q", "photo", "min_price", "max_price", "sort")
 PRICE_TYPED = ("min_price", "max_price")
 
 
@@ -27,7 +28,7 @@ class Chip:
 
 def filter_pairs(filters: CatalogFilters, *, without: Collection[str] = ()) -> list[tuple[str, str]]:
     """The query string's parameters for ``filters``, less those named in ``without``."""
-    default_sort = "relevance" if filters.q else "newest"
+    default_sort = "relevance" if filters.q or filters.photo else "newest"
     pairs = []
     for name in (*KEPT, *FACET_COLUMNS):
         if name in without or (name == "sort" and filters.sort == default_sort):
@@ -66,5 +67,5 @@ def facet_links(*, facets: Facets, filters: CatalogFilters) -> tuple[list[Chip],
         low = rupees(filters.min_price) if filters.min_price is not None else "…"
         high = rupees(filters.max_price) if filters.max_price is not None else "…"
         chips.append(Chip("Price", f"{low} – {high}", _url(filter_pairs(filters, without=PRICE_TYPED))))
-    kept = [(name, value) for name, value in filter_pairs(filters) if name in ("q", "sort")]
+    kept = [(name, value) for name, value in filter_pairs(filters) if name in ("q", "photo", "sort")]
     return chips, _url(kept)

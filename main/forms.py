@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
+from marketplace.forms import BootstrapFormMixin
+
 from .models import BRAND_MAX_LENGTH
+from .photos import PHOTO_KEY_LENGTH
 from .selectors import PRICE_RANGES, SORTS, CatalogFilters
 
 MAX_QUERY_LENGTH = 200
@@ -75,6 +78,7 @@ class CatalogFilterForm(forms.Form):
     min_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     max_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])  # see filters()
+    photo = _TruncatedCharField(max_length=PHOTO_KEY_LENGTH, strip=True)  # a search by photo
 
     def filters(self) -> CatalogFilters:
         """The filters asked for; invalid values are left out. A search sorts by best match
@@ -83,7 +87,28 @@ class CatalogFilterForm(forms.Form):
         values = {name: value for name, value in self.cleaned_data.items() if value not in (None, "", ())}
         q = values.pop("q", "")
         values.pop("sort", None)
-        sort = self.data.get("sort") or ("relevance" if q else "newest")
-        if "sort" in self.errors or (sort == "relevance" and not q):
+        ranked = bool(q or values.get("photo"))  # a search by words or by photo
+        sort = self.data.get("sort") or ("relevance" if ranked else "newest")
+        if "sort" in self.errors or (sort == "relevance" and not ranked):
             sort = "newest"
         return CatalogFilters(q=q, sort=sort, **values)
+
+
+class PhotoSearchForm(BootstrapFormMixin, forms.Form):
+    """A shopper's photo to search by; refused with a message unless it is a readable photo."""
+
+    photo = forms.FileField(
+        label="Your photo", help_text="JPEG, PNG or WebP, up to 5 MB.",
+        # On a phone, the picker offers the camera as well as the photo library.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "data-test": "photo-input"}
+        ),
+    )
+
+    def clean_photo(self) -> bytes:
+        from .photos import PhotoRefused, clean_photo
+
+        try:
+            return clean_photo(self.cleaned_data["photo"])
+        except PhotoRefused as error:
+            raise forms.ValidationError(str(error)) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
@@ -34,6 +35,10 @@ from ml.catalog.schema import (
 )
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.categorize.train import load_categorizer
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.index import load_photo_index
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from ml.photo.model import load_photo_model
 from ml.recommend.complete_the_look import CompleteTheLook
 from ml.recommend.hybrid import REASONS
 from ml.recommend.ranking import Recommendation
@@ -146,9 +151,19 @@ def search_understanding():
     return _load(load_search_understanding, "Search reader")
 
 
+@functools.cache
+def photo_model():
+    return _load(load_photo_model, "Photo model")
+
+
+@functools.cache
+def photo_index():
+    return _load(load_photo_index, "Photo index")
+
+
 LOADERS = {
     CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender,
-    SEARCH: search_understanding,
+    SEARCH: search_understanding, PHOTO_MODEL: photo_model, PHOTO_INDEX: photo_index,
 }
 
 
@@ -160,7 +175,8 @@ def require(model, what: str):
 
 def reload_all() -> None:
     """Forget loaded models (after ``train_models`` in the same process, and in tests)."""
-    loaders = (categorizer, similarity_index, complete_the_look, hybrid_recommender, search_understanding)
+    loaders = (categorizer, similarity_index, complete_the_look, hybrid_recommender,
+               search_understanding, photo_model, photo_index)
     for loader in loaders:
         loader.cache_clear()
     from .search import forget_parses
@@ -174,6 +190,8 @@ def warm_up() -> None:
     complete_the_look()
     hybrid_recommender()
     search_understanding()
+    photo_model()
+    photo_index()
 
 
 # ---------------------------------------------------------------------- frames and answers
@@ -194,6 +212,19 @@ def catalog_frame(*, products: QuerySet[Product] | None = None) -> pd.DataFrame:
     rows = products.order_by("id").values_list(*CATALOG_COLUMNS.values())
     frame = pd.DataFrame.from_records(list(rows), columns=list(CATALOG_COLUMNS))
     frame[PRICE] = frame[PRICE].astype(float)
+    return frame
+
+
+def photo_catalog_frame(*, products: QuerySet[Product] | None = None) -> pd.DataFrame:
+    """:func:`catalog_frame` plus each product's photo file (``photo``: an absolute path, or ""
+    if it has none) and its ``dataset_id`` (the photo model's holdout is drawn on it)."""
+    products = Product.objects.filter(is_active=True) if products is None else products
+    frame = catalog_frame(products=products)
+    files = dict(products.values_list("id", "image"))
+    dataset_ids = dict(products.values_list("id", "dataset_id"))
+    media = Path(settings.MEDIA_ROOT)
+    frame["photo"] = [str(media / files[i]) if files.get(i) else "" for i in frame[ID]]
+    frame["dataset_id"] = [dataset_ids.get(i) for i in frame[ID]]
     return frame
 
 
@@ -218,8 +249,11 @@ def events_frame() -> pd.DataFrame:
 
 def recommendations_version() -> str:
     """Changes whenever a new index is loaded: cached carousels are then rendered afresh."""
+    from .photos import photo_index_version
+
     index = similarity_index()
-    return getattr(index, "version", "") if index is not None else "none"
+    text = getattr(index, "version", "") if index is not None else "none"
+    return f"{text}-{photo_index_version()}"
 
 
 def _suggestions(recommendations, *, products: dict[int, Product] | None = None) -> list[ProductSuggestion]:
@@ -259,7 +293,12 @@ def _complete_the_look(product: Product, k: int) -> list[Recommendation]:
 
 
 # Ask for a few more than shown: some may have been unlisted or sold out since the index was built.
-_SPARE = 5
+_SPARE = SPARE = 5
+
+
+def suggestions_for(*, recommendations: list[Recommendation]) -> list[ProductSuggestion]:
+    """Recommendations (of any model) as products still for sale, in order, in one query."""
+    return _suggestions(recommendations)
 
 
 def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
@@ -271,15 +310,28 @@ def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
 class ProductCarousels:
     similar: list[ProductSuggestion]
     complete_the_look: list[ProductSuggestion]
+    looks_like: list[ProductSuggestion] = ()
 
 
-def carousels_for(*, product: Product, similar: int = 10, complete_the_look: int = 8) -> ProductCarousels:
-    """Both carousels of a product page, their products fetched in one query."""
+def carousels_for(
+    *, product: Product, similar: int = 10, complete_the_look: int = 8, looks_like: int = 10
+) -> ProductCarousels:
+    """The carousels of a product page, their products fetched in one query.
+
+    "Looks like this" (photo neighbours, :mod:`main.photos`) is its own carousel beside the
+    attribute-based "Similar items", which it never changes; it leaves out what "Similar items"
+    already shows, so that a shopper sees new products in it, not the same tiles twice.
+    """
+    from .photos import looks_like as photo_neighbours
+
     like, look = _similar(product, similar + _SPARE), _complete_the_look(product, complete_the_look + _SPARE)
-    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look])}
+    seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
+    alike = photo_neighbours(product_id=product.pk, k=looks_like + _SPARE, exclude=seen)
+    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
     return ProductCarousels(
         similar=_suggestions(like, products=products)[:similar],
         complete_the_look=_suggestions(look, products=products)[:complete_the_look],
+        looks_like=_suggestions(alike, products=products)[:looks_like],
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
@@ -82,6 +82,7 @@ class CatalogFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
+    photo: str = ""  # a photo search's key (main.photos): only its products, closest first
 
     def selected(self) -> dict[str, tuple]:
         """The facets with a selection: parameter -> values."""
@@ -122,7 +123,9 @@ def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
         products = products.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
         products = products.filter(price__lte=filters.max_price)
-    if filters.sort == "relevance":
+    if filters.photo:
+        products = _like_photo(products=products, key=filters.photo, ranked=filters.sort == "relevance")
+    elif filters.sort == "relevance":
         points = relevance(plan) if plan else Value(0)
         products = products.annotate(relevance=points)
     return products.order_by(*SORTS[filters.sort])
@@ -148,6 +151,20 @@ def _price_range() -> Case:
         *[When(_price_ranges_q((key,)), then=Value(key)) for key in PRICE_RANGES],
         default=Value(""),
     )
+
+
+def _like_photo(*, products: QuerySet[Product], key: str, ranked: bool) -> QuerySet[Product]:
+    """Only the products of the photo search ``key`` (none once it has expired); ranked, the
+    closest to the photo has the highest ``relevance``."""
+    from .photos import photo_search_ids
+
+    ids = photo_search_ids(key=key) or []
+    products = products.filter(id__in=ids)
+    if not ranked:
+        return products
+    closeness = Case(*[When(id=i, then=Value(len(ids) - rank)) for rank, i in enumerate(ids)],
+                     default=Value(0), output_field=IntegerField())
+    return products.annotate(relevance=closeness)
 
 
 def best_match_ids(*, filters: CatalogFilters) -> list[int]:

@@ -19,6 +19,32 @@ class PredictionInputSerializer(serializers.Serializer):
         return value
 
 
+class PhotoPredictionInputSerializer(serializers.Serializer):
+    """A multipart prediction: a photo, a name, or both (a photo alone is enough)."""
+
+    name = serializers.CharField(max_length=MAX_NAME_LENGTH, trim_whitespace=True, required=False,
+                                 allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True, default=""
+    )
+    image = serializers.FileField(required=False, help_text="JPEG, PNG or WebP, up to 5 MB")
+
+    def validate(self, data: dict) -> dict:
+        if data.get("image") is None:
+            if not any(character.isalnum() for character in data.get("name", "")):
+                raise serializers.ValidationError(
+                    {"name": "Send a photo, or a product name with at least one letter or digit."}
+                )
+        elif data.get("name") and not any(character.isalnum() for character in data["name"]):
+            raise serializers.ValidationError({"name": "A product name needs at least one letter or digit."})
+        return data
+
+
+class PhotoSearchInputSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG or WebP, up to 5 MB")
+    k = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
+
+
 class AlternativeSerializer(serializers.Serializer):
     label = serializers.CharField()
     confidence = serializers.FloatField()
@@ -63,6 +89,12 @@ class RecommendedProductSerializer(serializers.Serializer):
 
 class RecommendationListSerializer(serializers.Serializer):
     results = RecommendedProductSerializer(many=True)
+
+
+class PhotoSearchResultSerializer(RecommendationListSerializer):
+    catalog_url = serializers.CharField(
+        help_text="The same results in the catalog, with facets to narrow them"
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

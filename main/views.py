@@ -14,10 +14,11 @@ from . import policies, selectors
 from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
 from .forms import MAX_QUERY_LENGTH, CatalogFilterForm
 from .models import Product, ProductEvent
+from .photos import photo_search_ids
 from .selectors import CatalogFilters
 from .services import event_log
 from .sizes import size_chart
-from .suggest import suggestions  # search-ml's main.search.suggestions at merge
+from .suggest import suggestions
 
 
 def home(request):
@@ -58,6 +59,7 @@ def catalog_context(
         "query": listing_query(filters),  # without the page: what the page links add it to
         "keep_for_sort": filter_pairs(filters, without=("sort",)),  # the sort form's hidden fields
         "summary": selectors.search_summary(q=filters.q),
+        "photo_expired": bool(filters.photo) and photo_search_ids(key=filters.photo) is None,
     }
 
 
@@ -90,6 +92,29 @@ def suggest(request):
     response = JsonResponse({"q": q, "suggestions": suggestions(q=q, limit=SUGGESTIONS_SHOWN)})
     patch_cache_control(response, public=True, max_age=SUGGEST_BROWSER_SECONDS)
     return response
+
+
+def photo_search(request):
+    """Search by photo: the upload (a file, a phone's camera, or a photo dropped on the page)
+    becomes a catalog page of the products that look most like it, with its facets."""
+    from . import photos
+    from .forms import PhotoSearchForm
+
+    form = PhotoSearchForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            search = photos.photo_search(image=form.cleaned_data["photo"])
+        except photos.PhotoRefused as error:
+            form.add_error("photo", str(error))
+        except photos.ModelUnavailable:
+            form.add_error(None, "Search by photo is not available yet: try again later, or search by words.")
+            status = 503
+        else:
+            return redirect(photos.catalog_url(search=search))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "main/photo_search.html", {"form": form}, status=status)
 
 
 def product_detail(request, dataset_id: int):

@@ -1,22 +1,48 @@
-"""Bulk listing: a seller's CSV (name, description, price, stock) → one review table → publish.
+"""Bulk listing: a seller's CSV (name, description, price, stock[, photo]) and/or a ZIP of
+photos → one review table → publish.
 
-Nothing is half-imported: a file with any bad row is refused with every problem listed by
-line, and publishing creates all the reviewed products in one transaction or none.
+Nothing is half-imported from the CSV: a file with any bad row is refused with every problem
+listed by line, and publishing creates all the reviewed products in one transaction or none.
+Photos are looked at one by one: a ZIP entry that is not a usable photo (too large, a bomb,
+not an image) is reported by name and the rest imports (its CSV row, if any, without a photo).
+A ZIP alone drafts one listing per photo, categorized from the photo.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import uuid
+import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from main import photos
+from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
 from main.ml_bridge import LEVEL_OF_FORM_FIELD, SURE_ENOUGH, categorizer, require
-from ml.catalog.schema import ARTICLE, MASTER, SUB, category_label
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB, category_label
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
-COLUMNS = ("name", "description", "price", "stock", "stock_by_size")
+COLUMNS = ("name", "description", "price", "stock", "stock_by_size", "photo")
+# A ZIP of photos: at most MAX_ROWS photos of at most 5 MB each (as a listing's photo), and at
+# most this much in all, packed or unpacked. An entry whose unpacked size is far beyond its
+# packed one is a compression bomb, not a photo (JPEGs hardly compress).
+MAX_ZIP_BYTES = 25 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 50
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+# Staged photos wait here (as re-encoded JPEGs) between the upload and the publishing.
+STAGING_FOLDER = "bulk-staging"
+# A photo's file name names the product when it reads like one ("red-silk-kurta.jpg"), not like a
+# camera's counter ("IMG_0412.jpg"): at least two words of letters.
+NAME_WORD = re.compile(r"[A-Za-z]{2,}")
+CAMERA_PREFIXES = frozenset({"img", "dsc", "dscn", "pxl", "photo", "image", "screenshot", "whatsapp"})
 # The review table's fields that the categorizer fills, and the level of its answer for each.
 LEVEL_OF_FIELD = LEVEL_OF_FORM_FIELD
 
@@ -38,6 +64,14 @@ class BulkRow:
     # Per form field, the model's top 3 as [value, confidence] ("article_type" values are
     # "Master / Subcategory / Type" paths); see categorize_rows.
     suggestions: dict[str, list] = field(default_factory=dict)
+    photo_name: str = ""  # the file in the seller's ZIP (the CSV's photo column)
+    photo: str = ""  # the staged photo's storage name (see stage_photos), "" for none
+    photo_url: str = ""
+
+    @property
+    def where(self) -> str:
+        """How the seller finds this row in what they uploaded."""
+        return f"line {self.line}" if self.line else self.photo_name
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -79,6 +113,7 @@ def parse_bulk_csv(*, upload) -> list[BulkRow]:
                     price=str(Decimal(record["price"].strip()).quantize(Decimal("0.01"))),
                     stock=int(record["stock"].strip()),
                     stock_by_size=(record.get("stock_by_size") or "").strip(),
+                    photo_name=PurePosixPath((record.get("photo") or "").strip()).name,
                 )
             )
     except csv.Error as error:
@@ -112,15 +147,176 @@ def _problem(record: dict) -> str:
     return ""
 
 
-def categorize_rows(*, rows: list[BulkRow]) -> list[BulkRow]:
-    """Categorize every row in one batch prediction.
+# ---------------------------------------------------------------------- photos
+
+
+def read_photo_zip(*, upload) -> tuple[dict[str, bytes], list[str]]:
+    """The usable photos of a ZIP by file name, and a problem per entry refused (by name).
+
+    Raises :class:`BulkFileError` when the archive itself is unusable. Sizes are checked on
+    what the archive declares and again on what is read, so a lying header gains nothing.
+    """
+    if upload.size > MAX_ZIP_BYTES:
+        raise BulkFileError(
+            [f"The ZIP is larger than {MAX_ZIP_BYTES // 2**20} MB; split it into several uploads."]
+        )
+    try:
+        archive = zipfile.ZipFile(upload)
+        entries = [e for e in archive.infolist() if not e.is_dir() and not _hidden(e.filename)]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise BulkFileError(["The photos file is not a ZIP archive we can read."]) from None
+    if len(entries) > MAX_ROWS:
+        raise BulkFileError([f"At most {MAX_ROWS} photos per upload; this ZIP has {len(entries)}."])
+    found, problems, unpacked = {}, [], 0
+    with archive:
+        for entry in entries:
+            name = PurePosixPath(entry.filename).name
+            problem = _entry_problem(entry, name, found)
+            if not problem:
+                try:
+                    with archive.open(entry) as handle:
+                        data = handle.read(MAX_UPLOAD_BYTES + 1)
+                except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError, EOFError):
+                    problem = "damaged or encrypted in the ZIP"
+                else:
+                    unpacked += len(data)
+                    problem = _photo_problem(data)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise BulkFileError([f"The ZIP unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB."])
+            if problem:
+                problems.append(f"{name}: {problem}")
+            else:
+                found[name] = data
+    return found, problems
+
+
+def _hidden(path: str) -> bool:
+    """What archivers add beside the photos (macOS resource forks, dot files)."""
+    parts = PurePosixPath(path).parts
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def _entry_problem(entry: zipfile.ZipInfo, name: str, found: dict) -> str:
+    if PurePosixPath(name).suffix.lower() not in PHOTO_SUFFIXES:
+        return "not a photo (JPEG, PNG or WebP)"
+    if name in found:
+        return "a second photo of this name (photo names must be unique)"
+    if entry.file_size > MAX_UPLOAD_BYTES:
+        return f"larger than {MAX_UPLOAD_BYTES // 2**20} MB"
+    if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
+        return "refused: it unpacks to far more than it packs (a compression bomb)"
+    return ""
+
+
+def _photo_problem(data: bytes) -> str:
+    if len(data) > MAX_UPLOAD_BYTES:
+        return f"larger than {MAX_UPLOAD_BYTES // 2**20} MB"
+    try:
+        photos.clean_photo(ContentFile(data))
+    except photos.PhotoRefused as error:
+        return str(error)
+    return ""
+
+
+def rows_from_photos(*, found: dict[str, bytes]) -> list[BulkRow]:
+    """One draft per photo of a ZIP uploaded alone: named by its file name when that reads
+    like a name (else from its categories, see categorize_rows), price left for the seller."""
+    return [
+        BulkRow(line=0, name=_name_from_file(name), description="", price="", stock=1, photo_name=name)
+        for name in sorted(found)
+    ]
+
+
+def _name_from_file(name: str) -> str:
+    words = NAME_WORD.findall(PurePosixPath(name).stem)
+    if len(words) < 2 or words[0].lower() in CAMERA_PREFIXES:
+        return ""
+    return " ".join(words)[:200]
+
+
+def attach_photos(*, rows: list[BulkRow], found: dict[str, bytes]) -> list[str]:
+    """Match the CSV's photo column with the ZIP's photos; a problem per row or photo that does
+    not match (the row is then listed without a photo)."""
+    problems, used = [], set()
+    for row in rows:
+        if row.photo_name and row.photo_name not in found:
+            problems.append(
+                f"line {row.line}: no usable photo {row.photo_name} in the ZIP; listed without a photo"
+            )
+            row.photo_name = ""
+        used.add(row.photo_name)
+    unused = sorted(set(found) - used)
+    if unused:
+        problems.append(f"{len(unused)} photo(s) of the ZIP named by no row, left out: "
+                        f"{', '.join(unused[:10])}")
+    return problems
+
+
+def stage_photos(*, rows: list[BulkRow], found: dict[str, bytes], seller_id: int) -> None:
+    """Keep each row's photo, re-encoded, until the review table is published."""
+    for row in rows:
+        if row.photo_name in found:
+            clean = normalise_product_photo(ContentFile(found[row.photo_name]))
+            row.photo = default_storage.save(f"{STAGING_FOLDER}/{seller_id}/{uuid.uuid4().hex}.jpg", clean)
+            row.photo_url = default_storage.url(row.photo)
+
+
+def staged_photo(*, name: str, seller_id: int) -> ContentFile | None:
+    """A staged photo (only the seller's own), read back for publishing; None if gone."""
+    own = name.startswith(f"{STAGING_FOLDER}/{seller_id}/") and ".." not in name
+    if not own or not default_storage.exists(name):
+        return None
+    with default_storage.open(name) as handle:
+        return ContentFile(handle.read(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def unstage_photos(*, names: list[str]) -> None:
+    for name in names:
+        if name.startswith(f"{STAGING_FOLDER}/") and default_storage.exists(name):
+            default_storage.delete(name)
+
+
+def draft_rows(*, csv_upload=None, zip_upload=None, seller_id: int) -> tuple[list[BulkRow], list[str]]:
+    """The review table's rows from a CSV, a ZIP of photos, or both, categorized, their photos
+    staged; and the photo problems (each by file name or CSV line: the rest still imports).
+    Raises :class:`BulkFileError` for a CSV with bad rows, or when nothing is usable."""
+    found, problems = read_photo_zip(upload=zip_upload) if zip_upload else ({}, [])
+    if csv_upload:
+        rows = parse_bulk_csv(upload=csv_upload)
+        if zip_upload:
+            problems += attach_photos(rows=rows, found=found)
+        elif any(row.photo_name for row in rows):
+            problems.append("The CSV names photos but no ZIP of photos was uploaded: listed without photos.")
+            for row in rows:
+                row.photo_name = ""
+    else:
+        rows = rows_from_photos(found=found)
+        if not rows:
+            raise BulkFileError([*problems, "The ZIP has no usable photo."])
+    categorize_rows(rows=rows, found=found)
+    stage_photos(rows=rows, found=found, seller_id=seller_id)
+    return rows, problems
+
+
+# ---------------------------------------------------------------------- categorizing
+
+
+def categorize_rows(*, rows: list[BulkRow], found: dict[str, bytes] | None = None) -> list[BulkRow]:
+    """Categorize every row in one batch prediction, from its name, its photo, or both.
 
     A level the model is sure of (:data:`SURE_ENOUGH`) is filled in; a level it is not sure
     of is left empty, for the seller to choose from its suggestions, as on the listing form.
+    Without a trained photo model, rows with a name are categorized from it and photo-only
+    rows are left for the seller to fill in.
     """
-    model = require(categorizer(), "categorizer")
-    predictions = model.predict([r.name for r in rows], [r.description for r in rows])
-    for row, p in zip(rows, predictions, strict=True):
+    found = found or {}
+    require(categorizer(), "categorizer")
+    with_photo = photos.photo_model() is not None
+    asked = [r for r in rows if r.name or (with_photo and r.photo_name in found)]
+    images = [found.get(r.photo_name) if with_photo else None for r in asked]
+    predictions = photos.predict(names=[r.name for r in asked], descriptions=[r.description for r in asked],
+                                 images=images) if asked else []
+    for row, p in zip(asked, predictions, strict=True):
         row.master_category = p.label(MASTER)
         row.sub_category = p.label(SUB)
         for attribute, level in LEVEL_OF_FIELD.items():
@@ -132,4 +328,15 @@ def categorize_rows(*, rows: list[BulkRow]) -> list[BulkRow]:
                  round(confidence, 3)]
                 for label, confidence in answer.alternatives
             ]
+        if not row.name:
+            row.name = _name_from_prediction(p)
+    for row in rows:
+        if not row.name:  # no photo model: the file's own name, for the seller to rewrite
+            row.name = PurePosixPath(row.photo_name).stem[:200] or "Untitled"
     return rows
+
+
+def _name_from_prediction(p) -> str:
+    """A draft's name from what its photo shows ("Women Black Heels"), for the seller to edit."""
+    words = [p.label(level) for level in (GENDER, COLOUR) if p.levels[level].confidence >= SURE_ENOUGH]
+    return " ".join([*words, p.label(ARTICLE)])

@@ -74,6 +74,10 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The photo first: a seller listing from a phone picks it before typing a word, and the
+        # fields below are suggested from it (static/js/categorize.js).
+        self.order_fields(["photo"])
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         for field, level in LEVEL_OF_FIELD.items():
             attrs = self.fields[field].widget.attrs
             attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")
@@ -158,9 +162,24 @@ def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
 
 class BulkUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
+        required=False,
+        label="CSV",
         help_text="CSV with columns name, description, price, stock and optionally stock_by_size "
-        "(e.g. S:3;M:5) (UTF-8, up to 300 rows)."
+        "(e.g. S:3;M:5) and photo (a file name in the ZIP) (UTF-8, up to 300 rows).",
     )
+    photos = forms.FileField(
+        required=False,
+        label="Photos (ZIP)",
+        help_text="A ZIP of JPEG, PNG or WebP photos, up to 5 MB each and 25 MB in all. Alone, it "
+        "drafts one listing per photo, categorized from the photo.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("photos") and not self.errors:
+            raise ValidationError("Upload a CSV, a ZIP of photos, or both.")
+        return data
 
 
 def with_suggestions(choices: list, suggestions: list) -> list:

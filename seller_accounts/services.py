@@ -120,8 +120,8 @@ class BulkStockError(ValueError):
 
 @transaction.atomic
 def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
-    """Create every reviewed row as a listing, all in one transaction (each a draft until it
-    has a photo: the bulk CSV carries none)."""
+    """Create every reviewed row as a listing, all in one transaction (a row without a
+    ``photo``, an already re-encoded file, is a draft until it has one)."""
     genders = {g.name: g for g in Gender.objects.all()}
     article_types = ArticleType.objects.select_related("sub_category__master_category").in_bulk(
         [row["article_type"] for row in rows]
@@ -153,6 +153,7 @@ def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
             season="",
             price=row["price"],
             stock_by_size=stock,
+            photo=row.get("photo"),
         )
         for row, stock in zip(rows, stocks, strict=True)
     ]

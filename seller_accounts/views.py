@@ -166,15 +166,28 @@ def bulk_upload(request):
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = bulk.categorize_rows(rows=bulk.parse_bulk_csv(upload=form.cleaned_data["file"]))
+            rows, photo_problems = bulk.draft_rows(
+                csv_upload=form.cleaned_data["file"],
+                zip_upload=form.cleaned_data["photos"],
+                seller_id=request.user.pk,
+            )
         except bulk.BulkFileError as error:
             problems = error.problems
         except ModelUnavailable as error:
             problems = [str(error)]
         else:
+            _unstage(request)
             request.session[BULK_SESSION_KEY] = [row.as_dict() for row in rows]
+            for problem in photo_problems:
+                messages.warning(request, problem)
             return redirect("seller_accounts:bulk_review")
     return render(request, "seller_accounts/bulk_upload.html", {"form": form, "problems": problems})
+
+
+def _unstage(request) -> None:
+    """Forget the photos of an earlier upload (published, or replaced by a new upload)."""
+    staged = request.session.get(BULK_SESSION_KEY) or []
+    bulk.unstage_photos(names=[row["photo"] for row in staged if row.get("photo")])
 
 
 @seller_required
@@ -207,16 +220,25 @@ def bulk_review(request):
             messages.error(request, "The review table was out of date: here it is again.")
             return redirect("seller_accounts:bulk_review")
         if formset.is_valid():
+            # The photos are the staged ones, never anything the posted table names.
+            rows = [
+                {**f.cleaned_data,
+                 "photo": bulk.staged_photo(name=row.get("photo", ""), seller_id=request.user.pk)}
+                for f, row in zip(formset, staged, strict=True)
+            ]
             try:
-                products = services.bulk_publish(seller=request.user, rows=[f.cleaned_data for f in formset])
+                products = services.bulk_publish(seller=request.user, rows=rows)
             except services.BulkStockError as error:
                 for problem in error.problems:
                     messages.error(request, problem)
             else:
+                _unstage(request)
                 del request.session[BULK_SESSION_KEY]
                 if request.user.is_email_verified:
+                    drafts = sum(1 for product in products if not product.is_active)
                     messages.success(
-                        request, f"Published {len(products)} products (drafts until they have a photo)."
+                        request, f"Published {len(products)} products"
+                        + (f" ({drafts} drafts until they have a photo)." if drafts else ".")
                     )
                 else:
                     messages.warning(

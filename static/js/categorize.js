@@ -1,7 +1,9 @@
-// Live categorization for the listing form. As the seller types a name (and description), ask
-// the API for gender, category, colour and usage, and show each answer under its field:
+// Live categorization for the listing form. As the seller types a name (and description), or
+// as soon as they choose a photo, ask the API for gender, category, colour and usage, and show
+// each answer under its field:
 // - a suggestion the model is sure of (confidence >= the form's threshold) is filled in,
-//   once the name has two words;
+//   once the name has two words, or at once when a photo backs it (the photo is evidence
+//   before a word is typed; the name then refines it, every prediction sending both);
 // - below the threshold the field is left empty and its top 3 are offered as one-click
 //   choices, so that a guess is never saved without the seller choosing it;
 // - a field the seller set (by hand, by a click on a choice, or before this page loaded, as
@@ -15,6 +17,8 @@
   const name = form.querySelector("#id_name");
   const description = form.querySelector("#id_description");
   const panel = document.getElementById("suggestions");
+  const photoInput = form.querySelector("#id_photo");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
   // The summary sits under the name field, so the field being typed in never moves.
   name.closest(".mb-3").after(panel);
 
@@ -78,7 +82,7 @@
     // One word ("black", "kurta") is too little to fill a field with: its answers change
     // with the next word. They are offered as choices until the name has two words.
     const likely = answer.confidence >= threshold;
-    const sure = likely && words() >= 2;
+    const sure = likely && (words() >= 2 || p.fromPhoto);
     hint.replaceChildren();
     hint.className = "form-text";
     hint.dataset.confidence = answer.confidence.toFixed(3);
@@ -131,9 +135,11 @@
     const title = document.createElement("div");
     title.className = "fw-semibold";
     const path = `${p.gender.label} · ${p.masterCategory.label} / ${p.subCategory.label} / ${p.articleType.label}`;
+    const source = p.fromPhoto ? (words() ? " from the name and photo" : " from the photo") : "";
     title.textContent = p.confidence >= threshold
-      ? `Suggested: ${path} (${pct(p.confidence)} sure)`
-      : `Best guess: ${path} (only ${pct(p.confidence)} sure)`;
+      ? `Suggested${source}: ${path} (${pct(p.confidence)} sure)`
+      : `Best guess${source}: ${path} (only ${pct(p.confidence)} sure)`;
+    panel.dataset.source = p.fromPhoto ? "photo" : "name";
     panel.append(title);
     if (unsure.length) {
       const note = document.createElement("div");
@@ -157,15 +163,84 @@
       fields[level].classList.remove("border-success", "border-warning");
     }
   }
+  // The chosen photo, shrunk in the browser (the model looks at a small picture; a phone's
+  // photo is megabytes), sent with every prediction until another is chosen.
+  let photo = null;
+  let photoUnavailable = false; // the shop has no photo model yet: names only
+  const photoHint = document.createElement("div");
+  photoHint.className = "form-text";
+  photoHint.dataset.test = "photo-hint";
+  if (photoInput) photoInput.closest(".mb-3").append(photoHint);
+
+  function ask(text, withPhoto) {
+    const options = { headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (!withPhoto) {
+      const query = new URLSearchParams({ name: text, description: description ? description.value : "" });
+      return fetch(`${api}?${query}`, options);
+    }
+    const body = new FormData();
+    body.append("image", photo, "photo.jpg");
+    body.append("name", text);
+    body.append("description", description ? description.value : "");
+    options.headers["X-CSRFToken"] = csrf ? csrf.value : "";
+    return fetch(api, { ...options, method: "POST", body });
+  }
   function predict() {
-    const text = name.value.trim();
-    if (text.length < 3) { forget(); return; }
+    const typed = name.value.trim();
+    const text = typed.length >= 3 ? typed : "";
+    const withPhoto = Boolean(photo) && !photoUnavailable;
+    if (!text && !withPhoto) { forget(); return; }
     const ticket = ++latest;
-    const query = new URLSearchParams({ name: text, description: description ? description.value : "" });
-    fetch(`${api}?${query}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : null))
-      .then((p) => { if (p && ticket === latest) { prediction = p; refresh(); } })
+    ask(text, withPhoto)
+      .then((r) => {
+        if (withPhoto && !r.ok) return photoRefused(r, ticket);
+        return r.ok ? r.json() : null;
+      })
+      .then((p) => {
+        if (p && ticket === latest) { p.fromPhoto = withPhoto; prediction = p; refresh(); }
+      })
       .catch(() => {});
+  }
+  // A photo the API could not use: say why under the photo field, and go on with the name.
+  function photoRefused(response, ticket) {
+    return response.json().catch(() => ({})).then((body) => {
+      if (ticket !== latest) return null;
+      if (response.status === 400) {
+        photo = null;
+        const reasons = body.image || body.detail || ["We cannot read this photo."];
+        photoHint.className = "form-text text-danger";
+        photoHint.textContent = Array.isArray(reasons) ? reasons.join(" ") : String(reasons);
+      } else {
+        photoUnavailable = true;
+        photoHint.className = "form-text";
+        photoHint.textContent = "Suggestions from the photo are not available yet: type the name.";
+      }
+      predict();
+      return null;
+    });
+  }
+  const PHOTO_SIDE = 320; // px, the longer side of the copy sent (the stored photo is the original)
+  function shrink(file) {
+    if (!window.createImageBitmap) return Promise.resolve(file);
+    return createImageBitmap(file).then((bitmap) => {
+      const scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#fff"; // a transparent PNG on white, as product photos are
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob || file), "image/jpeg", 0.9));
+    }).catch(() => file); // not a picture the browser reads: the server says why
+  }
+  if (photoInput) {
+    photoInput.addEventListener("change", () => {
+      photoHint.textContent = "";
+      const file = photoInput.files[0];
+      if (!file) { photo = null; predict(); return; }
+      shrink(file).then((shrunk) => { photo = shrunk; predict(); });
+    });
   }
   function schedule() {
     clearTimeout(timer);

@@ -201,6 +201,8 @@ ROUTES = {
     "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-recommendations": ("get", {}, PUBLIC),
     "api-search": ("get", {}, PUBLIC),
+    "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
+    "main:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
     "main:catalog": ("get", {}, PUBLIC),
     "main:suggest": ("get", {}, PUBLIC),

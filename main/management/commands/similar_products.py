@@ -3,16 +3,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from main import photos
 from main.ml_bridge import ModelUnavailable, require, similarity_index
 from main.models import Product
 from ml.catalog.dataset import load_styles
 from ml.catalog.schema import DESCRIPTION, ID, PRICE
 
+BY = ("attributes", "photo")
+PHOTO_BATCH = 512  # new products' photos embedded at once
+
 
 class Command(BaseCommand):
     help = (
         "Write rows product_id, rank, similar_id, score (dataset ids) for catalog products "
-        "(--ids-file) or for products not in the catalog, given in styles.csv format (--input-csv)."
+        "(--ids-file) or for products not in the catalog, given in styles.csv format (--input-csv). "
+        "--by photo: the products that look alike (new products: the id column and DIR/<id>.jpg only)."
     )
 
     def add_arguments(self, parser):
@@ -21,15 +26,32 @@ class Command(BaseCommand):
         source.add_argument("--input-csv", type=Path, help="rows in the dataset's styles.csv format")
         parser.add_argument("-k", type=int, default=10)
         parser.add_argument("-o", "--output", type=Path, required=True)
+        parser.add_argument("--by", choices=BY, default="attributes",
+                            help="attributes (name, category, colour...) or photo (what it looks like)")
+        parser.add_argument("--images", type=Path,
+                            help="with --by photo --input-csv: the folder of the new products' <id>.jpg")
 
-    def handle(self, *args, ids_file=None, input_csv=None, k=10, output=None, **options):
-        try:
-            index = require(similarity_index(), "similarity index")
-        except ModelUnavailable as error:
-            raise CommandError(str(error)) from None
+    def handle(self, *args, ids_file=None, input_csv=None, k=10, output=None, by="attributes", images=None,
+               **options):
         if not 1 <= k <= 50:
             raise CommandError("-k must be between 1 and 50.")
-        results = self._for_ids(index, ids_file, k) if ids_file else self._for_new(index, input_csv, k)
+        if by == "photo" and input_csv and images is None:
+            raise CommandError("--by photo --input-csv reads each new product's photo: give --images DIR.")
+        try:
+            if by == "photo":
+                index = require(photos.photo_index(), "photo index")
+                if input_csv:
+                    require(photos.photo_model(), "photo model")
+            else:
+                index = require(similarity_index(), "similarity index")
+        except ModelUnavailable as error:
+            raise CommandError(str(error)) from None
+        if ids_file:
+            results = self._for_ids(index, ids_file, k)
+        elif by == "photo":
+            results = self._for_new_photos(index, input_csv, images, k)
+        else:
+            results = self._for_new(index, input_csv, k)
         # The index speaks of primary keys; the output speaks of dataset ids, like the input.
         to_dataset = dict(
             Product.objects.filter(
@@ -65,7 +87,47 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"{len(missing)} ids are not in the catalog and are skipped: {', '.join(missing[:10])}"
             )
-        return [(int(w), index.similar(pks[int(w)], k=k)) for w in wanted if int(w) in pks]
+        unindexed = [w for w in wanted if int(w) in pks and pks[int(w)] not in index]
+        if unindexed:
+            self.stderr.write(
+                f"{len(unindexed)} ids are not in the index (no photo?) and are skipped: "
+                f"{', '.join(unindexed[:10])}"
+            )
+        kept = [w for w in wanted if int(w) in pks and pks[int(w)] in index]
+        return [(int(w), index.similar(pks[int(w)], k=k)) for w in kept]
+
+    def _for_new_photos(self, index, input_csv: Path, folder: Path, k: int):
+        """Products not in the catalog, by their photo alone: only the ``id`` column is read."""
+        from ml.photo.images import PhotoError, load_photo
+
+        if not input_csv.exists():
+            raise CommandError(f"{input_csv} does not exist.")
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder.")
+        with open(input_csv, encoding="utf-8", errors="replace", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "id" not in (reader.fieldnames or []):
+                raise CommandError(f"{input_csv} has no column 'id'.")
+            wanted = [(row.get("id") or "").strip() for row in reader]
+        ids, pictures, skipped = [], [], []
+        for product_id in wanted:
+            path = folder / f"{Path(product_id).name}.jpg"
+            try:
+                pictures.append(load_photo(path))
+            except PhotoError as error:
+                skipped.append(f"{product_id or '(no id)'}: {error}")
+                continue
+            ids.append(product_id)
+        if skipped:
+            self.stderr.write(
+                f"{len(skipped)} rows without a usable photo are skipped ({'; '.join(skipped[:5])})."
+            )
+        if not ids:
+            raise CommandError(f"No row of {input_csv} has a usable photo in {folder}.")
+        model = photos.photo_model()
+        found = [hit for start in range(0, len(pictures), PHOTO_BATCH)
+                 for hit in index.nearest(model.embed(pictures[start:start + PHOTO_BATCH]), k=k)]
+        return list(zip(ids, found, strict=True))
 
     def _for_new(self, index, input_csv: Path, k: int):
         if not input_csv.exists():

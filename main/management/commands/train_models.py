@@ -3,9 +3,18 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from main.ml_bridge import catalog_frame, confirmed_categories_frame, events_frame, reload_all, store
+from main.ml_bridge import (
+    catalog_frame,
+    confirmed_categories_frame,
+    events_frame,
+    photo_catalog_frame,
+    reload_all,
+    store,
+)
 from main.models import ProductNeighbours
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
 from ml.search.train import ARTIFACT_NAME as SEARCH
 
@@ -13,12 +22,15 @@ from ml.search.train import ARTIFACT_NAME as SEARCH
 class Command(BaseCommand):
     help = (
         "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
-        "recommenders from the shop's catalog and logged events; artifacts go to MODELS_DIR "
-        "with their metadata."
+        "recommenders from the shop's catalog and logged events, the search's query reader from "
+        "the catalog, and the photo model and photo index from the catalog's photos; artifacts go "
+        "to MODELS_DIR with their metadata."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", choices=["categorizer", "recommenders", "search"], default=None)
+        parser.add_argument(
+            "--only", choices=["categorizer", "recommenders", "search", "photo"], default=None
+        )
         parser.add_argument(
             "--if-missing", action="store_true", help="build only the models that have no artifact yet"
         )
@@ -29,6 +41,7 @@ class Command(BaseCommand):
             ("categorizer", self._categorizer, (CATEGORIZER,)),
             ("recommenders", self._recommenders, RECOMMENDERS),
             ("search", self._search, (SEARCH,)),
+            ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
         ):
             if only not in (None, name):
                 continue
@@ -83,4 +96,19 @@ class Command(BaseCommand):
         metadata = build_search_understanding(catalog=catalog, store=store(), encoder=SentenceEncoder())
         self.stdout.write(self.style.SUCCESS(
             f"  {metadata['version']} in {time.perf_counter() - started:.0f} s: {metadata['metrics']}"
+        ))
+
+    def _photo(self):
+        from ml.photo.train import train_photo_models
+
+        catalog = photo_catalog_frame()
+        with_photo = int((catalog["photo"] != "").sum())
+        if not with_photo:
+            self.stdout.write("photo: no product has a photo, skipped")
+            return
+        self.stdout.write(f"Training the photo model and embedding {with_photo:,} product photos …")
+        summary = train_photo_models(catalog=catalog, store=store())
+        self.stdout.write(self.style.SUCCESS(
+            f"  {summary['photo']} in {summary['total_seconds']:.0f} s "
+            f"({summary['total_cpu_seconds']:.0f} s CPU): {summary['metrics']}"
         ))
