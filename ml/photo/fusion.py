@@ -25,6 +25,8 @@ from ml.catalog.schema import ARTICLE, COLOUR, GENDER, USAGE
 
 # Photo exponents per level (see the module docstring for how they were chosen).
 DEFAULT_WEIGHTS = {GENDER: 1.0, ARTICLE: 1.0, COLOUR: 1.0, USAGE: 0.5}
+# With no name the photo speaks alone: its probabilities as they are (its own calibration).
+PHOTO_ALONE_WEIGHTS = {GENDER: 1.0, ARTICLE: 1.0, COLOUR: 1.0, USAGE: 1.0}
 # A photo probability is never below this: a class the photo model never saw (or all but
 # rules out) is not vetoed by the photo alone.
 PHOTO_FLOOR = 1e-4
@@ -56,10 +58,22 @@ class NamePhotoCategorizer:
         names, images = _check(names, images)
         paths, flat = self.cascade.distributions(names, descriptions)
         rows = [i for i, image in enumerate(images) if image is not None]
-        if rows:
-            if photo_levels is None:
-                photo_levels = self.photo_model.level_probabilities([images[i] for i in rows])
-            paths, flat = combine(self.cascade.paths_, paths, flat, photo_levels, rows, self.weights)
+        if not rows:
+            return paths, flat
+        if photo_levels is None:
+            photo_levels = self.photo_model.level_probabilities([images[i] for i in rows])
+        named = np.array([bool(names[i].strip()) for i in rows])
+        for subset, weights in ((named, self.weights), (~named, PHOTO_ALONE_WEIGHTS)):
+            if subset.any():
+                levels = {level: (labels, p[subset]) for level, (labels, p) in photo_levels.items()}
+                paths, flat = combine(
+                    self.cascade.paths_,
+                    paths,
+                    flat,
+                    levels,
+                    [r for r, keep in zip(rows, subset, strict=True) if keep],
+                    weights,
+                )
         return paths, flat
 
     def predict(self, names: Sequence[str], images: Sequence, descriptions: Sequence[str] | None = None):
