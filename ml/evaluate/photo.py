@@ -156,6 +156,9 @@ def tune(store: ArtifactStore, styles: pd.DataFrame) -> list[str]:
             + f"  -> {best[0]:g}"
         )
     lines.append(f"chosen weights (accuracy / log-loss): {chosen}")
+    test = styles[styles["holdout"]].reset_index(drop=True)
+    lines.append(f"holdout ({len(test):,}), this cascade (fitted without the inner split), chosen weights:")
+    lines += side_by_side(cascade, model, test, chosen)
     return lines
 
 

@@ -30,6 +30,10 @@ PHOTO_ALONE_WEIGHTS = {GENDER: 1.0, ARTICLE: 1.0, COLOUR: 1.0, USAGE: 1.0}
 # A photo probability is never below this: a class the photo model never saw (or all but
 # rules out) is not vetoed by the photo alone.
 PHOTO_FLOOR = 1e-4
+# The cascade scores only its top subcategories' paths: every other path has probability 0
+# from the name, which no photo could overturn. This share of the name's mass is spread over
+# all paths, so a clear photo can still win against a name that says little ("new arrival").
+NAME_FLOOR = 1e-4
 _PATH_COLUMN = {GENDER: 0, ARTICLE: 3}  # columns of CategoryCascade.paths_
 
 
@@ -131,7 +135,7 @@ def combine(
             labels, index = np.unique(paths_table[:, column].astype(str), return_inverse=True)
             aligned = _aligned(labels, *photo_levels[level])
             photo_paths *= aligned[:, index] ** weights[level]
-    fused = paths[rows] * photo_paths
+    fused = ((1 - NAME_FLOOR) * paths[rows] + NAME_FLOOR / paths.shape[1]) * photo_paths
     paths[rows] = fused / fused.sum(axis=1, keepdims=True)
     flat = {level: (labels, probabilities.copy()) for level, (labels, probabilities) in flat.items()}
     for level in (COLOUR, USAGE):
