@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run test lint bench evaluate evaluate-photo evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,13 @@ lint: venv
 bench: venv setup-db
 	$(DEV_ENV) $(PY) scripts/bench_pages.py
 
-## Categorization accuracy and speed on a held-out split
-evaluate: venv
+## Categorization accuracy and speed on a held-out split (name only, photo only, name + photo)
+evaluate: venv evaluate-photo
 	$(PY) -m ml.evaluate.categorization
+
+## Photo model: accuracy, similarity, throughput, upload time (trains it into models/evaluate-photo once)
+evaluate-photo: venv
+	$(PY) -m ml.evaluate.photo
 
 ## Recommendation quality on simulated shoppers, and similar-items coherence
 evaluate-recs: venv

@@ -302,7 +302,7 @@ def trained_models(categorizer_artifact_dir, tmp_path, db):
 
 # ---- the photo model (ml.photo), for the tests of photo upload, search by photo and the audit ----
 
-PHOTO_SAMPLE = 500  # dataset photos the session's photo model is trained on (a few seconds)
+PHOTO_SAMPLE = 300  # dataset photos the session's photo model is trained on (a few seconds)
 PHOTO_EPOCHS = 2
 
 
@@ -324,7 +324,7 @@ def photo_artifact_dir(tmp_path_factory):
     sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
     folder = tmp_path_factory.mktemp("photo")
     train_photo_models(catalog=sample, store=ArtifactStore(folder),
-                       estimator=PhotoClassifier(epochs=PHOTO_EPOCHS, projection_components=64))
+                       estimator=PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64))
     return folder
 
 

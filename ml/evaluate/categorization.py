@@ -42,6 +42,8 @@ from ml.categorize.cascade import CategoryCascade, FlatCategorizer, text_and_lab
 from ml.categorize.memory import NameMemory
 from ml.store import ArtifactStore
 
+PHOTO_MODELS = Path(__file__).resolve().parents[2] / "models" / "evaluate-photo"
+
 # Phrases as a seller might type them, with the article type a catalog editor would pick.
 # Written by hand, not drawn from the dataset, so they check the generator's assumptions too.
 HANDWRITTEN_PHRASES = (
@@ -195,6 +197,23 @@ def _speed(model: CategoryCascade, names: list[str], fit_seconds: float) -> list
     ]
 
 
+def _photo_columns(cascade: CategoryCascade, test: pd.DataFrame, models: Path) -> list[str]:
+    """Name only, photo only and name + photo side by side (:func:`ml.evaluate.photo.side_by_side`)."""
+    from ml.evaluate.photo import photo_styles, side_by_side
+    from ml.photo.model import ARTIFACT_NAME, BATCH_THREADS, load_photo_model
+
+    store = ArtifactStore(models)
+    if store.missing([ARTIFACT_NAME]):
+        return [f"(no photo model in {models}: `make evaluate-photo` trains it, then the photo columns show)"]
+    photos = photo_styles().set_index("id")["photo"]
+    rows = test[test["id"].isin(photos.index)].reset_index(drop=True)
+    rows["photo"] = photos.loc[rows["id"]].to_numpy()
+    model = load_photo_model(store=store, threads=BATCH_THREADS)
+    header = (f"Held-out products with a photo ({len(rows)} of {len(test)}), default cascade + photo model "
+              f"{model.model_version}: accuracy")
+    return [header, *side_by_side(cascade, model, rows)]
+
+
 def cross_validation(train: pd.DataFrame, folds: int) -> list[str]:
     """K-fold articleType accuracy of the default cascade inside the train split."""
     X, y = text_and_labels(train)
@@ -208,6 +227,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", type=int, default=0, metavar="K",
                         help="also run K-fold cross-validation inside the train split")
+    parser.add_argument("--photo-models", type=Path, default=PHOTO_MODELS,
+                        help="store with the evaluation photo model (`make evaluate-photo` trains it)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     started = time.perf_counter()
@@ -280,6 +301,9 @@ def main(argv: list[str] | None = None) -> None:
     for line in _speed(cascade, names[:5000], fit_seconds["cascade (default)"]):
         print(f"  {line}")
     print("training times: " + ", ".join(f"{n} {s:.0f} s" for n, s in fit_seconds.items()))
+    print()
+    for line in _photo_columns(cascade, test, args.photo_models):
+        print(line)
     if args.cv:
         print()
         for line in cross_validation(train, args.cv):

@@ -94,7 +94,8 @@ def open_photo(data: bytes) -> Image.Image:
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoError(f"The photo has too many pixels: at most {MAX_PIXELS // 10**6} megapixels.") from error
+        message = f"The photo has too many pixels: at most {MAX_PIXELS // 10**6} megapixels."
+        raise PhotoError(message) from error
     except UnidentifiedImageError as error:
         raise PhotoError("This file is not a photo we can read: upload a JPEG, PNG or WebP image.") from error
     except (OSError, ValueError, SyntaxError, EOFError) as error:  # truncated or corrupt data

@@ -59,6 +59,7 @@ class PhotoIndex:
         self.metadata: dict = {}
         self._row_of = {int(product_id): row for row, product_id in enumerate(self.ids)}
         self._row_of_hash = {str(h): row for row, h in enumerate(self.hashes.tolist()) if h}
+        self._type_slices = _contiguous_slices(attributes.codes[ARTICLE])
         genders = attributes.vocabularies[GENDER]
         self._tiers = {g: gender_tiers(g, genders) for g in [*genders, ""]}
 
@@ -74,6 +75,9 @@ class PhotoIndex:
             raise ValueError("catalog ids must be unique")
         if len(vectors) != len(cleaned) or len(hashes) != len(cleaned):
             raise ValueError(f"{len(cleaned)} products but {len(vectors)} vectors and {len(hashes)} hashes")
+        order = np.argsort(cleaned[ARTICLE].to_numpy().astype(str), kind="stable")  # see similar()
+        cleaned = cleaned.iloc[order].reset_index(drop=True)
+        vectors, hashes = np.asarray(vectors)[order], np.asarray(hashes)[order]
         return cls(
             ids=cleaned[ID].to_numpy(),
             vectors=np.ascontiguousarray(vectors, dtype=np.float32),
@@ -158,30 +162,43 @@ class PhotoIndex:
 
     def similar(self, product_id: int, k: int = 10, exclude: Collection[int] = ()) -> list[Recommendation]:
         """The products whose photos look most like this catalog product's, of its own article
-        type and gender first (``KeyError`` if the product has no photo in the index)."""
+        type and gender first (``KeyError`` if the product has no photo in the index).
+
+        The rows are kept sorted by article type, so the product's own type is one contiguous
+        slice of the vectors: scoring it alone answers in a few ms; the whole catalog is scored
+        only when the type has fewer than ``k`` other products."""
         row = self._row_of[int(product_id)]
-        scores = self.vectors @ np.asarray(self.vectors[row], dtype=np.float32)
-        ranked = scores.astype(np.float32)[None, :]
-        codes = self.attributes.codes
-        ranked = ranked + SAME_TYPE_BONUS * (codes[ARTICLE] == codes[ARTICLE][row])[None, :]
-        query_gender = self.attributes.value(GENDER, int(codes[GENDER][row]))
-        ranked = (
-            ranked
-            + GENDER_TIER_BONUS * self._tiers.get(query_gender, self._tiers[""])[codes[GENDER]][None, :]
-        )
-        ranked[0, row] = -np.inf
-        self._ban(ranked, [exclude])
-        groups = self.attributes.duplicate_group
-        chosen = self._top(ranked, groups[[row]], k)[0]
+        type_rows = self._type_slices.get(int(self.attributes.codes[ARTICLE][row]))
+        chosen: list[int] = []
+        if type_rows is not None and type_rows.stop - type_rows.start > k:
+            chosen = self._similar_in(row, type_rows, k, exclude)
+        if len(chosen) < k:
+            chosen = self._similar_in(row, slice(0, len(self)), k, exclude)
         query = self.attributes.row_values(row)
+        vector = np.asarray(self.vectors[row], dtype=np.float32)
         return [
             Recommendation(
                 int(self.ids[c]),
-                round(float(scores[c]), 4),
+                round(float(np.asarray(self.vectors[c]) @ vector), 4),
                 similarity_reason(query, self.attributes.row_values(c)),
             )
             for c in chosen
         ]
+
+    def _similar_in(self, row: int, rows: slice, k: int, exclude: Collection[int]) -> list[int]:
+        """Best ``k`` of the rows ``rows`` (a slice) for the catalog product at ``row``, re-ranked."""
+        codes = self.attributes.codes
+        ranked = (np.asarray(self.vectors[rows]) @ np.asarray(self.vectors[row], dtype=np.float32))[None, :]
+        ranked = ranked + SAME_TYPE_BONUS * (codes[ARTICLE][rows] == codes[ARTICLE][row])[None, :]
+        query_gender = self.attributes.value(GENDER, int(codes[GENDER][row]))
+        tiers = self._tiers.get(query_gender, self._tiers[""])[codes[GENDER][rows]]
+        ranked = ranked + GENDER_TIER_BONUS * tiers[None, :]
+        banned = [row] + [self._row_of[int(i)] for i in exclude if int(i) in self._row_of]
+        local = [b - rows.start for b in banned if rows.start <= b < rows.stop]
+        ranked[0, local] = -np.inf
+        groups = self.attributes.duplicate_group
+        found = self._top(ranked, groups[[row]], k, groups=groups[rows])[0]
+        return [rows.start + c for c in found]
 
     def nearest(
         self, vectors: np.ndarray, k: int = 10, exclude: Collection[int] = ()
@@ -213,11 +230,12 @@ class PhotoIndex:
             columns = [self._row_of[int(i)] for i in exclude if int(i) in self._row_of]
             ranked[row, columns] = -np.inf
 
-    def _top(self, ranked: np.ndarray, query_groups: np.ndarray, k: int) -> list[list[int]]:
+    def _top(self, ranked: np.ndarray, query_groups: np.ndarray, k: int,
+             groups: np.ndarray | None = None) -> list[list[int]]:
         """Best ``k`` columns per row, one per duplicate group, widening the pool if needed."""
-        if not len(self):
+        if not len(self) or not ranked.shape[1]:
             return [[] for _ in range(len(ranked))]
-        groups = self.attributes.duplicate_group
+        groups = self.attributes.duplicate_group if groups is None else groups
         pool = candidate_pool(k)
         while True:
             pool = min(pool, ranked.shape[1])
@@ -249,6 +267,19 @@ class PhotoIndex:
             attributes=state["attributes"],
             model_version=state["model_version"],
         )
+
+
+def _contiguous_slices(codes: np.ndarray) -> dict[int, slice]:
+    """{code: slice of its rows} when equal codes are contiguous (as :meth:`PhotoIndex.from_vectors`
+    sorts them); empty otherwise, and queries then score every row."""
+    if not len(codes):
+        return {}
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    stops = np.r_[starts[1:], len(codes)]
+    values = codes[starts]
+    if len(set(values.tolist())) != len(values):
+        return {}
+    return {int(v): slice(int(a), int(b)) for v, a, b in zip(values, starts, stops, strict=True)}
 
 
 def save_photo_index(index: PhotoIndex, *, store, catalog: pd.DataFrame) -> dict:

@@ -79,6 +79,9 @@ def ort_session(graph: bytes | str | Path, threads: int):
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # No busy-waiting between operators: on a shared machine spinning threads burn the CPU
+    # that the other processes (and the other thread) need.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     source = graph if isinstance(graph, bytes) else str(graph)
     return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 

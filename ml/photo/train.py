@@ -304,13 +304,19 @@ def accuracies(outputs: PhotoOutputs, classes: dict[str, np.ndarray], y: pd.Data
 
 
 def train_photo_models(
-    *, catalog: pd.DataFrame, store, estimator: PhotoClassifier | None = None, measure: bool = True
+    *,
+    catalog: pd.DataFrame,
+    store,
+    estimator: PhotoClassifier | None = None,
+    measure: bool = True,
+    held_out: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Train the photo model on ``catalog`` (``id``, the levels, ``photo`` = a path per product;
     optional ``dataset_id``) and save it with the photo index of every catalog product.
 
-    Rows outside the holdout train; the holdout measures (``measure``) and, like every row,
-    is embedded into the index. Returns a summary (versions, metrics, timings).
+    Rows outside the holdout (or outside ``held_out``, a boolean mask per row) train; the
+    held-out rows measure (``measure``) and, like every row, are embedded into the index.
+    Returns a summary (versions, metrics, timings).
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     estimator = estimator or PhotoClassifier()
@@ -319,7 +325,10 @@ def train_photo_models(
     if rows.empty:
         raise ValueError("No readable product photo in the catalog: nothing to train the photo model on.")
     labels = rows.reindex(columns=list(estimator.levels)).fillna("").astype(str)
-    held = holdout_mask(rows) if measure else np.zeros(len(rows), dtype=bool)
+    if held_out is not None:  # the caller's own split (e.g. holdout + an inner validation split)
+        held = np.asarray(held_out, dtype=bool)[readable]
+    else:
+        held = holdout_mask(rows) if measure else np.zeros(len(rows), dtype=bool)
     if held.all():
         held[:] = False
     decoded = time.perf_counter()

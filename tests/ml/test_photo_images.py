@@ -118,3 +118,16 @@ def test_the_colour_histogram_ignores_the_white_background():
     assert h_red.shape == h_blue.shape
     assert float(h_red[:-4] @ h_blue[:-4]) < 0.1  # no shared colour bin
     assert float(h_red[:-4] @ colour_histogram(red)[:-4]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_photo_holdout_is_the_projects_id_hash_on_the_dataset_id():
+    import pandas as pd
+
+    from ml.catalog.dataset import is_holdout
+    from ml.photo.train import holdout_mask
+
+    ids = list(range(1, 200))
+    by_dataset = pd.DataFrame({"id": [10_000 + i for i in ids], "dataset_id": ids})
+    assert holdout_mask(by_dataset).tolist() == [is_holdout(i) for i in ids]
+    assert holdout_mask(pd.DataFrame({"id": ids})).tolist() == [is_holdout(i) for i in ids]
+    assert 0 < holdout_mask(by_dataset).sum() < len(ids)

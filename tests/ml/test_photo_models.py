@@ -203,12 +203,15 @@ def test_photo_alone_and_name_plus_photo_give_valid_calibrated_predictions(fused
         assert "+" in prediction.model_version
 
 
-def test_the_photo_changes_the_answer_when_the_name_says_little(fused, categorizer, catalog):
-    """A vague name ("new arrival") gets the photo's category; the name alone cannot know it."""
+def test_the_photo_moves_the_answer_towards_what_it_shows(fused, categorizer, catalog):
+    """With a vague name ("new arrival"), the photo's own article type gains probability."""
     photo = catalog[PHOTO][0]
-    with_photo = fused.predict_one("new arrival", photo)
-    photo_only = fused.predict_one("", photo)
-    assert with_photo.label(MASTER) == photo_only.label(MASTER)
+    classes, probabilities = fused.photo_model.level_probabilities([photo])[ARTICLE]
+    shown = classes[probabilities[0].argmax()]
+    column = categorizer.paths_[:, 3] == shown
+    name_only, _ = categorizer.distributions(["new arrival"])
+    both, _ = fused.distributions(["new arrival"], [photo])
+    assert both[0, column].sum() > name_only[0, column].sum()
 
 
 def test_a_row_needs_a_name_or_a_photo(fused):

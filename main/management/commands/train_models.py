@@ -18,6 +18,11 @@ from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
 from ml.search.train import ARTIFACT_NAME as SEARCH
 
+# Epochs of the photo model's training here (the estimator's default is 4). 4 epochs on the
+# catalog took 842 CPU-seconds of training alone (ml.evaluate.photo, 32,582 photos, shared
+# machine), about twice what `make run`'s ~7-minute photo budget on 2 cores allows.
+PHOTO_EPOCHS = 2
+
 
 class Command(BaseCommand):
     help = (
@@ -99,7 +104,7 @@ class Command(BaseCommand):
         ))
 
     def _photo(self):
-        from ml.photo.train import train_photo_models
+        from ml.photo.train import PhotoClassifier, train_photo_models
 
         catalog = photo_catalog_frame()
         with_photo = int((catalog["photo"] != "").sum())
@@ -107,7 +112,8 @@ class Command(BaseCommand):
             self.stdout.write("photo: no product has a photo, skipped")
             return
         self.stdout.write(f"Training the photo model and embedding {with_photo:,} product photos …")
-        summary = train_photo_models(catalog=catalog, store=store())
+        estimator = PhotoClassifier(epochs=PHOTO_EPOCHS)
+        summary = train_photo_models(catalog=catalog, store=store(), estimator=estimator)
         self.stdout.write(self.style.SUCCESS(
             f"  {summary['photo']} in {summary['total_seconds']:.0f} s "
             f"({summary['total_cpu_seconds']:.0f} s CPU): {summary['metrics']}"
