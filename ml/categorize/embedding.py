@@ -1,0 +1,60 @@
+"""Sentence embeddings of product names as evidence for the categorizer, cached by text.
+
+TF-IDF only knows the catalog's own words: "pullover", "parka" or "palazzo" share no word
+with any training name, and their character n-grams point anywhere ("pull" ... "over"). The
+sentence embedding (all-MiniLM-L6-v2, :class:`ml.embed.text.SentenceEncoder`) places them near
+"sweater", "jacket" and "trousers", so the cascade appends it, scaled, to every name's TF-IDF
+row (see ``CategoryCascade.embedding_weight``).
+
+Encoding is the expensive part of training (~390 names/s on this machine), and the training
+rows repeat themselves: a product line in many colours, seller-style copies that collapse to
+the same few words, and the trial fit on the train split followed by the served fit on every
+row. :func:`embed` therefore encodes each distinct text once per process; :func:`clear_cache`
+frees the vectors once training is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ml.embed.text import DIMENSIONS, SentenceEncoder
+
+_ENCODER: SentenceEncoder | None = None
+_CACHE: dict[str, np.ndarray] = {}
+
+
+def encoder() -> SentenceEncoder:
+    """The process's one encoder (the model loads on its first ``encode``)."""
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = SentenceEncoder()
+    return _ENCODER
+
+
+def warm_up() -> None:
+    """Load the encoder now (a served model should not pay the ~1-2 s on its first request)."""
+    encoder().encode(["warm up"])
+
+
+def embed(texts: Sequence[str], *, cache: bool = True) -> np.ndarray:
+    """``(len(texts), DIMENSIONS)`` float32 L2-normalised embeddings, one per text.
+
+    Each distinct text is encoded once; with ``cache`` its vector is kept for later calls
+    (training), without it only duplicates within this call are shared (serving, where the
+    names are new and a cache would grow without bound).
+    """
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    known = _CACHE if cache else {}
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    if missing:
+        known.update(zip(missing, encoder().encode(missing), strict=True))
+    return np.stack([known[text] for text in texts])
+
+
+def clear_cache() -> None:
+    """Forget the cached vectors (~1.5 kB per distinct text)."""
+    _CACHE.clear()
