@@ -236,7 +236,8 @@ class _TextModel(BaseEstimator):
     """What both categorizers share: the fitted featurizer, text validation and the score."""
 
     model_version = "unversioned"
-    embedding_weight = 0.0  # the flat baseline reads TF-IDF only
+    # The flat baseline reads TF-IDF only, and so does a cascade saved before the embedding.
+    embedding_weight = 0.0
 
     def score(self, X, y: pd.DataFrame) -> float:
         """Article-type accuracy on the labelled rows: what ``cross_val_score`` and
@@ -307,6 +308,8 @@ class CategoryCascade(_TextModel):
     ``memory_`` (a :class:`NameMemory`, or None) and ``familiarity_`` (a
     :class:`WordFamiliarity` of the training catalog names).
     """
+
+    unknown_word_temperature = 0.0  # what a cascade saved before the setting existed does
 
     def __init__(
         self,

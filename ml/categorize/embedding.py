@@ -34,25 +34,33 @@ def encoder() -> SentenceEncoder:
 
 
 def warm_up() -> None:
-    """Load the encoder now (a served model should not pay the ~1-2 s on its first request)."""
-    encoder().encode(["warm up"])
+    """Load the encoder's weights now, so that a served model does not pay the ~1-2 s on its
+    first request (and gunicorn workers share them, forked from the master). Nothing is
+    encoded: torch's thread pool started before a fork can hang in the forked workers."""
+    encoder()._loaded()
+
+
+def text_key(text: str) -> str:
+    """Texts the encoder cannot tell apart share a key: its tokenizer lower-cases, and
+    spacing makes no token ("Nike Men Shoes" and "nike men  shoes" are one vector)."""
+    return " ".join(text.lower().split())
 
 
 def embed(texts: Sequence[str], *, cache: bool = True) -> np.ndarray:
     """``(len(texts), DIMENSIONS)`` float32 L2-normalised embeddings, one per text.
 
-    Each distinct text is encoded once; with ``cache`` its vector is kept for later calls
+    Each distinct text (:func:`text_key`) is encoded once; with ``cache`` its vector is kept for later calls
     (training), without it only duplicates within this call are shared (serving, where the
     names are new and a cache would grow without bound).
     """
-    texts = list(texts)
-    if not texts:
+    keys = [text_key(text) for text in texts]
+    if not keys:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     known = _CACHE if cache else {}
-    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    missing = list(dict.fromkeys(key for key in keys if key not in known))
     if missing:
         known.update(zip(missing, encoder().encode(missing), strict=True))
-    return np.stack([known[text] for text in texts])
+    return np.stack([known[key] for key in keys])
 
 
 def clear_cache() -> None:

@@ -4,10 +4,14 @@ offered as a guess.
 "men pullover grey": the model knows "men" and "grey", which say nothing about what the
 product is, and has seen "pullover" once. Its character n-grams still vote ("pull", "over"),
 and the linear heads turned that into a 72% "Sports Shoes". :class:`WordFamiliarity` counts,
-per word, the training catalog names that use it; a name's familiarity is that of its least
-known *product word* (a word that is not a gender word, a colour, a glue word, a number or
-the brand before the gender word), from 0 (never seen) to 1 (seen in at least ``known_count``
-names). The cascade then flattens the probabilities of unfamiliar names (see
+per word, the training catalog names that use it; a name's familiarity is that of its *noun*,
+the last of its product words (words that are not a gender word, a colour, a glue word, a
+number or the brand before the gender word: "brown suede moccasins for men" -> moccasin),
+from 0 (never seen) to 1 (seen in at least ``known_count`` names). Only the noun, because
+catalog names are full of words seen once (model lines: "Puma Men Ferrari Drift Cat Shoes"):
+on the held-out catalog names, the least known product word is unfamiliar in 20% of the
+names, the noun in 0.7%, and flattening the former lost calibration (ECE 0.006 -> 0.065).
+The cascade then flattens the probabilities of unfamiliar names (see
 ``CategoryCascade.unknown_word_temperature``): their labels stay, their confidence drops.
 """
 
@@ -63,9 +67,7 @@ class WordFamiliarity:
         return self.rare_.get(word, 0) / self.known_count
 
     def familiarity(self, names: Sequence[str]) -> np.ndarray:
-        """Per name, the familiarity of its least known product word (1 if it has none:
-        "blue for men" is vague, not unknown, and the heads already say so)."""
-        return np.array([
-            min((self.word_familiarity(word) for word in self.product_words(name)), default=1.0)
-            for name in names
-        ])
+        """Per name, the familiarity of its noun (1 if it has no product word: "blue for
+        men" is vague, not unknown, and the heads already say so)."""
+        nouns = [self.product_words(name)[-1:] for name in names]
+        return np.array([self.word_familiarity(noun[0]) if noun else 1.0 for noun in nouns])
