@@ -460,8 +460,9 @@ class CategoryCascade(_TextModel):
         return self._tempered(scores, names)
 
     def _tempered(self, paths: np.ndarray, names: Sequence[str]) -> np.ndarray:
-        """``paths ** (1 / T)`` renormalised, T growing as the name's words get less known:
-        the likeliest path stays the likeliest, its confidence drops."""
+        """``paths ** (1 / T)`` renormalised, T growing as the name's noun gets less known:
+        the likeliest path stays the likeliest and its probability drops (a level's label,
+        read top-down from the flatter distribution, can change)."""
         if not self.unknown_word_temperature:
             return paths
         unknown = 1.0 - self.familiarity_.familiarity(names)

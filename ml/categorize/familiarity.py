@@ -12,7 +12,8 @@ catalog names are full of words seen once (model lines: "Puma Men Ferrari Drift 
 on the held-out catalog names, the least known product word is unfamiliar in 20% of the
 names, the noun in 0.7%, and flattening the former lost calibration (ECE 0.006 -> 0.065).
 The cascade then flattens the probabilities of unfamiliar names (see
-``CategoryCascade.unknown_word_temperature``): their labels stay, their confidence drops.
+``CategoryCascade.unknown_word_temperature``): their likeliest path stays the likeliest,
+and their confidence drops.
 """
 
 from __future__ import annotations
