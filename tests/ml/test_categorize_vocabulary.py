@@ -67,7 +67,7 @@ def test_an_unknown_noun_lowers_the_confidence(embedded):
             == pytest.approx(trusting.predict_one(known).levels[ARTICLE].confidence))
 
 
-def test_the_embedding_is_evidence_the_predictions_use(embedded, tfidf_only, train_sample):
+def test_the_embedding_is_evidence_the_predictions_use(embedded, tfidf_only):
     names = ["men pullover grey", "women palazzo", "men parka olive", "women cardigan"]
     X = embedded._features(names, None)
     assert X.shape[1] == tfidf_only._features(names, None).shape[1] + DIMENSIONS
@@ -75,13 +75,9 @@ def test_the_embedding_is_evidence_the_predictions_use(embedded, tfidf_only, tra
     without = tfidf_only.predict(names)
     assert any(a.to_dict()[ARTICLE] != b.to_dict()[ARTICLE]
                for a, b in zip(with_embedding, without, strict=True))
-    # and it helps where TF-IDF cannot: the garment kinds are read from the meaning.
-    expected = {"men pullover grey": "Sweaters", "men parka olive": "Jackets"}
-    assert all(embedded.predict_one(name).label(ARTICLE) == want
-               for name, want in expected.items())
 
 
-def test_catalog_names_stay_right_with_the_embedding(embedded, train_sample):
+def test_catalog_names_stay_right_with_the_embedding(embedded):
     _, test = train_test_split_by_id(load_styles())
     test = test.sample(300, random_state=0)
     labels = embedded.predict_labels(list(test[NAME]))
