@@ -260,27 +260,36 @@ class _TextModel(BaseEstimator):
         if descriptions is not None and len(descriptions) != len(names):
             raise ValueError(f"Got {len(names)} names but {len(descriptions)} descriptions.")
         X = self.featurizer_.transform(names)
-        if descriptions is not None and any(text and text.strip() for text in descriptions):
-            extra = self.featurizer_.transform([text or "" for text in descriptions])
-            X = l2_normalize(X + DESCRIPTION_WEIGHT * extra)
-        return self._with_embedding(X, names, cache=False)
+        described = descriptions is not None and any(text and text.strip() for text in descriptions)
+        if described:
+            descriptions = [text or "" for text in descriptions]
+            X = l2_normalize(X + DESCRIPTION_WEIGHT * self.featurizer_.transform(descriptions))
+        return self._with_embedding(X, names, descriptions if described else None, cache=False)
 
     def _fit_features(self, frame: pd.DataFrame):
         self.featurizer_ = TextFeatures()
         names = list(frame[NAME])
         X = self.featurizer_.fit_transform(names)
         descriptions = list(frame[DESCRIPTION])
-        if any(text.strip() for text in descriptions):
+        described = any(text.strip() for text in descriptions)
+        if described:
             X = l2_normalize(X + DESCRIPTION_WEIGHT * self.featurizer_.transform(descriptions))
-        return self._with_embedding(X, names, cache=True)
+        return self._with_embedding(X, names, descriptions if described else None, cache=True)
 
-    def _with_embedding(self, X, names: Sequence[str], *, cache: bool):
+    def _with_embedding(self, X, names: Sequence[str], descriptions: Sequence[str] | None,
+                        *, cache: bool):
         """TF-IDF columns, then the names' sentence embeddings times ``embedding_weight``
-        (training caches the vectors by text: its rows repeat; serving does not)."""
+        (a description's embedding joins its name's as its TF-IDF does; training caches
+        the vectors by text, as its rows repeat; serving does not)."""
         if not self.embedding_weight or getattr(self, "estimator", None) == "nb":
             return X  # (Naive Bayes needs non-negative counts: it reads TF-IDF only)
         vectors = embedding.embed(names, cache=cache)
-        vectors *= np.float32(self.embedding_weight)
+        if descriptions is not None:
+            has_text = np.array([bool(text.strip()) for text in descriptions])
+            extra = embedding.embed([text if text.strip() else "-" for text in descriptions],
+                                    cache=cache)
+            vectors = l2_normalize(vectors + DESCRIPTION_WEIGHT * extra * has_text[:, None])
+        vectors = (vectors * self.embedding_weight).astype(np.float32)
         return sp.hstack([X, sp.csr_matrix(vectors)], format="csr")
 
 
