@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-photo evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run test lint bench evaluate evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,15 @@ lint: venv
 bench: venv setup-db
 	$(DEV_ENV) $(PY) scripts/bench_pages.py
 
-## Categorization accuracy and speed on a held-out split (name only, photo only, name + photo)
+## Categorization accuracy and speed on a held-out split (name only, photo only, name + photo), then on
+## names in words the catalog never uses
 evaluate: venv evaluate-photo
 	$(PY) -m ml.evaluate.categorization
+	$(PY) -m ml.evaluate.vocabulary
+
+## Categorization of names in words the catalog never uses: accuracy, wrong fill-ins, calibration, before/after
+evaluate-vocabulary: venv
+	$(PY) -m ml.evaluate.vocabulary
 
 ## Photo model: accuracy, similarity, throughput, upload time (trains it into models/evaluate-photo once)
 evaluate-photo: venv

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ml.catalog.dataset import fingerprint, train_test_split_by_id
 from ml.catalog.schema import ARTICLE, LEVELS, NAME, PATH_LEVELS
+from ml.categorize import embedding
 from ml.categorize.augment import seller_style_test_set
 from ml.categorize.cascade import CategoryCascade, text_and_labels
 from ml.categorize.heads import DEFAULT_ESTIMATOR
@@ -76,6 +77,7 @@ def train_categorizer(
     sellers = confirmed_rows(confirmed)
     rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
     model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs)
+    embedding.clear_cache()  # the trial and the served fit shared the training names' vectors
     return store.save(
         ARTIFACT_NAME,
         model,
@@ -105,4 +107,6 @@ def load_categorizer(*, store: ArtifactStore) -> CategoryCascade:
     """The current cascade with ``model_version`` set; ``ArtifactMissing`` if absent."""
     model, metadata = store.load(ARTIFACT_NAME)
     model.model_version = metadata["version"]
+    if model.embedding_weight:
+        embedding.warm_up()  # the sentence encoder loads with the model, not on a request
     return model
