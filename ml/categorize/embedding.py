@@ -31,6 +31,13 @@ _ENCODER: SentenceEncoder | None = None
 _CACHE: dict[str, np.ndarray] = {}
 
 
+def use_encoder(chosen: SentenceEncoder) -> None:
+    """Make ``chosen`` the process's encoder (the ONNX Runtime export from the artifact store,
+    see :func:`ml.embed.text.load_text_encoder`); its vectors equal the PyTorch default's."""
+    global _ENCODER
+    _ENCODER = chosen
+
+
 def encoder() -> SentenceEncoder:
     """The process's one encoder (the model loads on its first ``encode``)."""
     global _ENCODER
@@ -65,7 +72,7 @@ def embed(texts: Sequence[str], *, cache: bool = True) -> np.ndarray:
     known = _CACHE if cache else {}
     missing = list(dict.fromkeys(key for key in keys if key not in known))
     if missing:
-        with _one_thread(len(missing) <= SINGLE_THREAD_TEXTS):
+        with _one_thread(len(missing) <= SINGLE_THREAD_TEXTS and not encoder().uses_onnx):
             known.update(zip(missing, encoder().encode(missing), strict=True))
     return np.stack([known[key] for key in keys])
 

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"  done in {time.perf_counter() - started:.0f} s: {summary}"))
 
     def _search(self):
-        from ml.embed.text import SentenceEncoder
+        from ml.embed.text import text_encoder
         from ml.search.train import build_search_understanding
 
         catalog = catalog_frame()
@@ -98,7 +98,8 @@ class Command(BaseCommand):
             raise CommandError("The catalog is empty: run `python manage.py import_catalog` first.")
         self.stdout.write(f"Building the search's query reader from {len(catalog):,} products …")
         started = time.perf_counter()
-        metadata = build_search_understanding(catalog=catalog, store=store(), encoder=SentenceEncoder())
+        encoder = text_encoder(store=store())  # ONNX Runtime, exported once into the store
+        metadata = build_search_understanding(catalog=catalog, store=store(), encoder=encoder)
         self.stdout.write(self.style.SUCCESS(
             f"  {metadata['version']} in {time.perf_counter() - started:.0f} s: {metadata['metrics']}"
         ))
