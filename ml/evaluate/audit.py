@@ -1,0 +1,136 @@
+"""Measure the catalog audit by planting errors: ``python -m ml.evaluate.audit`` (``make evaluate-audit``).
+
+On a copy of the catalog (``styles.csv``), 1% of the rows, drawn at random among those whose
+subCategory has more than one article type, get a random *sibling* article type (another
+article type of the same subCategory: the mistake a catalog editor makes). The audit then
+runs on the copy, and its category suspects, most suspicious first, are scored against the
+planted rows: precision and recall of the top N (N = the number planted) and of the top 2N.
+
+It also counts the *real* suspects: category suspects among the rows that were not planted,
+per confusion pair of article types ("Flats <-> Heels"), which is what an operator would
+review on this catalog.
+
+``--photo-probabilities FILE.npz`` adds a photo model's level probabilities (see
+:func:`load_photo_probabilities`) and reports name-only and name + photo side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ml.audit.suspects import (
+    CATEGORY,
+    DEFAULT_FOLDS,
+    find_suspects,
+    name_evidence,
+    photo_evidence,
+)
+from ml.catalog.cleaning import catalog_from_styles
+from ml.catalog.dataset import load_styles
+from ml.catalog.schema import ARTICLE, ID, SUB
+
+PLANTED_FRACTION = 0.01
+SEED = 12
+TOP_PAIRS = 15  # confusion pairs printed
+
+
+def plant_errors(catalog: pd.DataFrame, *, fraction: float = PLANTED_FRACTION,
+                 seed: int = SEED) -> tuple[pd.DataFrame, np.ndarray]:
+    """A copy of ``catalog`` with ``fraction`` of its rows relabelled to a random sibling
+    article type; returns (copy, ids of the planted rows)."""
+    rng = np.random.default_rng(seed)
+    siblings = catalog.groupby(SUB)[ARTICLE].unique().map(sorted)
+    eligible = np.flatnonzero(catalog[SUB].map(siblings.map(len)).to_numpy() > 1)
+    count = max(1, round(fraction * len(catalog)))
+    chosen = rng.choice(eligible, size=min(count, len(eligible)), replace=False)
+    planted = catalog.copy()
+    for row in chosen:
+        article = planted.at[row, ARTICLE]
+        others = [a for a in siblings[planted.at[row, SUB]] if a != article]
+        planted.at[row, ARTICLE] = others[rng.integers(len(others))]
+    return planted, planted[ID].to_numpy()[chosen]
+
+
+def precision_recall(suspects: pd.DataFrame, planted_ids: np.ndarray, top: int) -> tuple[float, float]:
+    """Precision and recall of the ``top`` most suspicious category suspects for the planted rows."""
+    ranked = suspects[suspects["level"] == CATEGORY][ID].to_numpy()[:top]
+    hits = int(np.isin(ranked, planted_ids).sum())
+    return hits / top, hits / len(planted_ids)
+
+
+def confusion_pairs(suspects: pd.DataFrame, exclude_ids: np.ndarray = ()) -> Counter:
+    """Category suspects per unordered pair of article types (label <-> answer), others excluded."""
+    rows = suspects[(suspects["level"] == CATEGORY) & ~suspects[ID].isin(exclude_ids)]
+    article = lambda path: path.rsplit(" / ", 1)[-1]  # noqa: E731
+    return Counter(" <-> ".join(sorted((article(label), article(answer))))
+                   for label, answer in zip(rows["label"], rows["answer"], strict=True))
+
+
+def load_photo_probabilities(path: Path, ids: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Level probabilities from an ``.npz`` with ``ids`` and, per level, ``<level>__classes``
+    and ``<level>__probabilities``; rows reordered to ``ids`` (missing ids: uniform)."""
+    data = np.load(path, allow_pickle=True)
+    position = {int(i): n for n, i in enumerate(data["ids"])}
+    rows = np.array([position.get(int(i), -1) for i in ids])
+    result = {}
+    for key in data.files:
+        if key.endswith("__classes"):
+            level = key[: -len("__classes")]
+            classes, probabilities = data[key], data[f"{level}__probabilities"]
+            aligned = np.full((len(ids), len(classes)), 1.0 / len(classes))
+            aligned[rows >= 0] = probabilities[rows[rows >= 0]]
+            result[level] = (classes, aligned)
+    return result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS)
+    parser.add_argument("--fraction", type=float, default=PLANTED_FRACTION)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--photo-probabilities", type=Path, default=None)
+    parser.add_argument("--limit", type=int, default=None, help="audit only the first N catalog rows")
+    args = parser.parse_args(argv)
+
+    catalog = catalog_from_styles(load_styles())
+    if args.limit:
+        catalog = catalog.iloc[: args.limit].reset_index(drop=True)
+    planted, planted_ids = plant_errors(catalog, fraction=args.fraction, seed=args.seed)
+    print(f"{len(catalog):,} products, {len(planted_ids):,} relabelled to a sibling article type "
+          f"(seed {args.seed}); {args.folds} folds, cascade svm without seller-style copies")
+    started, cpu = time.perf_counter(), time.process_time()
+    with threadpool_limits(1):
+        names = name_evidence(planted, folds=args.folds, progress=print)
+    print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
+    runs = {"name only": find_suspects(planted, names)}
+    if args.photo_probabilities:
+        photo = photo_evidence(planted, load_photo_probabilities(args.photo_probabilities, planted[ID].to_numpy()))
+        runs["name + photo"] = find_suspects(planted, names, photo)
+
+    n = len(planted_ids)
+    print(f"\nplanted errors found in the top N and 2N category suspects (N = {n}):")
+    print(f"{'evidence':<14}{'suspects':>10}{'P@N':>8}{'R@N':>8}{'P@2N':>8}{'R@2N':>8}")
+    for label, suspects in runs.items():
+        p1, r1 = precision_recall(suspects, planted_ids, n)
+        p2, r2 = precision_recall(suspects, planted_ids, 2 * n)
+        total = int((suspects["level"] == CATEGORY).sum())
+        print(f"{label:<14}{total:>10,}{p1:>8.3f}{r1:>8.3f}{p2:>8.3f}{r2:>8.3f}")
+
+    for label, suspects in runs.items():
+        pairs = confusion_pairs(suspects, planted_ids)
+        colours = int((suspects["level"] != CATEGORY).sum())
+        print(f"\nreal category suspects ({label}; planted rows excluded): {sum(pairs.values()):,}; "
+              f"colour suspects: {colours:,}. Top confusion pairs:")
+        for pair, count in pairs.most_common(TOP_PAIRS):
+            print(f"  {count:>5}  {pair}")
+
+
+if __name__ == "__main__":
+    main()
