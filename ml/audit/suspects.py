@@ -15,8 +15,7 @@ The two are pooled log-linearly (``p ∝ p_name · p_photo ** photo_weight``: in
 experts multiply), and a product is a suspect at a level when the pooled answer is not its
 label. Its suspicion score is the margin ``p(answer) - p(label)`` of the pooled answer over the
 label: on 4,000 catalog rows with 2% planted sibling errors (Naive Bayes heads, 3 folds) it
-put 64% of them in the top N,
-against 36% for ``1 - p(label)``, which cannot rank the many rare labels a fold never saw
+put 64% of them in the top N, against 36% for ``1 - p(label)``, which cannot rank the many rare labels a fold never saw
 (all at ``p(label) = 0``) by how sure the answer is.
 """
 
@@ -112,7 +111,8 @@ def name_evidence(
         if len(held) == 0:
             continue
         if progress:
-            progress(f"  fold {k + 1}/{folds}: fitting on {len(catalog) - len(held):,} names, reading {len(held):,}")
+            progress(f"  fold {k + 1}/{folds}: fitting on {len(catalog) - len(held):,} names, "
+                     f"reading {len(held):,}")
         model = make_model().fit(*text_and_labels(catalog.iloc[np.flatnonzero(fold != k)]))
         paths, probabilities, flat = model.path_distribution(catalog[NAME].iloc[held].tolist())
         # Paths -> category columns (the gender is summed out); a path the folds' union lacks
@@ -167,7 +167,8 @@ def photo_evidence(catalog: pd.DataFrame, photo: LevelProbabilities) -> dict[str
 
 def _check_rows(probabilities, catalog: pd.DataFrame, level: str) -> None:
     if len(probabilities) != len(catalog):
-        raise ValueError(f"The photo's {level} probabilities have {len(probabilities)} rows, the catalog {len(catalog)}.")
+        raise ValueError(f"The photo's {level} probabilities have {len(probabilities)} rows, "
+                         f"the catalog {len(catalog)}.")
 
 
 def pooled(name: Evidence, photo: Evidence | None, photo_weight: float = PHOTO_WEIGHT) -> Evidence:
@@ -208,13 +209,16 @@ def find_suspects(
         position = {label: i for i, label in enumerate(combined.classes)}
         label_index = np.array([position.get(label, -1) for label in labels])
         rows = np.arange(len(catalog))
-        label_confidence = np.where(label_index >= 0, combined.probabilities[rows, np.maximum(label_index, 0)], 0.0)
+        label_confidence = np.where(
+            label_index >= 0, combined.probabilities[rows, np.maximum(label_index, 0)], 0.0
+        )
         answer, confidence = combined.top()
         name_says, name_confidence = name[level].top()
         if level in photo:
             photo_says, photo_confidence = photo[level].top()
         else:
-            photo_says, photo_confidence = np.full(len(catalog), "", dtype=object), np.full(len(catalog), np.nan)
+            photo_says = np.full(len(catalog), "", dtype=object)
+            photo_confidence = np.full(len(catalog), np.nan)
         frame = pd.DataFrame({
             ID: catalog[ID].to_numpy(), NAME: catalog[NAME].to_numpy(), "level": level, "label": labels,
             "name_says": name_says, "name_confidence": name_confidence,

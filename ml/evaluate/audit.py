@@ -111,7 +111,8 @@ def main(argv=None) -> None:
     print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
     runs = {"name only": find_suspects(planted, names)}
     if args.photo_probabilities:
-        photo = photo_evidence(planted, load_photo_probabilities(args.photo_probabilities, planted[ID].to_numpy()))
+        probabilities = load_photo_probabilities(args.photo_probabilities, planted[ID].to_numpy())
+        photo = photo_evidence(planted, probabilities)
         runs["name + photo"] = find_suspects(planted, names, photo)
 
     n = len(planted_ids)
