@@ -15,8 +15,8 @@ The two are pooled log-linearly (``p ∝ p_name · p_photo ** photo_weight``: in
 experts multiply), and a product is a suspect at a level when the pooled answer is not its
 label. Its suspicion score is the margin ``p(answer) - p(label)`` of the pooled answer over the
 label: on 4,000 catalog rows with 2% planted sibling errors (Naive Bayes heads, 3 folds) it
-put 64% of them in the top N, against 36% for ``1 - p(label)``, which cannot rank the many rare labels a fold never saw
-(all at ``p(label) = 0``) by how sure the answer is.
+put 64% of them in the top N, against 36% for ``1 - p(label)``, which cannot rank the many
+rare labels a fold never saw (all at ``p(label) = 0``) by how sure the answer is.
 """
 
 from __future__ import annotations
