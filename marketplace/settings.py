@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "main",
     "cart",
     "seller_accounts",
+    "catalog_audit",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -163,6 +164,25 @@ def photo_evidence(catalog: pd.DataFrame, photo: LevelProbabilities) -> dict[str
                 colour[:, j] = np.asarray(probabilities)[:, column[label]]
         evidence[COLOUR] = Evidence(classes[COLOUR], colour)
     return evidence
+
+
+def load_level_probabilities(path: Path | str, ids) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Level probabilities from an ``.npz`` with ``ids`` and, per level, ``<level>__classes``
+    and ``<level>__probabilities``; rows reordered to ``ids`` (missing ids: uniform). Class
+    names are stored as plain strings: nothing is unpickled from the file."""
+    data = np.load(path, allow_pickle=False)
+    position = {int(i): n for n, i in enumerate(data["ids"])}
+    rows = np.array([position.get(int(i), -1) for i in ids])
+    result = {}
+    for key in data.files:
+        if key.endswith("__classes"):
+            level = key[: -len("__classes")]
+            classes = data[key].astype(str).astype(object)
+            probabilities = data[f"{level}__probabilities"]
+            aligned = np.full((len(ids), len(classes)), 1.0 / len(classes))
+            aligned[rows >= 0] = probabilities[rows[rows >= 0]]
+            result[level] = (classes, aligned)
+    return result
 
 
 def _check_rows(probabilities, catalog: pd.DataFrame, level: str) -> None:

@@ -11,7 +11,7 @@ per confusion pair of article types ("Flats <-> Heels"), which is what an operat
 review on this catalog.
 
 ``--photo-probabilities FILE.npz`` adds a photo model's level probabilities (see
-:func:`load_photo_probabilities`) and reports name-only and name + photo side by side.
+:func:`ml.audit.suspects.load_level_probabilities`) and reports name-only and name + photo side by side.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ml.audit.suspects import (
     CATEGORY,
     DEFAULT_FOLDS,
     find_suspects,
+    load_level_probabilities,
     name_evidence,
     photo_evidence,
 )
@@ -73,23 +74,6 @@ def confusion_pairs(suspects: pd.DataFrame, exclude_ids: np.ndarray = ()) -> Cou
                    for label, answer in zip(rows["label"], rows["answer"], strict=True))
 
 
-def load_photo_probabilities(path: Path, ids: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Level probabilities from an ``.npz`` with ``ids`` and, per level, ``<level>__classes``
-    and ``<level>__probabilities``; rows reordered to ``ids`` (missing ids: uniform)."""
-    data = np.load(path, allow_pickle=True)
-    position = {int(i): n for n, i in enumerate(data["ids"])}
-    rows = np.array([position.get(int(i), -1) for i in ids])
-    result = {}
-    for key in data.files:
-        if key.endswith("__classes"):
-            level = key[: -len("__classes")]
-            classes, probabilities = data[key], data[f"{level}__probabilities"]
-            aligned = np.full((len(ids), len(classes)), 1.0 / len(classes))
-            aligned[rows >= 0] = probabilities[rows[rows >= 0]]
-            result[level] = (classes, aligned)
-    return result
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS)
@@ -111,7 +95,7 @@ def main(argv=None) -> None:
     print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
     runs = {"name only": find_suspects(planted, names)}
     if args.photo_probabilities:
-        probabilities = load_photo_probabilities(args.photo_probabilities, planted[ID].to_numpy())
+        probabilities = load_level_probabilities(args.photo_probabilities, planted[ID].to_numpy())
         photo = photo_evidence(planted, probabilities)
         runs["name + photo"] = find_suspects(planted, names, photo)
 
