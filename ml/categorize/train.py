@@ -124,7 +124,7 @@ def corrected(styles: pd.DataFrame, corrections: pd.DataFrame | None) -> tuple[p
     rows = position[matched[ID].astype(int)].to_numpy()
     for level in LEVELS:
         if level in styles.columns:
-            values = matched[level].fillna("").astype(str).to_numpy()
+            values = matched[level].astype(object).fillna("").astype(str).to_numpy()
             keep = values != ""  # a blank colour in a fix leaves the catalog's colour
             column = styles.columns.get_loc(level)
             styles.iloc[rows[keep], column] = values[keep]
