@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
@@ -34,6 +35,10 @@ from ml.catalog.schema import (
 )
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.categorize.train import load_categorizer
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.index import load_photo_index
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from ml.photo.model import load_photo_model
 from ml.recommend.complete_the_look import CompleteTheLook
 from ml.recommend.hybrid import REASONS
 from ml.recommend.ranking import Recommendation
@@ -138,7 +143,18 @@ def hybrid_recommender():
     return _load(load_hybrid, "Hybrid recommender")
 
 
-LOADERS = {CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender}
+@functools.cache
+def photo_model():
+    return _load(load_photo_model, "Photo model")
+
+
+@functools.cache
+def photo_index():
+    return _load(load_photo_index, "Photo index")
+
+
+LOADERS = {CATEGORIZER: categorizer, SIMILARITY: similarity_index, HYBRID: hybrid_recommender,
+           PHOTO_MODEL: photo_model, PHOTO_INDEX: photo_index}
 
 
 def require(model, what: str):
@@ -149,7 +165,8 @@ def require(model, what: str):
 
 def reload_all() -> None:
     """Forget loaded models (after ``train_models`` in the same process, and in tests)."""
-    for loader in (categorizer, similarity_index, complete_the_look, hybrid_recommender):
+    for loader in (categorizer, similarity_index, complete_the_look, hybrid_recommender,
+                   photo_model, photo_index):
         loader.cache_clear()
 
 
@@ -158,6 +175,8 @@ def warm_up() -> None:
     categorizer()
     complete_the_look()
     hybrid_recommender()
+    photo_model()
+    photo_index()
 
 
 # ---------------------------------------------------------------------- frames and answers
@@ -178,6 +197,19 @@ def catalog_frame(*, products: QuerySet[Product] | None = None) -> pd.DataFrame:
     rows = products.order_by("id").values_list(*CATALOG_COLUMNS.values())
     frame = pd.DataFrame.from_records(list(rows), columns=list(CATALOG_COLUMNS))
     frame[PRICE] = frame[PRICE].astype(float)
+    return frame
+
+
+def photo_catalog_frame(*, products: QuerySet[Product] | None = None) -> pd.DataFrame:
+    """:func:`catalog_frame` plus each product's photo file (``photo``: an absolute path, or ""
+    if it has none) and its ``dataset_id`` (the photo model's holdout is drawn on it)."""
+    products = Product.objects.filter(is_active=True) if products is None else products
+    frame = catalog_frame(products=products)
+    files = dict(products.values_list("id", "image"))
+    dataset_ids = dict(products.values_list("id", "dataset_id"))
+    media = Path(settings.MEDIA_ROOT)
+    frame["photo"] = [str(media / files[i]) if files.get(i) else "" for i in frame[ID]]
+    frame["dataset_id"] = [dataset_ids.get(i) for i in frame[ID]]
     return frame
 
 

@@ -294,3 +294,54 @@ def trained_models(categorizer_artifact_dir, tmp_path, db):
     with override_settings(MODELS_DIR=tmp_path):
         yield tmp_path
     ml_bridge.reload_all()
+
+
+# ---- the photo model (ml.photo), for the tests of photo upload, search by photo and the audit ----
+
+PHOTO_SAMPLE = 500  # dataset photos the session's photo model is trained on (a few seconds)
+PHOTO_EPOCHS = 2
+
+
+@pytest.fixture(scope="session")
+def photo_artifact_dir(tmp_path_factory):
+    """A photo model and its photo index, trained once per session on a small sample of the
+    dataset's photos (stratified by article type, so most types are seen). Its accuracy is
+    low (a few hundred photos): tests assert behaviour, not quality."""
+    from ml.catalog.dataset import load_styles
+    from ml.photo.train import PHOTO, PhotoClassifier, train_photo_models
+    from ml.store import ArtifactStore
+
+    data = fashion_data()
+    styles = load_styles(data)
+    styles = styles[[(data / "images" / f"{i}.jpg").exists() for i in styles["id"]]]
+    by_type = styles.groupby("articleType")
+    quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
+    sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
+    sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
+    folder = tmp_path_factory.mktemp("photo")
+    train_photo_models(catalog=sample, store=ArtifactStore(folder),
+                       estimator=PhotoClassifier(epochs=PHOTO_EPOCHS, projection_components=64))
+    return folder
+
+
+@pytest.fixture
+def trained_photo_models(trained_models, photo_artifact_dir):
+    """``trained_models`` plus the session's photo model and a photo index of this test's
+    catalog (the products' own photos), all in MODELS_DIR."""
+    from main import ml_bridge
+    from main.ml_bridge import photo_catalog_frame
+    from ml.photo.model import ARTIFACT_NAME, load_photo_model
+    from ml.photo.train import rebuild_photo_index
+    from ml.store import ArtifactStore
+
+    source = ArtifactStore(photo_artifact_dir)
+    model, metadata = load_photo_model(store=source), source.metadata(ARTIFACT_NAME)
+    target = ArtifactStore(trained_models)
+    target.save(ARTIFACT_NAME, model, data_fingerprint=metadata["data_fingerprint"],
+                training_rows=metadata["training_rows"], metrics=metadata["metrics"], writer=model.save)
+    catalog = photo_catalog_frame()
+    if not catalog.empty:
+        rebuild_photo_index(catalog=catalog, store=target)
+    ml_bridge.reload_all()
+    yield trained_models
+    ml_bridge.reload_all()

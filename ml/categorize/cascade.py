@@ -423,7 +423,23 @@ class CategoryCascade(_TextModel):
         are its siblings. For master, sub and article that mass is the level's probability
         (calibrated); gender's is renormalised over the chosen path's genders.
         """
-        paths = self._path_probabilities(X, names)
+        return self._decode(self._path_probabilities(X, names), self._flat_probabilities(X))
+
+    def _flat_probabilities(self, X) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """{flat level: (labels, (n, labels) probabilities)}; a level never labelled in
+        training answers "" with certainty."""
+        flat = {}
+        for level in FLAT_LEVELS:
+            head = self.heads_.get(level)
+            if head is None:
+                flat[level] = (np.array([""], dtype=object), np.ones((X.shape[0], 1)))
+            else:
+                flat[level] = (head.classes_, head.predict_proba(X))
+        return flat
+
+    def _decode(
+        self, paths: np.ndarray, flat: dict[str, tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[dict[str, _LevelScores], np.ndarray]:
         agrees = np.ones_like(paths, dtype=bool)
         levels = {}
         for level in _DECODING_ORDER:
@@ -434,17 +450,22 @@ class CategoryCascade(_TextModel):
             levels[level] = _LevelScores(self._level_labels[level], scores, chosen)
             agrees &= self._path_label_index[level][None, :] == chosen[:, None]
         path_probability = (paths * agrees).sum(axis=1)
-        for level in FLAT_LEVELS:
-            head = self.heads_.get(level)
-            if head is None:
-                levels[level] = _LevelScores(
-                    np.array([""], dtype=object), np.ones((X.shape[0], 1)),
-                    np.zeros(X.shape[0], dtype=int),
-                )
-                continue
-            probabilities = head.predict_proba(X)
-            levels[level] = _LevelScores(head.classes_, probabilities, probabilities.argmax(1))
+        for level, (labels, probabilities) in flat.items():
+            levels[level] = _LevelScores(labels, probabilities, probabilities.argmax(1))
         return levels, path_probability
+
+    def _predictions(
+        self, levels: dict[str, _LevelScores], confidences: np.ndarray
+    ) -> list[CategoryPrediction]:
+        per_level = {level: _level_predictions(scores) for level, scores in levels.items()}
+        return [
+            CategoryPrediction(
+                levels={level: per_level[level][row] for level in LEVELS},
+                confidence=float(confidences[row]),
+                model_version=self.model_version,
+            )
+            for row in range(len(confidences))
+        ]
 
     def predict(
         self, names: Sequence[str], descriptions: Sequence[str] | None = None
@@ -458,16 +479,7 @@ class CategoryCascade(_TextModel):
         predictions = []
         for start in range(0, len(names), _CHUNK):  # bounds the (names x paths) matrices
             chunk = slice(start, start + _CHUNK)
-            levels, confidences = self._level_scores(X[chunk], names[chunk])
-            per_level = {level: _level_predictions(scores) for level, scores in levels.items()}
-            predictions += [
-                CategoryPrediction(
-                    levels={level: per_level[level][row] for level in LEVELS},
-                    confidence=float(confidences[row]),
-                    model_version=self.model_version,
-                )
-                for row in range(len(confidences))
-            ]
+            predictions += self._predictions(*self._level_scores(X[chunk], names[chunk]))
         return predictions
 
     def predict_one(self, name: str, description: str = "") -> CategoryPrediction:
@@ -511,6 +523,41 @@ class CategoryCascade(_TextModel):
                 for level, head in self.heads_.items() if level in FLAT_LEVELS}
         return self.paths_, probabilities, flat
 
+
+    # ---- other evidence (a photo, see ml.photo.fusion): the distributions, and decoding
+
+    def distributions(
+        self, names: Sequence[str], descriptions: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """``(paths, flat)`` of a batch: (n, len(paths_)) path probabilities (columns: the
+        (gender, master, sub, article) rows of ``paths_``) and {flat level: (labels, (n, labels)
+        probabilities)}. An empty name is no evidence: the paths' prior, uniform flat levels."""
+        names = list(names)
+        given = [i for i, name in enumerate(names) if isinstance(name, str) and normalize(name)]
+        prior = self._path_prior / self._path_prior.sum()
+        paths = np.tile(prior, (len(names), 1))
+        flat = {}
+        for level in FLAT_LEVELS:
+            head = self.heads_.get(level)
+            labels = head.classes_ if head is not None else np.array([""], dtype=object)
+            flat[level] = (labels, np.full((len(names), len(labels)), 1.0 / len(labels)))
+        if given:
+            texts = [names[i] for i in given]
+            X = self._features(texts, None if descriptions is None else [descriptions[i] for i in given])
+            for start in range(0, len(given), _CHUNK):
+                rows = given[start : start + _CHUNK]
+                chunk = slice(start, start + _CHUNK)
+                paths[rows] = self._path_probabilities(X[chunk], texts[chunk])
+                for level, (_, probabilities) in self._flat_probabilities(X[chunk]).items():
+                    flat[level][1][rows] = probabilities
+        return paths, flat
+
+    def predictions_from(
+        self, paths: np.ndarray, flat: dict[str, tuple[np.ndarray, np.ndarray]]
+    ) -> list[CategoryPrediction]:
+        """Decode distributions shaped as :meth:`distributions` returns them (e.g. the name's
+        combined with a photo's) into predictions, exactly as :meth:`predict` does."""
+        return self._predictions(*self._decode(paths, flat))
 
 def _level_predictions(scores: _LevelScores) -> list[LevelPrediction]:
     """Per row: the chosen label first, then the two likeliest other labels (non-zero only)."""

@@ -8,23 +8,26 @@ from main.ml_bridge import (
     confirmed_categories_frame,
     corrected_categories_frame,
     events_frame,
+    photo_catalog_frame,
     reload_all,
     store,
 )
 from main.models import ProductNeighbours
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
 
 
 class Command(BaseCommand):
     help = (
         "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
-        "recommenders from the shop's catalog and logged events; artifacts go to MODELS_DIR "
-        "with their metadata."
+        "recommenders from the shop's catalog and logged events, and the photo model and photo "
+        "index from the catalog's photos; artifacts go to MODELS_DIR with their metadata."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", choices=["categorizer", "recommenders"], default=None)
+        parser.add_argument("--only", choices=["categorizer", "recommenders", "photo"], default=None)
         parser.add_argument(
             "--if-missing", action="store_true", help="build only the models that have no artifact yet"
         )
@@ -34,6 +37,7 @@ class Command(BaseCommand):
         for name, build, models in (
             ("categorizer", self._categorizer, (CATEGORIZER,)),
             ("recommenders", self._recommenders, RECOMMENDERS),
+            ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
         ):
             if only not in (None, name):
                 continue
@@ -77,3 +81,18 @@ class Command(BaseCommand):
         # Products listed since the last build are in the new index now.
         ProductNeighbours.objects.all().delete()
         self.stdout.write(self.style.SUCCESS(f"  done in {time.perf_counter() - started:.0f} s: {summary}"))
+
+    def _photo(self):
+        from ml.photo.train import train_photo_models
+
+        catalog = photo_catalog_frame()
+        with_photo = int((catalog["photo"] != "").sum())
+        if not with_photo:
+            self.stdout.write("photo: no product has a photo, skipped")
+            return
+        self.stdout.write(f"Training the photo model and embedding {with_photo:,} product photos …")
+        summary = train_photo_models(catalog=catalog, store=store())
+        self.stdout.write(self.style.SUCCESS(
+            f"  {summary['photo']} in {summary['total_seconds']:.0f} s "
+            f"({summary['total_cpu_seconds']:.0f} s CPU): {summary['metrics']}"
+        ))

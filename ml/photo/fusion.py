@@ -1,0 +1,128 @@
+"""Categorize from the name, the photo, or both, with the cascade's own answers.
+
+:class:`NamePhotoCategorizer` returns the same :class:`~ml.categorize.cascade.CategoryPrediction`
+objects as :meth:`CategoryCascade.predict` (valid taxonomy paths, top-3 per level). It is a
+product of experts: the cascade's distribution over (gender, master, sub, article) paths times
+the photo's path probabilities ``P(gender)^a * P(article type)^b`` (its article type fixes the
+master and the subcategory), renormalised over the valid paths; colour and usage likewise
+multiply the name's and the photo's distributions. With no name, the cascade contributes only
+its prior over the valid paths (so a photo alone still answers a valid path); with no photo,
+the answer is the cascade's own.
+
+The exponents weigh the photo against the name. They were chosen on an inner split of the
+train split, with a cascade and a photo model that had not seen it (``python -m
+ml.evaluate.photo --tune``), by log-loss, which keeps the confidences calibrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, USAGE
+
+# Photo exponents per level (see the module docstring for how they were chosen).
+DEFAULT_WEIGHTS = {GENDER: 1.0, ARTICLE: 1.0, COLOUR: 1.0, USAGE: 0.5}
+# A photo probability is never below this: a class the photo model never saw (or all but
+# rules out) is not vetoed by the photo alone.
+PHOTO_FLOOR = 1e-4
+_PATH_COLUMN = {GENDER: 0, ARTICLE: 3}  # columns of CategoryCascade.paths_
+
+
+@dataclass
+class NamePhotoCategorizer:
+    """``predict(names, images)``: one prediction per row from its name ("" = none) and its
+    photo (None = none); at least one of the two per row. ``images`` entries are whatever
+    :func:`ml.photo.images.load_photo` reads (bytes, a path, a file, a prepared array)."""
+
+    cascade: object
+    photo_model: object
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    @property
+    def model_version(self) -> str:
+        return f"{self.cascade.model_version}+{self.photo_model.model_version}"
+
+    def distributions(
+        self,
+        names: Sequence[str],
+        images: Sequence,
+        descriptions: Sequence[str] | None = None,
+        photo_levels: dict | None = None,
+    ):
+        """The combined ``(paths, flat)`` distributions (as :meth:`CategoryCascade.distributions`)."""
+        names, images = _check(names, images)
+        paths, flat = self.cascade.distributions(names, descriptions)
+        rows = [i for i, image in enumerate(images) if image is not None]
+        if rows:
+            if photo_levels is None:
+                photo_levels = self.photo_model.level_probabilities([images[i] for i in rows])
+            paths, flat = combine(self.cascade.paths_, paths, flat, photo_levels, rows, self.weights)
+        return paths, flat
+
+    def predict(self, names: Sequence[str], images: Sequence, descriptions: Sequence[str] | None = None):
+        """One :class:`CategoryPrediction` per row (ValueError for a row with neither name nor
+        photo; :class:`~ml.photo.images.PhotoError` for a refused photo)."""
+        paths, flat = self.distributions(names, images, descriptions)
+        predictions = self.cascade.predictions_from(paths, flat)
+        version = self.model_version
+        return [type(p)(levels=p.levels, confidence=p.confidence, model_version=version) for p in predictions]
+
+    def predict_one(self, name: str = "", image=None, description: str = ""):
+        return self.predict([name], [image], [description] if description else None)[0]
+
+
+def _check(names: Sequence[str], images: Sequence) -> tuple[list[str], list]:
+    if isinstance(names, str):
+        raise TypeError("predict() takes a list of names; use predict_one() for a single product.")
+    names, images = ["" if n is None else n for n in names], list(images)
+    if len(names) != len(images):
+        raise ValueError(f"Got {len(names)} names but {len(images)} photos.")
+    for position, (name, image) in enumerate(zip(names, images, strict=True)):
+        if image is None and not (isinstance(name, str) and any(c.isalnum() for c in name)):
+            raise ValueError(
+                f"Product #{position} has neither a name nor a photo: "
+                "one of them is needed to suggest categories."
+            )
+    return names, images
+
+
+def _aligned(labels: np.ndarray, photo_labels: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """The photo's (n, photo classes) probabilities as (n, labels) columns, floored."""
+    position = {label: i for i, label in enumerate(photo_labels)}
+    out = np.full((len(probabilities), len(labels)), PHOTO_FLOOR)
+    for column, label in enumerate(labels):
+        if label in position:
+            out[:, column] = np.maximum(probabilities[:, position[label]], PHOTO_FLOOR)
+    return out
+
+
+def combine(
+    paths_table: np.ndarray,
+    paths: np.ndarray,
+    flat: dict,
+    photo_levels: dict,
+    rows: Sequence[int],
+    weights: dict,
+) -> tuple[np.ndarray, dict]:
+    """Multiply the name's distributions of ``rows`` by the photo's (``photo_levels``, one row
+    per entry of ``rows``) raised to ``weights``, renormalised; returns new arrays."""
+    rows = np.asarray(rows)
+    paths = paths.copy()
+    photo_paths = np.ones((len(rows), paths.shape[1]))
+    for level, column in _PATH_COLUMN.items():
+        if level in photo_levels and weights.get(level, 0):
+            labels, index = np.unique(paths_table[:, column].astype(str), return_inverse=True)
+            aligned = _aligned(labels, *photo_levels[level])
+            photo_paths *= aligned[:, index] ** weights[level]
+    fused = paths[rows] * photo_paths
+    paths[rows] = fused / fused.sum(axis=1, keepdims=True)
+    flat = {level: (labels, probabilities.copy()) for level, (labels, probabilities) in flat.items()}
+    for level in (COLOUR, USAGE):
+        if level in flat and level in photo_levels and weights.get(level, 0):
+            labels, probabilities = flat[level]
+            fused = probabilities[rows] * _aligned(labels, *photo_levels[level]) ** weights[level]
+            probabilities[rows] = fused / fused.sum(axis=1, keepdims=True)
+    return paths, flat

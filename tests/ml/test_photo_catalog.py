@@ -1,0 +1,42 @@
+"""The photo models as the shop loads them: ``trained_photo_models`` on the imported catalog."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.core.management import call_command
+
+from main import ml_bridge
+from main.models import Product
+
+
+def test_the_shop_loads_the_photo_model_and_an_index_of_its_products(catalog, trained_photo_models):
+    model, index = ml_bridge.photo_model(), ml_bridge.photo_index()
+    assert model is not None and index is not None
+    with_photo = Product.objects.filter(is_active=True).exclude(image="")
+    assert len(index) == with_photo.count() > 0
+    product = with_photo.order_by("id").first()
+    assert product.pk in index
+    found = index.similar(product.pk, k=5)
+    assert len(found) == 5 and product.pk not in [r.product_id for r in found]
+    assert set(Product.objects.filter(pk__in=[r.product_id for r in found]).values_list("pk", flat=True)) == {
+        r.product_id for r in found
+    }
+    upload = (product.image.path and open(product.image.path, "rb").read())
+    vector = model.embed([upload])
+    assert np.allclose(vector[0], index.vector(product.pk), atol=1e-5)  # same bytes, same vector
+    assert index.nearest(vector, k=1)[0][0].product_id == product.pk
+
+
+def test_photo_catalog_frame_gives_each_product_its_photo_file(catalog):
+    frame = ml_bridge.photo_catalog_frame()
+    assert len(frame) == Product.objects.filter(is_active=True).count()
+    assert frame["photo"].str.endswith(".jpg").all() and frame["dataset_id"].notna().all()
+
+
+def test_without_trained_photo_models_the_loaders_answer_none(catalog):
+    assert ml_bridge.photo_model() is None and ml_bridge.photo_index() is None
+
+
+def test_train_models_if_missing_skips_the_trained_photo_models(catalog, trained_photo_models, capsys):
+    call_command("train_models", "--only", "photo", "--if-missing")
+    assert "photo: already trained" in capsys.readouterr().out
