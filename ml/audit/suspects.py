@@ -115,7 +115,8 @@ def name_evidence(
             progress(f"  fold {k + 1}/{folds}: fitting on {len(catalog) - len(held):,} names, "
                      f"reading {len(held):,}")
         model = make_model().fit(*text_and_labels(catalog.iloc[np.flatnonzero(fold != k)]))
-        paths, probabilities, flat = model.path_distribution(catalog[NAME].iloc[held].tolist())
+        probabilities, flat = model.distributions(catalog[NAME].iloc[held].tolist())
+        paths = model.paths_
         # Paths -> category columns (the gender is summed out); a path the folds' union lacks
         # cannot occur (every training path is a catalog path).
         columns = np.array([index[CATEGORY][category_label(m, s, a)] for _, m, s, a in paths])

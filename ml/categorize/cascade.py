@@ -503,26 +503,6 @@ class CategoryCascade(_TextModel):
         return {level: np.concatenate(parts) if parts else np.array([], dtype=object)
                 for level, parts in labels.items()}
 
-    def path_distribution(
-        self, names: Sequence[str], descriptions: Sequence[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
-        """The whole distributions rather than the decoded answer (for the catalog audit).
-
-        Returns ``(paths, probabilities, flat)``: ``paths`` the (P, 4) (gender, master, sub,
-        article) paths, ``probabilities`` (n, P) over them (they sum to 1 per row), and
-        ``flat`` level -> (classes, (n, classes) probabilities) for :data:`FLAT_LEVELS`.
-        """
-        if isinstance(names, pd.DataFrame):
-            names, descriptions = _texts(names)
-        names = _check_names(names)
-        X = self._features(names, descriptions)
-        parts = [self._path_probabilities(X[start:start + _CHUNK], names[start:start + _CHUNK])
-                 for start in range(0, len(names), _CHUNK)]
-        probabilities = np.vstack(parts) if parts else np.zeros((0, len(self.paths_)))
-        flat = {level: (head.classes_, head.predict_proba(X))
-                for level, head in self.heads_.items() if level in FLAT_LEVELS}
-        return self.paths_, probabilities, flat
-
 
     # ---- other evidence (a photo, see ml.photo.fusion): the distributions, and decoding
 

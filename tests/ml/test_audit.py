@@ -69,9 +69,9 @@ def test_every_row_is_read_by_a_model_that_did_not_train_on_it(catalog):
             fits.append(len(X))
             return super().fit(X, y)
 
-        def path_distribution(self, names, descriptions=None):
+        def distributions(self, names, descriptions=None):
             reads.append(len(names))
-            return super().path_distribution(names, descriptions)
+            return super().distributions(names, descriptions)
 
     sample = catalog.iloc[:600]
     name_evidence(sample, folds=FOLDS, make_model=lambda: Recording("nb", augment=0))
