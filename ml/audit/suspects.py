@@ -31,6 +31,7 @@ import pandas as pd
 
 from ml.catalog.schema import ARTICLE, COLOUR, ID, MASTER, NAME, SUB, category_label
 from ml.categorize.cascade import CategoryCascade, text_and_labels
+from ml.photo.images import PhotoError, load_photo
 
 CATEGORY = "category"  # the audited taxonomy path, one label "Master / Sub / Article"
 AUDITED_LEVELS = (CATEGORY, COLOUR)
@@ -39,6 +40,8 @@ DEFAULT_FOLDS = 3
 # not veto the other source's answer outright.
 PROBABILITY_FLOOR = 1e-4
 PHOTO_WEIGHT = 1.0  # the photo's exponent in the pool (the name's is 1)
+PHOTO_BATCH = 512  # photos decoded and run through the photo model at once
+PROGRESS_EVERY = 10  # batches between progress lines
 # The columns of the suspects frame, in order.
 SUSPECT_COLUMNS = (
     ID, NAME, "level", "label", "name_says", "name_confidence", "photo_says", "photo_confidence",
@@ -183,6 +186,36 @@ def load_level_probabilities(path: Path | str, ids) -> dict[str, tuple[np.ndarra
             aligned = np.full((len(ids), len(classes)), 1.0 / len(classes))
             aligned[rows >= 0] = probabilities[rows[rows >= 0]]
             result[level] = (classes, aligned)
+    return result
+
+
+def photo_probabilities(
+    model, photos, *, batch: int = PHOTO_BATCH, progress: Callable[[str], None] | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A photo model's level probabilities (``model.level_probabilities``, :mod:`ml.photo`) for
+    each product's photo (a path; ``""`` or an unreadable file: uniform, which is no evidence
+    in the pool), rows in the order of ``photos``."""
+    photos = list(photos)
+    result: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for start in range(0, len(photos), batch):
+        images, rows = [], []
+        for row in range(start, min(start + batch, len(photos))):
+            if not photos[row]:
+                continue
+            try:
+                images.append(load_photo(photos[row], model.resolution))
+            except (PhotoError, OSError):
+                continue
+            rows.append(row)
+        if not rows:
+            continue
+        for level, (classes, probabilities) in model.level_probabilities(np.stack(images)).items():
+            if level not in result:
+                result[level] = (np.asarray(classes, dtype=object),
+                                 np.full((len(photos), len(classes)), 1.0 / len(classes)))
+            result[level][1][rows] = probabilities
+        if progress and (start // batch) % PROGRESS_EVERY == 0:
+            progress(f"  photos: {start + batch:,} of {len(photos):,} read")
     return result
 
 

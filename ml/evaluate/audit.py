@@ -10,8 +10,12 @@ It also counts the *real* suspects: category suspects among the rows that were n
 per confusion pair of article types ("Flats <-> Heels"), which is what an operator would
 review on this catalog.
 
-``--photo-probabilities FILE.npz`` adds a photo model's level probabilities (see
-:func:`ml.audit.suspects.load_level_probabilities`) and reports name-only and name + photo side by side.
+With a photo model (``--photo-models DIR``, an artifact store holding ``photo``, trained as
+``ml.photo.train`` trains it: outside the 10% id-hash holdout), name-only and name + photo are
+compared on the **holdout** rows only, the photos that model never trained on (on its own
+training rows it would recall the true labels of the planted rows: no honest measure).
+``--photo-probabilities FILE.npz`` gives such probabilities directly (see
+:func:`ml.audit.suspects.load_level_probabilities`); they are trusted to be out of sample.
 """
 
 from __future__ import annotations
@@ -28,14 +32,17 @@ from threadpoolctl import threadpool_limits
 from ml.audit.suspects import (
     CATEGORY,
     DEFAULT_FOLDS,
+    Evidence,
     find_suspects,
     load_level_probabilities,
     name_evidence,
     photo_evidence,
+    photo_probabilities,
 )
 from ml.catalog.cleaning import catalog_from_styles
-from ml.catalog.dataset import load_styles
+from ml.catalog.dataset import data_dir, is_holdout, load_styles
 from ml.catalog.schema import ARTICLE, ID, SUB
+from ml.store import ArtifactStore
 
 PLANTED_FRACTION = 0.01
 SEED = 12
@@ -74,12 +81,39 @@ def confusion_pairs(suspects: pd.DataFrame, exclude_ids: np.ndarray = ()) -> Cou
                    for label, answer in zip(rows["label"], rows["answer"], strict=True))
 
 
+def report(where: str, runs: dict[str, pd.DataFrame], planted_ids: np.ndarray) -> None:
+    n = len(planted_ids)
+    print(f"\nplanted errors found in the top N and 2N category suspects, {where} (N = {n}):")
+    print(f"{'evidence':<14}{'suspects':>10}{'P@N':>8}{'R@N':>8}{'P@2N':>8}{'R@2N':>8}")
+    for label, suspects in runs.items():
+        p1, r1 = precision_recall(suspects, planted_ids, n)
+        p2, r2 = precision_recall(suspects, planted_ids, 2 * n)
+        total = int((suspects["level"] == CATEGORY).sum())
+        print(f"{label:<14}{total:>10,}{p1:>8.3f}{r1:>8.3f}{p2:>8.3f}{r2:>8.3f}")
+
+
+def holdout_photo_probabilities(catalog: pd.DataFrame, models: Path) -> dict:
+    """The photo model's level probabilities for the holdout rows' photos (the others uniform)."""
+    from ml.photo.model import load_photo_model  # ONNX Runtime: only when a photo model is asked for
+
+    model = load_photo_model(store=ArtifactStore(models))
+    images = data_dir() / "images"
+    photos = [str(images / f"{i}.jpg") if is_holdout(int(i)) else "" for i in catalog[ID]]
+    started, cpu = time.perf_counter(), time.process_time()
+    probabilities = photo_probabilities(model, photos)
+    print(f"photo evidence ({model.model_version}, {sum(map(bool, photos)):,} holdout photos): "
+          f"{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
+    return probabilities
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS)
     parser.add_argument("--fraction", type=float, default=PLANTED_FRACTION)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--photo-probabilities", type=Path, default=None)
+    parser.add_argument("--photo-models", type=Path, default=None,
+                        help="an artifact store with a photo model trained outside the holdout")
     parser.add_argument("--limit", type=int, default=None, help="audit only the first N catalog rows")
     args = parser.parse_args(argv)
 
@@ -94,21 +128,25 @@ def main(argv=None) -> None:
         names = name_evidence(planted, folds=args.folds, progress=print)
     print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
     runs = {"name only": find_suspects(planted, names)}
+    report("all rows", runs, planted_ids)
+    pair_runs = {"name only, all rows": runs["name only"]}
+
+    photo = None
     if args.photo_probabilities:
-        probabilities = load_level_probabilities(args.photo_probabilities, planted[ID].to_numpy())
-        photo = photo_evidence(planted, probabilities)
-        runs["name + photo"] = find_suspects(planted, names, photo)
+        photo = load_level_probabilities(args.photo_probabilities, planted[ID].to_numpy())
+    elif args.photo_models:
+        photo = holdout_photo_probabilities(planted, args.photo_models)
+    if photo is not None:
+        holdout = planted[ID].map(is_holdout).to_numpy() if args.photo_models else np.ones(len(planted), bool)
+        rows = planted[holdout].reset_index(drop=True)
+        kept = {level: Evidence(e.classes, e.probabilities[holdout]) for level, e in names.items()}
+        photos = photo_evidence(rows, {level: (c, p[holdout]) for level, (c, p) in photo.items()})
+        runs = {"name only": find_suspects(rows, kept), "name + photo": find_suspects(rows, kept, photos)}
+        where = "the photo model's holdout" if args.photo_models else "rows with photo probabilities"
+        report(where, runs, planted_ids[np.isin(planted_ids, rows[ID])])
+        pair_runs.update({f"{label}, {where}": suspects for label, suspects in runs.items()})
 
-    n = len(planted_ids)
-    print(f"\nplanted errors found in the top N and 2N category suspects (N = {n}):")
-    print(f"{'evidence':<14}{'suspects':>10}{'P@N':>8}{'R@N':>8}{'P@2N':>8}{'R@2N':>8}")
-    for label, suspects in runs.items():
-        p1, r1 = precision_recall(suspects, planted_ids, n)
-        p2, r2 = precision_recall(suspects, planted_ids, 2 * n)
-        total = int((suspects["level"] == CATEGORY).sum())
-        print(f"{label:<14}{total:>10,}{p1:>8.3f}{r1:>8.3f}{p2:>8.3f}{r2:>8.3f}")
-
-    for label, suspects in runs.items():
+    for label, suspects in pair_runs.items():
         pairs = confusion_pairs(suspects, planted_ids)
         colours = int((suspects["level"] != CATEGORY).sum())
         print(f"\nreal category suspects ({label}; planted rows excluded): {sum(pairs.values()):,}; "

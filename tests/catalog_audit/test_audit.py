@@ -156,3 +156,19 @@ def test_a_suspect_whose_label_changed_since_is_not_applied(suspects, staff):
     with pytest.raises(SuspectStale, match="no longer"):
         suspect_accept(suspect=suspect, reviewer=staff)
     assert Product.objects.get(pk=suspect.product_id).base_colour == "Olive"
+
+
+def test_the_command_adds_the_photos_evidence(catalog, trained_photo_models, tmp_path):
+    output = tmp_path / "suspects.csv"
+    out = StringIO()
+    call_command("audit_catalog", "-o", str(output), "--photo", "--limit", "0", "--no-store", stdout=out)
+    assert "name and photo" in out.getvalue()
+    with open(output, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(row["photo_says"] and 0 < float(row["photo_confidence"]) <= 1 for row in rows)
+    assert CatalogSuspect.objects.count() == 0  # --no-store
+
+
+def test_the_photo_option_needs_a_photo_model(catalog, tmp_path):
+    with pytest.raises(CommandError, match="photo model"):
+        call_command("audit_catalog", "-o", str(tmp_path / "s.csv"), "--photo")

@@ -180,3 +180,25 @@ def test_accepted_fixes_replace_the_catalog_rows_they_correct(catalog):
     assert fixed.drop(index=2).equals(styles.drop(index=2))
     assert list(extra[NAME]) == ["Seller listing black flats"]
     assert corrected(styles, None)[0] is styles
+
+
+def test_a_photo_models_probabilities_are_read_per_product(photo_artifact_dir, catalog, tmp_path):
+    from ml.audit.suspects import photo_probabilities
+    from ml.photo.model import load_photo_model
+    from ml.store import ArtifactStore
+
+    model = load_photo_model(store=ArtifactStore(photo_artifact_dir))
+    images = fashion_data() / "images"
+    ids = [i for i in catalog[ID][:40] if (images / f"{i}.jpg").exists()][:3]
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    photos = [str(images / f"{ids[0]}.jpg"), "", str(broken), str(images / f"{ids[1]}.jpg")]
+    read = photo_probabilities(model, photos, batch=2)
+    direct = model.level_probabilities([photos[0], photos[3]])
+    classes, probabilities = read[ARTICLE]
+    assert list(classes) == list(direct[ARTICLE][0])
+    assert probabilities[[0, 3]] == pytest.approx(direct[ARTICLE][1], abs=1e-5)
+    assert probabilities[1] == pytest.approx(np.full(len(classes), 1 / len(classes)))  # no photo: no evidence
+    assert probabilities[2] == pytest.approx(probabilities[1])  # unreadable: no evidence either
+    evidence = photo_evidence(catalog.iloc[:4], read)
+    assert set(evidence) == {CATEGORY, COLOUR}

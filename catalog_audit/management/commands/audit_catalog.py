@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from catalog_audit.selectors import decided_keys
 from catalog_audit.services import suspects_record
-from main.ml_bridge import catalog_frame
+from main.ml_bridge import ModelUnavailable, catalog_frame, photo_catalog_frame, photo_model, require
 from main.models import Product
 from ml.audit.suspects import (
     DEFAULT_FOLDS,
@@ -15,6 +15,7 @@ from ml.audit.suspects import (
     SUSPECT_COLUMNS,
     audit,
     load_level_probabilities,
+    photo_probabilities,
 )
 from ml.catalog.schema import ID
 
@@ -39,32 +40,44 @@ class Command(BaseCommand):
                             help="keep suspects whose answer beats the label by at least this much (0-1)")
         parser.add_argument("--level", choices=["category", "baseColour"], default=None,
                             help="audit one level only (default: both)")
-        parser.add_argument("--photo-probabilities", type=Path, default=None,
+        parser.add_argument("--photo", action="store_true", dest="use_photo",
+                            help="add the trained photo model's reading of each product's photo")
+        parser.add_argument("--photo-probabilities", type=Path, default=None, dest="probabilities_file",
                             help="an .npz of photo level probabilities keyed by product id "
                                  "(ids, <level>__classes, <level>__probabilities)")
         parser.add_argument("--photo-weight", type=float, default=PHOTO_WEIGHT)
         parser.add_argument("--no-store", action="store_true",
                             help="only write the CSV; leave the admin's review list as it is")
 
-    def handle(self, *args, output, limit, folds, min_score, level, photo_probabilities, photo_weight,
-               no_store, **options):
+    def handle(self, *args, output, limit, folds, min_score, level, use_photo, probabilities_file,
+               photo_weight, no_store, **options):
         if folds < 2:
             raise CommandError("--folds must be at least 2.")
         if limit < 0:
             raise CommandError("--limit must be 0 (all) or more.")
         if not 0.0 <= min_score <= 1.0:
             raise CommandError("--min-score is between 0 and 1.")
-        catalog = catalog_frame()
+        if use_photo and probabilities_file is not None:
+            raise CommandError("Give --photo or --photo-probabilities, not both.")
+        catalog = photo_catalog_frame() if use_photo else catalog_frame()
         if len(catalog) < folds:
             raise CommandError("The catalog is (nearly) empty: run `python manage.py import_catalog` first.")
         photo = None
-        if photo_probabilities is not None:
-            if not photo_probabilities.exists():
-                raise CommandError(f"{photo_probabilities} does not exist.")
+        if use_photo:
             try:
-                photo = load_level_probabilities(photo_probabilities, catalog[ID].to_numpy())
+                model = require(photo_model(), "photo model")
+            except ModelUnavailable as error:
+                raise CommandError(str(error)) from None
+            # Its own training rows (outside the holdout) it reads in sample: there it leans
+            # towards the labels it learnt, so the photo finds fewer of their errors.
+            photo = photo_probabilities(model, catalog["photo"], progress=self.stdout.write)
+        elif probabilities_file is not None:
+            if not probabilities_file.exists():
+                raise CommandError(f"{probabilities_file} does not exist.")
+            try:
+                photo = load_level_probabilities(probabilities_file, catalog[ID].to_numpy())
             except (OSError, KeyError, ValueError) as error:
-                raise CommandError(f"Cannot read {photo_probabilities}: {error}") from None
+                raise CommandError(f"Cannot read {probabilities_file}: {error}") from None
         self.stdout.write(f"Auditing {len(catalog):,} products ({folds} folds"
                           f"{', name and photo' if photo else ', name only'}) …")
         started = time.perf_counter()
