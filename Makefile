@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run test lint bench evaluate evaluate-audit evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: venv setup-db
 ## Categorization accuracy and speed on a held-out split
 evaluate: venv
 	$(PY) -m ml.evaluate.categorization
+
+## Catalog audit: precision/recall of its top suspects for 1% planted sibling-type errors, and the real suspects per confusion pair
+evaluate-audit: venv
+	$(PY) -m ml.evaluate.audit
 
 ## Recommendation quality on simulated shoppers, and similar-items coherence
 evaluate-recs: venv
