@@ -41,7 +41,7 @@ from ml.audit.suspects import (
 )
 from ml.catalog.cleaning import catalog_from_styles
 from ml.catalog.dataset import data_dir, is_holdout, load_styles
-from ml.catalog.schema import ARTICLE, ID, SUB
+from ml.catalog.schema import ARTICLE, COLOUR, ID, SUB
 from ml.store import ArtifactStore
 
 PLANTED_FRACTION = 0.01
@@ -92,6 +92,27 @@ def report(where: str, runs: dict[str, pd.DataFrame], planted_ids: np.ndarray) -
         print(f"{label:<14}{total:>10,}{p1:>8.3f}{r1:>8.3f}{p2:>8.3f}{r2:>8.3f}")
 
 
+def cached_name_evidence(planted: pd.DataFrame, args) -> dict[str, Evidence]:
+    """:func:`name_evidence` of the planted copy, or the cached one of the same settings."""
+    settings = f"{len(planted)}:{args.folds}:{args.fraction}:{args.seed}"
+    cache = args.evidence_cache
+    if cache is not None and cache.exists():
+        data = np.load(cache, allow_pickle=False)
+        if str(data["settings"]) == settings:
+            print(f"name evidence read from {cache}")
+            return {level: Evidence(data[f"{level}__classes"].astype(object), data[f"{level}__probabilities"])
+                    for level in (CATEGORY, COLOUR)}
+    started, cpu = time.perf_counter(), time.process_time()
+    with threadpool_limits(1):
+        names = name_evidence(planted, folds=args.folds, progress=print)
+    print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
+    if cache is not None:
+        arrays = {f"{level}__{part}": value for level, e in names.items()
+                  for part, value in (("classes", e.classes.astype(str)), ("probabilities", e.probabilities))}
+        np.savez(cache, settings=np.array(settings), **arrays)
+    return names
+
+
 def holdout_photo_probabilities(catalog: pd.DataFrame, models: Path) -> dict:
     """The photo model's level probabilities for the holdout rows' photos (the others uniform)."""
     from ml.photo.model import load_photo_model  # ONNX Runtime: only when a photo model is asked for
@@ -115,6 +136,9 @@ def main(argv=None) -> None:
     parser.add_argument("--photo-models", type=Path, default=None,
                         help="an artifact store with a photo model trained outside the holdout")
     parser.add_argument("--limit", type=int, default=None, help="audit only the first N catalog rows")
+    parser.add_argument("--evidence-cache", type=Path, default=None,
+                        help="an .npz keeping the name evidence between runs of the same settings "
+                             "(read if present, else written): compare photo settings without refitting")
     args = parser.parse_args(argv)
 
     catalog = catalog_from_styles(load_styles())
@@ -123,10 +147,7 @@ def main(argv=None) -> None:
     planted, planted_ids = plant_errors(catalog, fraction=args.fraction, seed=args.seed)
     print(f"{len(catalog):,} products, {len(planted_ids):,} relabelled to a sibling article type "
           f"(seed {args.seed}); {args.folds} folds, cascade svm without seller-style copies")
-    started, cpu = time.perf_counter(), time.process_time()
-    with threadpool_limits(1):
-        names = name_evidence(planted, folds=args.folds, progress=print)
-    print(f"name evidence: {time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
+    names = cached_name_evidence(planted, args)
     runs = {"name only": find_suspects(planted, names)}
     report("all rows", runs, planted_ids)
     pair_runs = {"name only, all rows": runs["name only"]}
