@@ -74,11 +74,15 @@ def precision_recall(suspects: pd.DataFrame, planted_ids: np.ndarray, top: int) 
 
 
 def confusion_pairs(suspects: pd.DataFrame, exclude_ids: np.ndarray = ()) -> Counter:
-    """Category suspects per unordered pair of article types (label <-> answer), others excluded."""
+    """Category suspects per unordered pair of article types (label <-> answer), others excluded;
+    the whole paths when the two have the same article type name (Ties as a Free Gift)."""
     rows = suspects[(suspects["level"] == CATEGORY) & ~suspects[ID].isin(exclude_ids)]
-    article = lambda path: path.rsplit(" / ", 1)[-1]  # noqa: E731
-    return Counter(" <-> ".join(sorted((article(label), article(answer))))
-                   for label, answer in zip(rows["label"], rows["answer"], strict=True))
+
+    def pair(label: str, answer: str) -> str:
+        articles = label.rsplit(" / ", 1)[-1], answer.rsplit(" / ", 1)[-1]
+        return " <-> ".join(sorted((label, answer) if articles[0] == articles[1] else articles))
+
+    return Counter(pair(label, answer) for label, answer in zip(rows["label"], rows["answer"], strict=True))
 
 
 def report(where: str, runs: dict[str, pd.DataFrame], planted_ids: np.ndarray) -> None:
