@@ -101,7 +101,7 @@ def confirmed_rows(confirmed: pd.DataFrame | None) -> pd.DataFrame:
     """The sellers' rows that can teach: a name and a whole category path."""
     if confirmed is None or confirmed.empty:
         return pd.DataFrame(columns=[NAME, *LEVELS])
-    rows = confirmed.reindex(columns=[NAME, *LEVELS]).fillna("").astype(str)
+    rows = confirmed.reindex(columns=[NAME, *LEVELS]).astype(object).fillna("").astype(str)
     rows = rows.apply(lambda column: column.str.strip())
     required = [NAME, *PATH_LEVELS]
     return rows[(rows[required] != "").all(axis=1)].reset_index(drop=True)
