@@ -229,6 +229,13 @@ def pooled(name: Evidence, photo: Evidence | None, photo_weight: float = PHOTO_W
     """``p ∝ p_name · p_photo ** photo_weight`` (floored), or the name alone without a photo."""
     if photo is None:
         return name
+    if not np.array_equal(photo.classes, name.classes):  # built on other rows: align by label
+        column = {label: i for i, label in enumerate(photo.classes)}
+        aligned = np.zeros((len(photo.probabilities), len(name.classes)))
+        for j, label in enumerate(name.classes):
+            if label in column:
+                aligned[:, j] = photo.probabilities[:, column[label]]
+        photo = Evidence(name.classes, aligned)
     logs = np.log(np.maximum(name.probabilities, PROBABILITY_FLOOR))
     logs += photo_weight * np.log(np.maximum(photo.probabilities, PROBABILITY_FLOOR))
     logs -= logs.max(axis=1, keepdims=True)

@@ -226,3 +226,13 @@ def test_train_categorizer_learns_fixes_in_place_of_the_rows_they_correct(tmp_pa
     assert fixed["training_rows"] == len(styles) + 1  # the catalog fix replaced its row; the listing joined
     assert fixed["metrics"] == plain["metrics"] and fixed["data_fingerprint"] != plain["data_fingerprint"]
     assert fixed_sports > plain_sports
+
+
+def test_photo_evidence_built_on_other_rows_is_aligned_by_label(catalog):
+    from ml.audit.suspects import pooled
+
+    name = Evidence(np.array(["A", "B", "C"], dtype=object), np.array([[0.5, 0.3, 0.2]]))
+    photo = Evidence(np.array(["C", "A"], dtype=object), np.array([[0.9, 0.1]]))
+    combined = pooled(name, photo)
+    assert list(combined.classes) == ["A", "B", "C"]
+    assert combined.probabilities.argmax() == 2 and combined.probabilities.sum() == pytest.approx(1.0)
