@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run test lint bench evaluate evaluate-audit evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ evaluate-vocabulary: venv
 ## Photo model: accuracy, similarity, throughput, upload time (trains it into models/evaluate-photo once)
 evaluate-photo: venv
 	$(PY) -m ml.evaluate.photo
+
+## Catalog audit: precision/recall of its top suspects for 1% planted sibling-type errors, and the real suspects per confusion pair
+evaluate-audit: venv
+	$(PY) -m ml.evaluate.audit
 
 ## Recommendation quality on simulated shoppers, and similar-items coherence
 evaluate-recs: venv

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from ml.catalog.cleaning import not_product_like
 from ml.catalog.demo import demo_price, demo_stock
 from ml.catalog.schema import DATASET_NAME_COLUMN
 
@@ -32,6 +33,7 @@ from .search import search_text_for
 from .services import brands_fill
 from .sizes import split_stock
 
+TAXONOMY_COLUMNS = ("gender", "masterCategory", "subCategory", "articleType")
 REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", DATASET_NAME_COLUMN)
 OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
 MAX_LENGTHS = {
@@ -68,6 +70,7 @@ class ImportReport:
     created: int = 0
     already_present: int = 0
     missing_images: int = 0
+    unlisted: int = 0  # products imported earlier from rows now rejected as not product-like
     rejected: list[RejectedRow] = field(default_factory=list)
 
 
@@ -87,7 +90,8 @@ def demo_sellers() -> list[User]:
 
 
 def read_rows(csv_path: Path) -> Iterator[tuple[int, dict[str, str] | None, str]]:
-    """Yield ``(line number, row or None, reason)`` for every record of the file."""
+    """Yield ``(line number, row, reason)`` for every record of the file: the row is None
+    when the record cannot be read as one; the reason is '' for a good row."""
     csv.field_size_limit(1_000_000)
     with open(csv_path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle, strict=True)
@@ -112,8 +116,7 @@ def read_rows(csv_path: Path) -> Iterator[tuple[int, dict[str, str] | None, str]
                 yield reader.line_num, None, f"expected {len(header)} fields, found {len(values)}"
                 continue
             row = dict(zip(header, (v.strip() for v in values), strict=True))
-            problem = _row_problem(row)
-            yield reader.line_num, (None if problem else row), problem
+            yield reader.line_num, row, _row_problem(row)
 
 
 def _row_problem(row: dict[str, str]) -> str:
@@ -133,7 +136,12 @@ def _row_problem(row: dict[str, str]) -> str:
     year = row.get("year", "")
     if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100):
         return f"year {year[:20]!r} is not a year"
-    return ""
+    return _not_product_like(row)
+
+
+def _not_product_like(row: dict[str, str]) -> str:
+    """A well-formed row that is still no product (its name is "productDisplayName"...)."""
+    return not_product_like(row[DATASET_NAME_COLUMN], [row[c] for c in TAXONOMY_COLUMNS], columns=row)
 
 
 class _Taxonomy:
@@ -185,9 +193,12 @@ def import_catalog(
     image_dir.mkdir(parents=True, exist_ok=True)
     batch: list[Product] = []
     seen = 0
+    stray: list[int] = []
     for line, row, problem in read_rows(csv_path):
-        if row is None:
+        if problem:
             report.rejected.append(RejectedRow(line, problem))
+            if row is not None and problem == _not_product_like(row):  # else the id may be bad
+                stray.append(int(row["id"]))
             continue
         seen += 1
         dataset_id = int(row["id"])
@@ -210,6 +221,8 @@ def import_catalog(
     report.created += _save(batch)
     if report.created:
         brands_fill()  # learned from all the names at once: a brand is believed once two names use it
+    # Such rows imported before they were recognised are live products: unlist them.
+    report.unlisted = Product.objects.filter(dataset_id__in=stray, is_active=True).update(is_active=False)
     return report
 
 

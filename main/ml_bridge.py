@@ -235,6 +235,17 @@ def confirmed_categories_frame() -> pd.DataFrame:
     return frame[[NAME, *LEVELS]]
 
 
+def corrected_categories_frame() -> pd.DataFrame:
+    """Products whose label an operator fixed from the catalog audit, with their labels as
+    they are now; ``id`` is the dataset id (the catalog row the fix replaces when training),
+    empty for sellers' own listings (then they are extra training rows)."""
+    products = Product.objects.filter(audit_suspects__status="accepted").distinct()
+    frame = catalog_frame(products=products)
+    dataset_ids = dict(products.values_list("id", "dataset_id"))
+    frame[ID] = [dataset_ids.get(pk) for pk in frame[ID]]
+    return frame[[ID, NAME, *LEVELS]]
+
+
 def events_frame() -> pd.DataFrame:
     """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>``."""
     rows = ProductEvent.objects.order_by("id").values_list(

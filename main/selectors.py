@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -524,3 +525,26 @@ def departments() -> list[Department]:
         if listed:
             result.append(Department(master=master, subs=subs, listed=listed))
     return sorted(result, key=lambda department: -department.listed)
+
+
+SUPPORTED_TYPES_CACHE_KEY = "supported_article_types"
+
+
+def supported_article_types(*, keep: int | None = None) -> QuerySet[ArticleType]:
+    """The article types (with their path) a seller may choose: those with at least
+    ``settings.MIN_PRODUCTS_PER_PATH`` products, plus ``keep`` (a listing's current type, so that
+    editing it never fails on a type it already has). A taxonomy where no path has that
+    support yet (a new shop) offers every path."""
+    minimum = settings.MIN_PRODUCTS_PER_PATH
+    key = f"{SUPPORTED_TYPES_CACHE_KEY}:{minimum}"
+    supported = cache.get(key)
+    if supported is None:
+        counts = ArticleType.objects.annotate(n=Count("products")).values_list("pk", "n")
+        supported = [pk for pk, n in counts if n >= minimum]
+        cache.set(key, supported, TAXONOMY_SECONDS)
+    types = ArticleType.objects.select_related("sub_category__master_category").order_by(
+        "sub_category__master_category__name", "sub_category__name", "name"
+    )
+    if not supported:
+        return types
+    return types.filter(Q(pk__in=supported) | Q(pk=keep))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "main",
     "cart",
     "seller_accounts",
+    "catalog_audit",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,10 @@ PAYMENT_WEBHOOK_SECRET = config(
 # The dataset the catalog is imported from, and the trained ML artifacts.
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
+# A taxonomy path is offered to sellers once this many products are filed under it: the
+# catalog's one- and two-product paths are filing slips, not categories ("Accessories / Belts
+# / Tshirts" is one T-shirt; "Apparel / Topwear / Belts", "Footwear / Shoes / Sandals" alike).
+MIN_PRODUCTS_PER_PATH = config("MIN_PRODUCTS_PER_PATH", default=3, cast=int)
 
 # MEMCACHED_LOCATION (host:port) gives every worker and machine one shared cache: sessions
 # are then read from memory (cached_db: still written to the database, so a cache restart

@@ -8,6 +8,7 @@ from cart.models import Order
 from main.images import normalise_product_photo
 from main.ml_bridge import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
+from main.selectors import supported_article_types
 from main.services import PRODUCT_FIELDS
 from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
 from marketplace.forms import BootstrapFormMixin
@@ -41,11 +42,9 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
     suggestion_threshold = SURE_ENOUGH  # read by the page's live categorization script
 
     gender = forms.ModelChoiceField(queryset=Gender.objects.all())
+    # The paths with real support (main.selectors.supported_article_types), set per form.
     article_type = ArticleTypeChoiceField(
-        queryset=ArticleType.objects.select_related("sub_category__master_category").order_by(
-            "sub_category__master_category__name", "sub_category__name", "name"
-        ),
-        label="Category (master / subcategory / article type)",
+        queryset=ArticleType.objects.none(), label="Category (master / subcategory / article type)"
     )
     base_colour = forms.ChoiceField(
         choices=partial(attribute_choices, "base_colour"), required=False, label="Colour"
@@ -78,6 +77,9 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
         # fields below are suggested from it (static/js/categorize.js).
         self.order_fields(["photo"])
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.fields["article_type"].queryset = supported_article_types(
+            keep=self.instance.article_type_id if self.instance.pk else None
+        )
         for field, level in LEVEL_OF_FIELD.items():
             attrs = self.fields[field].widget.attrs
             attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")
@@ -146,12 +148,11 @@ class OrderStatusForm(BootstrapFormMixin, forms.Form):
 
 
 def article_type_choices() -> tuple[list[tuple[int, str]], dict[str, int]]:
-    """Every article type, once per request: choices labelled "Jeans (Apparel / Bottomwear)",
-    so that a narrow select still shows the type, and the ids by "Master / Sub / Type" path,
-    the form in which the categorizer names them."""
-    types = ArticleType.objects.select_related("sub_category__master_category").order_by(
-        "sub_category__master_category__name", "sub_category__name", "name"
-    )
+    """The article types a seller may choose (``main.selectors.supported_article_types``), once
+    per request: choices labelled "Jeans (Apparel / Bottomwear)", so that a narrow select still
+    shows the type, and the ids by "Master / Sub / Type" path, the form in which the
+    categorizer names them (a suggested path without support is not offered)."""
+    types = supported_article_types()
     choices, by_path = [], {}
     for t in types:
         master, sub = t.sub_category.master_category.name, t.sub_category.name

@@ -19,6 +19,9 @@ os.environ.setdefault("PAYMENT_WEBHOOK_SECRET", "test-only-webhook-secret")
 from marketplace.settings import *  # noqa: E402,F403
 from marketplace.settings import STORAGES  # noqa: E402
 
+# The test catalog is 300 products, where a path with one product is as much support as the
+# real catalog's thousands (tests/seller_accounts/test_supported_paths.py sets the real rule).
+MIN_PRODUCTS_PER_PATH = 1
 # No collectstatic before the tests: templates resolve {% static %} without a manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Hashing with the production hasher costs ~0.3 s per login; the tests log in a lot.

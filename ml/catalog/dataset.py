@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml.catalog.cleaning import not_product_like
 from ml.catalog.schema import COLOUR, DATASET_NAME_COLUMN, ID, LEVELS, NAME, PATH_LEVELS, SEASON, USAGE, YEAR
 
 # ../shared/fashion-dataset beside the checkout (this file is ml/catalog/dataset.py).
@@ -30,7 +31,8 @@ def data_dir() -> Path:
 def load_styles(path: Path | str | None = None) -> pd.DataFrame:
     """The usable rows of ``styles.csv`` as strings, ``id`` as int, the name as ``name``.
 
-    Rows without an id, a name or a category path are dropped (the importer reports them);
+    Rows without an id, a name or a category path, and rows that are not product-like
+    (:func:`ml.catalog.cleaning.not_product_like`) are dropped (the importer reports them);
     ``usage`` ``NA`` and empty seasons stay as empty strings.
     """
     folder = Path(path) if path is not None else data_dir()
@@ -44,6 +46,8 @@ def load_styles(path: Path | str | None = None) -> pd.DataFrame:
     frame = frame.rename(columns={DATASET_NAME_COLUMN: NAME})
     frame = frame[frame[ID].str.fullmatch(r"\d+")]
     frame = frame[(frame[[NAME, *PATH_LEVELS]] != "").all(axis=1)]
+    rows = zip(frame[NAME], frame[list(PATH_LEVELS)].itertuples(index=False, name=None), strict=True)
+    frame = frame[[not not_product_like(name, path) for name, path in rows]]
     frame[USAGE] = frame[USAGE].replace("NA", "")
     frame[ID] = frame[ID].astype(int)
     return frame.drop_duplicates(ID).reset_index(drop=True)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ml.catalog.dataset import fingerprint, train_test_split_by_id
-from ml.catalog.schema import ARTICLE, LEVELS, NAME, PATH_LEVELS
+from ml.catalog.schema import ARTICLE, ID, LEVELS, NAME, PATH_LEVELS
 from ml.categorize import embedding
 from ml.categorize.augment import seller_style_test_set
 from ml.categorize.cascade import CategoryCascade, text_and_labels
@@ -64,6 +64,7 @@ def train_categorizer(
     styles: pd.DataFrame,
     store: ArtifactStore,
     confirmed: pd.DataFrame | None = None,
+    corrections: pd.DataFrame | None = None,
     estimator: str = DEFAULT_ESTIMATOR,
     n_jobs: int = 2,
 ) -> dict[str, Any]:
@@ -73,10 +74,14 @@ def train_categorizer(
     levels; blank colour or usage is fine). They join the served model's rows, so that what
     sellers fixed is learnt; the trial fit, and so the reported metrics, stay on the catalog
     alone, comparable from one model to the next.
+
+    ``corrections``: labels an operator fixed from the catalog audit (``id`` = dataset id, or
+    empty for a listing not from the dataset, ``name`` and the levels); see :func:`corrected`.
     """
     embedding.use_encoder(text_encoder(store=store))  # ONNX Runtime: half the encoding time
     metrics = holdout_metrics(styles, estimator=estimator, n_jobs=n_jobs)
-    sellers = confirmed_rows(confirmed)
+    styles, extra = corrected(styles, corrections)
+    sellers = confirmed_rows(extra if confirmed is None else pd.concat([confirmed, extra], ignore_index=True))
     rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
     model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs)
     embedding.clear_cache()  # the trial and the served fit shared the training names' vectors
@@ -88,6 +93,7 @@ def train_categorizer(
         metrics=metrics,
         extra={
             "seller_confirmed_rows": len(sellers),
+            "audit_corrected_rows": 0 if corrections is None else len(corrections),
             "n_branch_models": model.n_branch_models_,
             "taxonomy_paths": len(model.taxonomy_),
             "metrics_protocol": METRICS_PROTOCOL,
@@ -99,10 +105,34 @@ def confirmed_rows(confirmed: pd.DataFrame | None) -> pd.DataFrame:
     """The sellers' rows that can teach: a name and a whole category path."""
     if confirmed is None or confirmed.empty:
         return pd.DataFrame(columns=[NAME, *LEVELS])
-    rows = confirmed.reindex(columns=[NAME, *LEVELS]).fillna("").astype(str)
+    rows = confirmed.reindex(columns=[NAME, *LEVELS]).astype(object).fillna("").astype(str)
     rows = rows.apply(lambda column: column.str.strip())
     required = [NAME, *PATH_LEVELS]
     return rows[(rows[required] != "").all(axis=1)].reset_index(drop=True)
+
+
+def corrected(styles: pd.DataFrame, corrections: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``styles`` with the audit's fixes in place of the rows they correct (matched by ``id``),
+    and the fixes that match no row (sellers' listings), to learn from as extra rows.
+
+    A fix replaces its row rather than joining it: a wrong label left beside the right one
+    would still teach half of the mistake (and the name memory would recall both).
+    """
+    if corrections is None or corrections.empty:
+        return styles, pd.DataFrame(columns=[NAME, *LEVELS])
+    fixes = corrections.reindex(columns=[ID, NAME, *LEVELS])
+    ids = pd.to_numeric(fixes[ID], errors="coerce")
+    matched = fixes[ids.isin(styles[ID])].assign(**{ID: ids}).drop_duplicates(ID, keep="last")
+    styles = styles.copy()
+    position = pd.Series(range(len(styles)), index=styles[ID])
+    rows = position[matched[ID].astype(int)].to_numpy()
+    for level in LEVELS:
+        if level in styles.columns:
+            values = matched[level].astype(object).fillna("").astype(str).to_numpy()
+            keep = values != ""  # a blank colour in a fix leaves the catalog's colour
+            column = styles.columns.get_loc(level)
+            styles.iloc[rows[keep], column] = values[keep]
+    return styles, fixes[~ids.isin(styles[ID])].drop(columns=[ID])
 
 
 def load_categorizer(*, store: ArtifactStore) -> CategoryCascade:

@@ -218,3 +218,33 @@ def test_command_limit_and_missing_columns(tmp_path, db):
     (folder / "styles.csv").write_text("id,name\n1,x\n")
     with pytest.raises(CommandError, match="missing required columns"):
         call_command("import_catalog", str(folder), stdout=StringIO(), stderr=StringIO())
+
+
+def test_rows_that_are_not_products_are_reported_by_line_and_skipped(tmp_path, db):
+    lines = [
+        good_row(900061),  # line 2
+        # line 3: the real catalog's line 19693, a column name where the name belongs
+        "900062,Women,Footwear,Shoes,Heels,Black,Winter,2015,Casual,productDisplayName",
+        good_row(900063, article="articleType"),  # line 4: a column name as the article type
+        good_row(900064, name="1234 - 5678"),  # line 5: no letters in the name
+        good_row(900065, name="Roadster Men Product Display Tshirt"),  # line 6: a product
+    ]
+    report = import_catalog(data_dir=write_dataset(tmp_path / "data", lines))
+    reasons = {r.line: r.reason for r in report.rejected}
+    assert sorted(reasons) == [3, 4, 5]
+    assert "not a product" in reasons[3] and "productDisplayName" in reasons[3]
+    assert "articleType" in reasons[4] and "no letters" in reasons[5]
+    assert set(Product.objects.values_list("dataset_id", flat=True)) == {900061, 900065}
+    assert not ArticleType.objects.filter(name="articleType").exists()
+
+
+def test_a_not_product_row_imported_before_is_unlisted(tmp_path, db, seller, make_product):
+    stray = make_product(seller=seller, name="productDisplayName", dataset_id=900071)
+    lines = [good_row(900071, name="productDisplayName"), good_row(900072)]
+    report = import_catalog(data_dir=write_dataset(tmp_path / "data", lines))
+    stray.refresh_from_db()
+    assert report.unlisted == 1 and not stray.is_active
+    assert [r.line for r in report.rejected] == [2] and report.created == 1
+    out = StringIO()
+    call_command("import_catalog", str(tmp_path / "data"), stdout=out, stderr=StringIO())
+    assert "Unlisted" not in out.getvalue()  # nothing left to unlist the second time

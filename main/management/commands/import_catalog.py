@@ -35,3 +35,7 @@ class Command(BaseCommand):
                 f"in {elapsed:.1f} s"
             )
         )
+        if report.unlisted:
+            self.stdout.write(
+                f"Unlisted {report.unlisted} products imported earlier from rows that are not products."
+            )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from main.ml_bridge import (
     catalog_frame,
     confirmed_categories_frame,
+    corrected_categories_frame,
     events_frame,
     photo_catalog_frame,
     reload_all,
@@ -63,12 +64,14 @@ class Command(BaseCommand):
         data = settings.FASHION_DATA
         if not (data / "styles.csv").exists():
             raise CommandError(f"No styles.csv in {data}: set FASHION_DATA to the dataset folder.")
-        confirmed = confirmed_categories_frame()
+        confirmed, corrections = confirmed_categories_frame(), corrected_categories_frame()
         self.stdout.write(
-            f"Training the categorizer on {data} and {len(confirmed):,} listings sellers confirmed …"
+            f"Training the categorizer on {data}, {len(confirmed):,} listings sellers confirmed "
+            f"and {len(corrections):,} labels fixed by the catalog audit …"
         )
         started = time.perf_counter()
-        metadata = train_categorizer(styles=load_styles(data), store=store(), confirmed=confirmed)
+        metadata = train_categorizer(styles=load_styles(data), store=store(), confirmed=confirmed,
+                                     corrections=corrections)
         self.stdout.write(
             self.style.SUCCESS(f"  {metadata['version']} in {time.perf_counter() - started:.0f} s")
         )
