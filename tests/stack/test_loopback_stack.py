@@ -56,7 +56,7 @@ def test_the_stack_through_nginx(light_stack):
     status, _, body = request(stack, "GET", "/readyz")
     ready = json.loads(body)
     assert status == 503 and ready["checks"]["database"] == "ok" and ready["checks"]["cache"] == "ok"
-    assert set(ready["missing"]) == {"categorizer", "similarity", "hybrid"}
+    assert set(ready["missing"]) == {"categorizer", "similarity", "hybrid", "search"}
     assert "train_models" in ready["reason"]
 
     # A product page, with the request id the client sent echoed, and logged as one JSON line.
