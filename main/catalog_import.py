@@ -28,6 +28,7 @@ from ml.catalog.cleaning import not_product_like
 from ml.catalog.demo import demo_price, demo_stock
 from ml.catalog.schema import DATASET_NAME_COLUMN
 
+from .catalog_table import catalog_changed
 from .models import ArticleType, Gender, MasterCategory, Product, ProductSize, SubCategory
 from .search import search_text_for
 from .services import brands_fill
@@ -223,6 +224,7 @@ def import_catalog(
         brands_fill()  # learned from all the names at once: a brand is believed once two names use it
     # Such rows imported before they were recognised are live products: unlist them.
     report.unlisted = Product.objects.filter(dataset_id__in=stray, is_active=True).update(is_active=False)
+    catalog_changed()  # bulk writes send no signals
     return report
 
 

@@ -8,8 +8,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .catalog_table import FACET_COLUMNS
 from .money import rupees
-from .selectors import FACET_COLUMNS, CatalogFilters, Facets
+from .selectors import CatalogFilters, Facets
 
 # Parameters a link keeps besides the facets: the search (by words or by photo), the price
 # typed in, the order.

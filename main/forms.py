@@ -7,9 +7,10 @@ from django import forms
 
 from marketplace.forms import BootstrapFormMixin
 
+from .catalog_table import PRICE_RANGES, SORTS
 from .models import BRAND_MAX_LENGTH
 from .photos import PHOTO_KEY_LENGTH
-from .selectors import PRICE_RANGES, SORTS, CatalogFilters
+from .selectors import CatalogFilters
 
 MAX_QUERY_LENGTH = 200
 MAX_ID_DIGITS = 9  # ids beyond this are no ids of ours (and would overflow the database's int)

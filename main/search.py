@@ -5,15 +5,18 @@ between spaces. The trained query reader (:mod:`ml.search.understand`, artifact 
 loaded by :func:`main.ml_bridge.search_understanding`) turns a query into a gender, colours, a
 brand, weighted article types and the words a product should contain, with spelling and
 spacing fixed and words the catalog never uses read semantically ("parka" -> Jackets).
-:func:`search_plan` turns that into the database's terms:
+:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`):
 
 - a product **matches** when it is of one of the query's article types or contains one of its
-  words, and (when the query names them) is for that gender and of that brand;
+  words, and (when the query names them) is for that gender and of that brand
+  (``Product.brand``);
 - it is **ranked** by points: its article type's weight, its colour, then the query's words
   it contains (rarer words weigh more). ``main.selectors`` orders by these points.
 
 The words are found by the database's own full-text index where it has one (SQLite FTS5,
-PostgreSQL ``tsvector`` with a GIN index; see :mod:`main.fulltext`), else by ``LIKE``.
+PostgreSQL ``tsvector`` with a GIN index; see :mod:`main.fulltext`), else by ``LIKE``: one
+lookup per word of the query, which gives both the match and the word's points. Types,
+genders, colours and brands are columns of the table.
 A query that matches nothing is relaxed step by step (brand, gender, then any product
 sharing the start of a word) so that a page is never empty; :func:`query_summary` then says
 the results are not exact. Without a trained reader (tests, a fresh clone) every word must
@@ -23,17 +26,19 @@ start a word of the product text, as before.
 from __future__ import annotations
 
 import functools
-import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.core.cache import caches
-from django.db.models import Case, FloatField, Q, Value, When
+import numpy as np
+from django.db.models import Q
 
-from marketplace.pages import FACETS_SECONDS
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, SUB
 from ml.catalog.text import mentions_gender
 from ml.search.text import STOP_WORDS, search_words
-from ml.search.understand import ParsedQuery, Term
+from ml.search.understand import ParsedQuery
+
+from .catalog_table import CatalogTable, catalog_table
+from .fulltext import ids_with_words
 
 MAX_QUERY_WORDS = 10  # a longer query is cut: each word costs the database a condition
 TYPE_POINTS = 8.0  # the query's top article type; others by their weight
@@ -41,6 +46,7 @@ COLOUR_POINTS = 4.0
 TERM_POINTS = 2.0  # a word the product text contains, times the word's weight (rarer: more)
 TYPE_MATCH_WEIGHT = 0.3  # article types weighted below this boost but do not pull products in
 RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first letters of a word
+SEARCHES_KEPT = 256  # the latest searches' matches kept per process (a few kB to a few hundred each)
 
 
 def normalise_words(text: str) -> list[str]:
@@ -82,115 +88,122 @@ _generation = [0]  # bumped when a new reader is loaded: cached plans of the old
 
 
 def forget_parses() -> None:
-    """Drop cached parses and plans (a new reader was loaded)."""
+    """Drop cached parses and matches (a new reader was loaded)."""
     _parsed.cache_clear()
+    _kept.clear()
     _generation[0] += 1
 
 
 @dataclass(frozen=True)
-class SearchPlan:
-    """A query in the database's terms: which products match, their points, and whether the
-    match had to be relaxed (then nothing matched the query as typed)."""
+class SearchResult:
+    """A query's matches in the catalog table: their rows, their points (the relevance the
+    listing orders by, higher first), and whether the match had to be relaxed (then nothing
+    matched the query as typed)."""
 
-    match: Q
-    points: list  # (Q, points) pairs
+    rows: np.ndarray
+    points: np.ndarray
     parsed: ParsedQuery | None = None
     relaxed: bool = False
 
 
-def search_plan(*, q: str) -> SearchPlan:
-    """The plan for ``q``, relaxed until something matches (cached like the facet counts)."""
-    from .models import Product
+def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
+    """The products ``q`` finds, relaxed until something matches. Kept per process for the
+    table it was read on: the same query is asked again and again, page after page."""
+    table = table or catalog_table()
+    q = " ".join(q.split()[:MAX_QUERY_WORDS])
+    key = (table.version, id(table), _generation[0], " ".join(normalise_words(q)))
+    result = _kept.pop(key, None) or _search(q, table)
+    _kept[key] = result  # the latest last
+    while len(_kept) > SEARCHES_KEPT:
+        _kept.popitem(last=False)
+    return result
 
-    words = " ".join(normalise_words(q)).encode()
-    key = f"search-plan:{_generation[0]}:{hashlib.sha1(words).hexdigest()}"
-    local = caches["local"]
-    plan = local.get(key)
-    if plan is not None:
-        return plan
+
+_kept: OrderedDict[tuple, SearchResult] = OrderedDict()
+
+
+def _search(q: str, table: CatalogTable) -> SearchResult:
     parsed = parse_query(q=q)
     if parsed is None:
-        plan = SearchPlan(match=_every_word(q), points=[])
-    else:
-        plan = None
-        for match in _matches(parsed):
-            if Product.objects.filter(match, is_active=True).exists():
-                relaxed = plan is not None
-                plan = SearchPlan(match=match, points=_points(parsed), parsed=parsed, relaxed=relaxed)
-                break
-            plan = plan or True
-        if not isinstance(plan, SearchPlan):
-            plan = SearchPlan(match=Q(), points=_points(parsed), parsed=parsed, relaxed=True)
-    local.set(key, plan, FACETS_SECONDS)
-    return plan
+        rows = np.flatnonzero(_every_word(q, table)).astype(np.int32)
+        return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
+    evidence = _Evidence(parsed, table)
+    relaxed = False
+    for match in evidence.matches():
+        rows = np.flatnonzero(match).astype(np.int32)
+        if len(rows):
+            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed, relaxed=relaxed)
+        relaxed = True
+    rows = np.arange(len(table), dtype=np.int32)
+    return SearchResult(rows=rows, points=evidence.points, parsed=parsed, relaxed=True)
 
 
-def _every_word(q: str) -> Q:
+def _every_word(q: str, table: CatalogTable) -> np.ndarray:
     """Without a trained reader: every word (but stop words) starts a word of the text."""
-    match = Q()
-    for word in normalise_words(q)[:MAX_QUERY_WORDS]:
+    match = np.ones(len(table), dtype=bool)
+    for word in dict.fromkeys(normalise_words(q)[:MAX_QUERY_WORDS]):
         if word not in STOP_WORDS:
-            match &= Q(search_text__contains=f" {word}")
+            match &= table.has_ids(ids_with_words([word], prefix=True))
     return match
 
 
-def _matches(parsed: ParsedQuery):
-    """The match conditions to try, strictest first: the query as read, then without its
-    brand, then without its gender, then any product sharing the start of a word."""
-    from .fulltext import words_match
+class _Evidence:
+    """What the catalog table says of a parsed query: a row mask per condition, and points."""
 
-    ids = _taxonomy_ids()
-    type_ids = [i for t, w in parsed.types.items() if w >= TYPE_MATCH_WEIGHT for i in ids[ARTICLE].get(t, ())]
-    text = words_match(parsed.terms, article_type_ids=type_ids)
-    if not (type_ids or parsed.terms):
-        text = Q(base_colour__in=parsed.colours) if parsed.colours else Q()
-    gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
-    gender = Q(gender_id__in=gender_ids) if parsed.genders else Q()
-    brand = Q()
-    for prefix in parsed.brand_prefixes:
-        brand |= Q(name__istartswith=prefix)
-    unknown = [w for w in parsed.unknown + parsed.semantic if len(w) >= RELAXED_PREFIX_CHARS]
-    if parsed.asks_for_something:
-        yield text & gender & brand
-        if parsed.brand:
-            yield text & gender
-        if parsed.genders:
-            yield text
-    if unknown:
-        nearby = Q()
-        for word in unknown:
-            nearby |= Q(search_text__contains=f" {word[:RELAXED_PREFIX_CHARS]}")
-        yield nearby
+    def __init__(self, parsed: ParsedQuery, table: CatalogTable):
+        self.parsed, self.table = parsed, table
+        ids = _taxonomy_ids()
+        everything = np.ones(len(table), dtype=bool)
+        self.points = np.zeros(len(table), dtype=np.float32)
+        of_type = np.zeros(len(table), dtype=bool)
+        types_asked = False  # a type the query pulls products in by, known to the taxonomy
+        for article, weight in parsed.types.items():
+            rows = table.any_of("type", ids[ARTICLE].get(article, ()))
+            self.points[rows] += TYPE_POINTS * weight
+            if weight >= TYPE_MATCH_WEIGHT and ids[ARTICLE].get(article):
+                of_type |= rows
+                types_asked = True
+        if parsed.colours:
+            self.points[table.any_of("colour", parsed.colours)] += COLOUR_POINTS
+        with_words = np.zeros(len(table), dtype=bool)
+        for term in parsed.terms:
+            rows = table.has_ids(ids_with_words(term.forms))
+            self.points[rows] += TERM_POINTS * term.weight
+            with_words |= rows
+        self.text = of_type | with_words
+        if not (types_asked or parsed.terms):
+            self.text = table.any_of("colour", parsed.colours) if parsed.colours else everything
+        gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
+        self.gender = table.any_of("gender", gender_ids) if parsed.genders else everything
+        self.brand = self._brand() if parsed.brand else everything
 
+    def _brand(self) -> np.ndarray:
+        """The brand's rows by ``Product.brand``; by the starts of names for a brand no
+        product is filed under (a reader trained on other names than the shop's)."""
+        rows = self.table.of_brand(self.parsed.brand)
+        if rows.any() or not self.parsed.brand_prefixes:
+            return rows
+        from .models import Product
 
-def _points(parsed: ParsedQuery) -> list:
-    ids = _taxonomy_ids()
-    points = []
-    for article, weight in parsed.types.items():
-        if ids[ARTICLE].get(article):
-            points.append((Q(article_type_id__in=ids[ARTICLE][article]), TYPE_POINTS * weight))
-    if parsed.colours:
-        points.append((Q(base_colour__in=parsed.colours), COLOUR_POINTS))
-    for term in parsed.terms:
-        points.append((_contains(term), TERM_POINTS * term.weight))
-    return points
+        starts = Q()
+        for prefix in self.parsed.brand_prefixes:
+            starts |= Q(name__istartswith=prefix)
+        return self.table.has_ids(Product.objects.filter(starts).values_list("id", flat=True))
 
-
-def _contains(term: Term) -> Q:
-    match = Q()
-    for form in term.forms:
-        match |= Q(search_text__contains=f" {form} ")
-    return match
-
-
-def relevance(plan: SearchPlan):
-    """The points expression (a float per product) ``main.selectors`` orders by."""
-    score = Value(0.0, output_field=FloatField())
-    for condition, points in plan.points:
-        score = score + Case(
-            When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField()
-        )
-    return score
+    def matches(self):
+        """The match masks to try, strictest first: the query as read, then without its
+        brand, then without its gender, then any product sharing the start of a word."""
+        parsed = self.parsed
+        if parsed.asks_for_something:
+            yield self.text & self.gender & self.brand
+            if parsed.brand:
+                yield self.text & self.gender
+            if parsed.genders:
+                yield self.text
+        unknown = [w for w in parsed.unknown + parsed.semantic if len(w) >= RELAXED_PREFIX_CHARS]
+        if unknown:
+            starts = [word[:RELAXED_PREFIX_CHARS] for word in unknown]
+            yield self.table.has_ids(ids_with_words(starts, prefix=True))
 
 
 def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
@@ -256,8 +269,8 @@ def query_summary(*, q: str) -> QuerySummary:
     """The labels ``q`` was read as (gender, article type, colour, brand; the top article
     type only), the corrected query when a word was misspelt, and whether the results match
     the query as typed (False when it had to be relaxed or read semantically)."""
-    plan = search_plan(q=q)
-    parsed = plan.parsed
+    result = search_rows(q=q)
+    parsed = result.parsed
     if parsed is None:
         intent = query_intent(q=q)
         understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
@@ -271,13 +284,13 @@ def query_summary(*, q: str) -> QuerySummary:
     return QuerySummary(
         understood={level: label for level, label in understood.items() if label},
         did_you_mean=parsed.corrected,
-        exact=parsed.exact and not plan.relaxed,
+        exact=parsed.exact and not result.relaxed,
     )
 
 
 # ---------------------------------------------------------------------- as-you-type suggestions
 
 __all__ = [
-    "QuerySummary", "SearchPlan", "build_search_text", "normalise_words", "parse_query",
-    "query_summary", "relevance", "search_plan", "search_text_for",
+    "QuerySummary", "SearchResult", "build_search_text", "normalise_words", "parse_query",
+    "query_summary", "search_rows", "search_text_for",
 ]

@@ -2,60 +2,28 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import operator
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 
+from .catalog_table import FACET_COLUMNS, PRICE_RANGES, CatalogTable, catalog_table
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 from .money import rupees
-from .search import QuerySummary, query_summary, relevance, search_plan
+from .search import QuerySummary, query_summary, search_rows
 
-SORTS = {
-    "relevance": ("-relevance", "-created_at", "-id"),  # searches only: see main.search.relevance
-    "newest": ("-created_at", "-id"),
-    "price_asc": ("price", "id"),
-    "price_desc": ("-price", "id"),
-    "name": ("name", "id"),
-}
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
 BRANDS_CACHE_KEY = "brands_known"
 TILE_FIELDS = ("id", "dataset_id", "name", "brand", "price", "image", "stock")  # what a product tile shows
-# Attribute values that mean "not known" in the dataset (styles.csv writes "NA"): stored as
-# imported, but never offered as a filter.
-MISSING_VALUES = frozenset({None, "", "NA"})
-# The price ranges a shopper picks from (the price facet), in rupees: key -> (from, below).
-PRICE_RANGES = {
-    "0-500": (None, 500),
-    "500-1000": (500, 1000),
-    "1000-1500": (1000, 1500),
-    "1500-2000": (1500, 2000),
-    "2000-": (2000, None),
-}
-# The multi-valued filters: query parameter -> the Product column it filters and facets count.
-# Several values of one facet mean any of them; different facets must all hold.
-FACET_COLUMNS = {
-    "gender": "gender_id",
-    "master": "master_category_id",
-    "sub": "sub_category_id",
-    "type": "article_type_id",
-    "brand": "brand",
-    "colour": "base_colour",
-    "season": "season",
-    "usage": "usage",
-    "price": "price_range",  # an annotation: see _price_range
-}
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
     "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
@@ -91,98 +59,76 @@ class CatalogFilters:
 
 
 def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, Facets]:
-    """One page of a catalog listing and the facet counts of the whole result.
-
-    Counting needs no order, so the facets are counted on the unranked query; a best-match
-    page is cut from the cached ranking (:func:`best_match_ids`) and its products fetched
-    apart. ``number`` is the page asked for, as the query string gives it.
-    """
-    unranked = replace(filters, sort="newest") if filters.sort == "relevance" else filters
-    products = product_search(filters=unranked)
-    facets = catalog_facets(products=products, filters=filters)
-    if filters.sort == "relevance":
-        page = Paginator(best_match_ids(filters=filters), size).get_page(number)
-        page.object_list = products_by_ids(ids=list(page.object_list), in_stock_only=False)
-        return page, facets
-    paginator = Paginator(products.only(*TILE_FIELDS, "created_at"), size)
-    paginator.count = facets.total  # the facet query already counted the result
-    return paginator.get_page(number), facets
+    """One page of a catalog listing and the facet counts of the whole result: both from the
+    catalog table (:mod:`main.catalog_table`), and the page's products from the database.
+    ``number`` is the page asked for, as the query string gives it."""
+    listing = _listing(filters=filters)
+    page = Paginator(listing.ids, size).get_page(number)
+    page.object_list = products_by_ids(ids=[int(i) for i in page.object_list], in_stock_only=False)
+    return page, _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
 
 
-def product_search(*, filters: CatalogFilters) -> QuerySet[Product]:
-    """Active products matching every filter, in the requested order."""
-    products = Product.objects.filter(is_active=True)
-    plan = search_plan(q=filters.q) if filters.q.strip() else None
-    if plan is not None:
-        products = products.filter(plan.match)
-    for param, values in filters.selected().items():
-        if param == "price":
-            products = products.filter(_price_ranges_q(values))
-        else:
-            products = products.filter(**{f"{FACET_COLUMNS[param]}__in": values})
+def search_ids(*, filters: CatalogFilters) -> list[int]:
+    """The ids of the products a listing shows, in its order (every page of it)."""
+    return [int(i) for i in _listing(filters=filters).ids]
+
+
+@dataclass(frozen=True)
+class _Listing:
+    ids: np.ndarray  # the result, in the listing's order
+    counters: dict[str, Counter]  # per facet: value -> products (the multi-select rule)
+
+
+def _listing(*, filters: CatalogFilters) -> _Listing:
+    """The products matching every filter, in the requested order, and the facet counts.
+
+    The candidates are the whole listed catalog, a search's matches (with their points) or a
+    photo search's products (closest first); every facet selection is then a row mask over
+    them. A facet with a selection counts its values with every other facet's selection
+    applied but not its own (so Blue stays beside Navy Blue once Navy Blue is picked, with
+    the number it would add)."""
+    table = catalog_table()
+    rows, points = _candidates(filters=filters, table=table)
     if filters.min_price is not None:
-        products = products.filter(price__gte=filters.min_price)
+        keep = table.price[rows] >= float(filters.min_price)
+        rows, points = rows[keep], points[keep]
     if filters.max_price is not None:
-        products = products.filter(price__lte=filters.max_price)
+        keep = table.price[rows] <= float(filters.max_price)
+        rows, points = rows[keep], points[keep]
+    picked = {param: table.any_of(param, values)[rows] for param, values in filters.selected().items()}
+    every = np.ones(len(rows), dtype=bool)
+    for mask in picked.values():
+        every &= mask
+    result = rows[every]
+    counters = {param: table.counts(param, result) for param in FACET_COLUMNS}
+    for param in picked:
+        others = np.ones(len(rows), dtype=bool)
+        for other, mask in picked.items():
+            if other != param:
+                others &= mask
+        counters[param] = table.counts(param, rows[others])
+    if filters.sort == "relevance" and (filters.q.strip() or filters.photo):
+        ordered = result[np.lexsort((table.rank["newest"][result], -points[every]))]
+    else:
+        sort = filters.sort if filters.sort in table.order else "newest"
+        chosen = np.zeros(len(table), dtype=bool)
+        chosen[result] = True
+        ordered = table.order[sort][chosen[table.order[sort]]]
+    return _Listing(ids=table.ids[ordered], counters=counters)
+
+
+def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a listing starts from and their points: a photo search's products (closest
+    first; none once it has expired), a text search's matches, or every listed product."""
     if filters.photo:
-        products = _like_photo(products=products, key=filters.photo, ranked=filters.sort == "relevance")
-    elif filters.sort == "relevance":
-        points = relevance(plan) if plan else Value(0)
-        products = products.annotate(relevance=points)
-    return products.order_by(*SORTS[filters.sort])
+        from .photos import photo_search_ids
 
-
-def _price_ranges_q(keys: tuple[str, ...]) -> Q:
-    """Any of the price ranges ``keys`` (from included, below excluded)."""
-    ranges = []
-    for key in keys:
-        low, below = PRICE_RANGES[key]
-        one = Q()
-        if low is not None:
-            one &= Q(price__gte=low)
-        if below is not None:
-            one &= Q(price__lt=below)
-        ranges.append(one)
-    return functools.reduce(operator.or_, ranges)
-
-
-def _price_range() -> Case:
-    """The key of the price range a product's price falls in (an annotation to group by)."""
-    return Case(
-        *[When(_price_ranges_q((key,)), then=Value(key)) for key in PRICE_RANGES],
-        default=Value(""),
-    )
-
-
-def _like_photo(*, products: QuerySet[Product], key: str, ranked: bool) -> QuerySet[Product]:
-    """Only the products of the photo search ``key`` (none once it has expired); ranked, the
-    closest to the photo has the highest ``relevance``."""
-    from .photos import photo_search_ids
-
-    ids = photo_search_ids(key=key) or []
-    products = products.filter(id__in=ids)
-    if not ranked:
-        return products
-    closeness = Case(*[When(id=i, then=Value(len(ids) - rank)) for rank, i in enumerate(ids)],
-                     default=Value(0), output_field=IntegerField())
-    return products.annotate(relevance=closeness)
-
-
-def best_match_ids(*, filters: CatalogFilters) -> list[int]:
-    """A search's results in best-match order, as ids. Ranking the whole match set costs
-    PostgreSQL 5-15 ms a search, so the order is cached per filter set like the facet counts
-    (a product listed meanwhile shows up within ``FACETS_SECONDS``)."""
-    key = "best-match:" + _result_key(filters)
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(product_search(filters=filters).values_list("id", flat=True))
-        cache.set(key, ids, FACETS_SECONDS)
-    return ids
-
-
-def _result_key(filters: CatalogFilters) -> str:
-    """The same for every order of the same result: the filters but the sort."""
-    return hashlib.sha1(repr(replace(filters, sort="")).encode()).hexdigest()
+        rows = table.rows_of(photo_search_ids(key=filters.photo) or [])
+        return rows, -np.arange(len(rows), dtype=np.float32)
+    if filters.q.strip():
+        found = search_rows(q=filters.q, table=table)
+        return found.rows, found.points
+    return np.arange(len(table)), np.zeros(len(table), dtype=np.float32)
 
 
 def search_summary(*, q: str) -> QuerySummary | None:
@@ -269,17 +215,16 @@ def _picked(values: list[FacetValue]) -> list[FacetValue]:
     return [v for v in values if v.selected]
 
 
-def catalog_facets(*, filters: CatalogFilters, products: QuerySet[Product] | None = None) -> Facets:
-    """Counts for every facet of the current result (``products``, by default the filters').
+def catalog_facets(*, filters: CatalogFilters) -> Facets:
+    """Counts for every facet of the listing ``filters`` asks for (see :func:`_listing`)."""
+    listing = _listing(filters=filters)
+    return _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
 
-    A facet with a selection counts its values with every other facet's selection applied
-    but not its own (so Blue stays beside Navy Blue once Navy Blue is picked, with the number
-    it would add). The taxonomy drills down while browsing: subcategories are offered once a
-    category is chosen, article types once a subcategory is; a search offers both at once.
-    """
-    if products is None:
-        products = product_search(filters=replace(filters, sort="newest"))
-    counters, total = _facet_counts(products=products, filters=filters)
+
+def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int) -> Facets:
+    """The facets a page lists. The taxonomy drills down while browsing: subcategories are
+    offered once a category is chosen, article types once a subcategory is; a search offers
+    both at once."""
     names = _taxonomy_names(counters)
     searching = bool(filters.q)
 
@@ -320,94 +265,11 @@ def _price_label(key: str) -> str:
     return f"{rupees(low)} – {rupees(below - 1)}"
 
 
-# What one grouped query counts, and the product columns that follow from the article type.
-_GROUPED = ("gender_id", "article_type_id", "base_colour", "season", "usage")
-
-
-def _facet_counts(*, products: QuerySet[Product], filters: CatalogFilters) -> tuple[dict[str, Counter], int]:
-    """Counts per facet value, keyed by query parameter. Cached for ``FACETS_SECONDS`` per
-    filter set: grouping the whole catalog takes tens of milliseconds, and counts a minute or
-    two old are fine to browse by.
-
-    Two grouped queries count the result: gender, article type (whose subcategory and
-    category follow from the taxonomy), colour, season and usage in one, brand and price range
-    in the other (one query grouping all of them has too many groups to be quicker). Each
-    facet with a selection is then counted once more without its own selection.
-    """
-    key = "facets:" + _result_key(filters)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    counters = {param: Counter() for param in FACET_COLUMNS}
-    params_of = {column: param for param, column in FACET_COLUMNS.items()}
-    total = 0
-    unordered = products.order_by()
-    for *values, n in unordered.values_list(*_GROUPED).annotate(n=Count("id")):
-        total += n
-        for column, value in zip(_GROUPED, values, strict=True):
-            if value not in MISSING_VALUES:
-                counters[params_of[column]][value] += n
-    _count_taxonomy_parents(counters)
-    # Both grouped on expressions: SQLite then scans the table once rather than walking the
-    # brand index with a lookup per row (half the CPU time of that query on the full catalog).
-    by_brand = unordered.annotate(price_range=_price_range(), brand_name=Coalesce("brand", Value("")))
-    for price_range, brand, n in by_brand.values_list("price_range", "brand_name").annotate(n=Count("id")):
-        if brand not in MISSING_VALUES:
-            counters["brand"][brand] += n
-        if price_range:
-            counters["price"][price_range] += n
-    for param in filters.selected():
-        if _counted_by_the_result(param, filters):
-            continue
-        others = product_search(filters=replace(filters, sort="newest", **{param: ()})).order_by()
-        column = FACET_COLUMNS[param]
-        if param == "price":
-            others = others.annotate(price_range=_price_range())
-        counters[param] = Counter({
-            value: n for value, n in others.values_list(column).annotate(n=Count("id"))
-            if value not in MISSING_VALUES
-        })
-    cache.set(key, (counters, total), FACETS_SECONDS)
-    return counters, total
-
-
-# The taxonomy levels a level's selection narrows: a subcategory picked says its category.
-_NARROWER = {"master": ("sub", "type"), "sub": ("type",)}
-_PARENT_LEVEL = {"type": "sub", "sub": "master"}
-
-
-def _counted_by_the_result(param: str, filters: CatalogFilters) -> bool:
-    """Whether a picked level's counts without its own selection are the result's counts:
-    true when a narrower level is picked too and all of its picks lie under this level's
-    (Footwear and Shoes picked: without Footwear, Shoes still lists Footwear only), so the
-    query counting it apart would find what the grouped query already did."""
-    if param not in _NARROWER:
-        return False
-    rows = _taxonomy_rows(needed={})
-    for narrower in _NARROWER[param]:
-        if getattr(filters, narrower):
-            nodes, level = set(getattr(filters, narrower)), narrower
-            while level != param:
-                nodes = {rows[FACET_COLUMNS[level]].get(node, (None, None))[1] for node in nodes}
-                level = _PARENT_LEVEL[level]
-            return nodes <= set(getattr(filters, param))
-    return False
-
-
-def _count_taxonomy_parents(counters: dict[str, Counter]) -> None:
-    """Subcategory and category counts from the article types' (each type has one parent)."""
-    rows = _taxonomy_rows(needed={"article_type_id": list(counters["type"])})
-    for article, n in counters["type"].items():
-        sub = rows["article_type_id"][article][1]
-        counters["sub"][sub] += n
-        counters["master"][rows["sub_category_id"][sub][1]] += n
-
-
 def catalog_counts() -> dict[str, Counter]:
-    """Every facet's counts over the whole listed catalog, keyed by query parameter (cached
-    like any filter set's)."""
-    everything = CatalogFilters()
-    return _facet_counts(products=product_search(filters=everything), filters=everything)[0]
+    """Every facet's counts over the whole listed catalog, keyed by query parameter."""
+    table = catalog_table()
+    rows = np.arange(len(table))
+    return {param: table.counts(param, rows) for param in FACET_COLUMNS}
 
 
 def taxonomy_rows() -> dict[str, dict[int, tuple]]:

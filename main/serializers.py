@@ -143,7 +143,7 @@ class SearchQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=24)
 
     def __init__(self, *args, **kwargs):
-        from .selectors import PRICE_RANGES, SORTS
+        from .catalog_table import PRICE_RANGES, SORTS
 
         super().__init__(*args, **kwargs)
         self.fields["price"].child.choices = list(PRICE_RANGES)

@@ -11,6 +11,7 @@ from django.db.models import ProtectedError, Sum
 from accounts.models import User
 from ml.catalog.brands import brand_lexicon, known_brand, read_brands
 
+from .catalog_table import catalog_changed
 from .ml_bridge import neighbours_refresh
 from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent, ProductSize
 from .search import search_text_for
@@ -189,4 +190,5 @@ def brands_fill(*, batch_size: int = 2000) -> int:
             product.brand = brand[:BRAND_MAX_LENGTH]
             changed.append(product)
     Product.objects.bulk_update(changed, ["brand"], batch_size=batch_size)
+    catalog_changed()  # bulk writes send no signals
     return len(changed)

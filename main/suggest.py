@@ -19,7 +19,7 @@ from marketplace.pages import FACETS_SECONDS
 from ml.catalog.brands import brand_key
 
 from .search import normalise_words
-from .selectors import CatalogFilters, best_match_ids, catalog_counts, products_by_ids, taxonomy_rows
+from .selectors import CatalogFilters, catalog_counts, products_by_ids, search_ids, taxonomy_rows
 
 CATEGORIES_SUGGESTED = 4  # at most, biggest first
 BRANDS_SUGGESTED = 2
@@ -74,7 +74,7 @@ def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:
     ][:BRANDS_SUGGESTED]
 
     room = max(limit - len(categories) - len(brands), MIN_PRODUCTS_SUGGESTED)
-    ids = best_match_ids(filters=CatalogFilters(q=q, sort="relevance"))[:room]
+    ids = search_ids(filters=CatalogFilters(q=q, sort="relevance"))[:room]
     products = [
         {
             "kind": "product",

@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db.models import Count
 
+from main.catalog_table import PRICE_RANGES
 from main.forms import CatalogFilterForm
 from main.models import Product
-from main.selectors import FACET_SHOWN, PRICE_RANGES, catalog_facets
+from main.selectors import FACET_SHOWN, catalog_facets
 from tests.html import parse
 
 pytestmark = pytest.mark.usefixtures("catalog")

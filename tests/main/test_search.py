@@ -7,12 +7,12 @@ import pytest
 from main.forms import CatalogFilterForm
 from main.models import Product
 from main.search import QueryIntent, normalise_words, query_intent
-from main.selectors import CatalogFilters, product_search
+from main.selectors import CatalogFilters, search_ids
 from ml.catalog.text import singular
 
 
 def search(q: str) -> set[int]:
-    return set(product_search(filters=CatalogFilters(q=q)).values_list("pk", flat=True))
+    return set(search_ids(filters=CatalogFilters(q=q)))
 
 
 def words_of(product: Product) -> set[str]:
@@ -104,8 +104,9 @@ def test_punctuation_only_query_is_no_filter(catalog):
 
 
 def ranked(q: str, **filters) -> list[str]:
-    return list(product_search(filters=CatalogFilterForm({"q": q, **filters}).filters())
-                .values_list("name", flat=True))
+    ids = search_ids(filters=CatalogFilterForm({"q": q, **filters}).filters())
+    names = dict(Product.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names[i] for i in ids]
 
 
 @pytest.fixture

@@ -1,0 +1,207 @@
+"""The listed catalog's filter columns in memory: what listings filter, count and order by.
+
+A catalog page or a search narrows ~40k products by up to nine facets, counts every facet's
+values (one count per picked facet, for the multi-select rule) and orders the result. In SQL
+that is a grouped query per facet over the matched rows (PostgreSQL: 10-40 ms of its CPU a
+page); over numpy columns it is well under a millisecond. The database still finds a query's
+words (its full-text index, :mod:`main.fulltext`) and fetches the products a page shows.
+
+The table is read once per process (one query) and read again when the catalog changed: a
+saved or deleted ``Product`` and a catalog import call :func:`catalog_changed`, which bumps a
+token in the shared cache that every process compares with its own. A write that bypasses
+both (a queryset ``update`` of a listing column) shows within :data:`TABLE_SECONDS`. Stock
+is not a column here: a page's products are fetched from the database with their stock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.cache import cache
+
+from marketplace.pages import FACETS_SECONDS
+from ml.catalog.brands import brand_key
+
+# The multi-valued filters: query parameter -> the Product column it filters and facets count.
+# Several values of one facet mean any of them; different facets must all hold.
+FACET_COLUMNS = {
+    "gender": "gender_id",
+    "master": "master_category_id",
+    "sub": "sub_category_id",
+    "type": "article_type_id",
+    "brand": "brand",
+    "colour": "base_colour",
+    "season": "season",
+    "usage": "usage",
+    "price": "price_range",  # computed from the price: see PRICE_RANGES
+}
+# The price ranges a shopper picks from (the price facet), in rupees: key -> (from, below).
+PRICE_RANGES = {
+    "0-500": (None, 500),
+    "500-1000": (500, 1000),
+    "1000-1500": (1000, 1500),
+    "1500-2000": (1500, 2000),
+    "2000-": (2000, None),
+}
+# Attribute values that mean "not known" in the dataset (styles.csv writes "NA"): stored as
+# imported, but never offered as a filter.
+MISSING_VALUES = frozenset({None, "", "NA"})
+# The orders a listing offers, as the database would sort (ties broken by id). A search's
+# "relevance" is its points first, then "newest" (see main.search).
+SORTS = {
+    "relevance": ("-relevance", "-created_at", "-id"),
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "id"),
+    "name": ("name", "id"),
+}
+TABLE_SECONDS = FACETS_SECONDS  # the longest a process trusts its table without a token change
+VERSION_KEY = "catalog-table-version"
+MISSING = -1  # the code of a missing value
+
+_STORED = [param for param in FACET_COLUMNS if param != "price"]  # read as stored; price ranges computed
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    """One row per listed product, rows in id order.
+
+    ``codes[param]`` is each row's value of a facet as an index into ``values[param]``
+    (:data:`MISSING` where the value means "not known"); ``order[sort]`` lists the rows in that
+    sort's order, and ``rank[sort]`` is each row's place in it."""
+
+    ids: np.ndarray
+    price: np.ndarray
+    codes: dict[str, np.ndarray]
+    values: dict[str, list]
+    order: dict[str, np.ndarray]
+    rank: dict[str, np.ndarray]
+    brand_codes: dict[str, list[int]]  # brand_key -> the codes of its spellings
+    version: str
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows_of(self, ids) -> np.ndarray:
+        """The rows of the listed products among ``ids``, in the order given."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids) or not len(self.ids):
+            return np.zeros(0, dtype=np.int64)
+        rows = np.searchsorted(self.ids, ids).clip(0, len(self.ids) - 1)
+        return rows[self.ids[rows] == ids]
+
+    def has_ids(self, ids) -> np.ndarray:
+        """A row mask: True for the rows of ``ids``."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[self.rows_of(ids)] = True
+        return mask
+
+    def any_of(self, param: str, chosen) -> np.ndarray:
+        """A row mask: the rows whose ``param`` is any of the ``chosen`` values."""
+        position = {value: code for code, value in enumerate(self.values[param])}
+        wanted = [position[value] for value in chosen if value in position]
+        return np.isin(self.codes[param], np.asarray(wanted, dtype=np.int32))
+
+    def counts(self, param: str, rows: np.ndarray) -> Counter:
+        """How many of ``rows`` have each value of ``param`` (values present only; missing left out)."""
+        codes = self.codes[param][rows]
+        tally = np.bincount(codes[codes != MISSING], minlength=len(self.values[param]))
+        return Counter({self.values[param][code]: int(tally[code]) for code in np.flatnonzero(tally)})
+
+    def of_brand(self, brand: str) -> np.ndarray:
+        """A row mask: the rows of ``brand``, however its names spell it."""
+        return np.isin(self.codes["brand"], self.brand_codes.get(brand_key(brand), []))
+
+
+def price_range_of(price: float) -> str:
+    """The key of the PRICE_RANGES range ``price`` falls in (from included, below excluded)."""
+    for key, (low, below) in PRICE_RANGES.items():
+        if (low is None or price >= low) and (below is None or price < below):
+            return key
+    return ""
+
+
+def catalog_changed() -> None:
+    """Every process reads the table again before its next listing (a product was saved,
+    deleted, imported)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+_held: dict[str, object] = {}  # "table", "checked": this process's table and when it was last trusted
+_building = threading.Lock()
+
+
+def catalog_table() -> CatalogTable:
+    """This process's table, read again if the catalog changed (or it is older than
+    :data:`TABLE_SECONDS`)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    table = _held.get("table")
+    if table is None or table.version != version or time.monotonic() - _held["built"] >= TABLE_SECONDS:
+        with _building:
+            table = build_table(version=version)
+            _held.update(table=table, built=time.monotonic())
+    return table
+
+
+def forget_table() -> None:
+    _held.clear()
+
+
+def build_table(*, version: str) -> CatalogTable:
+    """The listed products' columns, in one query (ordered by name: the database's collation
+    decides the "name" sort)."""
+    from .models import Product
+
+    rows = list(
+        Product.objects.filter(is_active=True)
+        .order_by("name", "id")
+        .values_list("id", "price", "created_at", *(FACET_COLUMNS[param] for param in _STORED))
+    )
+    by_name = np.array([row[0] for row in rows], dtype=np.int64)
+    ids = np.sort(by_name)
+    at = np.searchsorted(ids, by_name)  # the row of each product, in name order
+    n = len(rows)
+
+    def column(values_by_name_order):
+        out = np.empty(n, dtype=object)
+        out[at] = values_by_name_order
+        return out
+
+    price = np.zeros(n, dtype=np.float64)
+    price[at] = [float(row[1]) for row in rows]
+    created = np.zeros(n, dtype=np.float64)
+    created[at] = [row[2].timestamp() for row in rows]
+    raw = {param: column([row[3 + i] for row in rows]) for i, param in enumerate(_STORED)}
+    raw["price"] = np.array([price_range_of(p) for p in price], dtype=object)
+    codes, values = {}, {}
+    for param, column_values in raw.items():
+        present = sorted({v for v in column_values if v not in MISSING_VALUES}, key=str)
+        if param == "price":
+            present = [key for key in PRICE_RANGES if key in set(present)]
+        position = {value: code for code, value in enumerate(present)}
+        codes[param] = np.array([position.get(v, MISSING) for v in column_values], dtype=np.int32)
+        values[param] = present
+    order = {
+        "newest": np.lexsort((-ids, -created)),
+        "price_asc": np.lexsort((ids, price)),
+        "price_desc": np.lexsort((ids, -price)),
+        "name": at,
+    }
+    rank = {}
+    for sort, rows_in_order in order.items():
+        rank[sort] = np.empty(n, dtype=np.int64)
+        rank[sort][rows_in_order] = np.arange(n)
+    brand_codes = {}
+    for code, brand in enumerate(values["brand"]):
+        brand_codes.setdefault(brand_key(brand), []).append(code)
+    return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order, rank=rank,
+                        brand_codes=brand_codes, version=version)
