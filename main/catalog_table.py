@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from django.core.cache import cache
 
 from marketplace.pages import FACETS_SECONDS
@@ -118,14 +119,6 @@ class CatalogTable:
         return np.isin(self.codes["brand"], self.brand_codes.get(brand_key(brand), []))
 
 
-def price_range_of(price: float) -> str:
-    """The key of the PRICE_RANGES range ``price`` falls in (from included, below excluded)."""
-    for key, (low, below) in PRICE_RANGES.items():
-        if (low is None or price >= low) and (below is None or price < below):
-            return key
-    return ""
-
-
 def catalog_changed() -> None:
     """Every process reads the table again before its next listing (a product was saved,
     deleted, imported)."""
@@ -161,47 +154,50 @@ def build_table(*, version: str) -> CatalogTable:
     decides the "name" sort)."""
     from .models import Product
 
-    rows = list(
-        Product.objects.filter(is_active=True)
-        .order_by("name", "id")
-        .values_list("id", "price", "created_at", *(FACET_COLUMNS[param] for param in _STORED))
-    )
-    by_name = np.array([row[0] for row in rows], dtype=np.int64)
-    ids = np.sort(by_name)
-    at = np.searchsorted(ids, by_name)  # the row of each product, in name order
-    n = len(rows)
-
-    def column(values_by_name_order):
-        out = np.empty(n, dtype=object)
-        out[at] = values_by_name_order
-        return out
-
-    price = np.zeros(n, dtype=np.float64)
-    price[at] = [float(row[1]) for row in rows]
-    created = np.zeros(n, dtype=np.float64)
-    created[at] = [row[2].timestamp() for row in rows]
-    raw = {param: column([row[3 + i] for row in rows]) for i, param in enumerate(_STORED)}
-    raw["price"] = np.array([price_range_of(p) for p in price], dtype=object)
+    rows = Product.objects.filter(is_active=True).order_by("name", "id").values_list(
+        "id", "price", "created_at", *(FACET_COLUMNS[param] for param in _STORED))
+    frame = pd.DataFrame.from_records(list(rows), columns=["id", "price", "created_at", *_STORED])
+    frame["by_name"] = np.arange(len(frame))
+    frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
+    ids = frame["id"].to_numpy(dtype=np.int64)
+    price = frame["price"].astype(float).to_numpy()
+    created = pd.to_datetime(frame["created_at"], utc=True).astype("int64").to_numpy()
+    frame["price"] = pd.Series(_price_keys(price), dtype=object)
     codes, values = {}, {}
-    for param, column_values in raw.items():
-        present = sorted({v for v in column_values if v not in MISSING_VALUES}, key=str)
-        if param == "price":
-            present = [key for key in PRICE_RANGES if key in set(present)]
-        position = {value: code for code, value in enumerate(present)}
-        codes[param] = np.array([position.get(v, MISSING) for v in column_values], dtype=np.int32)
-        values[param] = present
+    for param in FACET_COLUMNS:
+        column = frame[param].astype(object)
+        present = column.where(~column.isin(list(MISSING_VALUES - {None})) & column.notna())
+        code, uniques = pd.factorize(present, sort=param != "price")
+        kept = list(uniques)
+        if param == "price":  # in the ranges' order, not alphabetical
+            kept = [key for key in PRICE_RANGES if key in set(kept)]
+            position = {key: i for i, key in enumerate(kept)}
+            remap = np.array([position[key] for key in uniques] + [MISSING])
+            code = remap[code]  # factorize writes -1 for missing: the last entry
+        codes[param] = code.astype(np.int32)
+        values[param] = [v.item() if isinstance(v, np.generic) else v for v in kept]
+    n = len(ids)
+    name_order = np.empty(n, dtype=np.int64)
+    name_order[frame["by_name"].to_numpy()] = np.arange(n)
     order = {
         "newest": np.lexsort((-ids, -created)),
         "price_asc": np.lexsort((ids, price)),
         "price_desc": np.lexsort((ids, -price)),
-        "name": at,
+        "name": name_order,
     }
     rank = {}
     for sort, rows_in_order in order.items():
         rank[sort] = np.empty(n, dtype=np.int64)
         rank[sort][rows_in_order] = np.arange(n)
-    brand_codes = {}
+    brand_codes: dict[str, list[int]] = {}
     for code, brand in enumerate(values["brand"]):
         brand_codes.setdefault(brand_key(brand), []).append(code)
     return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order, rank=rank,
                         brand_codes=brand_codes, version=version)
+
+
+def _price_keys(price: np.ndarray) -> np.ndarray:
+    """Each price's PRICE_RANGES key (the ranges are contiguous, each from included, below excluded)."""
+    keys = list(PRICE_RANGES)
+    bounds = [below for _low, below in PRICE_RANGES.values() if below is not None]
+    return np.array(keys, dtype=object)[np.digitize(price, bounds)]
