@@ -34,12 +34,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.cache import caches  # noqa: E402
 from django.db import reset_queries  # noqa: E402
 
 from main import ml_bridge, selectors  # noqa: E402
+from main.catalog_table import clear_caches_but_the_table  # noqa: E402
 from main.forms import CatalogFilterForm  # noqa: E402
 from main.models import Product  # noqa: E402
+from main.search import forget_parses  # noqa: E402
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME  # noqa: E402
 from ml.evaluate import search as search_evaluation  # noqa: E402
 
@@ -48,8 +49,10 @@ CLEARED_CACHES = ("default", "local")
 
 
 def clear_caches() -> None:
-    for alias in CLEARED_CACHES:
-        caches[alias].clear()
+    """Every cache a search fills, and the parses and matches kept in the process; not the
+    catalog table (it is read again when the catalog changes, not per query)."""
+    clear_caches_but_the_table(CLEARED_CACHES)
+    forget_parses()
 
 
 def labelled(ids: list[int]) -> list[dict]:
