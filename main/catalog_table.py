@@ -110,7 +110,8 @@ class CatalogTable:
 
     def counts(self, param: str, rows: np.ndarray) -> Counter:
         """How many of ``rows`` have each value of ``param`` (values present only; missing left out)."""
-        codes = self.codes[param][rows]
+        # Every row (a listing of the whole catalog), in any order: no need to gather them.
+        codes = self.codes[param] if len(rows) == len(self.ids) else self.codes[param][rows]
         tally = np.bincount(codes[codes != MISSING], minlength=len(self.values[param]))
         return Counter({self.values[param][code]: int(tally[code]) for code in np.flatnonzero(tally)})
 

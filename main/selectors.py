@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -29,6 +29,7 @@ FACET_TITLES = {
     "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
 }
 FACET_SHOWN = 8  # values listed before "more"
+COUNTS_KEPT = 128  # the latest filter sets' facet counts kept per process (tens of kB each)
 BRANDS_LISTED = 100  # of a few hundred brands, the biggest; the others are found by typing them
 
 
@@ -100,13 +101,19 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
     for mask in picked.values():
         every &= mask
     result = rows[every]
-    counters = {param: table.counts(param, result) for param in FACET_COLUMNS}
-    for param in picked:
-        others = np.ones(len(rows), dtype=bool)
-        for other, mask in picked.items():
-            if other != param:
-                others &= mask
-        counters[param] = table.counts(param, rows[others])
+    key = (table.version, id(table), repr(replace(filters, sort="")))  # every order, the same counts
+    counters = _counts_kept.pop(key, None)
+    if counters is None:
+        counters = {param: table.counts(param, result) for param in FACET_COLUMNS}
+        for param in picked:
+            others = np.ones(len(rows), dtype=bool)
+            for other, mask in picked.items():
+                if other != param:
+                    others &= mask
+            counters[param] = table.counts(param, rows[others])
+    _counts_kept[key] = counters  # the latest last
+    while len(_counts_kept) > COUNTS_KEPT:
+        _counts_kept.popitem(last=False)
     if filters.sort == "relevance" and (filters.q.strip() or filters.photo):
         ordered = result[np.lexsort((table.rank["newest"][result], -points[every]))]
     else:
@@ -115,6 +122,9 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
         chosen[result] = True
         ordered = table.order[sort][chosen[table.order[sort]]]
     return _Listing(ids=table.ids[ordered], counters=counters)
+
+
+_counts_kept: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
 
 
 def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.ndarray, np.ndarray]:
