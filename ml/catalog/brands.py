@@ -144,9 +144,10 @@ class BrandLexicon:
         return self.spellings_.get(brand_key(brand), "")
 
     def read(self, name: str) -> str:
-        """The brand of a name: the words before its gender word if they are a brand, else the
-        longest brand it starts with; "" if none."""
-        return self.spelling(leading_brand(name)) or known_brand(name, self.spellings_)
+        """The brand of a name: the longest brand it starts with (the words before its gender
+        word when they are one, "Mr. Men" in "Mr. Men Men Blue Tshirt" though "Mr." is one
+        too); "" if none. :meth:`strip` drops the same words."""
+        return known_brand(name, self.spellings_)
 
     def read_all(self, names: Iterable[str]) -> list[str]:
         return [self.read(name) for name in names]
