@@ -90,8 +90,8 @@ class ParsedQuery:
     text: str
     genders: tuple[str, ...] = ()
     colours: tuple[str, ...] = ()
-    brand: str = ""  # as names spell it ("U.S. Polo Assn.")
-    brand_prefixes: tuple[str, ...] = ()
+    brand: str = ""  # spelled as the import stores it in Product.brand ("U.S. Polo Assn.")
+    brand_prefixes: tuple[str, ...] = ()  # every spelling names start with ("Red Tape", "Redtape")
     types: dict[str, float] = field(default_factory=dict)  # article type -> weight (top = 1)
     terms: tuple[Term, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, meant)
