@@ -26,12 +26,14 @@ from collections.abc import Iterable, Mapping
 from ml.catalog.text import GENDER_WORDS, normalize, singular
 
 MAX_BRAND_WORDS = 4  # "United Colors of Benetton"
-# A leading phrase fewer names start with is not believed to be a brand. Two admitted brand
-# lines ("ADIDAS Black Men Cap", "Casio Youth Digital Men ...") and words ("Strapless Unisex
-# Flip Flops"); from three, such a name falls back to the brand it starts with ("ADIDAS").
+# A leading phrase fewer names start with (before their gender word) is not taken for a brand.
+# At two, half the catalog's 63 such phrases are a brand plus a line or a word ("ADIDAS Black
+# Men Cap", "Casio Youth Digital Men ...") or a plain word ("Strapless Unisex Flip Flops",
+# read into the query "strapless bra"); at three such names fall back to the brand they start
+# with ("ADIDAS").
 BRAND_MIN_NAMES = 3
-# ... nor one that fewer than this share of the names using it use as their brand (the others
-# use it as an ordinary word, after their start).
+# ... nor one that fewer than this share of the names using its words use as their brand (the
+# others use them as ordinary words, after their start): at least as many brand uses as others.
 BRAND_SHARE = 0.5
 
 
