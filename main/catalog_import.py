@@ -221,7 +221,7 @@ def import_catalog(
             break
     report.created += _save(batch)
     if report.created:
-        brands_fill()  # learned from all the names at once: a brand is believed once two names use it
+        brands_fill()  # learned from all the names at once (ml.catalog.brands.BrandLexicon)
     # Such rows imported before they were recognised are live products: unlist them.
     report.unlisted = Product.objects.filter(dataset_id__in=stray, is_active=True).update(is_active=False)
     catalog_changed()  # bulk writes send no signals

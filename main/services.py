@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, Sum
 
 from accounts.models import User
-from ml.catalog.brands import brand_lexicon, known_brand, read_brands
+from ml.catalog.brands import BrandLexicon, known_brand
 
 from .catalog_table import catalog_changed
 from .ml_bridge import neighbours_refresh
@@ -176,16 +176,16 @@ def product_unlist(*, product: Product) -> Product:
 
 
 def brands_fill(*, batch_size: int = 2000) -> int:
-    """Give every product without a brand the one its name starts with, learned from the
-    catalog's names (``ml.catalog.brands``); the import calls it once its rows are in."""
+    """Give every product without a brand the one its name starts with, as the catalog's one
+    brand lexicon (``ml.catalog.brands.BrandLexicon``, learned from the catalog's names) reads
+    it; the import calls it once its rows are in."""
     fields = ("pk", "name", "brand")
     catalog = list(Product.objects.filter(dataset_id__isnull=False).order_by("pk").only(*fields))
-    brands = read_brands([p.name for p in catalog])
-    lexicon = brand_lexicon(p.name for p in catalog)
-    listed = Product.objects.filter(brand="", dataset_id__isnull=True).only(*fields)
-    pairs = [*zip(catalog, brands, strict=True), *((p, known_brand(p.name, lexicon)) for p in listed)]
+    lexicon = BrandLexicon().fit(p.name for p in catalog)
+    listed = list(Product.objects.filter(brand="", dataset_id__isnull=True).only(*fields))
     changed = []
-    for product, brand in pairs:
+    for product in [*catalog, *listed]:
+        brand = lexicon.read(product.name)
         if not product.brand and brand:
             product.brand = brand[:BRAND_MAX_LENGTH]
             changed.append(product)

@@ -66,7 +66,7 @@ def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:
                 categories.append((n, {"kind": "category", "label": label, "url": url}))
     categories = [item for _, item in sorted(categories, key=lambda pair: -pair[0])][:CATEGORIES_SUGGESTED]
 
-    typed_key = " ".join(typed)
+    typed_key = "".join(typed)  # as brand_key joins a brand's words: "us polo" -> U.S. Polo Assn.
     brands = [
         {"kind": "brand", "label": brand, "url": f"{catalog}?{urlencode({'brand': brand})}"}
         for brand, _ in counters["brand"].most_common()

@@ -3,7 +3,9 @@
 Catalog titles look like "Flying Machine Men Check Green Shirts"; sellers type things like
 "green check shirt for men" or "mens shirts". :func:`seller_variant` rewrites a catalog row
 the way a seller might: brand dropped, model numbers dropped, a few words only, lower case,
-singular/plural swapped, the gender said as "for men" / "women's" / nothing.
+singular/plural swapped, the gender said as "for men" / "women's" / nothing. A name without
+a gender word loses the brand it starts with as the catalog's one brand lexicon reads it
+(:class:`ml.catalog.brands.BrandLexicon`, fitted on the training names).
 
 The same generator feeds two separate uses: augmentation of the training rows (inside
 ``CategoryCascade.fit``) and a seller-style evaluation set built only from the test split.
@@ -15,15 +17,13 @@ scores a short hand-written list of seller phrases.
 from __future__ import annotations
 
 import string
-from collections import Counter
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.schema import ARTICLE, COLOUR, DESCRIPTION, GENDER, NAME
 from ml.catalog.text import GENDER_WORDS, normalize, singular
-from ml.categorize.features import MAX_BRAND_WORDS
 
 GENDER_PHRASES = {
     "Men": ("for men", "men's", "mens", "men", "for him"),
@@ -39,35 +39,6 @@ _ALWAYS_PLURAL = frozenset(
 )
 # Glue words that say nothing about the product on their own ("... with Stitch Bag").
 _FILLER_WORDS = frozenset({"a", "and", "for", "her", "him", "in", "of", "on", "the", "with"})
-
-
-class BrandLexicon:
-    """Brand names learned from catalog titles: the words before the gender word.
-
-    "Nike Men Black Polo T-shirt" teaches "nike", so "Nike Black Backpack" (no gender word)
-    can lose its brand too. Only brands seen at least ``min_count`` times are kept.
-    """
-
-    def __init__(self, brands: Iterable[tuple[str, ...]] = ()):
-        self.brands = set(brands)
-
-    @classmethod
-    def learn(cls, names: Iterable[str], min_count: int = 2) -> BrandLexicon:
-        counts: Counter[tuple[str, ...]] = Counter()
-        for name in names:
-            words = [normalize(token) for token in name.split()]
-            position = _first_gender_word(words)
-            if 0 < position <= MAX_BRAND_WORDS:
-                counts[tuple(words[:position])] += 1
-        return cls(brand for brand, count in counts.items() if count >= min_count)
-
-    def strip(self, tokens: list[str]) -> list[str]:
-        """``tokens`` without a leading known brand (longest match first)."""
-        words = [normalize(token) for token in tokens]
-        for size in range(min(MAX_BRAND_WORDS, len(tokens) - 1), 0, -1):
-            if tuple(words[:size]) in self.brands:
-                return tokens[size:]
-        return tokens
 
 
 def _first_gender_word(words: list[str]) -> int:
@@ -183,5 +154,5 @@ def seller_style_frame(
 
 def seller_style_test_set(train: pd.DataFrame, test: pd.DataFrame, seed: int = 12345) -> pd.DataFrame:
     """Seller-style phrases made only from ``test`` rows (brands learned from ``train``)."""
-    brands = BrandLexicon.learn(train[NAME])
+    brands = BrandLexicon().fit(train[NAME])
     return seller_style_frame(test, brands=brands, seed=seed)

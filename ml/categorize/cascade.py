@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.preprocessing import normalize as l2_normalize
 
+from ml.catalog.brands import BrandLexicon
 from ml.catalog.schema import (
     ARTICLE,
     COLOUR,
@@ -53,7 +54,7 @@ from ml.catalog.schema import (
 )
 from ml.catalog.text import mentions_gender, normalize
 from ml.categorize import embedding
-from ml.categorize.augment import BrandLexicon, seller_style_frame
+from ml.categorize.augment import seller_style_frame
 from ml.categorize.familiarity import WordFamiliarity
 from ml.categorize.features import TextFeatures
 from ml.categorize.heads import DEFAULT_ESTIMATOR, fit_heads, make_estimator
@@ -213,7 +214,7 @@ def _training_frame(frame: pd.DataFrame, augment: int, random_state: int) -> pd.
     lines = [line_keys.key(name) or name for name in frame[NAME]]
     frame["line_copies"] = pd.Series(lines).map(Counter(lines)).to_numpy()
     if augment:
-        brands = BrandLexicon.learn(frame[NAME])
+        brands = BrandLexicon().fit(frame[NAME])
         variants = seller_style_frame(
             frame, brands=brands, seed=random_state, variants_per_row=augment
         )

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from ml.catalog.brands import MAX_BRAND_WORDS
 from ml.catalog.lines import colour_words
 from ml.catalog.text import GENDER_WORDS, normalize, singular
-from ml.categorize.features import MAX_BRAND_WORDS
 
 # Glue words and the "for him / for her" gender phrases: they never say what a product is.
 GLUE_WORDS = frozenset({"a", "an", "and", "for", "her", "him", "in", "of", "on", "the", "with"})

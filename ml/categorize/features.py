@@ -22,9 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from ml.catalog.brands import MAX_BRAND_WORDS
 from ml.catalog.text import GENDER_WORDS, normalize, singular
-
-MAX_BRAND_WORDS = 4  # "United Colors of Benetton"
 
 
 def edge_tokens(tokens: list[str]) -> list[str]:

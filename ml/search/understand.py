@@ -8,7 +8,9 @@ and learns:
 - compounds written apart or together ("t shirt" = "tshirt", "flipflops" = "flip flop");
 - which article types each word points at (``P(type | word)`` over the products using it);
 - colour words (a word that, in names, nearly always is the product's colour) and brands
-  (the words before the gender in a name: "Nike Men Black ..." is Nike);
+  (the words before the gender in a name: "Nike Men Black ..." is Nike; learned by the
+  catalog's one :class:`ml.catalog.brands.BrandLexicon`, so a query's brand is spelled as the
+  import stores it in ``Product.brand``);
 - a semantic neighbourhood for words the catalog never uses ("pullover", "parka"): every word
   of the sentence encoder's vocabulary is embedded at fit time and points at the article types
   of its nearest catalog words and type labels, kept as memory-mapped arrays.
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,10 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
-from ml.catalog.text import GENDER_WORDS, normalize, singular
+from ml.catalog.text import normalize, singular
 
 from .text import STOP_WORDS, search_words
 
@@ -54,9 +56,6 @@ TYPO_MAX_EDITS = 2  # beyond one edit, a fix is searched among words of the same
 TYPO_MIN_DF = 3  # a spelling fix goes only to a word at least this many products use
 COMPOUND_MIN_DF = 3  # a joined or split compound must be this common to be taken
 COLOUR_SHARE = 0.5  # a word is a colour when at least this share of the names using it are that colour
-BRAND_MIN_PRODUCTS = 3  # a name prefix seen fewer times is not taken for a brand
-BRAND_SHARE = 0.5  # ... nor one used more often as an ordinary word than as the brand
-BRAND_MAX_WORDS = 4
 BRAND_PREFIX_MIN_CHARS = 5  # "us polo" may stand for "U.S. Polo Assn." (joined prefix this long)
 TYPE_SMOOTHING = 0.02  # added to each word's type distribution before they are multiplied
 SEMANTIC_PRIOR_DF = 30  # a word used by this many products is trusted half lexically, half semantically
@@ -91,8 +90,8 @@ class ParsedQuery:
     text: str
     genders: tuple[str, ...] = ()
     colours: tuple[str, ...] = ()
-    brand: str = ""  # as names spell it ("U.S. Polo Assn.")
-    brand_prefixes: tuple[str, ...] = ()
+    brand: str = ""  # spelled as the import stores it in Product.brand ("U.S. Polo Assn.")
+    brand_prefixes: tuple[str, ...] = ()  # every spelling names start with ("Red Tape", "Redtape")
     types: dict[str, float] = field(default_factory=dict)  # article type -> weight (top = 1)
     terms: tuple[Term, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, meant)
@@ -155,7 +154,8 @@ class QueryUnderstanding:
         self.deletes_ = self._learn_deletes()
         self.by_initial_ = self._learn_initials()
         self.colour_words_ = self._learn_colours(catalog[COLOUR], colour_hits, name_df)
-        self.brands_ = self._learn_brands(names, df)
+        self.brand_lexicon_ = BrandLexicon().fit(names)
+        self.brands_ = self._brand_index(self.brand_lexicon_)
         self.brand_singulars_ = {singular(key): key for key in self.brands_}
         self.lexicon_ = None
         if self.encoder is not None:
@@ -203,28 +203,15 @@ class QueryUnderstanding:
                     result[word] = tuple(sorted(members))
         return result
 
-    def _learn_brands(self, names: pd.Series, df: Counter) -> dict[str, dict]:
-        """Brand key (its joined words, "uspoloassn") -> the name prefixes that spell it."""
-        alternatives = "|".join(sorted(GENDER_WORDS, key=len, reverse=True))
-        gender_pattern = re.compile(rf"\b({alternatives})\b", re.I)
-        spellings: dict[str, Counter] = defaultdict(Counter)
-        for name in names:
-            found = gender_pattern.search(name)
-            if not found:
-                continue
-            prefix = name[: found.start()].strip()
-            words = normalize(prefix).split()
-            if 1 <= len(words) <= BRAND_MAX_WORDS:
-                spellings["".join(words)][prefix] += 1
-        brands = {}
-        for key, counts in spellings.items():
-            total = sum(counts.values())
-            word_use = df.get(singular(key), 0)
-            if total >= BRAND_MIN_PRODUCTS and total >= BRAND_SHARE * word_use:
-                surface = counts.most_common(1)[0][0]
-                prefixes = tuple(sorted(p for p, n in counts.items() if n >= BRAND_MIN_PRODUCTS - 1))
-                brands[key] = {"name": surface, "prefixes": prefixes or (surface,), "products": total}
-        return brands
+    @staticmethod
+    def _brand_index(lexicon: BrandLexicon) -> dict[str, dict]:
+        """Brand key (``ml.catalog.brands.brand_key``: "uspoloassn") -> its spelling (the one
+        the import stores in ``Product.brand``), the spellings names start with (for
+        ``ParsedQuery.brand_prefixes``) and how many names it starts."""
+        return {
+            key: {"name": spelling, "prefixes": lexicon.variants_[key], "products": lexicon.counts_[key]}
+            for key, spelling in lexicon.spellings_.items()
+        }
 
     def _learn_lexicon(self, type_index: dict[str, int]) -> dict:
         """Every lexicon word's article types, borrowed from its nearest catalog words."""
@@ -407,7 +394,7 @@ class QueryUnderstanding:
 
     def _brand(self, words: list[str]) -> tuple[dict | None, set[str]]:
         """The longest run of query words naming a brand, and those words (as search words)."""
-        for length in range(min(BRAND_MAX_WORDS, len(words)), 0, -1):
+        for length in range(min(MAX_BRAND_WORDS, len(words)), 0, -1):
             for start in range(len(words) - length + 1):
                 span = words[start:start + length]
                 key = "".join(span)
