@@ -115,9 +115,15 @@ class CatalogTable:
         tally = np.bincount(codes[codes != MISSING], minlength=len(self.values[param]))
         return Counter({self.values[param][code]: int(tally[code]) for code in np.flatnonzero(tally)})
 
-    def of_brand(self, brand: str) -> np.ndarray:
-        """A row mask: the rows of ``brand``, however its names spell it."""
-        return np.isin(self.codes["brand"], self.brand_codes.get(brand_key(brand), []))
+    def of_brand(self, brand: str, spellings: tuple[str, ...] = ()) -> np.ndarray:
+        """A row mask: the rows of ``brand``, however its names spell it, and of its lines (a
+        stored brand that is one of ``spellings`` and more words: "Jockey ELANCE" for Jockey)."""
+        codes = list(self.brand_codes.get(brand_key(brand), []))
+        starts = tuple(spelling.casefold() + " " for spelling in spellings)
+        if starts:
+            stored = enumerate(self.values["brand"])
+            codes += [code for code, spelling in stored if spelling.casefold().startswith(starts)]
+        return np.isin(self.codes["brand"], np.asarray(codes, dtype=np.int32))
 
 
 def catalog_changed() -> None:

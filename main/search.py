@@ -30,7 +30,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Q
 
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, SUB
 from ml.catalog.text import mentions_gender
@@ -178,17 +177,8 @@ class _Evidence:
         self.brand = self._brand() if parsed.brand else everything
 
     def _brand(self) -> np.ndarray:
-        """The brand's rows by ``Product.brand``; by the starts of names for a brand no
-        product is filed under (a reader trained on other names than the shop's)."""
-        rows = self.table.of_brand(self.parsed.brand)
-        if rows.any() or not self.parsed.brand_prefixes:
-            return rows
-        from .models import Product
-
-        starts = Q()
-        for prefix in self.parsed.brand_prefixes:
-            starts |= Q(name__istartswith=prefix)
-        return self.table.has_ids(Product.objects.filter(starts).values_list("id", flat=True))
+        """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
+        return self.table.of_brand(self.parsed.brand, self.parsed.brand_prefixes)
 
     def matches(self):
         """The match masks to try, strictest first: the query as read, then without its
