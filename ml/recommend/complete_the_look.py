@@ -25,7 +25,7 @@ import pandas as pd
 from ml.catalog.cleaning import clean_catalog
 from ml.catalog.colours import colours_go_together
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, LEVELS, MASTER, SUB, USAGE, genders_compatible
-from ml.recommend.ranking import Recommendation, top_rows
+from ml.recommend.ranking import Recommendation, candidate_pool
 from ml.recommend.similar import SimilarityIndex
 
 _TEE_TOP = [
@@ -205,8 +205,8 @@ class CompleteTheLook:
     The catalog is split once into one block per article type (its rows and their slice of
     the feature matrix). A query then touches only the blocks of its complementary types:
     the compatibility rules are evaluated once per distinct value (a few dozen genders,
-    usages, colours) and applied as masks, and the style score is one sparse
-    matrix-vector product per block (about a millisecond on 40k products).
+    usages, colours, each kept once known) and applied as masks, and the style score is one
+    sparse matrix-vector product per block (about a millisecond on 40k products).
     """
 
     def __init__(self, index: SimilarityIndex, per_type: int = PER_TYPE):
@@ -221,7 +221,13 @@ class CompleteTheLook:
         for code in range(len(self._vocab[ARTICLE])):
             rows = np.flatnonzero(type_codes == code)
             if rows.size:
-                self._blocks[code] = (rows, index.matrix[rows].tocsr())
+                self._blocks[code] = _Block(
+                    rows=rows,
+                    matrix=index.matrix[rows].tocsr(),
+                    codes={column: self._codes[column][rows] for column in (SUB, GENDER, USAGE, COLOUR)},
+                    groups=attributes.duplicate_group[rows],
+                )
+        self._fits: dict[tuple[str, str], np.ndarray] = {}
 
     def recommend(
         self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10
@@ -231,27 +237,29 @@ class CompleteTheLook:
         wanted = [self._type_code[t] for t in complements_for(query) if t in self._type_code]
         if not wanted:
             return []
-        codes = self._codes
         own_sub = self._code(SUB, query[SUB])
         own_usage = self._code(USAGE, query[USAGE])
-        gender_ok = self._allowed(GENDER, lambda g: genders_compatible(query[GENDER], g))
-        usage_ok = self._allowed(USAGE, lambda u: usage_fits(query[USAGE], u))
-        colour_ok = self._allowed(COLOUR, lambda c: _colour_fits(query[COLOUR], c))
-        dense_vector = np.asarray(vector.todense()).ravel()
+        gender_ok = self._allowed_for(GENDER, query[GENDER], genders_compatible)
+        usage_ok = self._allowed_for(USAGE, query[USAGE], usage_fits)
+        colour_ok = self._allowed_for(COLOUR, query[COLOUR], _colour_fits)
+        dense_vector = _dense(vector)
         per_type = []
         for code in wanted:
             if code not in self._blocks:
                 continue
-            rows, block = self._blocks[code]
-            fits = codes[SUB][rows] != own_sub
-            fits &= gender_ok[codes[GENDER][rows]]
-            fits &= usage_ok[codes[USAGE][rows]]
-            fits &= colour_ok[codes[COLOUR][rows]]
-            fits &= rows != (own_row if own_row is not None else -1)
+            block = self._blocks[code]
+            fits = block.codes[SUB] != own_sub
+            fits &= gender_ok[block.codes[GENDER]]
+            fits &= usage_ok[block.codes[USAGE]]
+            fits &= colour_ok[block.codes[COLOUR]]
+            if own_row is not None:
+                fits &= block.rows != own_row
             if not fits.any():
                 continue
-            scores = block @ dense_vector + SAME_USAGE_BONUS * (codes[USAGE][rows] == own_usage)
-            per_type.append(self._best_distinct(rows[fits], scores[fits]))
+            scores = block.matrix @ dense_vector + SAME_USAGE_BONUS * (block.codes[USAGE] == own_usage)
+            scores, rows = scores[fits], block.rows[fits]
+            best = first_distinct(scores, block.groups[fits], self.per_type)
+            per_type.append([(int(rows[i]), float(scores[i])) for i in best])
         chosen = []
         for rank in range(self.per_type):
             chosen += [items[rank] for items in per_type if len(items) > rank]
@@ -283,15 +291,16 @@ class CompleteTheLook:
         except ValueError:
             return -2  # matches nothing (codes are >= -1)
 
-    def _allowed(self, column: str, fits) -> np.ndarray:
-        """Boolean per code of ``column`` (last slot: unknown value, code -1)."""
-        return np.array([fits(value) for value in self._vocab[column]] + [True])
-
-    def _best_distinct(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
-        """The ``per_type`` best rows of one type, near-duplicates (same group) counted once."""
-        groups = self.index.attributes.duplicate_group[rows]
-        best = top_rows(scores, self.per_type, groups=groups)
-        return [(int(rows[i]), float(scores[i])) for i in best]
+    def _allowed_for(self, column: str, query_value: str, fits) -> np.ndarray:
+        """Boolean per code of ``column``: whether that value goes with ``query_value`` by
+        ``fits(query_value, value)`` (last slot: unknown value, code -1); kept per value."""
+        key = (column, query_value)
+        allowed = self._fits.get(key)
+        if allowed is None:
+            allowed = np.array([fits(query_value, value) for value in self._vocab[column]] + [True])
+            if query_value in self._vocab[column]:  # a new product's own word is not kept
+                self._fits[key] = allowed
+        return allowed
 
     def _reason(self, query: Mapping[str, str], row: int) -> str:
         item = self.index.attributes.row_values(row)
@@ -301,6 +310,47 @@ class CompleteTheLook:
         if query[COLOUR] and item[COLOUR]:
             parts.append(f"{item[COLOUR].lower()} matches {query[COLOUR].lower()}")
         return ", ".join(parts)
+
+
+class _Block:
+    """One article type's products: their index rows, feature rows, codes and duplicate groups."""
+
+    __slots__ = ("codes", "groups", "matrix", "rows")
+
+    def __init__(self, *, rows: np.ndarray, matrix, codes: dict[str, np.ndarray], groups: np.ndarray):
+        self.rows, self.matrix, self.codes, self.groups = rows, matrix, codes, groups
+
+
+def _dense(vector) -> np.ndarray:
+    """A one-row CSR matrix as a dense 1-D array (what ``todense`` gives, without its overhead)."""
+    if not vector.has_canonical_format:  # repeated or unsorted columns: let scipy sum them
+        return np.asarray(vector.todense()).ravel()
+    dense = np.zeros(vector.shape[1], dtype=vector.dtype)
+    dense[vector.indices] = vector.data
+    return dense
+
+
+def first_distinct(scores: np.ndarray, groups: np.ndarray, k: int) -> list[int]:
+    """Indices of the ``k`` best ``scores``, best first, one per group: the answer of
+    :func:`ml.recommend.ranking.top_rows` (``groups=``, nothing banned), the same candidates in
+    the same order (ties included), for one short row without its matrix bookkeeping (a query
+    of complete the look takes it once per complementary type)."""
+    n = len(scores)
+    pool = candidate_pool(k)
+    while True:
+        pool = min(pool, n)
+        candidates = np.argpartition(scores, n - pool)[-pool:] if pool < n else np.arange(n)
+        candidates = candidates[np.argsort(-scores[candidates], kind="stable")].tolist()
+        chosen, seen = [], set()
+        for candidate, group in zip(candidates, groups[candidates].tolist(), strict=True):
+            if group not in seen:
+                seen.add(group)
+                chosen.append(candidate)
+                if len(chosen) == k:
+                    return chosen
+        if pool == n:
+            return chosen
+        pool *= 4
 
 
 def _colour_fits(query_colour: str, colour: str) -> bool:
