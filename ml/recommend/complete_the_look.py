@@ -233,7 +233,7 @@ class CompleteTheLook:
         self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10
     ) -> list[Recommendation]:
         """Up to ``k`` items that complete the look of ``product`` (an id or a product row)."""
-        query, vector, own_row = self._resolve(product)
+        query, dense_vector, own_row = self._resolve(product)
         wanted = [self._type_code[t] for t in complements_for(query) if t in self._type_code]
         if not wanted:
             return []
@@ -242,7 +242,6 @@ class CompleteTheLook:
         gender_ok = self._allowed_for(GENDER, query[GENDER], genders_compatible)
         usage_ok = self._allowed_for(USAGE, query[USAGE], usage_fits)
         colour_ok = self._allowed_for(COLOUR, query[COLOUR], _colour_fits)
-        dense_vector = _dense(vector)
         per_type = []
         for code in wanted:
             if code not in self._blocks:
@@ -270,11 +269,11 @@ class CompleteTheLook:
 
     # ---- helpers -------------------------------------------------------------------
 
-    def _resolve(self, product) -> tuple[dict[str, str], object, int | None]:
-        """(attribute values, feature vector, row in the index or None) for an id or a row."""
+    def _resolve(self, product) -> tuple[dict[str, str], np.ndarray, int | None]:
+        """(attribute values, dense feature vector, row in the index or None) for an id or a row."""
         if isinstance(product, (int, np.integer)):
             row = self.index.row_of(int(product))
-            return self.index.attributes.row_values(row), self.index.matrix[row], row
+            return self.index.attributes.row_values(row), _dense(self.index.matrix, row), row
         if isinstance(product, pd.DataFrame):
             frame = product.iloc[:1]
         else:
@@ -283,7 +282,7 @@ class CompleteTheLook:
         query = {c: frame.iloc[0][c] for c in LEVELS}
         product_id = int(frame.iloc[0][ID])
         row = self.index.row_of(product_id) if product_id in self.index else None
-        return query, self.index.vectors_for(frame), row
+        return query, _dense(self.index.vectors_for(frame), 0), row
 
     def _code(self, column: str, value: str) -> int:
         try:
@@ -321,12 +320,14 @@ class _Block:
         self.rows, self.matrix, self.codes, self.groups = rows, matrix, codes, groups
 
 
-def _dense(vector) -> np.ndarray:
-    """A one-row CSR matrix as a dense 1-D array (what ``todense`` gives, without its overhead)."""
-    if not vector.has_canonical_format:  # repeated or unsorted columns: let scipy sum them
-        return np.asarray(vector.todense()).ravel()
-    dense = np.zeros(vector.shape[1], dtype=vector.dtype)
-    dense[vector.indices] = vector.data
+def _dense(matrix, row: int) -> np.ndarray:
+    """One row of a CSR matrix as a dense 1-D array (what ``matrix[row].todense()`` gives,
+    without slicing a sparse row first)."""
+    if not matrix.has_canonical_format:  # repeated or unsorted columns: let scipy sum them
+        return np.asarray(matrix[row].todense()).ravel()
+    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+    dense = np.zeros(matrix.shape[1], dtype=matrix.dtype)
+    dense[matrix.indices[start:stop]] = matrix.data[start:stop]
     return dense
 
 
