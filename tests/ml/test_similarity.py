@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from ml.catalog.colours import colours_go_together
-from ml.recommend.complete_the_look import CompleteTheLook, complements_for
+from ml.recommend.complete_the_look import CompleteTheLook, complements_for, first_distinct
 from ml.recommend.featurize import ProductFeaturizer
+from ml.recommend.ranking import top_rows
 from ml.recommend.similar import SimilarityIndex, load_similarity_index, save_similarity_index
 from ml.store import ArtifactMissing, ArtifactStore
 from tests.ml.synthetic import synthetic_catalog
@@ -184,3 +185,15 @@ def test_complete_the_look_for_a_new_product_row(look, catalog):
         assert tier("Women", item["gender"]) >= 1
         assert colours_go_together("Red", item["baseColour"])
         assert r.reason.startswith("goes with dresses")
+
+
+def test_complete_the_look_picks_what_the_shared_top_k_rule_picks():
+    """``first_distinct`` is ``top_rows`` (with groups) for one row, ties included: the same
+    candidates in the same order."""
+    rng = np.random.default_rng(4)
+    for _ in range(500):
+        n = int(rng.integers(1, 400))
+        scores = np.round(rng.random(n), int(rng.integers(1, 3))) + 0.5 * (rng.random(n) < 0.5)
+        groups = rng.integers(0, max(1, n // int(rng.integers(1, 6))), size=n).astype(np.int32)
+        k = int(rng.integers(1, 4))
+        assert first_distinct(scores, groups, k) == top_rows(scores, k, groups=groups)
