@@ -351,7 +351,8 @@ class PhotoIndex:
         np.save(folder / HASH_FILE, self.hashes.astype("U64"))
         if self.neighbours is None:
             self.precompute_neighbours()
-        np.save(folder / NEIGHBOUR_FILE, np.ascontiguousarray(self.neighbours, dtype=np.int32))
+        if self.neighbours is not None:  # (an index not sorted by type has none: it scores)
+            np.save(folder / NEIGHBOUR_FILE, np.ascontiguousarray(self.neighbours, dtype=np.int32))
         joblib.dump({"attributes": self.attributes, "model_version": self.model_version}, folder / STATE_FILE)
         return folder
 
