@@ -39,7 +39,7 @@ from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.index import load_photo_index
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.photo.model import load_photo_model
-from ml.recommend.complete_the_look import CompleteTheLook
+from ml.recommend.complete_the_look import CompleteTheLook, load_complete_the_look
 from ml.recommend.hybrid import REASONS
 from ml.recommend.ranking import Recommendation
 from ml.recommend.similar import NEIGHBOURS_KEPT, load_similarity_index
@@ -136,8 +136,9 @@ def similarity_index():
 
 @functools.cache
 def complete_the_look() -> CompleteTheLook | None:
+    """Over the loaded similarity index, with its precomputed table if the store has one."""
     index = similarity_index()
-    return CompleteTheLook(index) if index is not None else None
+    return load_complete_the_look(store=store(), index=index) if index is not None else None
 
 
 @functools.cache

@@ -14,6 +14,14 @@ Product pages log a view event (and the anonymous client gets a session); the ro
 benchmark writes are deleted at the end, so the shop's data is left as it was.
 
     DEBUG=1 .venv/bin/python scripts/bench_pages.py [--requests 50] [--warmup 5]
+
+``--cpu`` measures CPU time instead (``time.process_time``, medians), with one BLAS/OpenMP
+thread as gunicorn workers run: product pages on a carousel miss (the caches are cleared
+once, then every request opens another product, as most shoppers do on 40k products) and
+``GET /api/v1/category-prediction`` for catalog names; ``--profile FILE`` writes a cProfile of
+those product pages (read it with ``python -m pstats FILE``).
+
+    DEBUG=1 .venv/bin/python scripts/bench_pages.py --cpu [--requests 200] [--profile page.prof]
 """
 
 from __future__ import annotations
@@ -25,9 +33,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+if "--cpu" in sys.argv:  # before numpy is imported: one math thread, as in a gunicorn worker
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    os.environ.setdefault("API_RATE_LIMIT", "1000000/min")  # the benchmark is one client
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no log line per benchmark request
 
@@ -40,6 +53,7 @@ from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from main.catalog_table import clear_caches_but_the_table  # noqa: E402
 from main.models import Product, ProductEvent  # noqa: E402
@@ -97,11 +111,77 @@ class Bench:
             print("(query counts need DEBUG=1)")
 
 
+def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
+    """CPU medians of product pages on a carousel miss and of the category-prediction API."""
+    import cProfile
+
+    from main import ml_bridge
+
+    ml_bridge.warm_up()  # as gunicorn's master does before forking
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    client = Client(HTTP_HOST="localhost")
+    products = Product.objects.filter(is_active=True)
+    ids = list(products.exclude(dataset_id=None).values_list("dataset_id", flat=True))
+    sample = random.Random(7).sample(ids, min(len(ids), requests + warmup))
+    events_before = ProductEvent.objects.aggregate(n=Max("id"))["n"] or 0
+    profiler = cProfile.Profile() if profile else None
+
+    def cpu_ms(url: str, *, measured: bool = True) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.process_time()
+            if profiler and measured:
+                profiler.enable()
+            response = client.get(url, secure=settings.SECURE_SSL_REDIRECT)
+            if profiler and measured:
+                profiler.disable()
+            elapsed = (time.process_time() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}")
+        return elapsed, len(queries)
+
+    rows = []
+    try:
+        for i, dataset_id in enumerate(sample):
+            measured = i >= warmup
+            result = cpu_ms(f"/products/{dataset_id}/", measured=measured)
+            if measured:
+                rows.append(result)
+    finally:
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie:
+            ProductEvent.objects.filter(id__gt=events_before, session_key=cookie.value).delete()
+            Session.objects.filter(session_key=cookie.value).delete()
+    names = random.Random(7).sample(list(products.values_list("name", flat=True)), len(sample))
+    api = [cpu_ms(f"/api/v1/category-prediction?name={quote_plus(name)}")[0] for name in names][warmup:]
+    line = "{:<52} {:>4} {:>14} {:>8} {:>8}"
+    print(line.format("request", "n", "median CPU ms", "p90 ms", "queries"))
+    print("-" * 90)
+    page_ms = [ms for ms, _ in rows]
+    for label, times, queries in (
+        ("product page, carousel miss (a new product each time)", page_ms,
+         statistics.median(q for _, q in rows) if settings.DEBUG else "-"),
+        ("GET /api/v1/category-prediction?name=<catalog name>", api, "-"),
+    ):
+        p90 = statistics.quantiles(times, n=10)[8]
+        print(line.format(label, len(times), f"{statistics.median(times):.2f}", f"{p90:.2f}", queries))
+    if profiler:
+        profiler.dump_stats(profile)
+        print(f"cProfile of the product pages: {profile}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=50, help="measured requests per page")
+    parser.add_argument("--requests", type=int, default=None,
+                        help="measured requests per page (default 50, 200 with --cpu)")
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests per page first")
+    parser.add_argument("--cpu", action="store_true", help="CPU time of product pages and the prediction API")
+    parser.add_argument("--profile", help="with --cpu: write a cProfile of the product pages here")
     args = parser.parse_args()
+    if args.cpu:
+        cpu_bench(requests=args.requests or 200, warmup=args.warmup, profile=args.profile)
+        return
+    args.requests = args.requests or 50
 
     products = Product.objects.filter(is_active=True)
     total = products.count()

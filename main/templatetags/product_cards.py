@@ -36,6 +36,21 @@ def product_card(product: Product, reason: str = "") -> SafeString:
     )
 
 
+@register.simple_tag
+def carousel(title: str, items, test_id: str) -> SafeString:
+    """A product page's carousel: its title and a row of tiles (``items``: suggestions with a
+    ``product`` and a ``reason``), nothing if it is empty. Drawn here rather than by an included
+    template looping over ``{% product_card %}``: that cost about 0.2 ms a carousel of lookups."""
+    if not items:
+        return mark_safe("")
+    cards = "".join(product_card(item.product, item.reason) for item in items)
+    return mark_safe(  # noqa: S308 - the cards escape their values, the rest is escaped here
+        f'<section class="mt-5" data-test="{escape(test_id)}">\n'
+        f'  <h2 class="h5 mb-3">{escape(title)}</h2>\n'
+        f'  <div class="carousel-row">\n    {cards}\n  </div>\n</section>\n'
+    )
+
+
 @register.simple_tag(takes_context=True)
 def wish_button(context, product: Product) -> SafeString:
     """The heart over a tile: saves the product to the wishlist (a POST, with its CSRF token),

@@ -6,12 +6,14 @@ through the one artifact store (:mod:`ml.store`).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pandas as pd
 
 from ml.catalog.cleaning import clean_catalog
 from ml.catalog.dataset import fingerprint
+from ml.recommend.complete_the_look import CompleteTheLook, save_complete_the_look
 from ml.recommend.events import clean_events
 from ml.recommend.hybrid import HybridRecommender
 from ml.recommend.similar import SimilarityIndex, save_similarity_index
@@ -29,7 +31,8 @@ def build_recommenders(
     store: ArtifactStore,
     hybrid: HybridRecommender | None = None,
 ) -> dict[str, Any]:
-    """Build and save the similarity index and the hybrid feed; return a summary.
+    """Build and save the similarity index, complete the look's table and the hybrid feed;
+    return a summary.
 
     Works with no events at all (the feed is then content + popularity/newness). The feed
     reuses the index's product vectors.
@@ -40,6 +43,9 @@ def build_recommenders(
     similarity = save_similarity_index(
         index, catalog=catalog, store=store, metrics={"build_seconds": index.build_seconds}
     )
+    started = time.process_time()
+    look = save_complete_the_look(CompleteTheLook(index), store=store, similarity=similarity)
+    look_seconds = round(time.process_time() - started, 1)
     model = (hybrid or HybridRecommender()).fit(
         catalog, events, featurizer=index.featurizer, item_matrix=index.matrix
     )
@@ -56,6 +62,8 @@ def build_recommenders(
         "similarity_index": similarity["version"],
         "hybrid": feed["version"],
         "similarity_build_seconds": index.build_seconds,
+        "complete_the_look": look["version"],
+        "complete_the_look_cpu_seconds": look_seconds,
         **summary,
     }
 

@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from ml.catalog.colours import colours_go_together
-from ml.recommend.complete_the_look import CompleteTheLook, complements_for
+from ml.recommend.complete_the_look import (
+    CompleteTheLook,
+    complements_for,
+    first_distinct,
+    load_complete_the_look,
+    save_complete_the_look,
+)
 from ml.recommend.featurize import ProductFeaturizer
+from ml.recommend.ranking import top_rows
 from ml.recommend.similar import SimilarityIndex, load_similarity_index, save_similarity_index
 from ml.store import ArtifactMissing, ArtifactStore
 from tests.ml.synthetic import synthetic_catalog
@@ -184,3 +191,35 @@ def test_complete_the_look_for_a_new_product_row(look, catalog):
         assert tier("Women", item["gender"]) >= 1
         assert colours_go_together("Red", item["baseColour"])
         assert r.reason.startswith("goes with dresses")
+
+
+def test_complete_the_look_picks_what_the_shared_top_k_rule_picks():
+    """``first_distinct`` is ``top_rows`` (with groups) for one row, ties included: the same
+    candidates in the same order."""
+    rng = np.random.default_rng(4)
+    for _ in range(500):
+        n = int(rng.integers(1, 400))
+        scores = np.round(rng.random(n), int(rng.integers(1, 3))) + 0.5 * (rng.random(n) < 0.5)
+        groups = rng.integers(0, max(1, n // int(rng.integers(1, 6))), size=n).astype(np.int32)
+        k = int(rng.integers(1, 4))
+        assert first_distinct(scores, groups, k) == top_rows(scores, k, groups=groups)
+
+
+def test_the_precomputed_look_is_what_scoring_finds_for_every_product(index, catalog, tmp_path):
+    look = CompleteTheLook(index).precompute()
+    for product_id in catalog["id"]:
+        read, scored = look.recommend(int(product_id), k=30), look._scored(int(product_id), 30)
+        assert [r.product_id for r in read] == [r.product_id for r in scored]
+        assert [r.reason for r in read] == [r.reason for r in scored]
+        assert np.allclose([r.score for r in read], [r.score for r in scored], atol=2e-4)
+    store = ArtifactStore(tmp_path)
+    saved_index = save_similarity_index(index, catalog=catalog, store=store)
+    save_complete_the_look(look, store=store, similarity=saved_index)
+    loaded = load_complete_the_look(store=store, index=load_similarity_index(store=store))
+    assert isinstance(loaded.rows, np.memmap)
+    product = int(catalog["id"].iloc[0])
+    assert loaded.recommend(product, k=8) == look.recommend(product, k=8)
+    # A table computed from another index is not used: that index's products are scored.
+    other = save_similarity_index(index, catalog=catalog, store=store)
+    assert other["version"] != saved_index["version"]
+    assert load_complete_the_look(store=store, index=load_similarity_index(store=store)).rows is None

@@ -16,6 +16,7 @@ from main.models import ProductNeighbours
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
 from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
 from ml.search.train import ARTIFACT_NAME as SEARCH
 
@@ -45,7 +46,8 @@ class Command(BaseCommand):
         artifacts = store()
         for name, build, models in (
             ("categorizer", self._categorizer, (CATEGORIZER,)),
-            ("recommenders", self._recommenders, RECOMMENDERS),
+            # (complete the look's table too: without it pages score it, with it they read it)
+            ("recommenders", self._recommenders, (*RECOMMENDERS, COMPLETE_THE_LOOK)),
             ("search", self._search, (SEARCH,)),
             ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
         ):
