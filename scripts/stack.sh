@@ -254,9 +254,12 @@ setup_app() {
   if [ "$STACK_TRAIN" = 1 ]; then
     if ! manage help train_models >/dev/null 2>&1; then
       say "no train_models command yet: the models are not trained (/readyz will say so)"
-    elif [ -f "$STACK_VAR/models/manifest.json" ] && [ -f "$STACK_VAR/.models-trained" ]; then
+    elif [ -f "$STACK_VAR/models/manifest.json" ] && [ -f "$STACK_VAR/.models-trained" ] \
+        && ! manage help train_models 2>/dev/null | grep -q -- --if-missing; then
       say "models already trained ($STACK_VAR/models)"
     else
+      # With --if-missing an up-to-date models folder costs a look at its manifest; a model a
+      # newer checkout adds (a new artifact) is built.
       say "train_models (log: $LOGS/train.log)"
       local args=()
       manage help train_models 2>/dev/null | grep -q -- --if-missing && args+=(--if-missing)
