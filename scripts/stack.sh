@@ -17,7 +17,7 @@
 # Settings (environment):
 #   STACK_VAR=./var        where everything goes        HTTP_PORT=8080   nginx
 #   STACK_DB=postgres      or sqlite (lighter, tests)   APP_PORT=8001    gunicorn
-#   CATALOG_LIMIT=         import at most N products    PG_PORT=55432    PostgreSQL
+#   CATALOG_LIMIT=         import at most N products    PG_PORT=15432    PostgreSQL
 #   STACK_TRAIN=1          0: do not train the models   WEB_CONCURRENCY=4 gunicorn workers
 #   FASHION_DATA           the dataset folder           GUNICORN_THREADS=1
 #   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
@@ -30,7 +30,7 @@ STACK_VAR=$(cd "$STACK_VAR" && pwd)
 STACK_DB=${STACK_DB:-postgres}
 HTTP_PORT=${HTTP_PORT:-8080}
 APP_PORT=${APP_PORT:-8001}
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-15432}  # below the ephemeral range (32768-60999): a restart never finds it taken by an outgoing connection
 STACK_CACHE=${STACK_CACHE:-memcached}
 MEMCACHED_PORT=${MEMCACHED_PORT:-11212}
 CATALOG_LIMIT=${CATALOG_LIMIT:-}
