@@ -8,8 +8,9 @@ prefix is fixed per deployment), so each is computed once.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.urls import reverse
 
@@ -36,3 +37,13 @@ def url_with_id(name: str, object_id: int) -> str:
 def asset(path: str) -> str:
     """``{% static path %}``: the fingerprinted URL of a static file."""
     return static(path)
+
+
+MEDIA_URLS_KEPT = 50_000  # a photo URL per catalog product, and room for listings
+
+
+@lru_cache(maxsize=MEDIA_URLS_KEPT)
+def media_url(name: str) -> str:
+    """The URL of a stored file (a product photo) by its name: ``default_storage.url``, which
+    costs ~35 µs (``urljoin``) a tile, computed once per name."""
+    return default_storage.url(name)

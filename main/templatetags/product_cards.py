@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from main.links import media_url
 from main.models import Product
 from main.money import rupees
 
@@ -20,8 +21,8 @@ def product_card(product: Product, reason: str = "") -> SafeString:
     name = escape(product.name)
     if product.image:
         photo = (
-            f'<img src="{escape(product.image.url)}" class="card-img-top" alt="{name}" loading="lazy"'
-            ' width="60" height="80">'
+            f'<img src="{escape(media_url(product.image.name))}" class="card-img-top" alt="{name}"'
+            ' loading="lazy" width="60" height="80">'
         )
     else:
         photo = '<div class="no-photo card-img-top">No photo</div>'
