@@ -56,12 +56,15 @@ def facet_links(*, facets: Facets, filters: CatalogFilters) -> tuple[list[Chip],
     chips of the picked values and the "clear all" link (which keeps the search and the order)."""
     chips = []
     for facet in facets.groups:
-        base = filter_pairs(filters, without=(facet.param,))
+        # The other parameters are encoded once per facet (a search's panel has hundreds of
+        # values): a value's link is them and the facet's toggled picks, as urlencode joins them.
+        base = urlencode(filter_pairs(filters, without=(facet.param,)))
         picked = [str(v) for v in getattr(filters, facet.param)]
         for value in facet.values:
             own = str(value.value)
             toggled = [v for v in picked if v != own] if value.selected else [*picked, own]
-            value.url = _url(base + [(facet.param, v) for v in toggled])
+            own_part = urlencode([(facet.param, v) for v in toggled])
+            value.url = "?" + "&".join(part for part in (base, own_part) if part)
             if value.selected:
                 chips.append(Chip(facet.title, value.label, value.url))
     if filters.min_price is not None or filters.max_price is not None:
