@@ -74,14 +74,15 @@ class CatalogTable:
 
     ``codes[param]`` is each row's value of a facet as an index into ``values[param]``
     (:data:`MISSING` where the value means "not known"); ``order[sort]`` lists the rows in that
-    sort's order, and ``rank[sort]`` is each row's place in it."""
+    sort's order, and ``newest_rank`` is each row's place in the "newest" order (a search's
+    tie-break)."""
 
     ids: np.ndarray
     price: np.ndarray
     codes: dict[str, np.ndarray]
     values: dict[str, list]
     order: dict[str, np.ndarray]
-    rank: dict[str, np.ndarray]
+    newest_rank: np.ndarray
     brand_codes: dict[str, list[int]]  # brand_key -> the codes of its spellings
     version: str
 
@@ -132,7 +133,7 @@ def catalog_changed() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-_held: dict[str, object] = {}  # "table", "checked": this process's table and when it was last trusted
+_held: dict[str, object] = {}  # "table", "built": this process's table and when it was read
 _building = threading.Lock()
 
 
@@ -144,12 +145,18 @@ def catalog_table() -> CatalogTable:
         version = uuid.uuid4().hex
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
-    table = _held.get("table")
-    if table is None or table.version != version or time.monotonic() - _held["built"] >= TABLE_SECONDS:
+    if not _trusted(version):
         with _building:
-            table = build_table(version=version)
-            _held.update(table=table, built=time.monotonic())
-    return table
+            if not _trusted(version):  # another thread may have read it meanwhile
+                _held.update(table=build_table(version=version), built=time.monotonic())
+    return _held["table"]
+
+
+def _trusted(version: str) -> bool:
+    table = _held.get("table")
+    if table is None or table.version != version:
+        return False
+    return time.monotonic() - _held["built"] < TABLE_SECONDS
 
 
 def clear_caches_but_the_table(aliases=("default", "local")) -> None:
@@ -200,15 +207,13 @@ def build_table(*, version: str) -> CatalogTable:
         "price_desc": np.lexsort((ids, -price)),
         "name": name_order,
     }
-    rank = {}
-    for sort, rows_in_order in order.items():
-        rank[sort] = np.empty(n, dtype=np.int64)
-        rank[sort][rows_in_order] = np.arange(n)
+    newest_rank = np.empty(n, dtype=np.int64)
+    newest_rank[order["newest"]] = np.arange(n)
     brand_codes: dict[str, list[int]] = {}
     for code, brand in enumerate(values["brand"]):
         brand_codes.setdefault(brand_key(brand), []).append(code)
-    return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order, rank=rank,
-                        brand_codes=brand_codes, version=version)
+    return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order,
+                        newest_rank=newest_rank, brand_codes=brand_codes, version=version)
 
 
 def _price_keys(price: np.ndarray) -> np.ndarray:

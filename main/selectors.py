@@ -115,7 +115,7 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
     while len(_counts_kept) > COUNTS_KEPT:
         _counts_kept.popitem(last=False)
     if filters.sort == "relevance" and (filters.q.strip() or filters.photo):
-        ordered = result[np.lexsort((table.rank["newest"][result], -points[every]))]
+        ordered = result[np.lexsort((table.newest_rank[result], -points[every]))]
     else:
         sort = filters.sort if filters.sort in table.order else "newest"
         chosen = np.zeros(len(table), dtype=bool)
