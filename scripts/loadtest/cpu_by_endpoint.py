@@ -14,38 +14,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
-import shlex
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import quote_plus
 
-ROOT = Path(__file__).resolve().parents[2]
-STACK_VAR = Path(os.environ.get("STACK_VAR", ROOT / "var"))
-for line in (STACK_VAR / "stack.env").read_text().splitlines():
-    if "=" in line and not line.lstrip().startswith("#"):
-        key, value = line.split("=", 1)
-        os.environ[key.strip()] = shlex.split(value)[0] if value.strip() else ""
-os.environ["ALLOWED_HOSTS"] = "*"
-for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[variable] = "1"
-sys.path.insert(0, str(ROOT))
+import psutil
+import traffic
+from _django import STACK_VAR, setup, stack_env
 
-import django  # noqa: E402
-
-django.setup()
-import logging  # noqa: E402
-
-import psutil  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from main.catalog_table import clear_caches_but_the_table  # noqa: E402
-from main.search import forget_parses  # noqa: E402
-
-SORTS = ["newest", "price_asc", "price_desc", "name"]
+MATH_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # one each, as in a worker
 
 
 def postgres_cpu_seconds() -> float:
@@ -57,26 +37,13 @@ def postgres_cpu_seconds() -> float:
 
 
 def endpoints(data: dict) -> dict:
-    """URL makers, as scripts/loadtest/locustfile.py draws them."""
-
-    def catalog() -> str:
-        params = {"sort": random.choice(SORTS)}
-        if random.random() < 0.6:
-            params["gender"] = random.choice(data["genders"])
-        if random.random() < 0.6:
-            params["master"] = random.choice(data["masters"])
-        if random.random() < 0.3:
-            params["page"] = random.randint(2, 4)
-        return "/catalog/?" + "&".join(f"{k}={v}" for k, v in params.items())
-
+    """URL makers, as the load test's shoppers draw them (scripts/loadtest/traffic.py)."""
     return {
         "home": lambda: "/",
-        "catalog (facets)": catalog,
-        "search": lambda: "/catalog/?q=" + quote_plus(
-            " ".join(random.sample(data["search_words"], random.choice([1, 1, 2])))),
-        "product": lambda: f"/products/{random.choice(data['products'])['dataset_id']}/",
-        "api category-prediction": lambda: "/api/v1/category-prediction?name="
-        + quote_plus(random.choice(data["names"])),
+        "catalog (facets)": lambda: traffic.catalog_url(data),
+        "search": lambda: traffic.search_url(data),
+        "product": lambda: traffic.product_url(random.choice(data["products"])),
+        "api category-prediction": lambda: traffic.category_prediction_url(data),
     }
 
 
@@ -86,6 +53,13 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="clear the caches first (not the catalog table)")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
+    os.environ.update(stack_env(), ALLOWED_HOSTS="*", **{variable: "1" for variable in MATH_THREADS})
+    setup()
+    from django.test import Client
+
+    from main.catalog_table import clear_caches_but_the_table
+    from main.search import forget_parses
+
     logging.disable(logging.CRITICAL)
     data = json.loads((STACK_VAR / "loadtest" / "data.json").read_text())
     random.seed(args.seed)

@@ -21,8 +21,9 @@ import re
 import time
 from collections import Counter
 from http.cookiejar import Cookie
-from urllib.parse import quote_plus, urlparse
+from urllib.parse import urlparse
 
+import traffic
 from locust import FastHttpUser, task
 
 DATA = json.loads(open(os.environ.get("LOADTEST_DATA", "var/loadtest/data.json")).read())
@@ -42,7 +43,6 @@ DECLINE_SHARE = 0.2
 CANCEL_SHARE = 0.1
 TEST_CARD_SUCCEEDS = "4242 4242 4242 4242"
 TEST_CARD_DECLINES = "4000 0000 0000 0002"
-_SORTS = ["newest", "price_asc", "price_desc", "name"]
 _buyer_sessions = itertools.cycle(DATA["buyers"])
 
 
@@ -103,27 +103,17 @@ class _ShopUser(FastHttpUser):
         self.client.get("/", name="home")
 
     def catalog_facets(self):
-        params = {"sort": random.choice(_SORTS)}
-        if random.random() < 0.6:
-            params["gender"] = random.choice(DATA["genders"])
-        if random.random() < 0.6:
-            params["master"] = random.choice(DATA["masters"])
-        if random.random() < 0.3:
-            params["page"] = random.randint(2, 4)
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        self.client.get(f"/catalog/?{query}", name="catalog (facets)")
+        self.client.get(traffic.catalog_url(DATA), name="catalog (facets)")
 
     def search(self):
-        words = random.sample(DATA["search_words"], random.choice([1, 1, 2]))
-        self.client.get(f"/catalog/?q={quote_plus(' '.join(words))}", name="search")
+        self.client.get(traffic.search_url(DATA), name="search")
 
     def product_page(self):
-        self.client.get(f"/products/{self.random_product()['dataset_id']}/", name="product")
+        self.client.get(traffic.product_url(self.random_product()), name="product")
 
     def category_prediction(self):
-        name = random.choice(DATA["names"])
         with self.client.get(
-            f"/api/v1/category-prediction?name={quote_plus(name)}",
+            traffic.category_prediction_url(DATA),
             name="api category-prediction",
             catch_response=True,
         ) as response:

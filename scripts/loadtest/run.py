@@ -22,7 +22,6 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import shlex  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -34,10 +33,10 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
+from _django import STACK_VAR, stack_env  # noqa: E402  (this script's folder)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-STACK_VAR = Path(os.environ.get("STACK_VAR", ROOT / "var"))
 
 GOAL_RPS = 200
 GOAL_PRODUCT_P95_MS = 100
@@ -59,15 +58,6 @@ SAMPLES: list[Sample] = []
 
 def say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def stack_env() -> dict[str, str]:
-    env = {}
-    for line in (STACK_VAR / "stack.env").read_text().splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, value = line.split("=", 1)
-            env[key.strip()] = shlex.split(value)[0] if value.strip() else ""
-    return env
 
 
 def http_status(url: str, timeout: float = 3.0) -> int:
