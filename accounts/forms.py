@@ -8,7 +8,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
 )
 
-from marketplace.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 from .models import Address, User
 from .validators import normalise_indian_mobile, validate_indian_mobile

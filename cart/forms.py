@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.validators import normalise_indian_mobile, validate_indian_mobile, validate_pin_code
-from marketplace.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 from .models import MAX_QUANTITY, Order
 

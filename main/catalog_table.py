@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
-from marketplace.pages import FACETS_SECONDS
+from core.pages import FACETS_SECONDS
 from ml.catalog.brands import brand_key
 
 # The multi-valued filters: query parameter -> the Product column it filters and facets count.

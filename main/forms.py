@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from marketplace.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 from .catalog_table import PRICE_RANGES, SORTS
 from .models import BRAND_MAX_LENGTH

@@ -13,7 +13,7 @@ from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
-from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
+from core.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 
 from .catalog_table import FACET_COLUMNS, PRICE_RANGES, CatalogTable, catalog_table

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.urls import reverse
 
-from marketplace.pages import FACETS_SECONDS
+from core.pages import FACETS_SECONDS
 from ml.catalog.brands import brand_key
 
 from .search import normalise_words

@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from marketplace.pages import CAROUSELS_SECONDS, FACETS_SECONDS, PAGE_SIZE
+from core.pages import CAROUSELS_SECONDS, FACETS_SECONDS, PAGE_SIZE
 
 from . import policies, selectors
 from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query

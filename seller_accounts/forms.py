@@ -11,8 +11,8 @@ from main.models import ArticleType, Gender, Product
 from main.selectors import supported_article_types
 from main.services import PRODUCT_FIELDS
 from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
-from marketplace.forms import BootstrapFormMixin
-from marketplace.pages import ATTRIBUTE_CHOICES_SECONDS
+from core.forms import BootstrapFormMixin
+from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from ml.catalog.schema import category_label
 
 from .bulk import LEVEL_OF_FIELD

@@ -8,7 +8,7 @@ from cart.selectors import orders_for_seller
 from cart.services import OrderChangeError, next_statuses, order_update_status
 from main.ml_bridge import ModelUnavailable
 from main.models import Gender
-from marketplace.pages import PAGE_SIZE
+from core.pages import PAGE_SIZE
 from ml.catalog.schema import category_label
 
 from . import bulk, selectors, services

@@ -12,7 +12,7 @@ from main.models import Product
 from main.money import rupees
 from main.search import normalise_words
 from main.selectors import CatalogFilters, catalog_facets
-from marketplace.pages import PAGE_SIZE
+from core.pages import PAGE_SIZE
 from ml.search.text import STOP_WORDS
 from tests.conftest import sell_out
 from tests.html import unlabelled_fields

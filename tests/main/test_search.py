@@ -166,7 +166,7 @@ def test_searches_sort_by_best_match_unless_asked_otherwise(params, sort):
 
 
 def test_the_catalog_pages_through_the_best_match_order(client, jeans_and_a_jeans_deodorant, trained_models):
-    from marketplace.pages import PAGE_SIZE
+    from core.pages import PAGE_SIZE
 
     order = ranked("blue jeans men")
     shown = []
