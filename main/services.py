@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.files.base import File
 from django.db import connection, transaction
-from django.db.models import ProtectedError, Sum
 
 from accounts.models import User
 from ml.catalog.brands import BrandLexicon, known_brand
 
+from . import inventory
 from .catalog_table import catalog_changed
 from .ml_bridge import neighbours_refresh
 from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent, ProductSize
@@ -105,32 +105,9 @@ def product_save(*, product: Product, update_fields: list[str] | None = None) ->
     return product
 
 
-@transaction.atomic
 def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> list[ProductSize]:
-    """Set each named size's stock (creating the size), then the product's total.
-
-    Sizes must belong to the product's scale; a size of an earlier scale (the article type
-    changed) is removed, or kept at 0 if orders refer to it. The product row is locked first,
-    the order in which checkout locks it too (product, then size), so neither deadlocks.
-    """
-    scale = product.size_scale
-    unknown = [label for label in stock_by_size if label not in scale]
-    if unknown:
-        raise ValueError(f"Not a size of this product: {', '.join(unknown)} (sizes: {', '.join(scale)})")
-    Product.objects.select_for_update().filter(pk=product.pk).first()
-    for position, label in enumerate(scale):
-        if label in stock_by_size:
-            ProductSize.objects.update_or_create(
-                product=product, label=label, defaults={"position": position, "stock": stock_by_size[label]}
-            )
-    for stale in ProductSize.objects.filter(product=product).exclude(label__in=scale):
-        try:
-            stale.delete()
-        except ProtectedError:
-            ProductSize.objects.filter(pk=stale.pk).update(stock=0)
-    product.stock = ProductSize.objects.filter(product=product).aggregate(n=Sum("stock"))["n"] or 0
-    Product.objects.filter(pk=product.pk).update(stock=product.stock)
-    return list(product.sizes.all())
+    """Set each named size's stock, then the product's total (:func:`main.inventory.stock_set`)."""
+    return inventory.stock_set(product=product, stock_by_size=stock_by_size)
 
 
 PRODUCT_FIELDS = (
@@ -192,3 +169,21 @@ def brands_fill(*, batch_size: int = 2000) -> int:
     Product.objects.bulk_update(changed, ["brand"], batch_size=batch_size)
     catalog_changed()  # bulk writes send no signals
     return len(changed)
+
+
+def listings_publish_held(*, seller: User) -> int:
+    """Put live the listings an unverified seller saved: until verified, a seller cannot list
+    or unlist, so every listing of theirs that is not live was held for verification."""
+    # A listing without a photo stays a draft (issue 14: seller_accounts.services).
+    held = list(Product.objects.filter(seller=seller, is_active=False).exclude(image=""))
+    for product in held:
+        product_update(product=product, is_active=True)
+    return len(held)
+
+
+def user_catalog_erase(*, user: User) -> None:
+    """An account is deleted: its browsing history goes, its listings are taken down."""
+    ProductEvent.objects.filter(user=user).delete()
+    for product in Product.objects.filter(seller=user, is_active=True):
+        product.is_active = False
+        product.save(update_fields=["is_active", "updated_at"])

@@ -4,12 +4,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
-from cart.selectors import orders_for_seller
-from cart.services import OrderChangeError, next_statuses, order_update_status
+from core.pages import PAGE_SIZE
 from main.ml_bridge import ModelUnavailable
 from main.models import Gender
-from core.pages import PAGE_SIZE
 from ml.catalog.schema import category_label
+from orders.selectors import orders_for_seller
+from orders.services import OrderChangeError, order_update_status
 
 from . import bulk, selectors, services
 from .forms import (
@@ -128,11 +128,13 @@ def product_unlist(request, pk: int):
 @seller_required
 def order_list(request):
     status = request.GET.get("status", "")
-    orders = orders_for_seller(seller=request.user)
-    if status:
-        orders = orders.filter(status=status)
+    orders = orders_for_seller(seller=request.user, status=status)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "seller_accounts/order_list.html", {"page": page, "status": status})
+    return render(
+        request,
+        "seller_accounts/order_list.html",
+        {"page": page, "status": status, "statuses": selectors.ORDER_STATUS_FILTERS},
+    )
 
 
 @seller_required
@@ -142,7 +144,7 @@ def order_detail(request, pk: int):
         request.POST or None,
         initial={"status": order.status, "tracking_number": order.tracking_number},
         order=order,
-        next_statuses=next_statuses(order=order),
+        next_statuses=order.next_statuses,
     )
     if request.method == "POST" and form.is_valid():
         try:

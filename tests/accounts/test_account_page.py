@@ -11,7 +11,8 @@ from django.test import Client
 
 from accounts import services
 from accounts.models import Address, User
-from cart.models import Cart, CartItem, Order, OrderItem
+from cart.models import Cart, CartItem
+from orders.models import Order, OrderItem
 from seller_accounts.selectors import dashboard_counts
 
 from .test_addresses import HOME

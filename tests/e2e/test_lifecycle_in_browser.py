@@ -8,9 +8,10 @@ import uuid
 
 import pytest
 
-from cart.models import Cart, Order
-from cart.services import ShippingAddress, checkout
+from cart.models import Cart
 from main.models import Product, ProductSize
+from orders.models import Order
+from orders.services import ShippingAddress, checkout
 from tests.conftest import cart_line
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE
 

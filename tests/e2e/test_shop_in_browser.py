@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from cart.models import Order
 from main.models import Product
+from orders.models import Order
 from tests.conftest import dataset_image
 from tests.e2e.conftest import DESKTOP, PHONE
 

@@ -22,7 +22,7 @@ def other_buyer(db):
 def shop(db, seller, other_seller, buyer, make_product):
     """Each seller has a listing; the buyer ordered the first seller's; the buyer's cart holds one."""
     from cart.models import Cart
-    from cart.services import ShippingAddress, checkout
+    from orders.services import ShippingAddress, checkout
 
     product = make_product(seller=seller, name="Northwind Tee", stock=10)
     foreign = make_product(seller=other_seller, name="Southwind Cap", stock=10)
