@@ -14,7 +14,7 @@ from main.models import ProductSize
 from orders.models import Order
 from payments import webhooks
 from payments.models import Payment, WebhookEvent
-from payments.providers import local_test
+from payments.providers import PROVIDERS, local_test
 from tests.conftest import cart_line
 
 ADDRESS = {
@@ -221,3 +221,31 @@ def test_a_second_payment_of_a_paid_checkout_is_refunded_whole(card_order, buyer
     second.refresh_from_db()
     assert second.status == "refunded"
     assert {o.payment_status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {"paid"}
+
+
+class _RecordingProvider:
+    """A provider configured after the payment was made; it must not be asked for the refund."""
+
+    name = "other-provider"
+    refunds: list[str] = []
+
+    def refund(self, *, reference: str, amount) -> bool:
+        _RecordingProvider.refunds.append(reference)
+        return False
+
+
+def test_a_refund_goes_through_the_provider_the_payment_was_made_with(
+    card_order, buyer_client, settings, monkeypatch
+):
+    """Regression: the refund went through the provider configured now (``PAYMENT_PROVIDER``)."""
+    orders, payment = card_order
+    buyer_client.post(
+        f"/cart/pay/test-card/{payment.reference}/",
+        {"card_number": local_test.TEST_CARD_SUCCEEDS, "expiry": "12/30", "cvc": "123"},
+    )
+    monkeypatch.setattr(_RecordingProvider, "refunds", [])
+    monkeypatch.setitem(PROVIDERS, _RecordingProvider.name, _RecordingProvider)
+    settings.PAYMENT_PROVIDER = _RecordingProvider.name
+    buyer_client.post(f"/cart/orders/{orders[0].pk}/cancel/", {"confirm": "on"})
+    assert _RecordingProvider.refunds == []
+    assert Order.objects.get(pk=orders[0].pk).payment_status == "refunded"

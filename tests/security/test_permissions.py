@@ -110,7 +110,8 @@ def test_a_buyer_sees_only_their_own_orders(shop, buyer, other_buyer):
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/", "/admin/cart/order/", "/admin/accounts/user/", "/admin/catalog_audit/catalogsuspect/"]
+    "path",
+    ["/admin/", "/admin/orders/order/", "/admin/accounts/user/", "/admin/catalog_audit/catalogsuspect/"],
 )
 def test_the_admin_is_for_staff_only(shop, buyer, seller, staff, path):
     for user in (None, buyer, seller):
