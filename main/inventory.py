@@ -15,16 +15,18 @@ from .models import Product, ProductSize
 
 
 def stock_take(*, product_id: int, size_id: int, quantity: int) -> bool:
-    """Take ``quantity`` of one size if that much is left; whether it was.
-
-    Call inside the caller's transaction: a refusal of a later line must roll back the earlier.
-    """
-    return bool(
-        Product.objects.filter(pk=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
-        and ProductSize.objects.filter(pk=size_id, product_id=product_id, stock__gte=quantity).update(
-            stock=F("stock") - quantity
+    """Take ``quantity`` of one size if that much is left; whether it was. Nothing is taken
+    when it was not (the product's total, decremented first, is rolled back with the size)."""
+    with transaction.atomic():
+        taken = bool(
+            Product.objects.filter(pk=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
+            and ProductSize.objects.filter(pk=size_id, product_id=product_id, stock__gte=quantity).update(
+                stock=F("stock") - quantity
+            )
         )
-    )
+        if not taken:
+            transaction.set_rollback(True)
+    return taken
 
 
 def stock_return(*, product_id: int, size_id: int, quantity: int) -> None:

@@ -13,7 +13,7 @@ from ml.catalog.brands import BrandLexicon, known_brand
 from . import inventory
 from .catalog_table import catalog_changed
 from .ml_bridge import neighbours_refresh
-from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent, ProductSize
+from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent
 from .search import search_text_for
 from .selectors import brands_known
 from .sizes import split_stock
@@ -88,7 +88,7 @@ def product_create(
         product_save(product=product)
         if stock_by_size is None:
             stock_by_size = split_stock(total=stock, sizes=product.size_scale)
-        product_sizes_set(product=product, stock_by_size=stock_by_size)
+        inventory.stock_set(product=product, stock_by_size=stock_by_size)
     neighbours_refresh(product=product)
     return product
 
@@ -103,11 +103,6 @@ def product_save(*, product: Product, update_fields: list[str] | None = None) ->
     product.search_text = search_text_for(product)
     product.save(update_fields=update_fields)
     return product
-
-
-def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> list[ProductSize]:
-    """Set each named size's stock, then the product's total (:func:`main.inventory.stock_set`)."""
-    return inventory.stock_set(product=product, stock_by_size=stock_by_size)
 
 
 PRODUCT_FIELDS = (
@@ -136,11 +131,11 @@ def product_update(
     if photo is not None:
         product.image = photo
     with transaction.atomic():
-        # The total is the sizes' (product_sizes_set): a stale copy must not write it back.
+        # The total is the sizes' (inventory.stock_set): a stale copy must not write it back.
         product_save(product=product, update_fields=[f.attname for f in Product._meta.concrete_fields
                                                      if not f.primary_key and f.name != "stock"])
         if stock_by_size is not None:
-            product_sizes_set(product=product, stock_by_size=stock_by_size)
+            inventory.stock_set(product=product, stock_by_size=stock_by_size)
     neighbours_refresh(product=product)
     return product
 
