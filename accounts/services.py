@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Address, User
+from .models import ADDRESS_FIELDS, Address, User
 from .signals import account_deleting, seller_verified
 
 
@@ -29,8 +29,6 @@ def user_create(
 
 
 # ---- saved addresses ----
-
-ADDRESS_FIELDS = ("full_name", "phone", "line1", "line2", "city", "state", "pin_code")
 
 
 def _make_only_default(*, address: Address) -> None:

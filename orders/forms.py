@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.models import ADDRESS_FIELDS, ADDRESS_LINE_LENGTH
 from accounts.validators import normalise_indian_mobile, validate_indian_mobile, validate_pin_code
 from core.forms import BootstrapFormMixin
 
@@ -22,12 +23,21 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
         help_text="10 digits, for the courier, e.g. 9876543210.",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel-national"}),
     )
-    address = forms.CharField(
-        max_length=250, required=False, widget=forms.TextInput(attrs={"autocomplete": "street-address"})
+    line1 = forms.CharField(
+        max_length=ADDRESS_LINE_LENGTH,
+        required=False,
+        label="Address",
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    line2 = forms.CharField(
+        max_length=ADDRESS_LINE_LENGTH,
+        required=False,
+        label="Address line 2",
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
     city = forms.CharField(max_length=80, required=False)
     state = forms.CharField(max_length=80, required=False)
-    postal_code = forms.CharField(
+    pin_code = forms.CharField(
         required=False,
         label="PIN code",
         help_text="6 digits, e.g. 560001.",
@@ -45,7 +55,7 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
     # Rendered once per checkout page; submitting the same form twice reuses it.
     checkout_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    REQUIRED_FOR_NEW = ("full_name", "phone", "address", "city", "postal_code")
+    REQUIRED_FOR_NEW = ("full_name", "phone", "line1", "city", "pin_code")
 
     def __init__(self, *args, addresses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,8 +75,8 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
             validate_indian_mobile(phone)
         return phone
 
-    def clean_postal_code(self) -> str:
-        pin = self.cleaned_data["postal_code"].replace(" ", "")
+    def clean_pin_code(self) -> str:
+        pin = self.cleaned_data["pin_code"].replace(" ", "")
         if pin:
             validate_pin_code(pin)
         return pin
@@ -76,14 +86,7 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
         saved = self.addresses.get(data.get("saved_address") or NEW_ADDRESS)
         if saved is not None:
             data.update(
-                full_name=saved.full_name,
-                phone=saved.phone,
-                address=", ".join(p for p in (saved.line1, saved.line2) if p),
-                city=saved.city,
-                state=saved.state,
-                postal_code=saved.pin_code,
-                country="India",
-                save_address=False,
+                {name: getattr(saved, name) for name in ADDRESS_FIELDS}, country="India", save_address=False
             )
             return data
         for name in self.REQUIRED_FOR_NEW:

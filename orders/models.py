@@ -8,13 +8,17 @@ checkout form create them only once. The tables keep the names they had in ``car
 from django.conf import settings
 from django.db import models
 
+from accounts.models import PostalAddress
 from main.models import Product, ProductSize
 
 from . import lifecycle
 from .lifecycle import CANCELLABLE_STATUSES, OPEN_STATUSES
 
 
-class Order(models.Model):
+class Order(PostalAddress):
+    """An order of one seller's items, with the address it ships to (``PostalAddress``: a copy,
+    which a later change of the buyer's saved address leaves as it was)."""
+
     # Defined with the moves between them, in ``lifecycle``.
     Status = lifecycle.Status
     PaymentStatus = lifecycle.PaymentStatus
@@ -30,12 +34,7 @@ class Order(models.Model):
     payment_method = models.CharField(max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.COD)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     tracking_number = models.CharField(max_length=40, blank=True)
-    full_name = models.CharField(max_length=120)
-    address = models.CharField(max_length=250)
-    city = models.CharField(max_length=80)
-    postal_code = models.CharField(max_length=20)
     country = models.CharField(max_length=60, default="India")
-    phone = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the order reached each step of its timeline (placed is created_at).
     packed_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import ADDRESS_FIELDS, User
 from cart.models import Cart, CartItem
 from main import inventory
 from main.models import ProductEvent
@@ -43,12 +43,20 @@ class OrderChangeError(ValueError):
 
 @dataclass(frozen=True)
 class ShippingAddress:
+    """Where a checkout ships: the fields of ``accounts.models.PostalAddress`` (and the country)."""
+
     full_name: str
-    address: str
+    line1: str
     city: str
-    postal_code: str
-    country: str = "India"
+    pin_code: str
+    line2: str = ""
+    state: str = ""
     phone: str = ""
+    country: str = "India"
+
+    def fields(self) -> dict[str, str]:
+        """The address as model fields (an order's, a saved address's)."""
+        return {name: getattr(self, name) for name in ADDRESS_FIELDS}
 
 
 def checkout(
@@ -108,12 +116,8 @@ def _place_orders(
             checkout_token=token,
             payment_method=payment_method,
             total=sum(i.product.price * i.quantity for i in seller_items),
-            full_name=address.full_name,
-            address=address.address,
-            city=address.city,
-            postal_code=address.postal_code,
             country=address.country,
-            phone=address.phone,
+            **address.fields(),
         )
         OrderItem.objects.bulk_create(
             OrderItem(
@@ -133,21 +137,13 @@ def _place_orders(
 
 
 def checkout_followups(
-    *, request, address: ShippingAddress, product_ids: list[int], save_address: bool, state: str
+    *, request, address: ShippingAddress, product_ids: list[int], save_address: bool
 ) -> None:
     """What a new checkout (not a resubmitted form) does besides the orders: keep the address
     in the buyer's address book if they ticked "save", and record each purchase as a shopper
     event (recommendations learn from them)."""
     if save_address:
-        account_services.address_create(
-            owner=request.user,
-            full_name=address.full_name,
-            phone=address.phone,
-            line1=address.address,
-            city=address.city,
-            state=state,
-            pin_code=address.postal_code,
-        )
+        account_services.address_create(owner=request.user, **address.fields())
     for product_id in product_ids:
         event_log(request=request, product_id=product_id, kind=ProductEvent.Kind.PURCHASE)
 
@@ -300,9 +296,10 @@ def order_cancel(*, order: Order) -> Order:
 # stay whole, the person does not. Extend this when Order gains fields about the buyer.
 ORDER_BUYER_ERASED = {
     "full_name": "Deleted customer",
-    "address": "",
+    "line1": "",
+    "line2": "",
     "city": "",
-    "postal_code": "",
+    "pin_code": "",
 }
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as account_selectors
+from accounts.models import ADDRESS_FIELDS
 from cart import selectors as cart_selectors
 from cart.badge import badge_refresh
 
@@ -42,25 +43,13 @@ def _checkout_initial(user, addresses) -> dict:
         return {**initial, "saved_address": str(addresses[0].pk)}
     last = selectors.last_order(buyer=user)
     if last:
-        initial.update(
-            full_name=last.full_name,
-            address=last.address,
-            city=last.city,
-            phone=last.phone,
-            postal_code=last.postal_code,
-            country=last.country,
-        )
+        initial.update({name: getattr(last, name) for name in ADDRESS_FIELDS}, country=last.country)
     return initial
 
 
 def _place(request, *, cart, items, data):
     address = services.ShippingAddress(
-        full_name=data["full_name"],
-        address=data["address"],
-        city=data["city"],
-        postal_code=data["postal_code"],
-        country=data["country"],
-        phone=data["phone"],
+        **{name: data[name] for name in ADDRESS_FIELDS}, country=data["country"]
     )
     token = data["checkout_token"]
     repeated = selectors.checkout_placed(buyer=request.user, token=token)
@@ -80,7 +69,6 @@ def _place(request, *, cart, items, data):
             address=address,
             product_ids=[item.product_id for item in items],
             save_address=bool(data.get("save_address")),
-            state=data["state"],
         )
     messages.success(request, services.orders_placed_message(orders=orders))
     if orders[0].awaits_card_payment:

@@ -15,9 +15,9 @@ from tests.conftest import cart_line, set_stock, size_id
 
 ADDRESS = {
     "full_name": "Alice Buyer",
-    "address": "12 MG Road",
+    "line1": "12 MG Road",
     "city": "Bengaluru",
-    "postal_code": "560001",
+    "pin_code": "560001",
     "country": "India",
     "phone": "9876543210",
 }
@@ -67,7 +67,7 @@ def test_checkout_creates_one_order_per_seller(buyer_client, buyer, seller, othe
     ]
     assert {o.checkout_token for o in orders.values()} == {uuid.UUID(token)}
     assert all(o.status == "placed" and o.payment_status == "pending" for o in orders.values())
-    assert (mine.full_name, mine.city, mine.postal_code) == ("Alice Buyer", "Bengaluru", "560001")
+    assert (mine.full_name, mine.city, mine.pin_code) == ("Alice Buyer", "Bengaluru", "560001")
     assert stock_of(shirt, socks, jeans) == [3, 7, 2]
     assert not CartItem.objects.filter(cart__user=buyer).exists()
     assert ProductEvent.objects.filter(user=buyer, kind="purchase").count() == 3
@@ -183,7 +183,7 @@ def test_checkout_form_remembers_last_address(buyer_client, buyer, two_shops):
     buyer_client.post("/cart/checkout/", {**ADDRESS, "checkout_token": checkout_token(buyer_client)})
     fill_cart(buyer, {socks: 1})
     form = buyer_client.get("/cart/checkout/").context["form"]
-    assert form.initial["address"] == ADDRESS["address"]
+    assert form.initial["line1"] == ADDRESS["line1"]
     assert form.initial["checkout_token"] != Order.objects.first().checkout_token
 
 

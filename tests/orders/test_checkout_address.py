@@ -11,9 +11,9 @@ from tests.conftest import cart_line
 
 ADDRESS = {
     "full_name": "Asha Rao",
-    "address": "12 MG Road",
+    "line1": "12 MG Road",
     "city": "Bengaluru",
-    "postal_code": "560001",
+    "pin_code": "560001",
     "phone": "9876543210",
 }
 
@@ -32,9 +32,9 @@ def token(client) -> str:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("postal_code", "abc", "6-digit PIN code"),
-        ("postal_code", "56001", "6-digit PIN code"),
-        ("postal_code", "060001", "6-digit PIN code"),
+        ("pin_code", "abc", "6-digit PIN code"),
+        ("pin_code", "56001", "6-digit PIN code"),
+        ("pin_code", "060001", "6-digit PIN code"),
         ("phone", "12345", "10-digit mobile number"),
         ("phone", "5876543210", "10-digit mobile number"),
         ("phone", "", "This field is required"),
@@ -50,10 +50,10 @@ def test_bad_pin_codes_and_mobiles_are_refused_with_a_clear_error(ready, field, 
 
 
 def test_a_mobile_typed_with_country_code_and_spaces_is_kept_as_ten_digits(ready, buyer):
-    data = {**ADDRESS, "phone": "+91 98765 43210", "postal_code": "560 001", "checkout_token": token(ready)}
+    data = {**ADDRESS, "phone": "+91 98765 43210", "pin_code": "560 001", "checkout_token": token(ready)}
     assert ready.post("/cart/checkout/", data).status_code == 302
     order = Order.objects.get(buyer=buyer)
-    assert (order.phone, order.postal_code) == ("9876543210", "560001")
+    assert (order.phone, order.pin_code) == ("9876543210", "560001")
 
 
 def test_a_saved_address_is_offered_and_used(ready, buyer):
@@ -73,7 +73,7 @@ def test_a_saved_address_is_offered_and_used(ready, buyer):
     response = ready.post("/cart/checkout/", {"saved_address": str(saved.pk), "checkout_token": token(ready)})
     assert response.status_code == 302
     order = Order.objects.get(buyer=buyer)
-    assert (order.full_name, order.city, order.postal_code, order.phone) == (
+    assert (order.full_name, order.city, order.pin_code, order.phone) == (
         "Ravi Kumar",
         "Kolkata",
         "700016",

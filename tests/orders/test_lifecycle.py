@@ -76,7 +76,7 @@ def test_every_combination_has_an_answer():
 
 
 ADDRESS = ShippingAddress(
-    full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001", phone="9876543210"
+    full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001", phone="9876543210"
 )
 
 

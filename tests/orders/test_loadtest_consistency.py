@@ -20,7 +20,7 @@ from tests.conftest import cart_line
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "loadtest"))
 integrity = pytest.importorskip("integrity")
 
-ADDRESS = ShippingAddress(full_name="A", address="B", city="C", postal_code="560001", phone="9876543210")
+ADDRESS = ShippingAddress(full_name="A", line1="B", city="C", pin_code="560001", phone="9876543210")
 
 
 @pytest.fixture

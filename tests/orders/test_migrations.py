@@ -71,7 +71,8 @@ def test_orders_payments_and_carts_survive_the_move_out_of_cart():
     assert (moved.status, moved.payment_method, moved.payment_status, moved.total) == (
         "packed", "card", "paid", Decimal("20.00")
     )
-    assert (moved.full_name, moved.address, moved.postal_code) == ("Asha Rao", "12 MG Road", "560001")
+    assert (moved.full_name, moved.line1, moved.pin_code) == ("Asha Rao", "12 MG Road", "560001")
+    assert (moved.line2, moved.state) == ("", "")
     line = OrderItem.objects.get()
     assert (line.order_id, line.size_id, line.quantity) == (order.pk, size.pk, 2)
     assert line.product_name == "Old tee"
@@ -83,5 +84,5 @@ def test_orders_payments_and_carts_survive_the_move_out_of_cart():
     # The new models write where the old rows are: a new order gets the next id.
     assert Order.objects.create(
         buyer_id=buyer.pk, seller_id=seller.pk, checkout_token=uuid.uuid4(), total=Decimal("1"),
-        full_name="B", address="C", city="D", postal_code="560001",
+        full_name="B", line1="C", city="D", pin_code="560001",
     ).pk > order.pk

@@ -15,7 +15,7 @@ from orders.services import OrderChangeError, ShippingAddress, checkout, order_c
 from tests.conftest import cart_line
 
 ADDRESS = ShippingAddress(
-    full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001", phone="9876543210"
+    full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001", phone="9876543210"
 )
 
 

@@ -19,9 +19,9 @@ from tests.conftest import cart_line
 
 ADDRESS = {
     "full_name": "Asha Rao",
-    "address": "12 MG Road",
+    "line1": "12 MG Road",
     "city": "Bengaluru",
-    "postal_code": "560001",
+    "pin_code": "560001",
     "phone": "9876543210",
 }
 

@@ -21,7 +21,7 @@ from tests.conftest import cart_line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ADDRESS = ShippingAddress(full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001")
+ADDRESS = ShippingAddress(full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001")
 
 
 def _buyer_with_cart(n: int, product: Product, quantity: int = 1):

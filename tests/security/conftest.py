@@ -28,7 +28,7 @@ def shop(db, seller, other_seller, buyer, make_product):
     foreign = make_product(seller=other_seller, name="Southwind Cap", stock=10)
     cart, _ = Cart.objects.get_or_create(user=buyer)
     cart_line(cart, product, 1)
-    address = ShippingAddress(full_name="Alice", address="1 Park St", city="Kolkata", postal_code="700016")
+    address = ShippingAddress(full_name="Alice", line1="1 Park St", city="Kolkata", pin_code="700016")
     (order,) = checkout(cart=cart, buyer=buyer, address=address, token=uuid.uuid4())
     cart_line(cart, foreign, 1)
     return {"product": product, "foreign_product": foreign, "order": order, "cart": cart}

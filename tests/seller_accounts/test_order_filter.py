@@ -9,7 +9,7 @@ from orders.models import Order
 from orders.services import ShippingAddress, checkout, order_update_status
 from tests.conftest import cart_line
 
-ADDRESS = ShippingAddress(full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001")
+ADDRESS = ShippingAddress(full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001")
 
 
 def test_the_filter_offers_every_status(seller_client):

@@ -20,7 +20,7 @@ from seller_accounts.selectors import dashboard_counts
 from tests.conftest import cart_line, dataset_image
 from tests.html import unlabelled_fields
 
-ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Kolkata", postal_code="700016")
+ADDRESS = ShippingAddress(full_name="Alice Buyer", line1="1 Park St", city="Kolkata", pin_code="700016")
 
 
 def buy(buyer, quantities: dict[Product, int]) -> list[Order]:
