@@ -67,7 +67,7 @@ def buy_in_size(page, viewport, *, method: str) -> tuple[Product, ProductSize]:
         page.locator('[data-test="checkout"]').click()
     page.fill("#id_full_name", "Asha Rao")
     page.fill("#id_phone", "98765 43210")
-    page.fill("#id_address", "12 MG Road")
+    page.fill("#id_line1", "12 MG Road")
     page.fill("#id_city", "Bengaluru")
     page.fill("#id_pin_code", "abc")
     page.locator(f'input[name="payment_method"][value="{method}"]').check()
