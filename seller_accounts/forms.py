@@ -4,10 +4,6 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-<<<<<<< HEAD
-from cart.models import Order
-=======
->>>>>>> orders
 from core.forms import BootstrapFormMixin
 from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from main.images import normalise_product_photo
