@@ -213,7 +213,8 @@ def user_delete_account(*, user: User) -> None:
     from axes.models import AccessAttempt
 
     from cart.models import Cart, Order
-    from main.models import Product, ProductEvent
+    from main.models import Product
+    from recommendations.models import ProductEvent
 
     old_username = user.username
     Order.objects.filter(buyer=user).update(**ORDER_BUYER_ERASED)

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from main.models import Product, ProductEvent
-from main.services import event_log
+from main.models import Product
+from recommendations.models import ProductEvent
+from recommendations.services import event_log
 
 from . import payments, selectors, services
 from .badge import badge_refresh

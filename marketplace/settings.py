@@ -32,7 +32,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "accounts",
+    "serving",
     "main",
+    "search",
+    "recommendations",
     "cart",
     "seller_accounts",
     "catalog_audit",
@@ -43,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "main.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
+    "recommendations.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -6,10 +6,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
 from cart.services import OrderChangeError, next_statuses, order_update_status
-from main.ml_bridge import ModelUnavailable
-from main.models import Gender
 from core.pages import PAGE_SIZE
+from main.models import Gender
 from ml.catalog.schema import category_label
+from serving.registry import ModelUnavailable
 
 from . import bulk, selectors, services
 from .forms import (

@@ -9,7 +9,8 @@ import pytest
 
 from cart.models import Cart, CartItem, Order, OrderItem
 from cart.services import CheckoutError, ShippingAddress, checkout
-from main.models import Product, ProductEvent
+from main.models import Product
+from recommendations.models import ProductEvent
 from tests.conftest import cart_line, set_stock, size_id
 
 ADDRESS = {

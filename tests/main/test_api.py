@@ -94,12 +94,12 @@ def test_body_over_the_upload_limit_is_a_400_not_a_500(client, trained_models):
 
 
 def test_without_a_trained_model_the_api_says_503_with_the_fix(client, tmp_path):
-    from main import ml_bridge
+    from serving import registry
 
-    ml_bridge.reload_all()
+    registry.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         response = client.get(PREDICT, {"name": "shirt"})
-    ml_bridge.reload_all()
+    registry.reload_all()
     assert response.status_code == 503
     assert "train_models" in response.json()["detail"]
 
@@ -137,7 +137,7 @@ def test_similar_items_api(client, catalog, trained_models):
     assert answer.status_code == 200
     results = answer.json()["results"]
     assert 0 < len(results) <= 5
-    assert product.pk not in [r["id"] for r in results]
+    assert product.dataset_id not in [r["id"] for r in results]  # the id is the dataset id
     assert all(r["reason"] and r["url"].startswith("/products/") for r in results)
 
 
@@ -158,7 +158,7 @@ def test_feed_api_follows_what_the_session_viewed(client, catalog, trained_model
         client.get(product.get_absolute_url())
     results = client.get("/api/v1/recommendations", {"k": 10}).json()["results"]
     assert len(results) == 10
-    types = Product.objects.filter(pk__in=[r["id"] for r in results]).values_list(
+    types = Product.objects.filter(dataset_id__in=[r["id"] for r in results]).values_list(
         "article_type__name", flat=True
     )
     assert list(types).count("Watches") >= 3

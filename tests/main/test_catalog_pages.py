@@ -7,13 +7,13 @@ import math
 import pytest
 from django.db.models import Count
 
-from main.forms import CatalogFilterForm
+from core.pages import PAGE_SIZE
 from main.models import Product
 from main.money import rupees
-from main.search import normalise_words
-from main.selectors import CatalogFilters, catalog_facets
-from core.pages import PAGE_SIZE
+from main.search_text import normalise_words
 from ml.search.text import STOP_WORDS
+from search.forms import CatalogFilterForm
+from search.listing import CatalogFilters, catalog_facets
 from tests.conftest import sell_out
 from tests.html import unlabelled_fields
 
@@ -270,7 +270,7 @@ def test_product_page_by_dataset_id(client, catalog):
 
 
 def test_product_view_is_logged_under_the_visitors_cookie(client, catalog):
-    from main.models import ProductEvent
+    from recommendations.models import ProductEvent
 
     first, second = active()[:2]
     response = client.get(f"/products/{first.dataset_id}/")
@@ -284,7 +284,7 @@ def test_product_view_is_logged_under_the_visitors_cookie(client, catalog):
 
 
 def test_a_forged_visitor_cookie_is_not_trusted(client, catalog):
-    from main.models import ProductEvent
+    from recommendations.models import ProductEvent
 
     client.cookies["visitor"] = "someone-elses-id"
     product = active().first()
@@ -295,7 +295,7 @@ def test_a_forged_visitor_cookie_is_not_trusted(client, catalog):
 
 
 def test_a_visitors_history_follows_them_into_their_account(client, catalog, buyer, password):
-    from main.models import ProductEvent
+    from recommendations.models import ProductEvent
 
     product = active().first()
     client.get(f"/products/{product.dataset_id}/")
@@ -341,7 +341,7 @@ def test_unlisted_products_are_hidden_from_shoppers(client, catalog, make_produc
 
 
 def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_product, seller, other_seller):
-    from main.models import ProductEvent
+    from recommendations.models import ProductEvent
 
     listing = make_product(seller=seller, name="Withdrawn jacket", is_active=False)
     client.force_login(seller)

@@ -7,9 +7,9 @@ import pytest
 
 from main import catalog_table as table_module
 from main.catalog_table import SORTS, catalog_table
-from main.forms import CatalogFilterForm
 from main.models import Product
-from main.selectors import catalog_facets, search_ids
+from search.forms import CatalogFilterForm
+from search.listing import catalog_facets, search_ids
 
 
 def active():
