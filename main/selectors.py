@@ -88,6 +88,11 @@ def products_by_ids(*, ids: list[int], in_stock_only: bool = True) -> list[Produ
     return [by_id[i] for i in ids if i in by_id]
 
 
+# Suggestions ask their model for this many more than they show: some may have been unlisted or
+# sold out since its index was built.
+SPARE = 5
+
+
 @dataclass(frozen=True)
 class ProductSuggestion:
     """A product a model put forward (a carousel's, a feed's, a photo search's), with its score

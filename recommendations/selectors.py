@@ -13,7 +13,7 @@ import pandas as pd
 
 from main.ml_fields import product_frame
 from main.models import Product
-from main.selectors import ProductSuggestion, products_by_ids, suggested_products
+from main.selectors import SPARE, ProductSuggestion, products_by_ids, suggested_products
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
 from ml.recommend.hybrid import REASONS
@@ -25,8 +25,6 @@ from .models import ProductEvent, ProductNeighbours
 from .visitors import visitor_key
 
 HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
-# Ask for a few more than shown: some may have been unlisted or sold out since the index was built.
-SPARE = 5
 
 
 def events_frame() -> pd.DataFrame:

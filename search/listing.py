@@ -223,12 +223,6 @@ def _picked(values: list[FacetValue]) -> list[FacetValue]:
     return [v for v in values if v.selected]
 
 
-def catalog_facets(*, filters: CatalogFilters) -> Facets:
-    """Counts for every facet of the listing ``filters`` asks for (see :func:`_listing`)."""
-    listing = _listing(filters=filters)
-    return _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
-
-
 def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int) -> Facets:
     """The facets a page lists. The taxonomy drills down while browsing: subcategories are
     offered once a category is chosen, article types once a subcategory is; a search offers

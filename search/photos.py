@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from main.categorize import photo_refusals
-from main.selectors import ProductSuggestion, suggested_products
+from main.selectors import SPARE, ProductSuggestion, suggested_products
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.ranking import Recommendation
@@ -75,10 +75,6 @@ def photo_search(*, image: bytes, k: int = PHOTO_SEARCH_RESULTS) -> PhotoSearch:
 
 
 PHOTO_SEARCH_REASON = "Looks like your photo"
-
-
-# Asked for beyond ``k``: some may have been unlisted or sold out since the index was built.
-SPARE = 5
 
 
 def search_suggestions(*, search: PhotoSearch, k: int) -> list[ProductSuggestion]:

@@ -3,36 +3,27 @@
 importing this app."""
 
 from django import template
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.functional import SimpleLazyObject
 
 from core.pages import CAROUSELS_SECONDS
-from main.templatetags.product_cards import carousel
 
 from ..selectors import carousels_for, feed_for_request, only_trending, recommendations_version
 
 register = template.Library()
 
-CAROUSELS_FRAGMENT = "product_carousels"  # the cache key's name, as ``{% cache %}`` made it
 FEED_LENGTH = 12
 
 
-@register.simple_tag
-def product_carousels(product) -> SafeString:
+@register.inclusion_tag("recommendations/_carousels.html")
+def product_carousels(product) -> dict:
     """A product page's carousels, cached per product and per loaded index (a new index draws
-    them afresh): computed only when the cached fragment is missing."""
-    key = make_template_fragment_key(CAROUSELS_FRAGMENT, [product.pk, recommendations_version()])
-    html = cache.get(key)
-    if html is None:
-        carousels = carousels_for(product=product)
-        html = "\n".join([
-            carousel("Similar items", carousels.similar, "similar"),
-            carousel("Looks like this", carousels.looks_like, "looks-like"),
-            carousel("Complete the look", carousels.complete_the_look, "complete-the-look"),
-        ])
-        cache.set(key, html, CAROUSELS_SECONDS)
-    return mark_safe(html)  # noqa: S308 - drawn by ``carousel``, which escapes every value
+    them afresh): computed only when the cached fragment is rendered afresh."""
+    return {
+        "product": product,
+        "carousels": SimpleLazyObject(lambda: carousels_for(product=product)),
+        "carousels_version": recommendations_version(),
+        "carousels_seconds": CAROUSELS_SECONDS,
+    }
 
 
 @register.inclusion_tag("recommendations/_feed.html", takes_context=True)

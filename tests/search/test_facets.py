@@ -12,7 +12,7 @@ from django.db.models import Count
 from main.catalog_table import PRICE_RANGES
 from main.models import Product
 from search.forms import CatalogFilterForm
-from search.listing import FACET_SHOWN, catalog_facets
+from search.listing import FACET_SHOWN, catalog_page
 from tests.html import parse
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -23,7 +23,7 @@ def active():
 
 
 def facets_for(params):
-    return catalog_facets(filters=CatalogFilterForm(params).filters())
+    return catalog_page(filters=CatalogFilterForm(params).filters(), number=1, size=1)[1]
 
 
 def by_value(values) -> dict:
