@@ -68,10 +68,6 @@ class BatchPredictionSerializer(serializers.Serializer):
     model_version = serializers.CharField()
 
 
-class KSerializer(serializers.Serializer):
-    k = serializers.IntegerField(min_value=1, max_value=50, default=10)
-
-
 DATASET_ID_HELP = "The dataset id, as in the product's URL (null for a listing of a seller)"
 
 

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from main.api import ApiView
 from main.models import Product
 from main.selectors import product_for_page
-from main.serializers import ErrorSerializer, KSerializer, RecommendationListSerializer, suggestion_results
+from main.serializers import ErrorSerializer, RecommendationListSerializer, suggestion_results
 
 from .selectors import feed_for_request, similar_for
+from .serializers import KSerializer
 
 
 def _k(request) -> int:

@@ -13,12 +13,10 @@ class PhotoSearchInputSerializer(serializers.Serializer):
     k = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
 
 
-
 class PhotoSearchResultSerializer(RecommendationListSerializer):
     catalog_url = serializers.CharField(
         help_text="The same results in the catalog, with facets to narrow them"
     )
-
 
 
 MAX_PAGE_SIZE = 100

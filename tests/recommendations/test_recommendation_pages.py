@@ -97,3 +97,14 @@ def test_carousels_and_feed_leave_out_what_cannot_be_bought(client):
     assert len(after) == len(shown)  # spares fill the gaps
     feed = [s.product for s in client.get("/").context["feed"]]
     assert feed and all(p.stock > 0 and p.is_active for p in feed)
+
+
+def test_a_product_page_reads_neighbours_but_never_stores_them(client, seller, make_product):
+    """A product the index has not seen and whose neighbours were never stored (saved without
+    the listing services) still shows similar items; showing them writes nothing."""
+    tshirt = Product.objects.filter(article_type__name="Tshirts", gender__name="Men").first()
+    unseen = make_product(seller=seller, name="Unindexed Men Blue Round Neck Tshirt",
+                          article_type=tshirt.article_type, gender=tshirt.gender, base_colour="Blue")
+    similar = client.get(unseen.get_absolute_url()).context["carousels"].similar
+    assert similar and all(s.product.pk != unseen.pk for s in similar)
+    assert not ProductNeighbours.objects.filter(product=unseen).exists()
