@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from ml.catalog.cleaning import not_product_like
 from ml.catalog.demo import demo_price, demo_stock
-from ml.catalog.schema import ARTICLE, DATASET_NAME_COLUMN, GENDER, ID, MASTER, SEASON, SUB
+from ml.catalog.schema import ARTICLE, COLOUR, DATASET_NAME_COLUMN, GENDER, ID, MASTER, SEASON, SUB, USAGE
 
 from .catalog_table import catalog_changed
 from .ml_fields import FIELD_OF_LEVEL
@@ -242,10 +242,10 @@ def _copy_image(source: Path, image_dir: Path) -> str:
 
 
 def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> Product:
-    article = taxonomy.article_type(row["masterCategory"], row["subCategory"], row["articleType"])
-    gender = taxonomy.gender(row["gender"])
-    usage = "" if row.get("usage", "") == "NA" else row.get("usage", "")
-    colour = row.get("baseColour", "")
+    article = taxonomy.article_type(row[MASTER], row[SUB], row[ARTICLE])
+    gender = taxonomy.gender(row[GENDER])
+    usage = "" if row.get(USAGE, "") == "NA" else row.get(USAGE, "")
+    colour = row.get(COLOUR, "")
     name = row[DATASET_NAME_COLUMN]
     product = Product(
         dataset_id=dataset_id,
@@ -256,10 +256,10 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
         sub_category=article.sub_category,
         master_category=article.sub_category.master_category,
         base_colour=colour,
-        season=row.get("season", ""),
+        season=row.get(SEASON, ""),
         usage=usage,
         year=int(row["year"]) if row.get("year") else None,
-        price=demo_price(dataset_id, row["masterCategory"]),
+        price=demo_price(dataset_id, row[MASTER]),
         stock=demo_stock(dataset_id),
         image=image,
     )
