@@ -54,8 +54,9 @@ class LevelSerializer(serializers.Serializer):
 
 
 class CategoryPredictionSerializer(serializers.Serializer):
-    """One level per level of ``ml.catalog.schema.LEVELS``, then the path's confidence."""
+    """Each category level with its confidence and top 3, then the whole path's confidence."""
 
+    # The levels are ml.catalog.schema.LEVELS (get_fields), in its order, before these.
     confidence = serializers.FloatField()
     model_version = serializers.CharField()
 
@@ -69,11 +70,12 @@ class BatchPredictionSerializer(serializers.Serializer):
 
 
 DATASET_ID_HELP = "The dataset id, as in the product's URL (null for a listing of a seller)"
+LISTING_ID_HELP = "The listing's own id (a seller's listing has only this one)"
 
 
 class RecommendedProductSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True, help_text=DATASET_ID_HELP)
-    listing_id = serializers.IntegerField()
+    listing_id = serializers.IntegerField(help_text=LISTING_ID_HELP)
     name = serializers.CharField()
     url = serializers.CharField()
     image = serializers.CharField(allow_blank=True)

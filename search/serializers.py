@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from main.catalog_table import PRICE_RANGES, SORTS
-from main.serializers import DATASET_ID_HELP, RecommendationListSerializer
+from main.serializers import DATASET_ID_HELP, LISTING_ID_HELP, RecommendationListSerializer
 
 from .forms import MAX_QUERY_LENGTH, MAX_VALUES_PER_FACET
 
@@ -70,7 +70,7 @@ class SearchQuerySerializer(serializers.Serializer):
 
 class SearchResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True, help_text=DATASET_ID_HELP)
-    listing_id = serializers.IntegerField()
+    listing_id = serializers.IntegerField(help_text=LISTING_ID_HELP)
     name = serializers.CharField()
     brand = serializers.CharField(allow_blank=True)
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
