@@ -4,7 +4,7 @@ A catalog page or a search narrows ~40k products by up to nine facets, counts ev
 values (one count per picked facet, for the multi-select rule) and orders the result. In SQL
 that is a grouped query per facet over the matched rows (PostgreSQL: 10-40 ms of its CPU a
 page); over numpy columns it is well under a millisecond. The database still finds a query's
-words (its full-text index, :mod:`main.fulltext`) and fetches the products a page shows.
+words (its full-text index, :mod:`search.fulltext`) and fetches the products a page shows.
 
 The table is read once per process (one query) and read again when the catalog changed: a
 saved or deleted ``Product`` and a catalog import call :func:`catalog_changed`, which bumps a
@@ -53,7 +53,7 @@ PRICE_RANGES = {
 # imported, but never offered as a filter.
 MISSING_VALUES = frozenset({None, "", "NA"})
 # The orders a listing offers, as the database would sort (ties broken by id). A search's
-# "relevance" is its points first, then "newest" (see main.search).
+# "relevance" is its points first, then "newest" (see search.query).
 SORTS = {
     "relevance": ("-relevance", "-created_at", "-id"),
     "newest": ("-created_at", "-id"),

@@ -32,7 +32,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "accounts",
+    "serving",
     "main",
+    "search",
+    "recommendations",
     "cart",
     "payments",
     "orders",
@@ -45,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "main.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
+    "recommendations.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

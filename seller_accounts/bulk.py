@@ -22,10 +22,14 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from main import photos
+from main import categorize
+from main.categorize import SURE_ENOUGH
 from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
-from main.ml_bridge import LEVEL_OF_FORM_FIELD, SURE_ENOUGH, categorizer, require
+from main.ml_fields import LEVEL_OF_FORM_FIELD
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB, category_label
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from serving.registry import loaded, require
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
@@ -43,8 +47,6 @@ STAGING_FOLDER = "bulk-staging"
 # camera's counter ("IMG_0412.jpg"): at least two words of letters.
 NAME_WORD = re.compile(r"[A-Za-z]{2,}")
 CAMERA_PREFIXES = frozenset({"img", "dsc", "dscn", "pxl", "photo", "image", "screenshot", "whatsapp"})
-# The review table's fields that the categorizer fills, and the level of its answer for each.
-LEVEL_OF_FIELD = LEVEL_OF_FORM_FIELD
 
 
 @dataclass
@@ -212,8 +214,8 @@ def _photo_problem(data: bytes) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         return f"larger than {MAX_UPLOAD_BYTES // 2**20} MB"
     try:
-        photos.clean_photo(ContentFile(data))
-    except photos.PhotoRefused as error:
+        categorize.clean_photo(ContentFile(data))
+    except categorize.PhotoRefused as error:
         return str(error)
     return ""
 
@@ -310,16 +312,16 @@ def categorize_rows(*, rows: list[BulkRow], found: dict[str, bytes] | None = Non
     rows are left for the seller to fill in.
     """
     found = found or {}
-    require(categorizer(), "categorizer")
-    with_photo = photos.photo_model() is not None
+    require(loaded(CATEGORIZER), "categorizer")
+    with_photo = loaded(PHOTO_MODEL) is not None
     asked = [r for r in rows if r.name or (with_photo and r.photo_name in found)]
     images = [found.get(r.photo_name) if with_photo else None for r in asked]
-    predictions = photos.predict(names=[r.name for r in asked], descriptions=[r.description for r in asked],
-                                 images=images) if asked else []
+    names, descriptions = [r.name for r in asked], [r.description for r in asked]
+    predictions = categorize.predict(names=names, descriptions=descriptions, images=images) if asked else []
     for row, p in zip(asked, predictions, strict=True):
         row.master_category = p.label(MASTER)
         row.sub_category = p.label(SUB)
-        for attribute, level in LEVEL_OF_FIELD.items():
+        for attribute, level in LEVEL_OF_FORM_FIELD.items():
             answer = p.levels[level]
             setattr(row, attribute, answer.label if answer.confidence >= SURE_ENOUGH else "")
             # Article types are named by their path, as the review table's choices know them.

@@ -5,9 +5,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
 from core.pages import PAGE_SIZE
-from main.ml_bridge import ModelUnavailable
 from orders.selectors import orders_for_seller
 from orders.services import OrderChangeError, order_update_status
+from serving.registry import ModelUnavailable
 
 from . import bulk, selectors, services
 from .forms import BulkUploadForm, OrderStatusForm, ProductForm, SizeStockForm, bulk_review_formset

@@ -205,10 +205,10 @@ ROUTES = {
     "api-recommendations": ("get", {}, PUBLIC),
     "api-search": ("get", {}, PUBLIC),
     "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
-    "main:photo_search": ("get", {}, PUBLIC),
+    "search:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
-    "main:catalog": ("get", {}, PUBLIC),
-    "main:suggest": ("get", {}, PUBLIC),
+    "search:catalog": ("get", {}, PUBLIC),
+    "search:suggest": ("get", {}, PUBLIC),
     "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "main:listing": ("get", {"pk": "listing"}, PUBLIC),
 }

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from main.ml_bridge import confirmed_categories_frame
+from main.ml_fields import confirmed_categories_frame
 from main.models import ArticleType, Gender, Product
 from seller_accounts.models import ListingCategorization
 
@@ -240,7 +240,7 @@ def test_bulk_publish_with_a_stale_table_publishes_nothing(seller_client, seller
 
 
 def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
-    from main.ml_bridge import SURE_ENOUGH
+    from main.categorize import SURE_ENOUGH
 
     seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
     rows = seller_client.session["bulk_listing_rows"]
