@@ -5,14 +5,14 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from cart.models import Order
+from core.forms import BootstrapFormMixin
+from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from main.images import normalise_product_photo
 from main.ml_bridge import SURE_ENOUGH
 from main.models import ArticleType, Gender, Product
 from main.selectors import supported_article_types
 from main.services import PRODUCT_FIELDS
 from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
-from core.forms import BootstrapFormMixin
-from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from ml.catalog.schema import category_label
 
 from .bulk import LEVEL_OF_FIELD

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import seller_required
 from cart.selectors import orders_for_seller
 from cart.services import OrderChangeError, next_statuses, order_update_status
+from core.pages import PAGE_SIZE
 from main.ml_bridge import ModelUnavailable
 from main.models import Gender
-from core.pages import PAGE_SIZE
 from ml.catalog.schema import category_label
 
 from . import bulk, selectors, services
@@ -23,6 +23,7 @@ from .forms import (
 )
 
 BULK_SESSION_KEY = "bulk_listing_rows"
+BULK_REJECTED_SESSION_KEY = "bulk_listing_rows_to_fix"  # CSV rows that could not be read
 
 LISTING_FIELDS = ProductForm.Meta.fields  # what a seller edits on a listing
 
@@ -166,7 +167,7 @@ def bulk_upload(request):
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows, photo_problems = bulk.draft_rows(
+            rows, rejected, photo_problems = bulk.draft_rows(
                 csv_upload=form.cleaned_data["file"],
                 zip_upload=form.cleaned_data["photos"],
                 seller_id=request.user.pk,
@@ -178,6 +179,7 @@ def bulk_upload(request):
         else:
             _unstage(request)
             request.session[BULK_SESSION_KEY] = [row.as_dict() for row in rows]
+            request.session[BULK_REJECTED_SESSION_KEY] = [row.as_dict() for row in rejected]
             for problem in photo_problems:
                 messages.warning(request, problem)
             return redirect("seller_accounts:bulk_review")
@@ -186,14 +188,16 @@ def bulk_upload(request):
 
 def _unstage(request) -> None:
     """Forget the photos of an earlier upload (published, or replaced by a new upload)."""
-    staged = request.session.get(BULK_SESSION_KEY) or []
+    staged = [*(request.session.get(BULK_SESSION_KEY) or []),
+              *(request.session.get(BULK_REJECTED_SESSION_KEY) or [])]
     bulk.unstage_photos(names=[row["photo"] for row in staged if row.get("photo")])
 
 
 @seller_required
 def bulk_review(request):
     staged = request.session.get(BULK_SESSION_KEY)
-    if not staged:
+    rejected = request.session.get(BULK_REJECTED_SESSION_KEY) or []
+    if not staged and not rejected:
         messages.info(request, "Upload a CSV to review its products.")
         return redirect("seller_accounts:bulk_upload")
     types, type_by_path = article_type_choices()
@@ -234,6 +238,11 @@ def bulk_review(request):
             else:
                 _unstage(request)
                 del request.session[BULK_SESSION_KEY]
+                request.session.pop(BULK_REJECTED_SESSION_KEY, None)
+                if rejected:
+                    lines = ", ".join(f"line {row['line']}" for row in rejected)
+                    messages.warning(request, f"{len(rejected)} rows of the file were not fixed and were "
+                                     f"left out: {lines}.")
                 if request.user.is_email_verified:
                     drafts = sum(1 for product in products if not product.is_active)
                     messages.success(
@@ -257,4 +266,33 @@ def bulk_review(request):
         ]
         formset = BulkRowFormSet(initial=initial, **formset_kwargs)
     rows = list(zip(formset.forms, staged, strict=True))
-    return render(request, "seller_accounts/bulk_review.html", {"formset": formset, "rows": rows})
+    return render(request, "seller_accounts/bulk_review.html",
+                  {"formset": formset, "rows": rows, "rejected": rejected})
+
+
+@seller_required
+@require_http_methods(["POST"])
+def bulk_fix_row(request):
+    """A row of the file that could not be read, fixed by the seller: into the review table (its
+    staged photo kept), or back to the rows to fix with its new reason."""
+    rejected = request.session.get(BULK_REJECTED_SESSION_KEY) or []
+    line = request.POST.get("line", "")
+    target = next((row for row in rejected if str(row["line"]) == line), None)
+    if target is None:
+        messages.error(request, "That row is no longer waiting to be fixed.")
+        return redirect("seller_accounts:bulk_review")
+    try:
+        fixed = bulk.fix_rejected_row(rejected=target, posted=request.POST, seller_id=request.user.pk)
+    except ModelUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("seller_accounts:bulk_review")
+    others = [row for row in rejected if row is not target]
+    if isinstance(fixed, bulk.RejectedRow):
+        waiting = [*others, fixed.as_dict()]
+        request.session[BULK_REJECTED_SESSION_KEY] = sorted(waiting, key=lambda row: row["line"])
+        messages.error(request, f"line {fixed.line}: {fixed.problem}")
+    else:
+        request.session[BULK_REJECTED_SESSION_KEY] = others
+        request.session[BULK_SESSION_KEY] = [*(request.session.get(BULK_SESSION_KEY) or []), fixed.as_dict()]
+        messages.success(request, f"line {fixed.line} added to the table.")
+    return redirect("seller_accounts:bulk_review")
