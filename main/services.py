@@ -130,6 +130,7 @@ def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> lis
             ProductSize.objects.filter(pk=stale.pk).update(stock=0)
     product.stock = ProductSize.objects.filter(product=product).aggregate(n=Sum("stock"))["n"] or 0
     Product.objects.filter(pk=product.pk).update(stock=product.stock)
+    catalog_changed()  # the size facet counts the sizes in stock
     return list(product.sizes.all())
 
 

@@ -7,12 +7,12 @@ import math
 import pytest
 from django.db.models import Count
 
+from core.pages import PAGE_SIZE
 from main.forms import CatalogFilterForm
 from main.models import Product
 from main.money import rupees
 from main.search import normalise_words
 from main.selectors import CatalogFilters, catalog_facets
-from core.pages import PAGE_SIZE
 from ml.search.text import STOP_WORDS
 from tests.conftest import sell_out
 from tests.html import unlabelled_fields
