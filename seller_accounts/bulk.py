@@ -295,6 +295,12 @@ def stage_photos(*, rows: list[BulkRow], found: dict[str, bytes], seller_id: int
             row.photo_url = default_storage.url(row.photo)
 
 
+def stage_photo(*, photo: ContentFile, seller_id: int) -> str:
+    """Keep one re-encoded photo until it is saved (also a listing form sent back with errors:
+    a browser cannot refill a file input); its storage name."""
+    return default_storage.save(f"{STAGING_FOLDER}/{seller_id}/{uuid.uuid4().hex}.jpg", photo)
+
+
 def staged_photo(*, name: str, seller_id: int) -> ContentFile | None:
     """A staged photo (only the seller's own), read back for publishing; None if gone."""
     own = name.startswith(f"{STAGING_FOLDER}/{seller_id}/") and ".." not in name

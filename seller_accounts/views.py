@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -57,13 +58,14 @@ def product_create(request):
     if request.method == "POST" and form.is_valid():
         product = services.listing_create(
             seller=request.user,
-            photo=form.cleaned_data["photo"],
+            photo=_chosen_photo(request, form),
             stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
         _listing_saved_message(request, product=product, verb="Listed")
         return redirect("seller_accounts:products")
-    return render(request, "seller_accounts/product_form.html", {"form": form, "creating": True})
+    return render(request, "seller_accounts/product_form.html",
+                  {"form": form, "creating": True, **_kept_photo(request, form)})
 
 
 @seller_required
@@ -73,13 +75,41 @@ def product_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         services.listing_update(
             product=product,
-            photo=form.cleaned_data["photo"],
+            photo=_chosen_photo(request, form),
             stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
         _listing_saved_message(request, product=product, verb="Saved")
         return redirect("seller_accounts:products")
-    return render(request, "seller_accounts/product_form.html", {"form": form, "product": product})
+    return render(request, "seller_accounts/product_form.html",
+                  {"form": form, "product": product, **_kept_photo(request, form)})
+
+
+KEPT_PHOTO_FIELD = "kept_photo"  # the listing form's photo kept from a send-back (bulk.stage_photo)
+
+
+def _chosen_photo(request, form):
+    """The photo of a valid listing form: one just chosen, else the one kept from a send-back."""
+    kept = request.POST.get(KEPT_PHOTO_FIELD, "")
+    photo = form.cleaned_data["photo"] or (bulk.staged_photo(name=kept, seller_id=request.user.pk)
+                                           if kept else None)
+    if kept:
+        bulk.unstage_photos(names=[kept])
+    return photo
+
+
+def _kept_photo(request, form) -> dict:
+    """A form sent back with errors keeps its photo (a browser cannot refill a file input):
+    the photo just chosen, staged, or the one kept from an earlier send-back."""
+    if not form.is_bound:
+        return {}
+    kept = request.POST.get(KEPT_PHOTO_FIELD, "")
+    chosen = None if form.has_error("photo") else form.cleaned_data.get("photo")
+    if chosen:
+        kept = bulk.stage_photo(photo=chosen, seller_id=request.user.pk)
+    elif not (kept and bulk.staged_photo(name=kept, seller_id=request.user.pk)):
+        return {}
+    return {"kept_photo": kept, "kept_photo_url": default_storage.url(kept)}
 
 
 @seller_required
