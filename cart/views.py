@@ -123,7 +123,8 @@ def checkout(request):
     return render(
         request,
         "cart/checkout.html",
-        {"form": form, "items": items, "total": selectors.cart_total(items=items)},
+        {"form": form, "items": items, "total": selectors.cart_total(items=items),
+         "by_seller": selectors.items_by_seller(items=items)},
     )
 
 
