@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from main.images import MAX_UPLOAD_BYTES
+from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
 from main.models import Product
 from tests.seller_accounts.test_seller import listing_data, photo_upload
 
@@ -40,13 +40,13 @@ def test_a_new_photo_replaces_the_kept_one(seller_client, seller):
     product = Product.objects.get(seller=seller)
     with product.image.open("rb") as handle:
         saved = handle.read()
-    from main.images import normalise_product_photo
     assert saved == normalise_product_photo(photo_upload(5)).read()
 
 
 def test_another_sellers_kept_photo_is_ignored(client, seller, other_seller):
     client.force_login(other_seller)
-    theirs = kept_photo(client.post(NEW, {**listing_data(price=""), "photo": photo_upload(3)}).content.decode())
+    response = client.post(NEW, {**listing_data(price=""), "photo": photo_upload(3)})
+    theirs = kept_photo(response.content.decode())
     assert theirs
     client.force_login(seller)
     client.post(NEW, {**listing_data(), "kept_photo": theirs})
