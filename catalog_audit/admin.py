@@ -79,8 +79,8 @@ class CatalogSuspectAdmin(admin.ModelAdmin):
         image = suspect.product.image
         if not image:
             return "—"
-        return format_html('<img src="{}" alt="" width="60" height="80" style="object-fit:contain">',
-                           image.url)
+        # No inline style: the Content-Security-Policy refuses it (the photos are 3:4, as the box).
+        return format_html('<img src="{}" alt="" width="60" height="80">', image.url)
 
     @admin.display(description="Product", ordering="product__name")
     def product_link(self, suspect):
