@@ -106,6 +106,8 @@ def _kept_photo(request, form) -> dict:
     kept = request.POST.get(KEPT_PHOTO_FIELD, "")
     chosen = None if form.has_error("photo") else form.cleaned_data.get("photo")
     if chosen:
+        if kept:
+            bulk.unstage_photos(names=[kept])  # replaced by the photo just chosen
         kept = bulk.stage_photo(photo=chosen, seller_id=request.user.pk)
     elif not (kept and bulk.staged_photo(name=kept, seller_id=request.user.pk)):
         return {}
@@ -225,7 +227,7 @@ def _unstage(request) -> None:
 
 @seller_required
 def bulk_review(request):
-    staged = request.session.get(BULK_SESSION_KEY)
+    staged = request.session.get(BULK_SESSION_KEY) or []
     rejected = request.session.get(BULK_REJECTED_SESSION_KEY) or []
     if not staged and not rejected:
         messages.info(request, "Upload a CSV to review its products.")
@@ -267,7 +269,7 @@ def bulk_review(request):
                     messages.error(request, problem)
             else:
                 _unstage(request)
-                del request.session[BULK_SESSION_KEY]
+                request.session.pop(BULK_SESSION_KEY, None)
                 request.session.pop(BULK_REJECTED_SESSION_KEY, None)
                 if rejected:
                     lines = ", ".join(f"line {row['line']}" for row in rejected)

@@ -85,3 +85,15 @@ def test_publishing_publishes_the_good_rows_while_bad_ones_wait(seller_client, s
     assert response.redirect_chain[-1][0] == "/seller/products/"
     assert Product.objects.filter(seller=seller).count() == 3
     assert "2 rows of the file were not fixed" in response.content.decode()
+
+
+def test_a_file_whose_every_row_is_bad_still_opens_the_review_to_fix_them(seller_client):
+    text = "name,price,stock\nred silk kurta,abc,1\n"
+    csv_file = SimpleUploadedFile("products.csv", text.encode(), content_type="text/csv")
+    response = seller_client.post("/seller/products/bulk/", {"file": csv_file})
+    assert response.status_code == 302 and response.url == REVIEW
+    page = seller_client.get(REVIEW).content.decode()
+    assert page.count('data-test="bulk-rejected"') == 1 and 'data-test="bulk-row"' not in page
+    assert 'data-test="publish"' not in page  # nothing to publish until it is fixed
+    seller_client.post(FIX, {"line": "2", "name": "red silk kurta", "price": "799", "stock": "1"})
+    assert seller_client.get(REVIEW).content.decode().count('data-test="bulk-row"') == 1
