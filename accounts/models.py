@@ -58,19 +58,42 @@ class User(AbstractUser):
         return self.shop_name or self.username
 
 
-class Address(models.Model):
-    """A delivery address a user saved for checkout (India only, as the shop ships)."""
+# An address line's length: a saved address's and an order's (which once held both lines in one).
+ADDRESS_LINE_LENGTH = 250
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
+
+class PostalAddress(models.Model):
+    """Where a parcel goes (India only, as the shop ships): the one definition of an address's
+    fields, shared by a saved ``Address`` and the copy an order keeps (``orders.Order``)."""
+
     full_name = models.CharField(max_length=120)
     phone = models.CharField(
         max_length=MOBILE_LENGTH, validators=[validate_indian_mobile], help_text="10-digit mobile number."
     )
-    line1 = models.CharField("address line 1", max_length=200)
-    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    line1 = models.CharField("address line 1", max_length=ADDRESS_LINE_LENGTH)
+    line2 = models.CharField("address line 2", max_length=ADDRESS_LINE_LENGTH, blank=True)
     city = models.CharField(max_length=80)
     state = models.CharField(max_length=80)
     pin_code = models.CharField("PIN code", max_length=PIN_CODE_LENGTH, validators=[validate_pin_code])
+
+    class Meta:
+        abstract = True
+
+    @property
+    def one_line(self) -> str:
+        """The address on one line, as an order or a courier label shows it."""
+        parts = [self.line1, self.line2, self.city, f"{self.state} {self.pin_code}".strip()]
+        return ", ".join(part for part in parts if part)
+
+
+# The names of an address's fields, in form order.
+ADDRESS_FIELDS = tuple(field.name for field in PostalAddress._meta.fields)
+
+
+class Address(PostalAddress):
+    """A delivery address a user saved for checkout."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
     is_default = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -85,9 +108,3 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.city} {self.pin_code}"
-
-    @property
-    def one_line(self) -> str:
-        """The address on one line, as an order or a courier label shows it."""
-        parts = [self.line1, self.line2, self.city, f"{self.state} {self.pin_code}"]
-        return ", ".join(part for part in parts if part)

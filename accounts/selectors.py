@@ -21,3 +21,10 @@ def default_address_for(*, user: User) -> Address | None:
 def address_of(*, user: User, pk: int) -> Address:
     """One of the user's own addresses; anyone else's is a 404 (no hint that it exists)."""
     return get_object_or_404(Address, owner=user, pk=pk)
+
+
+def recent_orders(*, user: User, limit: int) -> list:
+    """The user's latest orders as a buyer, through the reverse relation ``orders`` (the
+    ``orders`` app points at accounts, not the other way round)."""
+    orders = user.orders.select_related("seller").prefetch_related("items").order_by("-created_at")
+    return list(orders[:limit])

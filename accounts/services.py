@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Address, User
+from .models import ADDRESS_FIELDS, Address, User
+from .signals import account_deleting, seller_verified
 
 
 def user_create(
@@ -28,8 +29,6 @@ def user_create(
 
 
 # ---- saved addresses ----
-
-ADDRESS_FIELDS = ("full_name", "phone", "line1", "line2", "city", "state", "pin_code")
 
 
 def _make_only_default(*, address: Address) -> None:
@@ -150,21 +149,8 @@ def email_verify(*, token: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        listings_publish_held(seller=user)
+        seller_verified.send(sender=User, seller=user)
     return user
-
-
-def listings_publish_held(*, seller: User) -> int:
-    """Put live the listings an unverified seller saved: until verified, a seller cannot list
-    or unlist, so every listing of theirs that is not live was held for verification."""
-    from main import services as catalog_services
-    from main.models import Product
-
-    # A listing without a photo stays a draft (issue 14: seller_accounts.services).
-    held = list(Product.objects.filter(seller=seller, is_active=False).exclude(image=""))
-    for product in held:
-        catalog_services.product_update(product=product, is_active=True)
-    return len(held)
 
 
 # ---- sessions, shop details, deleting an account ----
@@ -189,14 +175,6 @@ def seller_details_update(*, user: User, shop_name: str, payout_upi_id: str) -> 
     return user
 
 
-# What an order keeps of a deleted buyer: the seller's books (lines, totals, dates, status)
-# stay whole, the person does not. Extend this when Order gains fields about the buyer.
-ORDER_BUYER_ERASED = {
-    "full_name": "Deleted customer",
-    "address": "",
-    "city": "",
-    "postal_code": "",
-}
 DELETED_SHOP_NAME = "Closed shop"
 DELETED_NAME_RANDOM_CHARS = 12
 
@@ -208,22 +186,15 @@ def user_delete_account(*, user: User) -> None:
     Orders reference the user (PROTECT) from both sides, so the row stays, anonymised and
     unusable: no name, email, password, addresses, cart, browsing history or sessions. Orders
     keep their lines and totals; the buyer's name and address on them are erased. A seller's
-    listings are taken down.
+    listings are taken down. The apps that own those (cart, orders, main) do their part on
+    ``account_deleting``, in this transaction.
     """
     from axes.models import AccessAttempt
 
-    from cart.models import Cart, Order
-    from main.models import Product, ProductEvent
-
     old_username = user.username
-    Order.objects.filter(buyer=user).update(**ORDER_BUYER_ERASED)
+    account_deleting.send(sender=User, user=user)
     Address.objects.filter(owner=user).delete()
-    Cart.objects.filter(user=user).delete()
-    ProductEvent.objects.filter(user=user).delete()
     AccessAttempt.objects.filter(username=old_username).delete()
-    for product in Product.objects.filter(seller=user, is_active=True):
-        product.is_active = False
-        product.save(update_fields=["is_active", "updated_at"])
 
     # Random too: anyone may sign up as "deleted-7"; the anonymised name must not collide.
     user.username = f"deleted-{user.pk}-{uuid.uuid4().hex[:DELETED_NAME_RANDOM_CHARS]}"

@@ -9,10 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cart.selectors import orders_for_buyer
+from core.redirects import safe_next
 
 from . import selectors, services
 from .decorators import seller_required
@@ -58,11 +57,8 @@ def _signup(request, *, form_class, role: str, template: str, next_url: str):
     return render(request, template, {"form": form})
 
 
-def _safe_next(request) -> str | None:
-    target = request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return None
+def _safe_next(request) -> str:
+    return safe_next(request=request, target=request.GET.get("next"))
 
 
 def signup(request):
@@ -109,7 +105,7 @@ def account(request):
         "accounts/account.html",
         {
             "addresses": selectors.addresses_for(user=request.user),
-            "recent_orders": orders_for_buyer(buyer=request.user)[:RECENT_ORDERS_SHOWN],
+            "recent_orders": selectors.recent_orders(user=request.user, limit=RECENT_ORDERS_SHOWN),
         },
     )
 

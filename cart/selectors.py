@@ -1,39 +1,33 @@
-"""Reads for carts and orders."""
+"""Reads for carts and wishlists. Never writes: a cart or wishlist is created by
+``services.cart_get_or_create_for_request`` (and its wishlist twin)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.db.models import Sum
 
 from accounts.models import User
 from main.models import Product, ProductSize
 
-from .models import Cart, CartItem, Order, Payment, Wishlist, WishlistItem
+from .models import Cart, CartItem, Wishlist, WishlistItem
 
 ANONYMOUS_CART_KEY = "cart_id"
 ANONYMOUS_WISHLIST_KEY = "wishlist_id"
 
 
-def _owned_by_request(model, *, request, session_key: str, create: bool):
+def owned_by_request(model, *, request, session_key: str):
     """The logged-in user's row of ``model`` (a cart, a wishlist), or the anonymous visitor's,
-    whose id is in the session under ``session_key``; created on demand."""
+    whose id is in the session under ``session_key``; None if there is none yet."""
     if request.user.is_authenticated:
-        if create:
-            return model.objects.get_or_create(user=request.user)[0]
         return model.objects.filter(user=request.user).first()
-    found = model.objects.filter(pk=request.session.get(session_key), user=None).first()
-    if found is None and create:
-        found = model.objects.create()
-        request.session[session_key] = found.pk
-    return found
+    return model.objects.filter(pk=request.session.get(session_key), user=None).first()
 
 
-def cart_for_request(*, request, create: bool = False) -> Cart | None:
+def cart_for_request(*, request) -> Cart | None:
     """The logged-in user's cart, or the anonymous visitor's (its id is in the session)."""
-    return _owned_by_request(Cart, request=request, session_key=ANONYMOUS_CART_KEY, create=create)
+    return owned_by_request(Cart, request=request, session_key=ANONYMOUS_CART_KEY)
 
 
 def cart_items(*, cart: Cart | None) -> list[CartItem]:
@@ -81,20 +75,6 @@ def cart_quantity(*, user: User | None = None, cart_id: int | None = None) -> in
     return CartItem.objects.filter(**lookup).aggregate(n=Sum("quantity"))["n"] or 0
 
 
-def checkout_placed(*, buyer: User, token) -> bool:
-    """Whether this checkout form was already submitted (its orders exist)."""
-    return Order.objects.filter(buyer=buyer, checkout_token=token).exists()
-
-
-def orders_for_buyer(*, buyer: User) -> QuerySet[Order]:
-    return Order.objects.filter(buyer=buyer).select_related("seller").prefetch_related("items")
-
-
-def order_for_buyer(*, buyer: User, pk: int) -> Order:
-    """One of the buyer's own orders; anyone else's is a 404, as if it did not exist."""
-    return get_object_or_404(orders_for_buyer(buyer=buyer), pk=pk)
-
-
 def product_size(*, product: Product, size_id: int | None) -> ProductSize | None:
     """The size a shopper picked: one of this product's, or its only size if none was sent."""
     sizes = product.sizes.all()
@@ -104,13 +84,9 @@ def product_size(*, product: Product, size_id: int | None) -> ProductSize | None
     return only[0] if len(only) == 1 else None
 
 
-def payment_for_buyer(*, buyer: User, reference: str) -> Payment:
-    return get_object_or_404(Payment, buyer=buyer, reference=reference)
-
-
-def wishlist_for_request(*, request, create: bool = False) -> Wishlist | None:
+def wishlist_for_request(*, request) -> Wishlist | None:
     """The logged-in user's wishlist, or the anonymous visitor's (its id is in the session)."""
-    return _owned_by_request(Wishlist, request=request, session_key=ANONYMOUS_WISHLIST_KEY, create=create)
+    return owned_by_request(Wishlist, request=request, session_key=ANONYMOUS_WISHLIST_KEY)
 
 
 def wishlist_items(*, wishlist: Wishlist | None) -> list[WishlistItem]:
@@ -148,5 +124,12 @@ def wishlist_ids_refresh(*, request) -> frozenset[int]:
     return frozenset(ids)
 
 
-def orders_for_seller(*, seller: User) -> QuerySet[Order]:
-    return Order.objects.filter(seller=seller).select_related("buyer").prefetch_related("items")
+def sold_out_reason(*, product: Product, size: ProductSize | None) -> str:
+    """Why this product (in this size) cannot go into a cart now ("" if it can)."""
+    if product.stock <= 0:
+        return f"{product.name} is out of stock."
+    if size is None:
+        return "Pick a size first."
+    if size.stock <= 0:
+        return f"{product.name} is out of stock in size {size.label}."
+    return ""

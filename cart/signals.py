@@ -1,12 +1,13 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from accounts.signals import account_deleting
 from main.services import events_claim
 from main.visitors import visitor_key
 
 from .badge import badge_refresh
 from .selectors import ANONYMOUS_CART_KEY, ANONYMOUS_WISHLIST_KEY, WISHLIST_IDS_KEY, cart_quantity
-from .services import cart_merge_into_user, wishlist_merge_into_user
+from .services import cart_erase, cart_merge_into_user, wishlist_merge_into_user
 
 
 @receiver(user_logged_in)
@@ -22,3 +23,9 @@ def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
         request.session.pop(WISHLIST_IDS_KEY, None)  # the account's wishlist now: counted afresh
         badge_refresh(request=request, quantity=cart_quantity(user=user))  # the account's cart now
         events_claim(visitor=visitor_key(request=request), user=user)
+
+
+@receiver(account_deleting)
+def erase_cart(sender, user, **kwargs) -> None:
+    """An account being deleted loses its cart (``accounts.services.user_delete_account``)."""
+    cart_erase(user=user)

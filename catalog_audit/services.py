@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from main.inventory import stock_set
 from main.models import ArticleType, Product
-from main.services import product_sizes_set, product_update
+from main.services import product_update
 from main.sizes import split_stock
 from ml.audit.suspects import CATEGORY
 from ml.catalog.schema import ID, category_label
@@ -113,7 +114,7 @@ def suspect_accept(*, suspect: CatalogSuspect, reviewer: User) -> Product:
         old_scale = product.size_scale
         product = product_update(product=product, article_type=_article_type(suspect.answer))
         if product.size_scale != old_scale:
-            product_sizes_set(product=product, stock_by_size=split_stock(total=product.stock,
+            stock_set(product=product, stock_by_size=split_stock(total=product.stock,
                                                                          sizes=product.size_scale))
     else:
         product = product_update(product=product, base_colour=suspect.answer)

@@ -14,7 +14,7 @@ from .services import product_save
 
 class ProductSizeInline(admin.TabularInline):
     """Sizes' stock is shown, not edited here: it changes through the seller's listing form
-    (``main.services.product_sizes_set``), which keeps the product's total in step."""
+    (``main.inventory.stock_set``), which keeps the product's total in step."""
 
     model = ProductSize
     extra = 0

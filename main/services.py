@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django.core.files.base import File
 from django.db import connection, transaction
-from django.db.models import ProtectedError, Sum
 
 from accounts.models import User
 from ml.catalog.brands import BrandLexicon, known_brand
 
+from . import inventory
 from .catalog_table import catalog_changed
 from .ml_bridge import neighbours_refresh
-from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent, ProductSize
+from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent
 from .search import search_text_for
 from .selectors import brands_known
 from .sizes import split_stock
@@ -88,7 +88,7 @@ def product_create(
         product_save(product=product)
         if stock_by_size is None:
             stock_by_size = split_stock(total=stock, sizes=product.size_scale)
-        product_sizes_set(product=product, stock_by_size=stock_by_size)
+        inventory.stock_set(product=product, stock_by_size=stock_by_size)
     neighbours_refresh(product=product)
     return product
 
@@ -103,35 +103,6 @@ def product_save(*, product: Product, update_fields: list[str] | None = None) ->
     product.search_text = search_text_for(product)
     product.save(update_fields=update_fields)
     return product
-
-
-@transaction.atomic
-def product_sizes_set(*, product: Product, stock_by_size: dict[str, int]) -> list[ProductSize]:
-    """Set each named size's stock (creating the size), then the product's total.
-
-    Sizes must belong to the product's scale; a size of an earlier scale (the article type
-    changed) is removed, or kept at 0 if orders refer to it. The product row is locked first,
-    the order in which checkout locks it too (product, then size), so neither deadlocks.
-    """
-    scale = product.size_scale
-    unknown = [label for label in stock_by_size if label not in scale]
-    if unknown:
-        raise ValueError(f"Not a size of this product: {', '.join(unknown)} (sizes: {', '.join(scale)})")
-    Product.objects.select_for_update().filter(pk=product.pk).first()
-    for position, label in enumerate(scale):
-        if label in stock_by_size:
-            ProductSize.objects.update_or_create(
-                product=product, label=label, defaults={"position": position, "stock": stock_by_size[label]}
-            )
-    for stale in ProductSize.objects.filter(product=product).exclude(label__in=scale):
-        try:
-            stale.delete()
-        except ProtectedError:
-            ProductSize.objects.filter(pk=stale.pk).update(stock=0)
-    product.stock = ProductSize.objects.filter(product=product).aggregate(n=Sum("stock"))["n"] or 0
-    Product.objects.filter(pk=product.pk).update(stock=product.stock)
-    catalog_changed()  # the size facet counts the sizes in stock
-    return list(product.sizes.all())
 
 
 PRODUCT_FIELDS = (
@@ -160,11 +131,11 @@ def product_update(
     if photo is not None:
         product.image = photo
     with transaction.atomic():
-        # The total is the sizes' (product_sizes_set): a stale copy must not write it back.
+        # The total is the sizes' (inventory.stock_set): a stale copy must not write it back.
         product_save(product=product, update_fields=[f.attname for f in Product._meta.concrete_fields
                                                      if not f.primary_key and f.name != "stock"])
         if stock_by_size is not None:
-            product_sizes_set(product=product, stock_by_size=stock_by_size)
+            inventory.stock_set(product=product, stock_by_size=stock_by_size)
     neighbours_refresh(product=product)
     return product
 
@@ -193,3 +164,21 @@ def brands_fill(*, batch_size: int = 2000) -> int:
     Product.objects.bulk_update(changed, ["brand"], batch_size=batch_size)
     catalog_changed()  # bulk writes send no signals
     return len(changed)
+
+
+def listings_publish_held(*, seller: User) -> int:
+    """Put live the listings an unverified seller saved: until verified, a seller cannot list
+    or unlist, so every listing of theirs that is not live was held for verification."""
+    # A listing without a photo stays a draft (issue 14: seller_accounts.services).
+    held = list(Product.objects.filter(seller=seller, is_active=False).exclude(image=""))
+    for product in held:
+        product_update(product=product, is_active=True)
+    return len(held)
+
+
+def user_catalog_erase(*, user: User) -> None:
+    """An account is deleted: its browsing history goes, its listings are taken down."""
+    ProductEvent.objects.filter(user=user).delete()
+    for product in Product.objects.filter(seller=user, is_active=True):
+        product.is_active = False
+        product.save(update_fields=["is_active", "updated_at"])

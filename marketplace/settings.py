@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "accounts",
     "main",
     "cart",
+    "payments",
+    "orders",
     "seller_accounts",
     "catalog_audit",
 ]
@@ -122,7 +124,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Card payments (cart/payments.py): the provider, and the secret its webhooks are signed
+# Card payments (payments/providers/): the provider, and the secret its webhooks are signed
 # with (HMAC-SHA256). Without a secret every webhook is refused, so no card order gets paid.
 PAYMENT_PROVIDER = config("PAYMENT_PROVIDER", default="local-test")
 PAYMENT_WEBHOOK_SECRET = config(

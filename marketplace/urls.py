@@ -11,6 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    # Checkout, orders and payments keep the addresses they had under cart/ (the webhook's,
+    # /cart/payments/webhook/, is configured at the payment provider).
+    path("cart/", include("orders.urls")),
+    path("cart/", include("payments.urls")),
     path("seller/", include("seller_accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("main.api_urls")),

@@ -399,3 +399,52 @@ def _name_from_prediction(p) -> str:
     """A draft's name from what its photo shows ("Women Black Heels"), for the seller to edit."""
     words = [p.label(level) for level in (GENDER, COLOUR) if p.levels[level].confidence >= SURE_ENOUGH]
     return " ".join([*words, p.label(ARTICLE)])
+
+
+# ---------------------------------------------------------------------- review and publish
+
+
+def review_suggestions(*, staged: list[dict], type_by_path: dict[str, int]) -> list[dict]:
+    """Per staged row, the model's top 3 for each select it left empty (it was unsure of
+    them), article types as the review table's ids."""
+    return [
+        {
+            field: [(type_by_path.get(value) if field == "article_type" else value, confidence)
+                    for value, confidence in top3]
+            for field, top3 in row.get("suggestions", {}).items()
+            if not row.get(field)
+        }
+        for row in staged
+    ]
+
+
+def review_initial(*, staged: list[dict], type_by_path: dict[str, int]) -> list[dict]:
+    """The review table's first values: the staged rows, their article type as its id."""
+    return [
+        {
+            **row,
+            "article_type": type_by_path.get(
+                category_label(row["master_category"], row["sub_category"], row["article_type"])
+            ),
+        }
+        for row in staged
+    ]
+
+
+def reviewed_rows(*, reviewed: list[dict], staged: list[dict], seller_id: int) -> list[dict]:
+    """The rows to publish: what the seller reviewed, with the photo staged for each row (never
+    anything the posted table names)."""
+    return [
+        {**fields, "photo": staged_photo(name=row.get("photo", ""), seller_id=seller_id)}
+        for fields, row in zip(reviewed, staged, strict=True)
+    ]
+
+
+def published_message(*, products: list, seller_verified: bool) -> str:
+    """What the seller reads once the table is published."""
+    if not seller_verified:
+        return f"Saved {len(products)} products: they go live once you verify your email."
+    drafts = sum(1 for product in products if not product.is_active)
+    return f"Published {len(products)} products" + (
+        f" ({drafts} drafts until they have a photo)." if drafts else "."
+    )

@@ -4,7 +4,6 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from cart.models import Order
 from core.forms import BootstrapFormMixin
 from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
@@ -14,8 +13,9 @@ from main.selectors import supported_article_types
 from main.services import PRODUCT_FIELDS
 from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
 from ml.catalog.schema import category_label
+from orders.models import Order
 
-from .bulk import LEVEL_OF_FIELD
+from .bulk import LEVEL_OF_FIELD, review_initial, review_suggestions
 
 # The most units of one size a seller keeps in stock (a typo guard, as the bulk CSV has one).
 MAX_STOCK_PER_SIZE = 1_000_000
@@ -234,3 +234,19 @@ class BaseBulkRowFormSet(forms.BaseFormSet):
 
 
 BulkRowFormSet = forms.formset_factory(BulkRowForm, formset=BaseBulkRowFormSet, extra=0)
+
+
+def bulk_review_formset(*, staged: list[dict], data=None) -> BaseBulkRowFormSet:
+    """The review table of the staged rows: bound to ``data`` (a POST), else filled from them."""
+    types, type_by_path = article_type_choices()
+    choices = {
+        "gender": [(name, name) for name in Gender.objects.values_list("name", flat=True)],
+        "article_type": types,
+        "base_colour": attribute_choices("base_colour"),
+        "usage": attribute_choices("usage"),
+    }
+    suggestions = review_suggestions(staged=staged, type_by_path=type_by_path)
+    if data is not None:
+        return BulkRowFormSet(data, choices=choices, suggestions=suggestions)
+    initial = review_initial(staged=staged, type_by_path=type_by_path)
+    return BulkRowFormSet(initial=initial, choices=choices, suggestions=suggestions)

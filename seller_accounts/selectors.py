@@ -9,8 +9,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from cart.models import Order
 from main.models import Product
+from orders.lifecycle import OPEN_STATUSES
+from orders.models import Order
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def dashboard_counts(*, seller: User) -> DashboardCounts:
         out_of_stock=Count("id", filter=Q(is_active=True, stock=0)),
     )
     orders = Order.objects.filter(seller=seller).aggregate(
-        open=Count("id", filter=Q(status__in=[Order.Status.PLACED, Order.Status.SHIPPED])),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         revenue=Sum("total", filter=Q(payment_status=Order.PaymentStatus.PAID)),
     )
     return DashboardCounts(
@@ -63,6 +64,10 @@ def seller_products(*, seller: User, q: str = "", status: str = "") -> QuerySet[
 def seller_product(*, seller: User, pk: int) -> Product:
     """One of this seller's products; another seller's is a 404, as if it did not exist."""
     return get_object_or_404(Product, pk=pk, seller=seller)
+
+
+# The seller's order list can be narrowed to any status an order can have.
+ORDER_STATUS_FILTERS = Order.Status.choices
 
 
 def seller_order(*, seller: User, pk: int) -> Order:

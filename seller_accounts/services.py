@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
+from main import inventory
 from main import services as catalog_services
 from main.ml_bridge import categorizer
 from main.models import ArticleType, Gender, Product
@@ -55,7 +56,7 @@ def listing_update(
 
 def listing_stock_set(*, product: Product, stock_by_size: dict[str, int]) -> Product:
     """The seller counted their shelf: each size's stock."""
-    catalog_services.product_sizes_set(product=product, stock_by_size=stock_by_size)
+    inventory.stock_set(product=product, stock_by_size=stock_by_size)
     return product
 
 

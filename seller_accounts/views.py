@@ -5,23 +5,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
-from cart.selectors import orders_for_seller
-from cart.services import OrderChangeError, next_statuses, order_update_status
 from core.pages import PAGE_SIZE
 from main.ml_bridge import ModelUnavailable
-from main.models import Gender
-from ml.catalog.schema import category_label
+from orders.selectors import orders_for_seller
+from orders.services import OrderChangeError, order_update_status
 
 from . import bulk, selectors, services
-from .forms import (
-    BulkRowFormSet,
-    BulkUploadForm,
-    OrderStatusForm,
-    ProductForm,
-    SizeStockForm,
-    article_type_choices,
-    attribute_choices,
-)
+from .forms import BulkUploadForm, OrderStatusForm, ProductForm, SizeStockForm, bulk_review_formset
 
 BULK_SESSION_KEY = "bulk_listing_rows"
 BULK_REJECTED_SESSION_KEY = "bulk_listing_rows_to_fix"  # CSV rows that could not be read
@@ -118,7 +108,6 @@ def _kept_photo(request, form) -> dict:
 def product_stock(request, pk: int):
     """Stock per size of one listing, from the listings table."""
     product = selectors.seller_product(seller=request.user, pk=pk)
-    product = selectors.seller_product(seller=request.user, pk=pk)
     form = SizeStockForm(request.POST or None, sizes=product.sizes.all())
     if request.method == "POST" and form.is_valid():
         services.listing_stock_set(product=product, stock_by_size=form.stock_by_size())
@@ -161,11 +150,13 @@ def product_unlist(request, pk: int):
 @seller_required
 def order_list(request):
     status = request.GET.get("status", "")
-    orders = orders_for_seller(seller=request.user)
-    if status:
-        orders = orders.filter(status=status)
+    orders = orders_for_seller(seller=request.user, status=status)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "seller_accounts/order_list.html", {"page": page, "status": status})
+    return render(
+        request,
+        "seller_accounts/order_list.html",
+        {"page": page, "status": status, "statuses": selectors.ORDER_STATUS_FILTERS},
+    )
 
 
 @seller_required
@@ -175,7 +166,7 @@ def order_detail(request, pk: int):
         request.POST or None,
         initial={"status": order.status, "tracking_number": order.tracking_number},
         order=order,
-        next_statuses=next_statuses(order=order),
+        next_statuses=order.next_statuses,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,36 +223,15 @@ def bulk_review(request):
     if not staged and not rejected:
         messages.info(request, "Upload a CSV to review its products.")
         return redirect("seller_accounts:bulk_upload")
-    types, type_by_path = article_type_choices()
-    choices = {
-        "gender": [(name, name) for name in Gender.objects.values_list("name", flat=True)],
-        "article_type": types,
-        "base_colour": attribute_choices("base_colour"),
-        "usage": attribute_choices("usage"),
-    }
-    # The model's top 3 lead the selects it left empty (it was unsure of them).
-    suggestions = [
-        {
-            field: [(type_by_path.get(value) if field == "article_type" else value, confidence)
-                    for value, confidence in top3]
-            for field, top3 in row.get("suggestions", {}).items()
-            if not row.get(field)
-        }
-        for row in staged
-    ]
-    formset_kwargs = {"choices": choices, "suggestions": suggestions}
+    formset = bulk_review_formset(staged=staged, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        formset = BulkRowFormSet(request.POST, **formset_kwargs)
         if formset.total_form_count() != len(staged):
             messages.error(request, "The review table was out of date: here it is again.")
             return redirect("seller_accounts:bulk_review")
         if formset.is_valid():
-            # The photos are the staged ones, never anything the posted table names.
-            rows = [
-                {**f.cleaned_data,
-                 "photo": bulk.staged_photo(name=row.get("photo", ""), seller_id=request.user.pk)}
-                for f, row in zip(formset, staged, strict=True)
-            ]
+            rows = bulk.reviewed_rows(
+                reviewed=[form.cleaned_data for form in formset], staged=staged, seller_id=request.user.pk
+            )
             try:
                 products = services.bulk_publish(seller=request.user, rows=rows)
             except services.BulkStockError as error:
@@ -275,28 +245,10 @@ def bulk_review(request):
                     lines = ", ".join(f"line {row['line']}" for row in rejected)
                     messages.warning(request, f"{len(rejected)} rows of the file were not fixed and were "
                                      f"left out: {lines}.")
-                if request.user.is_email_verified:
-                    drafts = sum(1 for product in products if not product.is_active)
-                    messages.success(
-                        request, f"Published {len(products)} products"
-                        + (f" ({drafts} drafts until they have a photo)." if drafts else ".")
-                    )
-                else:
-                    messages.warning(
-                        request, f"Saved {len(products)} products: they go live once you verify your email."
-                    )
+                verified = request.user.is_email_verified
+                message = bulk.published_message(products=products, seller_verified=verified)
+                messages.add_message(request, messages.SUCCESS if verified else messages.WARNING, message)
                 return redirect("seller_accounts:products")
-    else:
-        initial = [
-            {
-                **row,
-                "article_type": type_by_path.get(
-                    category_label(row["master_category"], row["sub_category"], row["article_type"])
-                ),
-            }
-            for row in staged
-        ]
-        formset = BulkRowFormSet(initial=initial, **formset_kwargs)
     rows = list(zip(formset.forms, staged, strict=True))
     return render(request, "seller_accounts/bulk_review.html",
                   {"formset": formset, "rows": rows, "rejected": rejected})

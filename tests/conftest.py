@@ -182,17 +182,17 @@ def shopper(db):
 
 def set_stock(product, stock: int, size=None) -> None:
     """Other shoppers bought meanwhile: a size's stock (``size_id``'s by default) becomes ``stock``."""
-    from main.services import product_sizes_set
+    from main.inventory import stock_set
 
     size = size or product.sizes.get(pk=size_id(product))
-    product_sizes_set(product=product, stock_by_size={size.label: stock})
+    stock_set(product=product, stock_by_size={size.label: stock})
 
 
 def sell_out(product) -> None:
     """Every size of ``product`` sold out."""
-    from main.services import product_sizes_set
+    from main.inventory import stock_set
 
-    product_sizes_set(product=product, stock_by_size={s.label: 0 for s in product.sizes.all()})
+    stock_set(product=product, stock_by_size={s.label: 0 for s in product.sizes.all()})
 
 
 def size_id(product) -> int:
@@ -211,8 +211,8 @@ def cart_line(cart, product, quantity: int, size=None):
 @pytest.fixture
 def make_product(db):
     """A factory for listings in the catalog's real taxonomy (or a minimal one if empty)."""
+    from main.inventory import stock_set
     from main.models import ArticleType, Gender, MasterCategory, Product, SubCategory
-    from main.services import product_sizes_set
 
     counter = {"n": 0}
 
@@ -241,7 +241,7 @@ def make_product(db):
             **fields,
         )
         product_save(product=product)
-        product_sizes_set(product=product, stock_by_size=sizes or {product.size_scale[0]: stock})
+        stock_set(product=product, stock_by_size=sizes or {product.size_scale[0]: stock})
         return product
 
     return make

@@ -23,7 +23,6 @@ PRICE = "price"
 # What the categorizer predicts, in order: the taxonomy path (with gender), then the flat ones.
 LEVELS = (GENDER, MASTER, SUB, ARTICLE, COLOUR, USAGE)
 PATH_LEVELS = (GENDER, MASTER, SUB, ARTICLE)
-TAXONOMY_LEVELS = (MASTER, SUB, ARTICLE)
 FLAT_LEVELS = (COLOUR, USAGE)
 # Attributes the recommenders compare products by (the levels, plus the season).
 ATTRIBUTES = (*LEVELS, SEASON)

@@ -21,8 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ml.catalog.schema import ARTICLE, COLOUR, GENDER, USAGE
+from ml.catalog.schema import ARTICLE, COLOUR, FLAT_LEVELS, GENDER, PATH_LEVELS, USAGE
 
+# The path levels the photo judges (its article type fixes the master and the subcategory);
+# it also judges every flat level.
+PHOTO_PATH_LEVELS = (GENDER, ARTICLE)
+FUSED_LEVELS = (*PHOTO_PATH_LEVELS, *FLAT_LEVELS)
 # Photo exponents per level, tuned by log-loss on the inner split (3,537 products; cascade and
 # photo model fitted without it; `python -m ml.evaluate.photo --tune`). Inner-split accuracy
 # at the chosen weight vs none: articleType 98.11% vs 98.02% (1.0: 97.74%), gender 99.60 vs
@@ -30,7 +34,7 @@ from ml.catalog.schema import ARTICLE, COLOUR, GENDER, USAGE
 # probabilities are overconfident next to the name's.
 DEFAULT_WEIGHTS = {GENDER: 0.25, ARTICLE: 0.25, COLOUR: 0.5, USAGE: 0.25}
 # With no name the photo speaks alone: its probabilities as they are (its own calibration).
-PHOTO_ALONE_WEIGHTS = {GENDER: 1.0, ARTICLE: 1.0, COLOUR: 1.0, USAGE: 1.0}
+PHOTO_ALONE_WEIGHTS = dict.fromkeys(FUSED_LEVELS, 1.0)
 # A photo probability is never below this: a class the photo model never saw (or all but
 # rules out) is not vetoed by the photo alone.
 PHOTO_FLOOR = 1e-4
@@ -38,7 +42,8 @@ PHOTO_FLOOR = 1e-4
 # from the name, which no photo could overturn. This share of the name's mass is spread over
 # all paths, so a clear photo can still win against a name that says little ("new arrival").
 NAME_FLOOR = 1e-4
-_PATH_COLUMN = {GENDER: 0, ARTICLE: 3}  # columns of CategoryCascade.paths_
+# Where each path level the photo judges sits in CategoryCascade.paths_ (a PATH_LEVELS row).
+_PATH_COLUMN = {level: PATH_LEVELS.index(level) for level in PHOTO_PATH_LEVELS}
 
 
 @dataclass
@@ -142,7 +147,7 @@ def combine(
     fused = ((1 - NAME_FLOOR) * paths[rows] + NAME_FLOOR / paths.shape[1]) * photo_paths
     paths[rows] = fused / fused.sum(axis=1, keepdims=True)
     flat = {level: (labels, probabilities.copy()) for level, (labels, probabilities) in flat.items()}
-    for level in (COLOUR, USAGE):
+    for level in FLAT_LEVELS:
         if level in flat and level in photo_levels and weights.get(level, 0):
             labels, probabilities = flat[level]
             fused = probabilities[rows] * _aligned(labels, *photo_levels[level]) ** weights[level]

@@ -13,7 +13,7 @@ Pure domain knowledge plus the similarity index's arrays, no training:
   ``per_type`` items of each complementary type, round-robin, so it is varied.
 
 Works for catalog products (by id) and for new ones (given as a row). A catalog product's
-answer depends on the index alone, so :meth:`CompleteTheLook.precompute` finds every one once,
+answer depends on the index alone, so :meth:`CompleteTheLook.fit` finds every one once,
 at build time (the products that read alike, i.e. the same complements, sub-category, gender,
 usage and colour rule, are scored together against each type's fitting products: one sparse
 matrix product and the same top-k rule per pair), and :func:`save_complete_the_look` keeps
@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ml.catalog.cleaning import clean_catalog
 from ml.catalog.colours import colours_go_together
@@ -213,50 +215,62 @@ def usage_fits(query_usage: str, usage: str) -> bool:
     )
 
 
-class CompleteTheLook:
-    """Complementary-item recommender over a :class:`SimilarityIndex`.
+class CompleteTheLook(BaseEstimator):
+    """Complementary-item recommender over a :class:`SimilarityIndex` (``fit(index)``).
 
     The catalog is split once into one block per article type (its rows and their slice of
     the feature matrix). A query then touches only the blocks of its complementary types:
     the compatibility rules are evaluated once per distinct value (a few dozen genders,
     usages, colours, each kept once known) and applied as masks, and the style score is one
     sparse matrix-vector product per block (about a millisecond on 40k products).
+
+    Parameters:
+        per_type: items of each complementary type in an answer.
+        precompute: whether ``fit`` finds every catalog product's answer (the table pages
+            read); False: every query is scored.
+
+    After ``fit``: ``index_`` (the similarity index), ``type_code_`` (article type -> code),
+    ``blocks_`` (code -> its :class:`_Block`) and ``rows_`` / ``scores_``: every catalog
+    product's answer, index rows (-1 pads) and scores in :meth:`recommend`'s order (None
+    without ``precompute``).
     """
 
-    def __init__(self, index: SimilarityIndex, per_type: int = PER_TYPE):
-        self.index = index
+    def __init__(self, per_type: int = PER_TYPE, precompute: bool = True):
         self.per_type = per_type
-        attributes = index.attributes
-        self._codes = attributes.codes
-        self._vocab = attributes.vocabularies
-        self._type_code = {t: i for i, t in enumerate(self._vocab[ARTICLE])}
-        type_codes = self._codes[ARTICLE]
-        self._blocks = {}
-        for code in range(len(self._vocab[ARTICLE])):
+        self.precompute = precompute
+
+    def fit(self, X: SimilarityIndex, y=None) -> CompleteTheLook:
+        """Split the catalog of the index ``X`` into per-type blocks and, with
+        ``precompute``, find every catalog product's answer; ``y`` is ignored."""
+        attributes = X.attributes
+        self.index_ = X
+        self.type_code_ = {t: i for i, t in enumerate(attributes.vocabularies[ARTICLE])}
+        type_codes = attributes.codes[ARTICLE]
+        self.blocks_ = {}
+        for code in range(len(attributes.vocabularies[ARTICLE])):
             rows = np.flatnonzero(type_codes == code)
             if rows.size:
-                self._blocks[code] = _Block(
+                self.blocks_[code] = _Block(
                     rows=rows,
-                    matrix=index.matrix[rows].tocsr(),
-                    codes={column: self._codes[column][rows] for column in (SUB, GENDER, USAGE, COLOUR)},
+                    matrix=X.matrix[rows].tocsr(),
+                    codes={column: attributes.codes[column][rows] for column in (SUB, GENDER, USAGE, COLOUR)},
                     groups=attributes.duplicate_group[rows],
                 )
-        self._fits: dict[tuple[str, str], np.ndarray] = {}
-        # Every catalog product's answer (precompute, or load_complete_the_look): index rows
-        # (-1 pads) and scores, in recommend()'s order; None: every query is scored.
-        self.rows: np.ndarray | None = None
-        self.scores: np.ndarray | None = None
+        self._allowed_by_value: dict[tuple[str, str], np.ndarray] = {}  # filled as queries come
+        self.rows_, self.scores_ = self._table() if self.precompute else (None, None)
+        return self
 
     def recommend(
         self, product: int | pd.Series | Mapping | pd.DataFrame, k: int = 10
     ) -> list[Recommendation]:
         """Up to ``k`` items that complete the look of ``product`` (an id or a product row)."""
-        if self.rows is not None and isinstance(product, (int, np.integer)):
-            row = self.index.row_of(int(product))
-            query = self.index.attributes.row_values(row)
+        check_is_fitted(self)
+        if self.rows_ is not None and isinstance(product, (int, np.integer)):
+            row = self.index_.row_of(int(product))
+            query = self.index_.attributes.row_values(row)
             return [
-                Recommendation(int(self.index.ids[r]), round(score, 4), self._reason(query, r))
-                for r, score in zip(self.rows[row].tolist(), self.scores[row].tolist(), strict=True)
+                Recommendation(int(self.index_.ids[r]), round(score, 4), self._reason(query, r))
+                for r, score in zip(self.rows_[row].tolist(), self.scores_[row].tolist(), strict=True)
                 if r >= 0
             ][:k]
         return self._scored(product, k)
@@ -274,9 +288,9 @@ class CompleteTheLook:
         colour_ok = self._allowed_for(COLOUR, query[COLOUR], _colour_fits)
         per_type = []
         for code in wanted:
-            if code not in self._blocks:
+            if code not in self.blocks_:
                 continue
-            block = self._blocks[code]
+            block = self.blocks_[code]
             fits = block.codes[SUB] != own_sub
             fits &= gender_ok[block.codes[GENDER]]
             fits &= usage_ok[block.codes[USAGE]]
@@ -293,18 +307,18 @@ class CompleteTheLook:
         for rank in range(self.per_type):
             chosen += [items[rank] for items in per_type if len(items) > rank]
         return [
-            Recommendation(int(self.index.ids[row]), round(float(score), 4), self._reason(query, row))
+            Recommendation(int(self.index_.ids[row]), round(float(score), 4), self._reason(query, row))
             for row, score in chosen[:k]
         ]
 
     # ---- the precomputed table ---------------------------------------------------------
 
-    def precompute(self) -> CompleteTheLook:
-        """Every catalog product's whole answer (``per_type`` of each complementary type) into
-        ``rows`` / ``scores``, as :meth:`_scored` finds it: the same fitting items in the same
+    def _table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every catalog product's whole answer (``per_type`` of each complementary type), as
+        (index rows, scores), as :meth:`_scored` finds it: the same fitting items in the same
         order, the same float32 sums (a sparse product), the same top-k rule, so the same
         products (a score may differ in its 4th decimal, from the order of the sums)."""
-        index, k = self.index, self.per_type
+        index, k = self.index_, self.per_type
         width = k * max(len(types) for types in COMPLEMENTS.values())
         rows = np.full((len(index), width), -1, dtype=np.int32)
         scores = np.zeros((len(index), width), dtype=np.float64)
@@ -328,9 +342,9 @@ class CompleteTheLook:
             own_sub, own_usage = self._code(SUB, sub), self._code(USAGE, usage)
             per_type = []
             for code in wanted:
-                if code not in self._blocks:
+                if code not in self.blocks_:
                     continue
-                block = self._blocks[code]
+                block = self.blocks_[code]
                 fits = block.codes[SUB] != own_sub
                 for column, allowed in fits_of.items():
                     fits &= allowed[block.codes[column]]
@@ -352,8 +366,7 @@ class CompleteTheLook:
                     rows[queries[has], at] = found_rows[has, rank]
                     scores[queries[has], at] = found_scores[has, rank]
                     filled[has] += 1
-        self.rows, self.scores = rows, scores
-        return self
+        return rows, scores
 
     def _best_for_many(self, matrix, items, groups, items_t, bonus) -> tuple[np.ndarray, np.ndarray]:
         """For each row of ``matrix`` (products alike), the ``per_type`` best ``items`` (index
@@ -378,15 +391,15 @@ class CompleteTheLook:
 
     def _wanted(self, query: Mapping[str, str]) -> list[int]:
         """The codes of the query's complementary types that the catalog has."""
-        return [self._type_code[t] for t in complements_for(query) if t in self._type_code]
+        return [self.type_code_[t] for t in complements_for(query) if t in self.type_code_]
 
     # ---- helpers -------------------------------------------------------------------
 
     def _resolve(self, product) -> tuple[dict[str, str], np.ndarray, int | None]:
         """(attribute values, dense feature vector, row in the index or None) for an id or a row."""
         if isinstance(product, (int, np.integer)):
-            row = self.index.row_of(int(product))
-            return self.index.attributes.row_values(row), _dense(self.index.matrix, row), row
+            row = self.index_.row_of(int(product))
+            return self.index_.attributes.row_values(row), _dense(self.index_.matrix, row), row
         if isinstance(product, pd.DataFrame):
             frame = product.iloc[:1]
         else:
@@ -394,12 +407,12 @@ class CompleteTheLook:
         frame = clean_catalog(frame)
         query = {c: frame.iloc[0][c] for c in LEVELS}
         product_id = int(frame.iloc[0][ID])
-        row = self.index.row_of(product_id) if product_id in self.index else None
-        return query, _dense(self.index.vectors_for(frame), 0), row
+        row = self.index_.row_of(product_id) if product_id in self.index_ else None
+        return query, _dense(self.index_.vectors_for(frame), 0), row
 
     def _code(self, column: str, value: str) -> int:
         try:
-            return self._vocab[column].index(value)
+            return self.index_.attributes.vocabularies[column].index(value)
         except ValueError:
             return -2  # matches nothing (codes are >= -1)
 
@@ -407,15 +420,16 @@ class CompleteTheLook:
         """Boolean per code of ``column``: whether that value goes with ``query_value`` by
         ``fits(query_value, value)`` (last slot: unknown value, code -1); kept per value."""
         key = (column, query_value)
-        allowed = self._fits.get(key)
+        allowed = self._allowed_by_value.get(key)
         if allowed is None:
-            allowed = np.array([fits(query_value, value) for value in self._vocab[column]] + [True])
-            if query_value in self._vocab[column]:  # a new product's own word is not kept
-                self._fits[key] = allowed
+            vocabulary = self.index_.attributes.vocabularies[column]
+            allowed = np.array([fits(query_value, value) for value in vocabulary] + [True])
+            if query_value in vocabulary:  # a new product's own word is not kept
+                self._allowed_by_value[key] = allowed
         return allowed
 
     def _reason(self, query: Mapping[str, str], row: int) -> str:
-        item = self.index.attributes.row_values(row)
+        item = self.index_.attributes.row_values(row)
         parts = [f"goes with {query[ARTICLE].lower() or 'this'}"]
         if query[USAGE] and item[USAGE] == query[USAGE]:
             parts.append(query[USAGE].lower())
@@ -472,35 +486,37 @@ def _colour_fits(query_colour: str, colour: str) -> bool:
 
 
 def save_complete_the_look(look: CompleteTheLook, *, store: ArtifactStore, similarity: dict) -> dict:
-    """Save ``look``'s table (precomputed now if need be) as the current ``complete_the_look``,
-    valid for the similarity index saved as ``similarity`` (its metadata) only."""
-    if look.rows is None:
-        look.precompute()
+    """Save the fitted ``look``'s table (found now if it was fitted without ``precompute``) as
+    the current ``complete_the_look``, valid for the similarity index saved as ``similarity``
+    (its metadata) only."""
+    check_is_fitted(look)
+    rows, scores = (look.rows_, look.scores_) if look.rows_ is not None else look._table()
 
     def write(folder: Path) -> None:
-        np.save(folder / ROW_FILE, np.ascontiguousarray(look.rows, dtype=np.int32))
-        np.save(folder / SCORE_FILE, np.ascontiguousarray(look.scores, dtype=np.float64))
+        np.save(folder / ROW_FILE, np.ascontiguousarray(rows, dtype=np.int32))
+        np.save(folder / SCORE_FILE, np.ascontiguousarray(scores, dtype=np.float64))
 
     return store.save(
         ARTIFACT_NAME,
         look,
         data_fingerprint=similarity["data_fingerprint"],
-        training_rows=len(look.index),
+        training_rows=len(look.index_),
         extra={"similarity_version": similarity["version"], "per_type": look.per_type},
         writer=write,
     )
 
 
 def load_complete_the_look(*, store: ArtifactStore, index: SimilarityIndex) -> CompleteTheLook:
-    """Complete the look over ``index``, with the table the store holds for this very index
-    (memory-mapped); without one (none built yet, or built for another index) it scores."""
-    look = CompleteTheLook(index)
+    """Complete the look fitted on ``index``, with the table the store holds for this very
+    index (memory-mapped); without one (none built yet, or built for another index) it scores."""
+    look = CompleteTheLook(precompute=False).fit(index)
     try:
         metadata = store.metadata(ARTIFACT_NAME)
         folder = store.folder(ARTIFACT_NAME)
     except ArtifactMissing:
         return look
     if metadata.get("similarity_version") == index.version and metadata.get("per_type") == look.per_type:
-        look.rows = np.load(folder / ROW_FILE, mmap_mode="r")
-        look.scores = np.load(folder / SCORE_FILE, mmap_mode="r")
+        look.rows_ = np.load(folder / ROW_FILE, mmap_mode="r")
+        look.scores_ = np.load(folder / SCORE_FILE, mmap_mode="r")
+        look.set_params(precompute=True)  # what it holds: clone(look).fit(index) finds the same
     return look

@@ -44,7 +44,7 @@ def build_recommenders(
         index, catalog=catalog, store=store, metrics={"build_seconds": index.build_seconds}
     )
     started = time.process_time()
-    look = save_complete_the_look(CompleteTheLook(index), store=store, similarity=similarity)
+    look = save_complete_the_look(CompleteTheLook().fit(index), store=store, similarity=similarity)
     look_seconds = round(time.process_time() - started, 1)
     model = (hybrid or HybridRecommender()).fit(
         catalog, events, featurizer=index.featurizer, item_matrix=index.matrix

@@ -33,6 +33,8 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
@@ -109,21 +111,31 @@ class ParsedQuery:
         return bool(self.genders or self.colours or self.brand or self.types or self.terms)
 
 
-class QueryUnderstanding:
-    """Fitted on a catalog frame (name, gender, subCategory, articleType, baseColour, usage)."""
+class QueryUnderstanding(BaseEstimator):
+    """Fitted on a catalog frame (name, gender, subCategory, articleType, baseColour, usage).
+
+    Parameters:
+        encoder: SentenceEncoder-like, ``encode(texts)`` -> (n, d) normalised rows; None: no
+            semantic lexicon (words the catalog never uses stay unknown).
+        lexicon_words: words read semantically besides the catalog's; None: the encoder's
+            vocabulary.
+
+    After ``fit``: ``types_`` (article types), ``n_products_``, ``df_`` (word -> products
+    using it), ``type_dist_``, ``splits_``, ``deletes_``, ``by_initial_``, ``shades_``,
+    ``colour_words_``, ``brand_lexicon_``, ``brands_``, ``brand_singulars_`` and ``lexicon_``
+    (None without an encoder).
+    """
 
     def __init__(self, encoder=None, lexicon_words=None):
-        # SentenceEncoder-like, encode(texts) -> (n, d) normalised rows; None: no semantic lexicon
         self.encoder = encoder
-        # words read semantically besides the catalog's; None: the encoder's vocabulary
         self.lexicon_words = lexicon_words
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"encoder": self.encoder, "lexicon_words": self.lexicon_words}
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, catalog: pd.DataFrame, y=None) -> QueryUnderstanding:
+    def fit(self, X: pd.DataFrame, y=None) -> QueryUnderstanding:
+        """Learn the vocabulary, compounds, types, colours, brands (and lexicon) of the
+        catalog ``X``, one row per product; ``y`` is ignored."""
+        catalog = X
         names = catalog[NAME].fillna("").astype(str)
         types = catalog[ARTICLE].fillna("").astype(str)
         self.types_ = sorted(set(types))
@@ -153,7 +165,9 @@ class QueryUnderstanding:
         self.splits_ = self._learn_splits(bigrams)
         self.deletes_ = self._learn_deletes()
         self.by_initial_ = self._learn_initials()
-        self.colour_words_ = self._learn_colours(catalog[COLOUR], colour_hits, name_df)
+        colour_labels = sorted({c for c in catalog[COLOUR].fillna("").astype(str) if c and c != "NA"})
+        self.shades_ = {" ".join(search_words(c)): c for c in colour_labels if len(search_words(c)) == 2}
+        self.colour_words_ = self._learn_colours(colour_labels, colour_hits, name_df)
         self.brand_lexicon_ = BrandLexicon().fit(names)
         self.brands_ = self._brand_index(self.brand_lexicon_)
         self.brand_singulars_ = {singular(key): key for key in self.brands_}
@@ -188,12 +202,9 @@ class QueryUnderstanding:
                 initials[word[0]].append(word)
         return {letter: tuple(words) for letter, words in initials.items()}
 
-    def _learn_colours(
-        self, colours: pd.Series, hits: Counter, name_df: Counter
-    ) -> dict[str, tuple[str, ...]]:
+    @staticmethod
+    def _learn_colours(labels: list[str], hits: Counter, name_df: Counter) -> dict[str, tuple[str, ...]]:
         """Colour word -> the colour labels it stands for ("blue": Blue, Navy Blue, Teal ...)."""
-        labels = sorted({c for c in colours.fillna("").astype(str) if c and c != "NA"})
-        self.shades_ = {" ".join(search_words(c)): c for c in labels if len(search_words(c)) == 2}
         result = {}
         for label in labels:
             for word in search_words(label):
@@ -256,7 +267,9 @@ class QueryUnderstanding:
     # ------------------------------------------------------------------ saving
 
     def save(self, folder: Path) -> None:
-        """The lexicon's arrays as .npy (memory-mapped on load), the rest as one joblib file."""
+        """The lexicon's arrays as .npy (memory-mapped on load), the rest as one joblib file
+        (without the encoder: a loaded reader parses with the saved lexicon alone)."""
+        check_is_fitted(self)
         folder = Path(folder)
         lexicon = self.lexicon_
         if lexicon is not None:
@@ -286,6 +299,8 @@ class QueryUnderstanding:
     # ------------------------------------------------------------------ reading a query
 
     def parse(self, text: str) -> ParsedQuery:
+        """What ``text`` asks for; ``NotFittedError`` before :meth:`fit`."""
+        check_is_fitted(self)
         raw = search_words(text)
         words, corrections = self._spelled(raw)
         genders: list[str] = []

@@ -27,8 +27,8 @@ def units_total() -> int:
     """Units the shop holds: every size's stock plus the units of orders not cancelled."""
     from django.db.models import Sum
 
-    from cart.models import Order, OrderItem
     from main.models import ProductSize
+    from orders.models import Order, OrderItem
 
     stock = ProductSize.objects.aggregate(n=Sum("stock"))["n"] or 0
     sold = OrderItem.objects.exclude(order__status=Order.Status.CANCELLED).aggregate(n=Sum("quantity"))["n"]
@@ -42,8 +42,9 @@ def _ids(queryset) -> list[int]:
 def check(*, expected_units: int | None) -> dict:
     from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 
-    from cart.models import Order, OrderItem, Payment
     from main.models import Product, ProductSize
+    from orders.models import Order, OrderItem
+    from payments.models import Payment
 
     line = ExpressionWrapper(F("items__unit_price") * F("items__quantity"), output_field=DecimalField())
     orders = Order.objects.annotate(lines=Count("items"), lines_total=Sum(line))

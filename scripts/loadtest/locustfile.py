@@ -213,9 +213,9 @@ class Buyer(_ShopUser):
             "/cart/checkout/",
             {
                 "full_name": "Load Test",
-                "address": "1 Benchmark Road",
+                "line1": "1 Benchmark Road",
                 "city": "Bengaluru",
-                "postal_code": "560001",
+                "pin_code": "560001",
                 "country": "India",
                 "phone": "9876543210",
                 "payment_method": "card" if random.random() < CARD_SHARE else "cod",

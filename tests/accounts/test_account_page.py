@@ -11,16 +11,17 @@ from django.test import Client
 
 from accounts import services
 from accounts.models import Address, User
-from cart.models import Cart, CartItem, Order, OrderItem
+from cart.models import Cart, CartItem
+from orders.models import Order, OrderItem
 from seller_accounts.selectors import dashboard_counts
 
 from .test_addresses import HOME
 
 SHIPPING = {
     "full_name": "Alice Secretname",
-    "address": "7 Hidden Lane",
+    "line1": "7 Hidden Lane",
     "city": "Kolkata",
-    "postal_code": "700016",
+    "pin_code": "700016",
 }
 
 
@@ -138,7 +139,7 @@ def test_deleting_a_buyer_erases_them_and_keeps_the_sellers_totals(
     # The seller's books: same order, lines and totals; the buyer is anonymised on it.
     order = Order.objects.get(pk=paid_order.pk)
     assert order.total == Decimal("1400.00") and order.items.get().line_total == Decimal("1400.00")
-    assert order.full_name == "Deleted customer" and order.address == "" and order.postal_code == ""
+    assert order.full_name == "Deleted customer" and order.line1 == "" and order.pin_code == ""
     assert dashboard_counts(seller=seller) == books_before
     seller_view = Client()
     seller_view.force_login(seller)

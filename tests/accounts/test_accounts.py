@@ -181,4 +181,4 @@ def test_admin_is_for_staff(client, staff, buyer, catalog):
     client.force_login(staff)
     response = client.get("/admin/main/product/", {"q": "tshirt"})
     assert response.status_code == 200
-    assert client.get("/admin/cart/order/").status_code == 200
+    assert client.get("/admin/orders/order/").status_code == 200

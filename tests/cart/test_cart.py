@@ -226,7 +226,7 @@ def test_the_badge_shows_the_accounts_cart_after_login_and_empties_at_checkout(
     client.post("/accounts/login/", {"username": buyer.username, "password": password})
     assert badge(client.get("/")) == "5"
     token = client.get("/cart/checkout/").context["form"].initial["checkout_token"]
-    address = {"full_name": "A B", "address": "1 Road", "city": "Pune", "postal_code": "411001",
+    address = {"full_name": "A B", "line1": "1 Road", "city": "Pune", "pin_code": "411001",
                "phone": "9876543210"}
     client.post("/cart/checkout/", {**address, "country": "India", "checkout_token": token})
     assert badge(client.get("/")) == "0"

@@ -8,9 +8,10 @@ import uuid
 
 import pytest
 
-from cart.models import Cart, Order
-from cart.services import ShippingAddress, checkout
+from cart.models import Cart
 from main.models import Product, ProductSize
+from orders.models import Order
+from orders.services import ShippingAddress, checkout
 from tests.conftest import cart_line
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE
 
@@ -66,14 +67,14 @@ def buy_in_size(page, viewport, *, method: str) -> tuple[Product, ProductSize]:
         page.locator('[data-test="checkout"]').click()
     page.fill("#id_full_name", "Asha Rao")
     page.fill("#id_phone", "98765 43210")
-    page.fill("#id_address", "12 MG Road")
+    page.fill("#id_line1", "12 MG Road")
     page.fill("#id_city", "Bengaluru")
-    page.fill("#id_postal_code", "abc")
+    page.fill("#id_pin_code", "abc")
     page.locator(f'input[name="payment_method"][value="{method}"]').check()
     with page.expect_navigation():
         page.locator('[data-test="place-order"]').click()
-    assert "6-digit PIN code" in page.locator('[data-test="error-postal_code"]').inner_text()
-    page.fill("#id_postal_code", "560001")
+    assert "6-digit PIN code" in page.locator('[data-test="error-pin_code"]').inner_text()
+    page.fill("#id_pin_code", "560001")
     page.locator(f'input[name="payment_method"][value="{method}"]').check()
     with page.expect_navigation():
         page.locator('[data-test="place-order"]').click()
@@ -126,7 +127,7 @@ def test_pay_cash_on_delivery(page, page_errors, e2e_catalog, buyer, password, v
     product, size = buy_in_size(page, viewport, method="cod")
     assert page.url.endswith("/cart/orders/")
     order = Order.objects.get(buyer=buyer)
-    assert (order.payment_method, order.payment_status, order.postal_code) == ("cod", "pending", "560001")
+    assert (order.payment_method, order.payment_status, order.pin_code) == ("cod", "pending", "560001")
     assert order.items.get().size_label == size.label
     assert "Cash on delivery · Payment: Pending" in page.locator('[data-test="order"]').inner_text()
     assert page.locator('[data-test="pay-now"]').count() == 0
@@ -177,7 +178,7 @@ def test_the_seller_ships_with_a_tracking_number(
     cart = Cart.objects.get_or_create(user=buyer)[0]
     cart_line(cart, product, 1, size=size)
     address = ShippingAddress(
-        full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001", phone="9876543210"
+        full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001", phone="9876543210"
     )
     (order,) = checkout(cart=cart, buyer=buyer, address=address, token=uuid.uuid4())
     shop = product.seller

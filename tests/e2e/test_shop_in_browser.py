@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from cart.models import Order
 from main.models import Product
+from orders.models import Order
 from tests.conftest import dataset_image
 from tests.e2e.conftest import DESKTOP, PHONE
 
@@ -118,9 +118,9 @@ def test_shopper_narrows_buys_and_sees_the_order(page, page_errors, e2e_catalog,
     with page.expect_navigation():
         page.locator('[data-test="checkout"]').click()
     page.fill("#id_full_name", "Alice Buyer")
-    page.fill("#id_address", "12 MG Road")
+    page.fill("#id_line1", "12 MG Road")
     page.fill("#id_city", "Bengaluru")
-    page.fill("#id_postal_code", "560001")
+    page.fill("#id_pin_code", "560001")
     page.fill("#id_phone", "9876543210")
     with page.expect_navigation():
         page.locator('[data-test="place-order"]').click()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from ml.catalog.dataset import load_styles
 from ml.search.understand import QueryUnderstanding
@@ -82,6 +84,26 @@ def test_saved_and_loaded_reader_reads_the_same(reader, tmp_path):
     loaded = QueryUnderstanding.load(tmp_path)
     for query in ("jeens", "nike tshirt for men", "navy blue shirt", "t shirt"):
         assert loaded.parse(query) == reader.parse(query)
+
+
+QUERIES = ("jeens", "nike tshirt for men", "navy blue shirt", "t shirt", "sportsshoes", "zzqxv")
+
+
+def test_the_reader_is_a_scikit_learn_estimator(reader, styles):
+    assert reader.get_params() == {"encoder": None, "lexicon_words": None}
+    fresh = clone(reader)
+    assert fresh.get_params() == reader.get_params()
+    with pytest.raises(NotFittedError):
+        fresh.parse("jeans")
+    assert fresh.set_params(lexicon_words=["hoody"]).get_params()["lexicon_words"] == ["hoody"]
+    assert reader.get_params()["lexicon_words"] is None, "set_params on a clone leaves the original"
+    refitted = clone(reader).fit(styles)
+    assert [refitted.parse(q) for q in QUERIES] == [reader.parse(q) for q in QUERIES]
+
+
+def test_an_unfitted_reader_is_not_saved(tmp_path):
+    with pytest.raises(NotFittedError):
+        QueryUnderstanding().save(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from ml.catalog.colours import colours_go_together
 from ml.recommend.complete_the_look import (
@@ -46,7 +48,7 @@ def index(catalog) -> SimilarityIndex:
 
 @pytest.fixture(scope="module")
 def look(index) -> CompleteTheLook:
-    return CompleteTheLook(index)
+    return CompleteTheLook(precompute=False).fit(index)
 
 
 def attribute(catalog, product_id, column):
@@ -206,7 +208,7 @@ def test_complete_the_look_picks_what_the_shared_top_k_rule_picks():
 
 
 def test_the_precomputed_look_is_what_scoring_finds_for_every_product(index, catalog, tmp_path):
-    look = CompleteTheLook(index).precompute()
+    look = CompleteTheLook().fit(index)
     for product_id in catalog["id"]:
         read, scored = look.recommend(int(product_id), k=30), look._scored(int(product_id), 30)
         assert [r.product_id for r in read] == [r.product_id for r in scored]
@@ -216,10 +218,41 @@ def test_the_precomputed_look_is_what_scoring_finds_for_every_product(index, cat
     saved_index = save_similarity_index(index, catalog=catalog, store=store)
     save_complete_the_look(look, store=store, similarity=saved_index)
     loaded = load_complete_the_look(store=store, index=load_similarity_index(store=store))
-    assert isinstance(loaded.rows, np.memmap)
+    assert isinstance(loaded.rows_, np.memmap)
     product = int(catalog["id"].iloc[0])
     assert loaded.recommend(product, k=8) == look.recommend(product, k=8)
     # A table computed from another index is not used: that index's products are scored.
     other = save_similarity_index(index, catalog=catalog, store=store)
     assert other["version"] != saved_index["version"]
-    assert load_complete_the_look(store=store, index=load_similarity_index(store=store)).rows is None
+    assert load_complete_the_look(store=store, index=load_similarity_index(store=store)).rows_ is None
+
+
+def test_complete_the_look_is_a_scikit_learn_estimator(index, catalog):
+    look = CompleteTheLook(per_type=1, precompute=False)
+    assert look.get_params() == {"per_type": 1, "precompute": False}
+    with pytest.raises(NotFittedError):
+        look.recommend(int(catalog["id"].iloc[0]))
+    assert look.fit(index) is look and look.rows_ is None
+    fresh = clone(look)
+    assert fresh.get_params() == look.get_params() and not hasattr(fresh, "blocks_")
+    tabled = fresh.set_params(precompute=True).fit(index)
+    assert tabled.rows_.shape[0] == len(index)
+    for product_id in catalog["id"].iloc[:50]:
+        answer = look.recommend(int(product_id), k=30)
+        read = tabled.recommend(int(product_id), k=30)
+        assert [r.product_id for r in read] == [r.product_id for r in answer]
+        types = [attribute(catalog, r.product_id, "articleType") for r in answer]
+        assert len(types) == len(set(types)), "per_type=1: one item of each complementary type"
+
+
+def test_a_loaded_look_clones_into_the_look_it_holds(index, catalog, tmp_path):
+    store = ArtifactStore(tmp_path)
+    saved_index = save_similarity_index(index, catalog=catalog, store=store)
+    save_complete_the_look(CompleteTheLook(precompute=False).fit(index), store=store, similarity=saved_index)
+    loaded_index = load_similarity_index(store=store)
+    loaded = load_complete_the_look(store=store, index=loaded_index)
+    assert loaded.get_params()["precompute"] and isinstance(loaded.rows_, np.memmap)
+    refitted = clone(loaded).fit(loaded_index)
+    assert np.array_equal(refitted.rows_, loaded.rows_)
+    product = int(catalog["id"].iloc[3])
+    assert refitted.recommend(product, k=8) == loaded.recommend(product, k=8)

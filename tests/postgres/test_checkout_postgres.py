@@ -13,14 +13,15 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
-from cart.models import Cart, CartItem, Order, OrderItem
-from cart.services import CheckoutError, ShippingAddress, checkout
+from cart.models import Cart, CartItem
 from main.models import Product
+from orders.models import Order, OrderItem
+from orders.services import CheckoutError, ShippingAddress, checkout
 from tests.conftest import cart_line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ADDRESS = ShippingAddress(full_name="Asha Rao", address="12 MG Road", city="Bengaluru", postal_code="560001")
+ADDRESS = ShippingAddress(full_name="Asha Rao", line1="12 MG Road", city="Bengaluru", pin_code="560001")
 
 
 def _buyer_with_cart(n: int, product: Product, quantity: int = 1):
@@ -135,7 +136,7 @@ def test_the_same_checkout_submitted_concurrently_places_one_order(seller, other
 def test_a_duplicate_submit_overtaken_by_the_first_gets_the_orders_not_an_error(
     seller, make_product, monkeypatch
 ):
-    from cart import services
+    from orders import services
 
     product = make_product(seller=seller, stock=5)
     buyer, cart = _buyer_with_cart(0, product)

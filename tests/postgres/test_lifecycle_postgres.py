@@ -12,17 +12,19 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from cart import payments
-from cart.models import Cart, CartItem, Order, OrderItem, Payment, WebhookEvent
-from cart.services import (
+from cart.models import Cart, CartItem
+from main.models import Product, ProductSize
+from orders.models import Order, OrderItem
+from orders.services import (
     CheckoutError,
     OrderChangeError,
     checkout,
+    checkout_payment_start,
     order_cancel,
     order_update_status,
-    payment_start,
 )
-from main.models import Product, ProductSize
+from payments import webhooks
+from payments.models import Payment, WebhookEvent
 from tests.postgres.test_checkout_postgres import ADDRESS, _run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -93,7 +95,7 @@ def _card_checkout(seller, make_product):
     cart = Cart.objects.create(user=buyer)
     CartItem.objects.create(cart=cart, product=product, size=product.sizes.get(), quantity=1)
     (order,) = checkout(cart=cart, buyer=buyer, address=ADDRESS, token=uuid.uuid4(), payment_method="card")
-    return order, payment_start(buyer=buyer, token=order.checkout_token)
+    return order, checkout_payment_start(buyer=buyer, token=order.checkout_token)
 
 
 def _deliver(body: bytes, header: str) -> int:
@@ -108,8 +110,8 @@ def _deliver(body: bytes, header: str) -> int:
 
 def test_the_same_webhook_delivered_five_times_at_once_is_applied_once(seller, make_product):
     order, payment = _card_checkout(seller, make_product)
-    body = payments.event_body(kind=payments.PAYMENT_SUCCEEDED, reference=payment.reference)
-    header = payments.sign(body=body, secret=settings.PAYMENT_WEBHOOK_SECRET)
+    body = webhooks.event_body(kind=webhooks.PAYMENT_SUCCEEDED, reference=payment.reference)
+    header = webhooks.sign(body=body, secret=settings.PAYMENT_WEBHOOK_SECRET)
 
     results = _run_together([lambda: _deliver(body, header)] * 5)
 
@@ -122,11 +124,11 @@ def test_the_same_webhook_delivered_five_times_at_once_is_applied_once(seller, m
 
 def test_bad_signatures_change_nothing_on_postgresql(seller, make_product):
     order, payment = _card_checkout(seller, make_product)
-    body = payments.event_body(kind=payments.PAYMENT_SUCCEEDED, reference=payment.reference)
-    forged = payments.sign(body=body, secret="guessed-secret")
+    body = webhooks.event_body(kind=webhooks.PAYMENT_SUCCEEDED, reference=payment.reference)
+    forged = webhooks.sign(body=body, secret="guessed-secret")
     assert _deliver(body, forged) == 400
     assert _deliver(body, "") == 400
-    assert _deliver(b"{}", payments.sign(body=b"{}", secret=settings.PAYMENT_WEBHOOK_SECRET)) == 400
+    assert _deliver(b"{}", webhooks.sign(body=b"{}", secret=settings.PAYMENT_WEBHOOK_SECRET)) == 400
     assert not WebhookEvent.objects.exists()
     order.refresh_from_db()
     assert order.payment_status == "pending"

@@ -28,7 +28,7 @@ def _posts(shop):
         (None, f"/cart/add/{product.pk}/", {"quantity": 1, "size": size_id(product)}),
         ("buyer", f"/cart/add/{product.pk}/", {"quantity": 1, "size": size_id(product)}),
         ("buyer", "/cart/update/", {"product_id": product.pk, "quantity": 0}),
-        ("buyer", "/cart/checkout/", {"full_name": "A", "address": "B", "city": "C", "postal_code": "1"}),
+        ("buyer", "/cart/checkout/", {"full_name": "A", "line1": "B", "city": "C", "pin_code": "1"}),
         ("buyer", "/accounts/logout/", {}),
         ("seller", "/seller/products/new/", {"name": "Forged listing"}),
         ("seller", f"/seller/products/{product.pk}/edit/", {"name": "Forged name"}),

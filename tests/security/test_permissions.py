@@ -110,7 +110,8 @@ def test_a_buyer_sees_only_their_own_orders(shop, buyer, other_buyer):
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/", "/admin/cart/order/", "/admin/accounts/user/", "/admin/catalog_audit/catalogsuspect/"]
+    "path",
+    ["/admin/", "/admin/orders/order/", "/admin/accounts/user/", "/admin/catalog_audit/catalogsuspect/"],
 )
 def test_the_admin_is_for_staff_only(shop, buyer, seller, staff, path):
     for user in (None, buyer, seller):
@@ -175,16 +176,16 @@ ROUTES = {
     "cart:add": ("post", {"product_id": "product"}, dict.fromkeys(ROLES, 302)),
     "cart:update": ("post", {}, dict.fromkeys(ROLES, 302)),
     # Only the buyer has something in the cart; an empty cart is sent back to the cart page.
-    "cart:checkout": ("get", {}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN, "buyer": 200}),
-    "cart:orders": ("get", {}, LOGGED_IN),
+    "orders:checkout": ("get", {}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN, "buyer": 200}),
+    "orders:list": ("get", {}, LOGGED_IN),
     "cart:remove": ("post", {}, dict.fromkeys(ROLES, 302)),
     "cart:move_to_wishlist": ("post", {}, dict.fromkeys(ROLES, 302)),
-    "cart:order": ("get", {"pk": "order"}, BUYERS_OWN),
-    "cart:order_cancel": ("get", {"pk": "order"}, BUYERS_OWN),
+    "orders:detail": ("get", {"pk": "order"}, BUYERS_OWN),
+    "orders:cancel": ("get", {"pk": "order"}, BUYERS_OWN),
     # A cash order has nothing to pay by card: everyone logged in is sent to their orders.
-    "cart:pay": ("get", {"token": "checkout_token"}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN}),
-    "cart:test_card": ("get", {"reference": "payment_ref"}, BUYERS_OWN),
-    "cart:webhook": ("post", {}, dict.fromkeys(ROLES, 400)),  # unsigned: refused, whoever sends it
+    "orders:pay": ("get", {"token": "checkout_token"}, {**dict.fromkeys(ROLES, 302), "anonymous": TO_LOGIN}),
+    "payments:test_card": ("get", {"reference": "payment_ref"}, BUYERS_OWN),
+    "payments:webhook": ("post", {}, dict.fromkeys(ROLES, 400)),  # unsigned: refused, whoever sends it
     "cart:wishlist": ("get", {}, PUBLIC),
     "cart:wishlist_toggle": ("post", {"product_id": "product"}, dict.fromkeys(ROLES, 302)),
     "main:size_chart": ("get", {"slug": "size_chart"}, PUBLIC),
@@ -249,7 +250,7 @@ SECRETS = {
 @pytest.fixture
 def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
     from accounts.services import address_create
-    from cart.models import Order
+    from orders.models import Order
 
     seller.payout_upi_id, other_seller.payout_upi_id = "northwind@okhdfc", "southwind@okaxis"
     seller.save()
@@ -260,7 +261,7 @@ def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
     Order.objects.filter(pk=shop["order"].pk).update(full_name="Alice Shipname")
     make_product(seller=seller, name="Northwind Secret Prototype", is_active=False)
     catalogued = make_product(seller=other_seller, name="Catalogued Kurta", dataset_id=424242)
-    from cart.models import Payment
+    from payments.models import Payment
 
     payment = Payment.objects.create(
         buyer=buyer,

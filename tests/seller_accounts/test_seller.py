@@ -12,14 +12,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cart.models import Cart, Order
-from cart.services import ShippingAddress, checkout
+from cart.models import Cart
 from main.models import ArticleType, Gender, Product
+from orders.models import Order
+from orders.services import ShippingAddress, checkout
 from seller_accounts.selectors import dashboard_counts
 from tests.conftest import cart_line, dataset_image
 from tests.html import unlabelled_fields
 
-ADDRESS = ShippingAddress(full_name="Alice Buyer", address="1 Park St", city="Kolkata", postal_code="700016")
+ADDRESS = ShippingAddress(full_name="Alice Buyer", line1="1 Park St", city="Kolkata", pin_code="700016")
 
 
 def buy(buyer, quantities: dict[Product, int]) -> list[Order]:
@@ -357,7 +358,7 @@ def test_cancelled_order_cannot_be_reopened(seller_client, seller, buyer, make_p
 
 def test_cancelling_from_a_stale_copy_restores_stock_once(seller, buyer, make_product):
     """Two requests cancelling the same order (a double click): the stock comes back once."""
-    from cart.services import order_update_status
+    from orders.services import order_update_status
 
     shirt = make_product(seller=seller, stock=4)
     order = buy(buyer, {shirt: 3})[0]
@@ -396,7 +397,7 @@ def test_orders_only_move_forward(seller_client, seller, buyer, make_product):
 
 def test_a_stale_copy_cannot_move_an_order_back(seller, buyer, make_product):
     """The rule is checked against the stored status, not the caller's copy (another tab)."""
-    from cart.services import order_update_status
+    from orders.services import order_update_status
 
     order = buy(buyer, {make_product(seller=seller, stock=5): 1})[0]
     stale = Order.objects.get(pk=order.pk)
