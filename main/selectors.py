@@ -13,6 +13,7 @@ from core.pages import ATTRIBUTE_CHOICES_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 from ml.recommend.ranking import Recommendation
 
+from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
@@ -117,12 +118,21 @@ def suggested_products(
     ]
 
 
+@dataclass(frozen=True)
+class DepartmentSection:
+    """A department's section: one subcategory, or several shown as one (main.departments)."""
+
+    name: str
+    ids: tuple[int, ...]  # the subcategories it browses (the catalog's sub facet: any of them)
+    listed: int
+
+
 @dataclass
 class Department:
-    """A master category for the home page, its subcategories biggest first."""
+    """A master category for the home page, its sections biggest first."""
 
     master: MasterCategory
-    subs: list[SubCategory]
+    subs: list[DepartmentSection]
     listed: int
 
     @property
@@ -138,8 +148,9 @@ DEPARTMENT_SUBS_SHOWN = 6
 
 
 def departments() -> list[Department]:
-    """Every master category with listed products, biggest first; each one's subcategories
-    ordered by listed products too, so that the first few shown are where the products are."""
+    """Every master category with listed products that is a department (main.departments),
+    biggest first; each one's sections ordered by listed products too, so that the first few
+    shown are where the products are."""
     counts = Counter(dict(
         ((row["master_category_id"], row["sub_category_id"]), row["n"])
         for row in Product.objects.filter(is_active=True).order_by()
@@ -147,9 +158,17 @@ def departments() -> list[Department]:
     ))
     result = []
     for master in MasterCategory.objects.prefetch_related("sub_categories"):
-        subs = [sub for sub in master.sub_categories.all() if counts[(master.id, sub.id)]]
-        subs.sort(key=lambda sub: (-counts[(master.id, sub.id)], sub.name))
-        listed = sum(counts[(master.id, sub.id)] for sub in subs)
+        if not is_department(master=master.name):
+            continue
+        sections: dict[str, list[SubCategory]] = {}
+        for sub in master.sub_categories.all():
+            if counts[(master.id, sub.id)]:
+                sections.setdefault(section_name(master=master.name, sub=sub.name), []).append(sub)
+        subs = [DepartmentSection(name=name, ids=tuple(sub.id for sub in members),
+                                  listed=sum(counts[(master.id, sub.id)] for sub in members))
+                for name, members in sections.items()]
+        subs.sort(key=lambda section: (-section.listed, section.name))
+        listed = sum(section.listed for section in subs)
         if listed:
             result.append(Department(master=master, subs=subs, listed=listed))
     return sorted(result, key=lambda department: -department.listed)

@@ -35,32 +35,34 @@ class SizeChart:
     rows: list[tuple[str, str]]
 
 
-# The size charts by slug; the product page links the one of its product's scale.
+# The size charts by slug; the product page links the one of its product's scale. The ranges are
+# contiguous (one ends where the next starts; the smallest reads "up to", the largest "from"), so
+# every measurement has a size; on a boundary, the larger one.
 SIZE_CHARTS = {
     "apparel": SizeChart(
         APPAREL,
         "Chest (cm)",
         [
-            ("XS", "81-86"),
-            ("S", "86-91"),
-            ("M", "96-101"),
-            ("L", "106-111"),
-            ("XL", "116-121"),
-            ("XXL", "126-131"),
+            ("XS", "up to 86"),
+            ("S", "86-96"),
+            ("M", "96-106"),
+            ("L", "106-116"),
+            ("XL", "116-126"),
+            ("XXL", "from 126"),
         ],
     ),
     "kids-apparel": SizeChart(
         KIDS_APPAREL,
         "Height (cm)",
         [
-            ("2-3Y", "92-98"),
+            ("2-3Y", "up to 98"),
             ("3-4Y", "98-104"),
             ("4-5Y", "104-110"),
             ("5-6Y", "110-116"),
-            ("7-8Y", "122-128"),
-            ("9-10Y", "134-140"),
-            ("11-12Y", "146-152"),
-            ("13-14Y", "158-164"),
+            ("7-8Y", "116-128"),  # no 6-7Y in the scale: a growing child takes the larger
+            ("9-10Y", "128-140"),
+            ("11-12Y", "140-152"),
+            ("13-14Y", "from 152"),
         ],
     ),
     "footwear": SizeChart(

@@ -27,6 +27,7 @@ from .query import QuerySummary, query_summary, search_rows
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
     "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
+    "size": "Size",
 }
 FACET_SHOWN = 8  # values listed before "more"
 COUNTS_KEPT = 128  # the latest filter sets' facet counts kept per process (tens of kB each)
@@ -49,6 +50,7 @@ class CatalogFilters:
     season: tuple[str, ...] = ()
     usage: tuple[str, ...] = ()
     price: tuple[str, ...] = ()  # keys of PRICE_RANGES
+    size: tuple[str, ...] = ()  # size labels: the products with any of them in stock
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
@@ -194,13 +196,14 @@ class Facets:
     seasons: list[FacetValue] = field(default_factory=list)
     usages: list[FacetValue] = field(default_factory=list)
     prices: list[FacetValue] = field(default_factory=list)
+    sizes: list[FacetValue] = field(default_factory=list)
     total: int = 0
 
     @property
     def groups(self) -> list[Facet]:
         """The facets with values to offer, in the order the page lists them."""
         lists = [self.genders, self.masters, self.subs, self.types, self.brands, self.colours,
-                 self.seasons, self.usages, self.prices]
+                 self.seasons, self.usages, self.prices, self.sizes]
         return [Facet(param, FACET_TITLES[param], values)
                 for param, values in zip(FACET_COLUMNS, lists, strict=True) if values]
 
@@ -254,8 +257,17 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
         seasons=facet("season"),
         usages=facet("usage"),
         prices=prices,
+        sizes=_size_values(filters=filters, counts=counters["size"]),
         total=total,
     )
+
+
+def _size_values(*, filters: CatalogFilters, counts: Counter) -> list[FacetValue]:
+    """The size facet in size-chart order (XS before S...), as the price ranges are in theirs."""
+    table = catalog_table()
+    listed = [size for size in table.values["size"] if counts[size] or size in filters.size]
+    lost = [size for size in filters.size if size not in listed]  # picked, no longer in stock
+    return [FacetValue(size, size, counts[size], size in filters.size) for size in [*listed, *lost]]
 
 
 def _price_label(key: str) -> str:

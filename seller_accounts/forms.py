@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from core.forms import BootstrapFormMixin
 from core.pages import ATTRIBUTE_CHOICES_SECONDS
 from main.categorize import SURE_ENOUGH
-from main.images import normalise_product_photo
+from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
 from main.ml_fields import LEVEL_OF_FORM_FIELD
 from main.models import ArticleType, Gender, Product
 from main.selectors import supported_article_types
@@ -77,7 +77,9 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
         # The photo first: a seller listing from a phone picks it before typing a word, and the
         # fields below are suggested from it (static/js/categorize.js).
         self.order_fields(["photo"])
-        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.fields["photo"].widget.attrs.update(
+            {"accept": "image/jpeg,image/png,image/webp", "data-max-bytes": MAX_UPLOAD_BYTES}
+        )  # the page refuses another file as soon as it is chosen (static/js/categorize.js)
         self.fields["article_type"].queryset = supported_article_types(
             keep=self.instance.article_type_id if self.instance.pk else None
         )

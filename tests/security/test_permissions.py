@@ -197,6 +197,7 @@ ROUTES = {
     "seller_accounts:product_unlist": ("post", {"pk": "product"}, _post(SELLERS_OWN)),
     "seller_accounts:bulk_upload": ("get", {}, SELLERS),
     "seller_accounts:bulk_review": ("get", {}, _post(SELLERS)),  # nothing staged: back to the upload
+    "seller_accounts:bulk_fix_row": ("post", {}, _post(SELLERS)),  # no row to fix: back to the review
     "seller_accounts:orders": ("get", {}, SELLERS),
     "seller_accounts:order": ("get", {"pk": "order"}, SELLERS_OWN),
     "api-schema": ("get", {}, PUBLIC),
