@@ -34,7 +34,7 @@ def test_the_apparel_charts_are_ranges():
 
 @pytest.mark.parametrize("slug", RANGED)
 def test_each_range_starts_where_the_last_ended(slug):
-    _, rows = SIZE_CHARTS[slug]
+    rows = SIZE_CHARTS[slug].rows
     ranges = [bounds(value) for _, value in rows]
     for (size, _), (low, high) in zip(rows, ranges, strict=True):
         assert low is None or high is None or low < high, size

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from main.forms import CatalogFilterForm
-
 from main.models import Product, ProductSize
-from main.selectors import catalog_facets, search_ids
 from main.sizes import ONE_SIZE
+from search.forms import CatalogFilterForm
+from search.listing import catalog_page, search_ids
 from tests.conftest import set_stock
+
+
+def catalog_facets(*, filters):
+    return catalog_page(filters=filters, number=1, size=1)[1]
 
 
 def in_stock(label: str) -> set[int]:
