@@ -1,0 +1,289 @@
+"""Reads of the experiments: what a surface serves now, which unit a shopper is, and results.
+
+A page asks :func:`surface_plan` on every request, so the running experiment and the shipped
+default of each surface are kept in the process for :data:`PLAN_SECONDS` (no query per page);
+starting, stopping or shipping clears them here at once, in other workers within that time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from recommendations.models import ProductEvent
+from recommendations.visitors import visitor_key
+from seller_accounts.models import ListingCategorization
+
+from . import stats
+from .assignment import pick
+from .models import Experiment, Exposure, SurfaceDefault, UnitAlias, Variant
+
+# How long a worker serves a surface's plan before reading it again: a start or stop reaches
+# every worker within this, and a page view costs no query for it.
+PLAN_SECONDS = 10
+USER_UNIT = "user:"  # the unit of an account that has no visitor id recorded (logged in before this app)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A surface's running experiment, as a page needs it to assign and log."""
+
+    experiment_id: int
+    key: str
+    variant_ids: tuple[int, ...]
+    values: tuple[str, ...]
+    weights: tuple[int, ...]
+
+    def variant_of(self, unit: str) -> tuple[int, str]:
+        index = pick(experiment_key=self.key, unit=unit, weights=self.weights)
+        return self.variant_ids[index], self.values[index]
+
+
+@dataclass(frozen=True)
+class SurfacePlan:
+    running: Plan | None
+    default: str  # the shipped strategy; "" for the surface's own default
+
+
+_plans: dict[str, tuple[float, SurfacePlan]] = {}
+
+
+def surface_plan(*, surface: str) -> SurfacePlan:
+    """The running experiment of ``surface`` (if any) and its shipped default, memoised."""
+    now = time.monotonic()
+    kept = _plans.get(surface)
+    if kept is not None and now - kept[0] < PLAN_SECONDS:
+        return kept[1]
+    experiment = Experiment.objects.filter(surface=surface, status=Experiment.Status.RUNNING).first()
+    running = None
+    if experiment is not None:
+        variants = list(experiment.variants.all())
+        running = Plan(
+            experiment_id=experiment.pk,
+            key=experiment.key,
+            variant_ids=tuple(v.pk for v in variants),
+            values=tuple(v.value for v in variants),
+            weights=tuple(v.weight for v in variants),
+        )
+    default = SurfaceDefault.objects.filter(surface=surface).values_list("strategy", flat=True).first() or ""
+    plan = SurfacePlan(running=running, default=default)
+    _plans[surface] = (now, plan)
+    return plan
+
+
+def surface_plans_forget() -> None:
+    """Read the plans afresh on the next request (after a start, stop or ship, and in tests)."""
+    _plans.clear()
+
+
+def shopper_unit(*, request, create: bool = True) -> str:
+    """The id a shopper is assigned by: their visitor id, which their account keeps once they
+    log in (:class:`~experiments.models.UnitAlias`), so the variant survives logging in.
+    ``create`` gives an anonymous visitor an id now (their cookie is set with the response)."""
+    if not hasattr(request, "_experiment_unit"):
+        user = request.user
+        if user.is_authenticated:
+            alias = UnitAlias.objects.filter(user=user).values_list("unit", flat=True).first()
+            request._experiment_unit = alias or visitor_key(request=request) or f"{USER_UNIT}{user.pk}"
+        else:
+            request._experiment_unit = visitor_key(request=request, create=create)
+    return request._experiment_unit
+
+
+def seller_unit(*, seller_id: int) -> str:
+    """A seller is assigned by their account (a categorizer experiment's unit)."""
+    return f"seller:{seller_id}"
+
+
+def variant_for(*, experiment: Experiment, unit: str) -> Variant:
+    """The variant ``unit`` sees in ``experiment`` (the same answer as a page's :class:`Plan`)."""
+    variants = list(experiment.variants.all())
+    return variants[pick(experiment_key=experiment.key, unit=unit, weights=[v.weight for v in variants])]
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    variant: Variant
+    rate: stats.Rate
+    comparison: stats.Comparison | None  # None for the control
+    planned_share: float
+    observed_share: float | None
+    required: int | None  # exposures it needs for the planned lift (None: not computable yet)
+
+
+@dataclass(frozen=True)
+class DailyPoint:
+    day: date
+    rates: dict[int, float | None]  # variant id -> cumulative rate up to the end of that day
+
+
+@dataclass(frozen=True)
+class Results:
+    experiment: Experiment
+    variants: list[VariantResult]
+    sample_ratio: stats.SampleRatio
+    base_rate: float  # the control's observed rate once it has converted anyone, else the planned one
+    still_needed: int | None  # exposures still to come, all variants together
+    daily: list[DailyPoint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    variant_id: int
+    exposed_at: datetime
+    converted_at: datetime | None
+
+
+def experiment_results(*, experiment: Experiment) -> Results:
+    """Per variant: exposures, conversions, rate and interval, the comparison with the control;
+    the split's sample-ratio check; the sample still needed; the daily cumulative rates."""
+    variants = list(experiment.variants.all())
+    units = _categorizer_units(experiment) if experiment.surface == Experiment.Surface.CATEGORIZER else (
+        _shopper_units(experiment)
+    )
+    exposed = {v.pk: 0 for v in variants}
+    converted = {v.pk: 0 for v in variants}
+    for unit in units:
+        exposed[unit.variant_id] += 1
+        converted[unit.variant_id] += unit.converted_at is not None
+    control = next((v for v in variants if v.is_control), variants[0] if variants else None)
+    total = sum(exposed.values())
+    weights = [v.weight for v in variants]
+    base = experiment.base_rate
+    if control is not None and converted[control.pk]:
+        base = converted[control.pk] / exposed[control.pk]
+    required = _required(experiment, variants, control, base) or {}
+    rows = []
+    for v in variants:
+        comparison = None
+        if v != control:
+            comparison = stats.compare(
+                conversions=converted[v.pk], exposures=exposed[v.pk],
+                control_conversions=converted[control.pk], control_exposures=exposed[control.pk],
+            )
+        rows.append(VariantResult(
+            variant=v,
+            rate=stats.rate(conversions=converted[v.pk], exposures=exposed[v.pk]),
+            comparison=comparison,
+            planned_share=v.weight / sum(weights),
+            observed_share=exposed[v.pk] / total if total else None,
+            required=required.get(v.pk),
+        ))
+    still = None
+    if required:
+        still = sum(stats.still_needed(required=required[v.pk], exposures=exposed[v.pk]) for v in variants)
+    return Results(
+        experiment=experiment,
+        variants=rows,
+        sample_ratio=stats.sample_ratio(exposures=[exposed[v.pk] for v in variants], weights=weights),
+        base_rate=base,
+        still_needed=still,
+        daily=_daily(units, [v.pk for v in variants]),
+    )
+
+
+def _required(
+    experiment: Experiment, variants: list[Variant], control: Variant | None, base: float
+) -> dict[int, int] | None:
+    """Exposures each variant needs for the planned lift over ``base`` to be found with the
+    planned power, at the planned split (a variant with twice the control's weight needs twice
+    its sample; the control needs what its most demanding comparison asks)."""
+    if control is None or len(variants) < 2 or not 0 < base < 1 or not experiment.planned_lift:
+        return None
+    needed = {control.pk: 0}
+    for v in variants:
+        if v == control:
+            continue
+        ratio = v.weight / control.weight
+        n_control = stats.required_per_variant(
+            base_rate=base, relative_lift=experiment.planned_lift, ratio=ratio
+        )
+        needed[control.pk] = max(needed[control.pk], n_control)
+        needed[v.pk] = math.ceil(n_control * ratio)
+    return needed
+
+
+def _shopper_units(experiment: Experiment) -> list[_Unit]:
+    """Each exposed shopper, and when they first did the outcome after their exposure (their
+    events under their visitor id, or under the account that keeps that id)."""
+    exposures = list(
+        Exposure.objects.filter(experiment=experiment).values_list("unit", "variant_id", "exposed_at")
+    )
+    if not exposures:
+        return []
+    unit_of_user = dict(
+        UnitAlias.objects.filter(unit__in={u for u, _, _ in exposures}).values_list("user_id", "unit")
+    )
+    for unit, _, _ in exposures:
+        if unit.startswith(USER_UNIT):
+            unit_of_user.setdefault(int(unit.removeprefix(USER_UNIT)), unit)
+    first_exposed = min(at for _, _, at in exposures)
+    events = ProductEvent.objects.filter(kind=experiment.outcome, created_at__gt=first_exposed)
+    if experiment.stopped_at:
+        events = events.filter(created_at__lte=experiment.stopped_at)
+    times: dict[str, list[datetime]] = defaultdict(list)
+    exposed_units = {u for u, _, _ in exposures}
+    rows = events.filter(Q(session_key__in=exposed_units) | Q(user_id__in=unit_of_user)).values_list(
+        "user_id", "session_key", "created_at"
+    )
+    for user_id, session_key, created_at in rows:
+        unit = unit_of_user.get(user_id) if user_id else None
+        unit = unit or (session_key if session_key in exposed_units else None)
+        if unit:
+            times[unit].append(created_at)
+    units = []
+    for unit, variant_id, exposed_at in exposures:
+        after = sorted(times.get(unit, ()))
+        i = bisect.bisect_right(after, exposed_at)
+        units.append(_Unit(variant_id, exposed_at, after[i] if i < len(after) else None))
+    return units
+
+
+def _categorizer_units(experiment: Experiment) -> list[_Unit]:
+    """Each listing made with the help of one of the variants' model versions while the
+    experiment ran; converted if the seller corrected any level of the model's suggestion."""
+    version_to_variant = {v.value: v.pk for v in experiment.variants.all()}
+    records = ListingCategorization.objects.filter(model_version__in=version_to_variant)
+    if experiment.started_at:
+        records = records.filter(created_at__gte=experiment.started_at)
+    if experiment.stopped_at:
+        records = records.filter(created_at__lte=experiment.stopped_at)
+    flags = [f"{level}_corrected" for level in ListingCategorization.LEVELS]
+    units = []
+    for record in records.only("model_version", "created_at", *flags):
+        was_corrected = any(getattr(record, flag) for flag in flags)
+        units.append(_Unit(version_to_variant[record.model_version], record.created_at,
+                           record.created_at if was_corrected else None))
+    return units
+
+
+def _daily(units: list[_Unit], variant_ids: list[int]) -> list[DailyPoint]:
+    """Each day from the first exposure to the last event: every variant's rate among the units
+    exposed by the end of that day, counting the conversions made by then."""
+    if not units:
+        return []
+    tz = timezone.get_current_timezone()
+    first = min(u.exposed_at for u in units).astimezone(tz).date()
+    last = max(max(u.exposed_at, u.converted_at or u.exposed_at) for u in units).astimezone(tz).date()
+    points = []
+    day = first
+    while day <= last:
+        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()), tz)
+        rates = {}
+        for variant_id in variant_ids:
+            seen = [u for u in units if u.variant_id == variant_id and u.exposed_at < end]
+            done = sum(1 for u in seen if u.converted_at is not None and u.converted_at < end)
+            rates[variant_id] = done / len(seen) if seen else None
+        points.append(DailyPoint(day, rates))
+        day += timedelta(days=1)
+    return points
