@@ -100,6 +100,13 @@ def alias_erase(*, user) -> None:
     UnitAlias.objects.filter(user=user).delete()
 
 
+def _plans_changed() -> None:
+    """This worker reads the surfaces' plans afresh now and again once the change is committed
+    (a page read in between must not keep the old plan for :data:`~experiments.selectors.PLAN_SECONDS`)."""
+    surface_plans_forget()
+    transaction.on_commit(surface_plans_forget)
+
+
 @transaction.atomic
 def experiment_start(*, experiment: Experiment) -> Experiment:
     """Start assigning and logging (resuming a stopped experiment keeps its exposures)."""
@@ -118,7 +125,7 @@ def experiment_start(*, experiment: Experiment) -> Experiment:
     experiment.started_at = experiment.started_at or timezone.now()
     experiment.stopped_at = None
     experiment.save(update_fields=["status", "started_at", "stopped_at"])
-    transaction.on_commit(surface_plans_forget)
+    _plans_changed()
     return experiment
 
 
@@ -131,7 +138,7 @@ def experiment_stop(*, experiment: Experiment) -> Experiment:
     experiment.status = Experiment.Status.STOPPED
     experiment.stopped_at = timezone.now()
     experiment.save(update_fields=["status", "stopped_at"])
-    transaction.on_commit(surface_plans_forget)
+    _plans_changed()
     transaction.on_commit(exposures_flush)
     return experiment
 
@@ -155,7 +162,7 @@ def experiment_ship(*, experiment: Experiment, variant: Variant) -> Experiment:
         SurfaceDefault.objects.update_or_create(
             surface=experiment.surface, defaults={"strategy": variant.value, "experiment": experiment}
         )
-    transaction.on_commit(surface_plans_forget)
+    _plans_changed()
     transaction.on_commit(
         lambda: experiment_shipped.send(sender=Experiment, experiment=experiment, variant=variant)
     )

@@ -27,12 +27,12 @@ def product_carousels(product, strategy: str = "") -> dict:
     them afresh) and per strategy (an experiment's variant: see ``CAROUSEL_ORDERS``): computed
     only when the cached fragment is rendered afresh."""
     strategy = carousel_strategy(strategy)
+    carousels = SimpleLazyObject(lambda: carousels_for(product=product))
     return {
         "product": product,
         "strategy": strategy,
-        "sections": SimpleLazyObject(
-            lambda: carousel_sections(carousels=carousels_for(product=product), strategy=strategy)
-        ),
+        "carousels": carousels,
+        "sections": SimpleLazyObject(lambda: carousel_sections(carousels=carousels, strategy=strategy)),
         "carousels_version": recommendations_version(),
         "carousels_seconds": CAROUSELS_SECONDS,
     }

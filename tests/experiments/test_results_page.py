@@ -1,0 +1,170 @@
+"""The staff's results page: the figures from stored exposures and events, its buttons, and
+what shipping does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from experiments.models import Experiment, Exposure, SurfaceDefault
+from recommendations.models import ProductEvent
+
+pytestmark = pytest.mark.usefixtures("catalog")
+
+
+def _results_url(experiment) -> str:
+    return reverse("admin:experiments_experiment_results", args=[experiment.pk])
+
+
+def _traffic(experiment, *, exposed: dict[str, int], converted: dict[str, int], days_ago: int = 0):
+    """Stored exposures and view events, as the pages would have logged them."""
+    from main.models import Product
+
+    product = Product.objects.filter(is_active=True).first()
+    at = timezone.now() - timedelta(days=days_ago)
+    for variant in experiment.variants.all():
+        for i in range(exposed[variant.key]):
+            unit = f"{variant.key}-{days_ago}-{i}"
+            Exposure.objects.create(experiment=experiment, variant=variant, unit=unit, exposed_at=at)
+            if i < converted[variant.key]:
+                ProductEvent.objects.create(session_key=unit, product=product, kind="view",
+                                            created_at=at + timedelta(minutes=1))
+
+
+def test_results_show_rates_intervals_test_and_sample_checks(client, staff, make_experiment):
+    from experiments.services import experiment_start
+
+    experiment = experiment_start(experiment=make_experiment())
+    _traffic(experiment, exposed={"control": 400, "look-first": 420}, converted={"control": 40, "look-first": 63},
+             days_ago=1)
+    _traffic(experiment, exposed={"control": 100, "look-first": 80}, converted={"control": 10, "look-first": 12})
+    client.force_login(staff)
+    response = client.get(_results_url(experiment))
+    assert response.status_code == 200
+    results = response.context["results"]
+    control, treatment = results.variants
+    assert (control.rate.exposures, control.rate.conversions) == (500, 50)
+    assert (treatment.rate.exposures, treatment.rate.conversions) == (500, 75)
+    assert treatment.comparison.difference == pytest.approx(0.05)
+    assert treatment.comparison.p_value == pytest.approx(0.0168, abs=1e-4)  # pooled 12.5%: z = 2.39
+    assert treatment.comparison.significant
+    assert results.sample_ratio.p_value == pytest.approx(1.0) and not results.sample_ratio.alarm
+    # base 10% (the control's observed rate), +20%: 3,835 per arm by the arcsine formula
+    assert control.required == treatment.required == 3835
+    assert results.still_needed == 2 * (3835 - 500)
+    html = response.content.decode()
+    assert "10.00%" in html and "15.00%" in html and "+5.00 pp" in html and "0.0168" in html
+    assert 'data-test="daily-chart"' in html and html.count("<polyline") == 2
+    assert [p.rates[treatment.variant.pk] for p in results.daily] == [pytest.approx(63 / 420), 0.15]
+
+
+def test_a_broken_split_raises_the_sample_ratio_alarm(client, staff, make_experiment):
+    experiment = make_experiment()
+    _traffic(experiment, exposed={"control": 1000, "look-first": 1200}, converted={"control": 0, "look-first": 0})
+    client.force_login(staff)
+    response = client.get(_results_url(experiment))
+    assert response.context["results"].sample_ratio.alarm
+    assert "mismatch" in response.content.decode()
+
+
+def test_the_page_and_its_buttons_are_for_staff_only(client, buyer, make_experiment):
+    experiment = make_experiment()
+    client.force_login(buyer)
+    assert client.get(_results_url(experiment)).status_code == 302  # to the admin's login
+    start = reverse("admin:experiments_experiment_start", args=[experiment.pk])
+    assert client.post(start).status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.DRAFT
+
+
+def test_start_stop_and_ship_a_strategy(client, staff, make_experiment):
+    from experiments.selectors import surface_plan
+
+    experiment = make_experiment()
+    client.force_login(staff)
+    client.post(reverse("admin:experiments_experiment_start", args=[experiment.pk]))
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.RUNNING and surface_plan(surface="carousels").running
+    client.post(reverse("admin:experiments_experiment_stop", args=[experiment.pk]))
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.STOPPED and surface_plan(surface="carousels").running is None
+    winner = experiment.variants.get(key="look-first")
+    client.post(reverse("admin:experiments_experiment_ship", args=[experiment.pk]), {"variant": winner.pk})
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.SHIPPED and experiment.shipped_variant == winner
+    assert SurfaceDefault.objects.get(surface="carousels").strategy == "look-first"
+    assert surface_plan(surface="carousels").default == "look-first"
+
+
+def test_the_buttons_need_the_csrf_token(staff, make_experiment):
+    from django.test import Client
+
+    experiment = make_experiment()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    assert client.post(reverse("admin:experiments_experiment_start", args=[experiment.pk])).status_code == 403
+
+
+def test_a_second_experiment_on_a_running_surface_is_refused(client, staff, make_experiment):
+    from experiments.services import experiment_start
+
+    experiment_start(experiment=make_experiment())
+    second = make_experiment(key="another")
+    client.force_login(staff)
+    response = client.post(reverse("admin:experiments_experiment_start", args=[second.pk]), follow=True)
+    second.refresh_from_db()
+    assert second.status == Experiment.Status.DRAFT
+    assert "Another experiment is running" in response.content.decode()
+
+
+def test_a_shipped_strategy_is_what_every_shopper_then_gets(client, make_experiment, trained_models):
+    from experiments.services import experiment_ship
+    from main.models import Product
+
+    experiment = make_experiment()
+    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="look-first"))
+    html = client.get(Product.objects.filter(article_type__name="Tshirts").first().get_absolute_url()).content
+    html = html.decode()
+    assert html.find('data-test="complete-the-look"') < html.find('data-test="similar"')
+
+
+def test_shipping_a_categorizer_version_asks_the_registry(make_experiment, django_capture_on_commit_callbacks):
+    from experiments.services import experiment_ship
+    from experiments.signals import experiment_shipped
+
+    experiment = make_experiment(key="categorizer-v2", surface="categorizer", outcome="corrected",
+                                 variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)])
+    heard = []
+    experiment_shipped.connect(lambda sender, experiment, variant, **kw: heard.append(variant.value), weak=False,
+                               dispatch_uid="test-heard")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            experiment_ship(experiment=experiment, variant=experiment.variants.get(key="candidate"))
+    finally:
+        experiment_shipped.disconnect(dispatch_uid="test-heard")
+    assert heard == ["cat-v2"]
+    assert not SurfaceDefault.objects.exists()  # no strategy to serve: the registry promotes the model
+
+
+def test_a_categorizer_experiment_counts_listings_the_seller_corrected(client, staff, seller, make_experiment):
+    from main.models import Product
+    from seller_accounts.models import ListingCategorization
+
+    experiment = make_experiment(key="categorizer-v2", surface="categorizer", outcome="corrected",
+                                 variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)])
+    from experiments.services import experiment_start
+
+    experiment_start(experiment=experiment)
+    products = list(Product.objects.all()[:10])
+    for n, product in enumerate(products):
+        ListingCategorization.objects.create(
+            product=product, model_version="cat-v1" if n < 6 else "cat-v2", text=product.name, confidence=0.9,
+            article_type_corrected=n in (0, 1, 2, 6),
+        )
+    client.force_login(staff)
+    current, candidate = client.get(_results_url(experiment)).context["results"].variants
+    assert (current.rate.exposures, current.rate.conversions) == (6, 3)
+    assert (candidate.rate.exposures, candidate.rate.conversions) == (4, 1)
