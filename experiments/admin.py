@@ -24,8 +24,9 @@ class ExperimentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Results")
     def results_link(self, experiment):
-        return format_html('<a href="{}">Results</a>', reverse("admin:experiments_experiment_results",
-                                                                 args=[experiment.pk]))
+        return format_html(
+            '<a href="{}">Results</a>', reverse("admin:experiments_experiment_results", args=[experiment.pk])
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

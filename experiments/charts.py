@@ -36,7 +36,7 @@ def daily_rates_svg(*, daily: list[DailyPoint], names: dict[int, str]) -> SafeSt
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'role="img" aria-labelledby="chart-title" data-test="daily-chart" font-size="12" '
         f'font-family="system-ui, sans-serif"><title id="chart-title">Conversion rate per variant, '
-        f'cumulative, by day</title>'
+        f"cumulative, by day</title>"
     ]
     for tick in range(Y_TICKS + 1):
         rate = top * tick / Y_TICKS
@@ -47,7 +47,7 @@ def daily_rates_svg(*, daily: list[DailyPoint], names: dict[int, str]) -> SafeSt
     for i in sorted({0, len(daily) - 1}):
         parts.append(
             f'<text x="{x(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" fill="#555">'
-            f'{escape(daily[i].day.isoformat())}</text>'
+            f"{escape(daily[i].day.isoformat())}</text>"
         )
     for n, (variant_id, name) in enumerate(names.items()):
         colour = PALETTE[n % len(PALETTE)]

@@ -59,7 +59,8 @@ class Variant(models.Model):
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
     key = models.SlugField()
     value = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         help_text="The strategy this variant serves, or the categorizer's model version.",
     )
     weight = models.PositiveIntegerField(

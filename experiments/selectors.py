@@ -148,8 +148,10 @@ def experiment_results(*, experiment: Experiment) -> Results:
     """Per variant: exposures, conversions, rate and interval, the comparison with the control;
     the split's sample-ratio check; the sample still needed; the daily cumulative rates."""
     variants = list(experiment.variants.all())
-    units = _categorizer_units(experiment) if experiment.surface == Experiment.Surface.CATEGORIZER else (
-        _shopper_units(experiment)
+    units = (
+        _categorizer_units(experiment)
+        if experiment.surface == Experiment.Surface.CATEGORIZER
+        else (_shopper_units(experiment))
     )
     exposed = {v.pk: 0 for v in variants}
     converted = {v.pk: 0 for v in variants}
@@ -168,17 +170,21 @@ def experiment_results(*, experiment: Experiment) -> Results:
         comparison = None
         if v != control:
             comparison = stats.compare(
-                conversions=converted[v.pk], exposures=exposed[v.pk],
-                control_conversions=converted[control.pk], control_exposures=exposed[control.pk],
+                conversions=converted[v.pk],
+                exposures=exposed[v.pk],
+                control_conversions=converted[control.pk],
+                control_exposures=exposed[control.pk],
             )
-        rows.append(VariantResult(
-            variant=v,
-            rate=stats.rate(conversions=converted[v.pk], exposures=exposed[v.pk]),
-            comparison=comparison,
-            planned_share=v.weight / sum(weights),
-            observed_share=exposed[v.pk] / total if total else None,
-            required=required.get(v.pk),
-        ))
+        rows.append(
+            VariantResult(
+                variant=v,
+                rate=stats.rate(conversions=converted[v.pk], exposures=exposed[v.pk]),
+                comparison=comparison,
+                planned_share=v.weight / sum(weights),
+                observed_share=exposed[v.pk] / total if total else None,
+                required=required.get(v.pk),
+            )
+        )
     still = None
     if required:
         still = sum(stats.still_needed(required=required[v.pk], exposures=exposed[v.pk]) for v in variants)
@@ -262,8 +268,13 @@ def _categorizer_units(experiment: Experiment) -> list[_Unit]:
     units = []
     for record in records.only("model_version", "created_at", *flags):
         was_corrected = any(getattr(record, flag) for flag in flags)
-        units.append(_Unit(version_to_variant[record.model_version], record.created_at,
-                           record.created_at if was_corrected else None))
+        units.append(
+            _Unit(
+                version_to_variant[record.model_version],
+                record.created_at,
+                record.created_at if was_corrected else None,
+            )
+        )
     return units
 
 

@@ -54,8 +54,11 @@ def exposure_log(*, experiment_id: int, variant_id: int, unit: str, at: datetime
             _seen.popitem(last=False)
         if not _queue:
             _queued_since = time.monotonic()
-        _queue.append(Exposure(experiment_id=experiment_id, variant_id=variant_id, unit=unit,
-                               exposed_at=at or timezone.now()))
+        _queue.append(
+            Exposure(
+                experiment_id=experiment_id, variant_id=variant_id, unit=unit, exposed_at=at or timezone.now()
+            )
+        )
         due = len(_queue) >= FLUSH_EVERY or time.monotonic() - _queued_since >= FLUSH_SECONDS
     if due:
         exposures_flush()

@@ -87,8 +87,13 @@ def compare(
         return Comparison(variant_rate - control_rate, None, None, None, None, None)
     z, p = proportions_ztest([conversions, control_conversions], [exposures, control_exposures])
     low, high = confint_proportions_2indep(
-        conversions, exposures, control_conversions, control_exposures,
-        method=DIFF_METHOD, compare="diff", alpha=ALPHA,
+        conversions,
+        exposures,
+        control_conversions,
+        control_exposures,
+        method=DIFF_METHOD,
+        compare="diff",
+        alpha=ALPHA,
     )
     lift = (variant_rate - control_rate) / control_rate if control_rate > 0 else None
     return Comparison(variant_rate - control_rate, float(low), float(high), lift, float(z), float(p))
@@ -115,8 +120,9 @@ def required_per_variant(*, base_rate: float, relative_lift: float, ratio: float
     effect = abs(proportion_effectsize(treated, base_rate))
     if not 0 < base_rate < 1 or effect == 0:
         raise ValueError("A base rate strictly between 0 and 1 and a non-zero lift are needed.")
-    n = NormalIndPower().solve_power(effect_size=effect, alpha=ALPHA, power=POWER, ratio=ratio,
-                                     alternative="two-sided")
+    n = NormalIndPower().solve_power(
+        effect_size=effect, alpha=ALPHA, power=POWER, ratio=ratio, alternative="two-sided"
+    )
     return math.ceil(float(n))
 
 

@@ -28,14 +28,18 @@ def results(request, experiment_id: int, *, admin_context: dict | None = None):
     exposures_flush()  # this worker's queued exposures count at once (others' within seconds)
     found = experiment_results(experiment=experiment)
     chart = daily_rates_svg(daily=found.daily, names={r.variant.pk: r.variant.key for r in found.variants})
-    return render(request, "experiments/results.html", {
-        **(admin_context or {}),
-        "title": experiment.title,
-        "experiment": experiment,
-        "results": found,
-        "chart": chart,
-        "Status": Experiment.Status,
-    })
+    return render(
+        request,
+        "experiments/results.html",
+        {
+            **(admin_context or {}),
+            "title": experiment.title,
+            "experiment": experiment,
+            "results": found,
+            "chart": chart,
+            "Status": Experiment.Status,
+        },
+    )
 
 
 def _act(request, experiment_id: int, action) -> object:

@@ -29,8 +29,10 @@ def test_units_split_in_the_planned_proportions(weights):
 def test_experiments_split_independently():
     """Being in one experiment's treatment says nothing about another's."""
     pairs = Counter(
-        (pick(experiment_key="first", unit=f"u{i}", weights=[1, 1]), pick(experiment_key="second", unit=f"u{i}",
-                                                                           weights=[1, 1]))
+        (
+            pick(experiment_key="first", unit=f"u{i}", weights=[1, 1]),
+            pick(experiment_key="second", unit=f"u{i}", weights=[1, 1]),
+        )
         for i in range(UNITS)
     )
     assert chisquare([pairs[(a, b)] for a in (0, 1) for b in (0, 1)]).pvalue > 0.001
@@ -39,8 +41,10 @@ def test_experiments_split_independently():
 def _variant_seen(client, product) -> str:
     """Which carousel came first on the page: the variant the shopper was assigned."""
     html = client.get(product.get_absolute_url()).content.decode()
-    return "look-first" if html.find('data-test="complete-the-look"') < html.find('data-test="similar"') else (
-        "similar-first"
+    return (
+        "look-first"
+        if html.find('data-test="complete-the-look"') < html.find('data-test="similar"')
+        else ("similar-first")
     )
 
 

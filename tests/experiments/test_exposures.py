@@ -32,10 +32,14 @@ def test_a_product_page_queues_the_exposure_without_writing_it(make_experiment, 
     assert not Exposure.objects.exists()
     assert services.exposures_flush() == 1  # the second page did not queue the same visitor again
     exposure = Exposure.objects.get()
-    assert exposure.experiment == experiment and exposure.unit == client.cookies["visitor"].value.split(":")[0]
+    assert (
+        exposure.experiment == experiment and exposure.unit == client.cookies["visitor"].value.split(":")[0]
+    )
 
 
-def test_exposures_are_written_in_one_batch_when_it_fills(make_experiment, monkeypatch, django_assert_num_queries):
+def test_exposures_are_written_in_one_batch_when_it_fills(
+    make_experiment, monkeypatch, django_assert_num_queries
+):
     from experiments.services import experiment_start
 
     experiment = experiment_start(experiment=make_experiment())

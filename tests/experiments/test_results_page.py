@@ -30,17 +30,24 @@ def _traffic(experiment, *, exposed: dict[str, int], converted: dict[str, int], 
             unit = f"{variant.key}-{days_ago}-{i}"
             Exposure.objects.create(experiment=experiment, variant=variant, unit=unit, exposed_at=at)
             if i < converted[variant.key]:
-                ProductEvent.objects.create(session_key=unit, product=product, kind="view",
-                                            created_at=at + timedelta(minutes=1))
+                ProductEvent.objects.create(
+                    session_key=unit, product=product, kind="view", created_at=at + timedelta(minutes=1)
+                )
 
 
 def test_results_show_rates_intervals_test_and_sample_checks(client, staff, make_experiment):
     from experiments.services import experiment_start
 
     experiment = experiment_start(experiment=make_experiment())
-    _traffic(experiment, exposed={"control": 400, "look-first": 420}, converted={"control": 40, "look-first": 63},
-             days_ago=1)
-    _traffic(experiment, exposed={"control": 100, "look-first": 80}, converted={"control": 10, "look-first": 12})
+    _traffic(
+        experiment,
+        exposed={"control": 400, "look-first": 420},
+        converted={"control": 40, "look-first": 63},
+        days_ago=1,
+    )
+    _traffic(
+        experiment, exposed={"control": 100, "look-first": 80}, converted={"control": 10, "look-first": 12}
+    )
     client.force_login(staff)
     response = client.get(_results_url(experiment))
     assert response.status_code == 200
@@ -63,7 +70,9 @@ def test_results_show_rates_intervals_test_and_sample_checks(client, staff, make
 
 def test_a_broken_split_raises_the_sample_ratio_alarm(client, staff, make_experiment):
     experiment = make_experiment()
-    _traffic(experiment, exposed={"control": 1000, "look-first": 1200}, converted={"control": 0, "look-first": 0})
+    _traffic(
+        experiment, exposed={"control": 1000, "look-first": 1200}, converted={"control": 0, "look-first": 0}
+    )
     client.force_login(staff)
     response = client.get(_results_url(experiment))
     assert response.context["results"].sample_ratio.alarm
@@ -90,7 +99,9 @@ def test_start_stop_and_ship_a_strategy(client, staff, make_experiment):
     assert experiment.status == Experiment.Status.RUNNING and surface_plan(surface="carousels").running
     client.post(reverse("admin:experiments_experiment_stop", args=[experiment.pk]))
     experiment.refresh_from_db()
-    assert experiment.status == Experiment.Status.STOPPED and surface_plan(surface="carousels").running is None
+    assert (
+        experiment.status == Experiment.Status.STOPPED and surface_plan(surface="carousels").running is None
+    )
     winner = experiment.variants.get(key="look-first")
     client.post(reverse("admin:experiments_experiment_ship", args=[experiment.pk]), {"variant": winner.pk})
     experiment.refresh_from_db()
@@ -131,15 +142,24 @@ def test_a_shipped_strategy_is_what_every_shopper_then_gets(client, make_experim
     assert html.find('data-test="complete-the-look"') < html.find('data-test="similar"')
 
 
-def test_shipping_a_categorizer_version_asks_the_registry(make_experiment, django_capture_on_commit_callbacks):
+def test_shipping_a_categorizer_version_asks_the_registry(
+    make_experiment, django_capture_on_commit_callbacks
+):
     from experiments.services import experiment_ship
     from experiments.signals import experiment_shipped
 
-    experiment = make_experiment(key="categorizer-v2", surface="categorizer", outcome="corrected",
-                                 variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)])
+    experiment = make_experiment(
+        key="categorizer-v2",
+        surface="categorizer",
+        outcome="corrected",
+        variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)],
+    )
     heard = []
-    experiment_shipped.connect(lambda sender, experiment, variant, **kw: heard.append(variant.value), weak=False,
-                               dispatch_uid="test-heard")
+    experiment_shipped.connect(
+        lambda sender, experiment, variant, **kw: heard.append(variant.value),
+        weak=False,
+        dispatch_uid="test-heard",
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             experiment_ship(experiment=experiment, variant=experiment.variants.get(key="candidate"))
@@ -149,19 +169,28 @@ def test_shipping_a_categorizer_version_asks_the_registry(make_experiment, djang
     assert not SurfaceDefault.objects.exists()  # no strategy to serve: the registry promotes the model
 
 
-def test_a_categorizer_experiment_counts_listings_the_seller_corrected(client, staff, seller, make_experiment):
+def test_a_categorizer_experiment_counts_listings_the_seller_corrected(
+    client, staff, seller, make_experiment
+):
     from main.models import Product
     from seller_accounts.models import ListingCategorization
 
-    experiment = make_experiment(key="categorizer-v2", surface="categorizer", outcome="corrected",
-                                 variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)])
+    experiment = make_experiment(
+        key="categorizer-v2",
+        surface="categorizer",
+        outcome="corrected",
+        variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)],
+    )
     from experiments.services import experiment_start
 
     experiment_start(experiment=experiment)
     products = list(Product.objects.all()[:10])
     for n, product in enumerate(products):
         ListingCategorization.objects.create(
-            product=product, model_version="cat-v1" if n < 6 else "cat-v2", text=product.name, confidence=0.9,
+            product=product,
+            model_version="cat-v1" if n < 6 else "cat-v2",
+            text=product.name,
+            confidence=0.9,
             article_type_corrected=n in (0, 1, 2, 6),
         )
     client.force_login(staff)
