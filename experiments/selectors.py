@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from recommendations.models import ProductEvent
@@ -52,35 +53,54 @@ class SurfacePlan:
     default: str  # the shipped strategy; "" for the surface's own default
 
 
-_plans: dict[str, tuple[float, SurfacePlan]] = {}
+_plans: dict[str, SurfacePlan] = {}
+_plans_read_at = float("-inf")
+_NO_PLAN = SurfacePlan(running=None, default="")
 
 
 def surface_plan(*, surface: str) -> SurfacePlan:
-    """The running experiment of ``surface`` (if any) and its shipped default, memoised."""
+    """The running experiment of ``surface`` (if any) and its shipped default, memoised for
+    every surface at once: a worker reads them in one query every :data:`PLAN_SECONDS` (and a
+    second one, for the variants, only while an experiment runs)."""
+    global _plans, _plans_read_at
     now = time.monotonic()
-    kept = _plans.get(surface)
-    if kept is not None and now - kept[0] < PLAN_SECONDS:
-        return kept[1]
-    experiment = Experiment.objects.filter(surface=surface, status=Experiment.Status.RUNNING).first()
-    running = None
-    if experiment is not None:
-        variants = list(experiment.variants.all())
-        running = Plan(
-            experiment_id=experiment.pk,
-            key=experiment.key,
-            variant_ids=tuple(v.pk for v in variants),
-            values=tuple(v.value for v in variants),
-            weights=tuple(v.weight for v in variants),
-        )
-    default = SurfaceDefault.objects.filter(surface=surface).values_list("strategy", flat=True).first() or ""
-    plan = SurfacePlan(running=running, default=default)
-    _plans[surface] = (now, plan)
-    return plan
+    if now - _plans_read_at >= PLAN_SECONDS:
+        _plans, _plans_read_at = _plans_read(), now
+    return _plans.get(surface, _NO_PLAN)
+
+
+def _plans_read() -> dict[str, SurfacePlan]:
+    # One query: the running experiments' ids and the shipped defaults, side by side.
+    running = Experiment.objects.filter(status=Experiment.Status.RUNNING).order_by().values_list(
+        "surface", Value("running"), Cast("pk", CharField())
+    )
+    defaults = SurfaceDefault.objects.values_list("surface", Value("default"), "strategy")
+    rows = list(running.union(defaults, all=True))
+    running_ids = {int(value): surface for surface, kind, value in rows if kind == "running"}
+    plans_running: dict[str, Plan] = {}
+    if running_ids:
+        by_experiment: dict[int, list[Variant]] = defaultdict(list)
+        for variant in Variant.objects.filter(experiment_id__in=running_ids).select_related("experiment"):
+            by_experiment[variant.experiment_id].append(variant)
+        for experiment_id, variants in by_experiment.items():
+            plans_running[running_ids[experiment_id]] = Plan(
+                experiment_id=experiment_id,
+                key=variants[0].experiment.key,
+                variant_ids=tuple(v.pk for v in variants),
+                values=tuple(v.value for v in variants),
+                weights=tuple(v.weight for v in variants),
+            )
+    defaults_by_surface = {surface: value for surface, kind, value in rows if kind == "default"}
+    return {
+        surface: SurfacePlan(running=plans_running.get(surface), default=defaults_by_surface.get(surface, ""))
+        for surface in {*plans_running, *defaults_by_surface}
+    }
 
 
 def surface_plans_forget() -> None:
     """Read the plans afresh on the next request (after a start, stop or ship, and in tests)."""
-    _plans.clear()
+    global _plans_read_at
+    _plans_read_at = float("-inf")
 
 
 def shopper_unit(*, request, create: bool = True) -> str:
