@@ -71,8 +71,10 @@ def surface_plan(*, surface: str) -> SurfacePlan:
 
 def _plans_read() -> dict[str, SurfacePlan]:
     # One query: the running experiments' ids and the shipped defaults, side by side.
-    running = Experiment.objects.filter(status=Experiment.Status.RUNNING).order_by().values_list(
-        "surface", Value("running"), Cast("pk", CharField())
+    running = (
+        Experiment.objects.filter(status=Experiment.Status.RUNNING)
+        .order_by()
+        .values_list("surface", Value("running"), Cast("pk", CharField()))
     )
     defaults = SurfaceDefault.objects.values_list("surface", Value("default"), "strategy")
     rows = list(running.union(defaults, all=True))
@@ -120,6 +122,17 @@ def shopper_unit(*, request, create: bool = True) -> str:
 def seller_unit(*, seller_id: int) -> str:
     """A seller is assigned by their account (a categorizer experiment's unit)."""
     return f"seller:{seller_id}"
+
+
+def categorizer_version_for(*, seller_id: int) -> str:
+    """The categorizer version a seller's listings are to be categorized with while a
+    categorizer experiment runs ("" otherwise: the registry's live version). The model
+    registry asks this when it serves a seller (wired at merge: ``serving`` cannot import
+    this app, so the lead hands it this function, e.g. as a chooser set in ``ready()``)."""
+    running = surface_plan(surface=Experiment.Surface.CATEGORIZER).running
+    if running is None:
+        return ""
+    return running.variant_of(seller_unit(seller_id=seller_id))[1]
 
 
 def variant_for(*, experiment: Experiment, unit: str) -> Variant:

@@ -197,3 +197,22 @@ def test_a_categorizer_experiment_counts_listings_the_seller_corrected(
     current, candidate = client.get(_results_url(experiment)).context["results"].variants
     assert (current.rate.exposures, current.rate.conversions) == (6, 3)
     assert (candidate.rate.exposures, candidate.rate.conversions) == (4, 1)
+
+
+def test_a_running_categorizer_experiment_gives_each_seller_one_version(make_experiment):
+    from experiments.selectors import categorizer_version_for
+    from experiments.services import experiment_start, experiment_stop
+
+    experiment = make_experiment(
+        key="categorizer-v2",
+        surface="categorizer",
+        outcome="corrected",
+        variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)],
+    )
+    assert categorizer_version_for(seller_id=1) == ""  # a draft: the live version for everyone
+    experiment_start(experiment=experiment)
+    versions = [categorizer_version_for(seller_id=i) for i in range(200)]
+    assert versions == [categorizer_version_for(seller_id=i) for i in range(200)]  # sticky per seller
+    assert 60 < versions.count("cat-v2") < 140  # about half of the sellers (p < 1e-7 outside)
+    experiment_stop(experiment=experiment)
+    assert categorizer_version_for(seller_id=1) == ""
