@@ -10,12 +10,12 @@ from __future__ import annotations
 import bisect
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from recommendations.models import ProductEvent
@@ -254,29 +254,30 @@ def _required(
 
 def _shopper_units(experiment: Experiment) -> list[_Unit]:
     """Each exposed shopper, and when they first did the outcome after their exposure (their
-    events under their visitor id, or under the account that keeps that id)."""
-    exposures = list(
-        Exposure.objects.filter(experiment=experiment).values_list("unit", "variant_id", "exposed_at")
-    )
+    events under their visitor id, or under the account that keeps that id). The units are
+    matched in SQL by subqueries, never as a list of parameters (SQLite caps those)."""
+    exposed = Exposure.objects.filter(experiment=experiment)
+    exposures = list(exposed.values_list("unit", "variant_id", "exposed_at"))
     if not exposures:
         return []
-    unit_of_user = dict(
-        UnitAlias.objects.filter(unit__in={u for u, _, _ in exposures}).values_list("user_id", "unit")
-    )
-    for unit, _, _ in exposures:
-        if unit.startswith(USER_UNIT):
-            unit_of_user.setdefault(int(unit.removeprefix(USER_UNIT)), unit)
+    units_sql = exposed.values("unit")
+    unit_of_user = dict(UnitAlias.objects.filter(unit__in=units_sql).values_list("user_id", "unit"))
     first_exposed = min(at for _, _, at in exposures)
     events = ProductEvent.objects.filter(kind=experiment.outcome, created_at__gt=first_exposed)
     if experiment.stopped_at:
         events = events.filter(created_at__lte=experiment.stopped_at)
-    times: dict[str, list[datetime]] = defaultdict(list)
+    events = events.annotate(user_unit=Concat(Value(USER_UNIT), Cast("user_id", CharField())))
+    rows = events.filter(
+        Q(session_key__in=units_sql)
+        | Q(user_id__in=UnitAlias.objects.filter(unit__in=units_sql).values("user_id"))
+        | Q(user_unit__in=units_sql)
+    ).values_list("user_id", "session_key", "created_at")
     exposed_units = {u for u, _, _ in exposures}
-    rows = events.filter(Q(session_key__in=exposed_units) | Q(user_id__in=unit_of_user)).values_list(
-        "user_id", "session_key", "created_at"
-    )
+    times: dict[str, list[datetime]] = defaultdict(list)
     for user_id, session_key, created_at in rows:
         unit = unit_of_user.get(user_id) if user_id else None
+        if unit is None and user_id and f"{USER_UNIT}{user_id}" in exposed_units:
+            unit = f"{USER_UNIT}{user_id}"
         unit = unit or (session_key if session_key in exposed_units else None)
         if unit:
             times[unit].append(created_at)
@@ -312,22 +313,27 @@ def _categorizer_units(experiment: Experiment) -> list[_Unit]:
 
 
 def _daily(units: list[_Unit], variant_ids: list[int]) -> list[DailyPoint]:
-    """Each day from the first exposure to the last event: every variant's rate among the units
-    exposed by the end of that day, counting the conversions made by then."""
+    """Each day from the first exposure to the last conversion: every variant's rate among the
+    units exposed by the end of that day, counting the conversions made by then (a running sum
+    of the exposures and conversions of each day: one pass over the units)."""
     if not units:
         return []
     tz = timezone.get_current_timezone()
-    first = min(u.exposed_at for u in units).astimezone(tz).date()
-    last = max(max(u.exposed_at, u.converted_at or u.exposed_at) for u in units).astimezone(tz).date()
+    exposed_on: Counter[tuple[int, date]] = Counter()
+    converted_on: Counter[tuple[int, date]] = Counter()
+    for u in units:
+        exposed_on[u.variant_id, u.exposed_at.astimezone(tz).date()] += 1
+        if u.converted_at is not None:
+            converted_on[u.variant_id, u.converted_at.astimezone(tz).date()] += 1
+    days = {day for _, day in exposed_on} | {day for _, day in converted_on}
+    first, last = min(days), max(days)
+    seen = dict.fromkeys(variant_ids, 0)
+    done = dict.fromkeys(variant_ids, 0)
     points = []
-    day = first
-    while day <= last:
-        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()), tz)
-        rates = {}
-        for variant_id in variant_ids:
-            seen = [u for u in units if u.variant_id == variant_id and u.exposed_at < end]
-            done = sum(1 for u in seen if u.converted_at is not None and u.converted_at < end)
-            rates[variant_id] = done / len(seen) if seen else None
-        points.append(DailyPoint(day, rates))
-        day += timedelta(days=1)
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        for v in variant_ids:
+            seen[v] += exposed_on[v, day]
+            done[v] += converted_on[v, day]
+        points.append(DailyPoint(day, {v: done[v] / seen[v] if seen[v] else None for v in variant_ids}))
     return points

@@ -216,3 +216,24 @@ def test_a_running_categorizer_experiment_gives_each_seller_one_version(make_exp
     assert 60 < versions.count("cat-v2") < 140  # about half of the sellers (p < 1e-7 outside)
     experiment_stop(experiment=experiment)
     assert categorizer_version_for(seller_id=1) == ""
+
+
+def test_results_read_an_experiment_larger_than_a_query_can_list(make_experiment):
+    """40,000 exposed visitors: more than SQLite takes as parameters of one query (32,766)."""
+    from experiments.selectors import experiment_results
+    from main.models import Product
+
+    many = 40_000
+    experiment = make_experiment()
+    control = experiment.variants.get(is_control=True)
+    at = timezone.now() - timedelta(hours=1)
+    Exposure.objects.bulk_create(
+        Exposure(experiment=experiment, variant=control, unit=f"v{i}", exposed_at=at) for i in range(many)
+    )
+    product = Product.objects.filter(is_active=True).first()
+    ProductEvent.objects.bulk_create(
+        ProductEvent(session_key=f"v{i}", product=product, kind="view", created_at=at + timedelta(minutes=1))
+        for i in range(0, many, 100)
+    )
+    row = experiment_results(experiment=experiment).variants[0]
+    assert (row.rate.exposures, row.rate.conversions) == (many, many // 100)
