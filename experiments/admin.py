@@ -10,9 +10,24 @@ from .models import Experiment, Variant
 
 
 class VariantInline(admin.TabularInline):
+    """Variants are fixed once an experiment has run: a changed weight or value would move
+    shoppers between variants mid-test and mix their results."""
+
     model = Variant
     extra = 2
     fields = ("key", "value", "weight", "is_control")
+
+    def _editable(self, experiment) -> bool:
+        return experiment is None or experiment.status == Experiment.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Experiment)
@@ -21,6 +36,12 @@ class ExperimentAdmin(admin.ModelAdmin):
     list_filter = ("status", "surface")
     inlines = [VariantInline]
     readonly_fields = ("status", "started_at", "stopped_at", "shipped_variant")
+
+    def get_readonly_fields(self, request, obj=None):
+        """The key picks every shopper's variant: fixed once the experiment has run."""
+        if obj is not None and obj.status != Experiment.Status.DRAFT:
+            return (*self.readonly_fields, "key", "surface", "outcome")
+        return self.readonly_fields
 
     @admin.display(description="Results")
     def results_link(self, experiment):

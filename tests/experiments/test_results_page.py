@@ -237,3 +237,32 @@ def test_results_read_an_experiment_larger_than_a_query_can_list(make_experiment
     )
     row = experiment_results(experiment=experiment).variants[0]
     assert (row.rate.exposures, row.rate.conversions) == (many, many // 100)
+
+
+def test_a_started_experiments_variants_and_key_are_fixed_in_the_admin(client, staff, make_experiment):
+    from experiments.services import experiment_start
+
+    experiment = make_experiment()
+    client.force_login(staff)
+    change = reverse("admin:experiments_experiment_change", args=[experiment.pk])
+    assert 'name="key"' in client.get(change).content.decode()
+    experiment_start(experiment=experiment)
+    html = client.get(change).content.decode()
+    assert 'name="key"' not in html and 'name="variants-0-weight"' not in html
+
+
+def test_a_feed_experiment_serves_trending_to_its_treatment(client, make_experiment, trained_models):
+    """The feed's "trending" strategy ignores the shopper's history: shipped, everyone gets it."""
+    from experiments.services import experiment_ship
+    from main.models import Product
+
+    for product in Product.objects.filter(article_type__name="Watches")[:3]:
+        client.get(product.get_absolute_url())
+    assert 'data-test="feed-title">Picked for you<' in client.get("/").content.decode()
+    experiment = make_experiment(
+        key="feed-trending",
+        surface="feed",
+        variants=[("control", "personal", 1), ("trending", "trending", 1)],
+    )
+    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="trending"))
+    assert 'data-test="feed-title">Trending now<' in client.get("/").content.decode()
