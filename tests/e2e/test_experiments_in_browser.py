@@ -20,6 +20,20 @@ SHOPPERS = 12  # enough for both variants to have visitors, few enough to stay q
 CLICKERS = 2 / 3  # the share of shoppers who go on to open another product (the outcome)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_experiments():
+    """No plan memoised or exposure queued before or after: the next test's database has
+    neither this experiment nor its variants."""
+    from experiments.selectors import surface_plans_forget
+    from experiments.services import exposures_forget
+
+    surface_plans_forget()
+    exposures_forget()
+    yield
+    surface_plans_forget()
+    exposures_forget()
+
+
 def _shop(browser, live_server, first_url: str, second_url: str, clicks: bool) -> str:
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
@@ -35,14 +49,11 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     browser, live_server, e2e_catalog, page, page_errors, password
 ):
     from experiments.models import Experiment, Exposure, Variant
-    from experiments.selectors import surface_plans_forget
-    from experiments.services import experiment_start, exposures_forget
+    from experiments.services import experiment_start, exposures_flush
     from main.models import Product
     from recommendations.models import ProductEvent
     from tests.conftest import _user
 
-    exposures_forget()
-    surface_plans_forget()
     staff = _user("exp-staff", is_staff=True, is_superuser=True)
     experiment = Experiment.objects.create(
         key="carousel-order-e2e", title="Carousel order", surface="carousels", outcome="view"
@@ -60,8 +71,6 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     assert clicked == round(SHOPPERS * CLICKERS)
     # The first half of the shoppers came yesterday: their stored rows are dated so (the chart
     # then has two days to draw; every row was made by the pages above).
-    from experiments.services import exposures_flush
-
     exposures_flush()
     yesterday = visitors[: SHOPPERS // 2]
     for row in Exposure.objects.filter(unit__in=yesterday):
