@@ -249,7 +249,7 @@
     if (maxBytes && file.size > maxBytes) {
       return Promise.resolve(`${file.name} is larger than ${Math.round(maxBytes / 1048576)} MB: choose a smaller photo.`);
     }
-    return readable(file).then((ok) => (ok ? "" : `${file.name} cannot be read as a picture: choose another photo.`));
+    return readable(file).then((ok) => (ok ? "" : `${file.name} is not a photo we can read: choose another photo.`));
   }
   function photoChecked(problem) {
     photoInput.setCustomValidity(problem); // Save is held back, with the same message
