@@ -10,6 +10,8 @@ miss, and pages still work. Both are exempt from the HTTPS redirect
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
@@ -90,4 +92,6 @@ def readyz(request):
             {"status": "not ready", "reason": "; ".join(reasons), "missing": missing, "checks": checks},
             status=503,
         )
-    return JsonResponse({"status": "ready", "checks": checks})
+    # Which version of each model this worker serves: how a promotion is seen to arrive.
+    return JsonResponse({"status": "ready", "checks": checks, "pid": os.getpid(),
+                         "versions": registry.loaded_versions()})
