@@ -217,9 +217,17 @@ def start_polling(every: float) -> None:
         threading.Thread(target=_poll, args=(every,), name="model-poller", daemon=True).start()
 
 
+def stop_polling() -> None:
+    """Let this process's poller end after its current sleep (tests)."""
+    _poller["pid"] = None
+
+
 def _poll(every: float) -> None:
-    while True:
+    me = os.getpid()
+    while _poller["pid"] == me:
         time.sleep(every)
+        if _poller["pid"] != me:
+            break
         close_old_connections()  # the thread's own connection, renewed as a request's would be
         try:
             swap_if_moved()

@@ -71,7 +71,7 @@ def version_gate(*, version: ModelVersion) -> gate.Decision:
     version.gate_reason = decision.reason
     version.save(update_fields=["gate", "gate_reason"])
     if decision.passed and current != version.version:
-        version_promote(version=version.version, reason=f"gate: {decision.reason}", by="gate")
+        version_promote(version=version.version, reason=decision.reason, by="gate")
     elif current:
         artifacts.point(version.kind, current)  # the manifest names what serves, not the candidate
     versions_retire(kind=version.kind)
