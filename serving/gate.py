@@ -127,6 +127,9 @@ def paired(*, candidate: Outcomes | None, serving: Outcomes | None, levels: list
         new, old = candidate[1][in_candidate, column], serving[1][in_serving, column]
         labelled = (new != UNLABELLED) & (old != UNLABELLED)
         new, old = new[labelled] == CORRECT, old[labelled] == CORRECT
+        if not labelled.any():
+            lines.append(f"{level}: on 0 rows labelled in both")
+            continue
         lost, gained = int((old & ~new).sum()), int((new & ~old).sum())
         table = [[int((old & new).sum()), lost], [gained, int((~old & ~new).sum())]]
         result = mcnemar(table, exact=lost + gained < EXACT_BELOW)
