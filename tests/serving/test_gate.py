@@ -45,20 +45,22 @@ def test_only_the_rows_both_versions_answered_and_labelled_are_paired():
 
 def test_no_shared_rows_or_no_saved_outcomes_means_a_person_decides():
     serving = (np.arange(0, 10), outcomes(10, {}))
-    assert not gate.paired(candidate=(np.arange(10, 20), outcomes(10, {})), serving=serving, levels=LEVELS).passed
+    elsewhere = (np.arange(10, 20), outcomes(10, {}))
+    assert not gate.paired(candidate=elsewhere, serving=serving, levels=LEVELS).passed
     assert "by hand" in gate.paired(candidate=None, serving=serving, levels=LEVELS).reason
 
 
 @pytest.mark.parametrize(("rows", "passed"), [(950, True), (850, False)])
 def test_rebuilt_indexes_pass_unless_built_from_a_truncated_export(rows, passed):
-    decision = gate.decide(kind="similarity", candidate={"training_rows": rows}, serving={"training_rows": 1000},
-                           store=None, serving_versions={})
+    decision = gate.decide(kind="similarity", candidate={"training_rows": rows},
+                           serving={"training_rows": 1000}, store=None, serving_versions={})
     assert decision.passed is passed
 
 
 def test_complete_the_look_over_an_index_that_does_not_serve_is_held_back():
-    decision = gate.decide(kind="complete_the_look", candidate={"training_rows": 10, "similarity_version": "s2"},
-                           serving={"training_rows": 10}, store=None, serving_versions={"similarity": "s1"})
+    candidate = {"training_rows": 10, "similarity_version": "s2"}
+    decision = gate.decide(kind="complete_the_look", candidate=candidate, serving={"training_rows": 10},
+                           store=None, serving_versions={"similarity": "s1"})
     assert not decision.passed and "not the one serving" in decision.reason
 
 

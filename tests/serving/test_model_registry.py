@@ -116,7 +116,8 @@ def test_the_models_command_lists_promotes_rolls_back_and_diffs(models_dir, caps
     assert f"* {first.version}" in listing and f"  {second.version}" in listing and "held" in listing
     call_command("models", "diff", first.version, second.version)
     diff = capsys.readouterr().out
-    assert "holdout_accuracy_articleType" in diff and "0.7500" in diff and "0.5000" in diff and "-0.2500" in diff
+    assert "holdout_accuracy_articleType" in diff and "0.7500" in diff and "0.5000" in diff
+    assert "-0.2500" in diff
     call_command("models", "promote", second.version, "--reason", "trust me", "--by", "person:ops")
     assert selectors.serving_versions()[CATEGORIZER] == second.version
     call_command("models", "rollback", CATEGORIZER, "--reason", "it was worse")

@@ -56,7 +56,8 @@ class Command(BaseCommand):
 
     def _rollback(self, kind, reason, by, **options):
         move = services.alias_rollback(kind=kind, reason=reason, by=by)
-        self.stdout.write(self.style.SUCCESS(f"{move.kind}: rolled back {move.from_version} -> {move.to_version}"))
+        rolled = f"{move.kind}: rolled back {move.from_version} -> {move.to_version}"
+        self.stdout.write(self.style.SUCCESS(rolled))
 
     def _diff(self, a, b, **options):
         try:
