@@ -10,6 +10,7 @@ miss, and pages still work. Both are exempt from the HTTPS redirect
 
 from __future__ import annotations
 
+import json
 import os
 
 from django.conf import settings
@@ -92,6 +93,9 @@ def readyz(request):
             {"status": "not ready", "reason": "; ".join(reasons), "missing": missing, "checks": checks},
             status=503,
         )
-    # Which version of each model this worker serves: how a promotion is seen to arrive.
-    return JsonResponse({"status": "ready", "checks": checks, "pid": os.getpid(),
-                         "versions": registry.loaded_versions()})
+    response = JsonResponse({"status": "ready", "checks": checks})
+    # Which worker answered and which version of each model it serves: how a promotion is seen
+    # to reach every worker (scripts/loadtest/run.py).
+    response["X-Worker-Pid"] = str(os.getpid())
+    response["X-Model-Versions"] = json.dumps(registry.loaded_versions(), separators=(",", ":"))
+    return response

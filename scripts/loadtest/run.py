@@ -276,13 +276,14 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def served_version(base_url: str, kind: str) -> tuple[int, str] | None:
-    """(pid, version of ``kind``) of the worker that answered ``/readyz``; None on failure."""
+    """(pid, version of ``kind``) of the worker that answered ``/readyz`` (its headers say);
+    None on failure."""
     try:
         with urllib.request.urlopen(base_url + "/readyz", timeout=2) as response:
-            body = json.loads(response.read())
-    except (OSError, ValueError):
+            pid, versions = response.headers["X-Worker-Pid"], json.loads(response.headers["X-Model-Versions"])
+    except (OSError, ValueError, TypeError):
         return None
-    return body.get("pid"), body.get("versions", {}).get(kind)
+    return int(pid), versions.get(kind)
 
 
 def switch_time(env: dict[str, str], kind: str, target: str, since: float, limit: float = 60) -> str:
