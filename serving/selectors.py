@@ -62,10 +62,13 @@ def version_diff(*, a: str, b: str) -> list[tuple[str, Any, Any, float | None]]:
     rows = []
     for name in sorted(set(first.metrics) | set(second.metrics)):
         left, right = first.metrics.get(name), second.metrics.get(name)
-        numeric = isinstance(left, int | float) and isinstance(right, int | float)
-        rows.append((name, left, right, round(right - left, 6) if numeric else None))
+        rows.append((name, left, right, _delta(left, right)))
     for field in ("training_rows", "seller_confirmed_rows", "audited_rows", "duration_seconds"):
         left, right = getattr(first, field), getattr(second, field)
-        numeric = left is not None and right is not None
-        rows.append((field, left, right, round(right - left, 6) if numeric else None))
+        rows.append((field, left, right, _delta(left, right)))
     return rows
+
+
+def _delta(left: Any, right: Any) -> float | None:
+    numeric = isinstance(left, int | float) and isinstance(right, int | float)
+    return round(right - left, 6) if numeric else None

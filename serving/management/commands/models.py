@@ -67,7 +67,7 @@ class Command(BaseCommand):
         width = max(len(name) for name, *_ in rows)
         self.stdout.write(f"{'':{width}}  {'A':>12}  {'B':>12}  {'B - A':>10}")
         for name, left, right, delta in rows:
-            change = f"{delta:+10.4f}" if delta is not None else ""
+            change = "" if delta is None else f"{delta:+10,}" if isinstance(delta, int) else f"{delta:+10.4f}"
             self.stdout.write(f"{name:{width}}  {_cell(left):>12}  {_cell(right):>12}  {change}")
         self.stdout.write(f"A = {a}\nB = {b}")
 
