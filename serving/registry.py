@@ -89,6 +89,7 @@ SERVED_MODELS = tuple(name for name, served in SERVED.items() if served.ready_wa
 
 _loaded: dict[str, Any] = {}
 _versions: dict[str, str] = {}  # the version each loaded model was loaded from
+_over: dict[str, dict[str, str | None]] = {}  # the versions of the models each was loaded over
 _aliases: dict[str, str] = {}  # the serving versions this process last read from the registry
 _poller = {"pid": None}
 _poller_lock = threading.Lock()
@@ -122,19 +123,21 @@ def loaded(name: str):
         return _loaded[name]
     except KeyError:
         pass
-    model, loaded_version = _load(name, store())
-    _loaded[name] = model
-    _versions[name] = loaded_version
-    return model
+    _loaded[name] = _load(name, store())
+    return _loaded[name]
 
 
-def _load(name: str, artifacts: ArtifactStore) -> tuple[Any, str]:
+def _load(name: str, artifacts: ArtifactStore) -> Any:
+    """Load ``name`` from ``artifacts`` and note which versions it was loaded from and over."""
     served = SERVED[name]
+    _over[name] = {upstream: artifacts.current(upstream) for upstream in served.after}
+    _versions[name] = artifacts.current(name) or NOT_LOADED
     try:
-        return served.load(store=artifacts), artifacts.current(name) or NOT_LOADED
+        return served.load(store=artifacts)
     except ArtifactMissing as error:
         logger.warning("%s unavailable: %s", served.what.capitalize(), error)
-        return None, NOT_LOADED
+        _versions[name] = NOT_LOADED
+        return None
 
 
 def loaded_versions() -> dict[str, str]:
@@ -161,6 +164,7 @@ def reload_all() -> None:
     load again from the store's manifest, which the registry keeps on the serving versions."""
     _loaded.clear()
     _versions.clear()
+    _over.clear()
     _aliases.clear()
     models_reloaded.send(sender=__name__)
 
@@ -182,22 +186,26 @@ def swap_if_moved() -> list[str]:
     aliases = _read_aliases()
     if aliases is None:
         return []
-    moved = {name for name in _loaded if name in aliases and aliases[name] != _versions.get(name)}
-    upstream = {name for name in aliases if aliases[name] != _aliases.get(name)}
-    moved |= {name for name in _loaded if set(SERVED[name].after) & (upstream | moved)}
+    def differs(name: str, version: str | None) -> bool:
+        return name in aliases and aliases[name] != version
+
+    moved = {name for name in _loaded if differs(name, _versions.get(name))}
+    moved |= {name for name in _loaded if any(differs(up, v) for up, v in _over.get(name, {}).items())}
+    moved |= {name for name in _loaded if set(SERVED[name].after) & moved}
     _aliases.update(aliases)
     artifacts = store()
     swapped = []
     for name in SERVED:  # the table's order: a model before those loaded over it
         if name not in moved:
             continue
+        noted = _versions.get(name), _over.get(name)
         try:
-            model, loaded_version = _load(name, artifacts)
+            model = _load(name, artifacts)
         except Exception:  # a corrupt artifact must not take the worker down: keep the old
+            _versions[name], _over[name] = noted
             logger.exception("Could not load %s %s: the old one keeps serving", name, aliases.get(name))
             continue
         _loaded[name] = model  # the swap: a request reads the old object or the new one
-        _versions[name] = loaded_version
         swapped.append(name)
     if swapped:
         logger.info("Now serving %s", ", ".join(f"{name} {_versions[name]}" for name in swapped))
@@ -214,16 +222,16 @@ def start_polling(every: float) -> None:
         if _poller["pid"] == os.getpid():
             return
         _poller["pid"] = os.getpid()
-        threading.Thread(target=_poll, args=(every,), name="model-poller", daemon=True).start()
+        threading.Thread(target=_poll, args=(every, os.getpid()), name="model-poller", daemon=True).start()
 
 
 def stop_polling() -> None:
     """Let this process's poller end after its current sleep (tests)."""
-    _poller["pid"] = None
+    _poller["pid"] = -1  # no process has it: the thread ends, a new one may start
 
 
-def _poll(every: float) -> None:
-    me = os.getpid()
+def _poll(every: float, me: int) -> None:
+    """Poll while this thread is the process's poller (``me``: the pid it was started as)."""
     while _poller["pid"] == me:
         time.sleep(every)
         if _poller["pid"] != me:

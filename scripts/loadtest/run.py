@@ -286,23 +286,41 @@ def served_version(base_url: str, kind: str) -> tuple[int, str] | None:
     return int(pid), versions.get(kind)
 
 
+# /readyz probes in flight at once while a switch is watched: nginx hands each to some worker,
+# and under load one answer takes about a second, so one probe at a time would see the last
+# worker switch long after it did.
+SWITCH_PROBES = 8
+
+
 def switch_time(env: dict[str, str], kind: str, target: str, since: float, limit: float = 60) -> str:
-    """Ask ``/readyz`` (answered by whichever worker nginx picks) every 20 ms until every live
-    worker has answered with ``target``; say when each first did, counted from ``since``."""
+    """Ask ``/readyz`` (``SWITCH_PROBES`` at a time) until every live worker has answered with
+    ``target``; say when each was first seen serving it, counted from ``since`` (an upper
+    bound: a worker switched before it answered)."""
     master = int((STACK_VAR / "run" / "gunicorn.pid").read_text())
     first_seen: dict[int, float] = {}
-    while time.monotonic() < since + limit:
-        answer = served_version(env["BASE_URL"], kind)
-        if answer and answer[1] == target:
-            first_seen.setdefault(answer[0], time.monotonic() - since)
-        workers = gunicorn_workers(master)
-        if workers and workers <= set(first_seen):
-            seen = sorted(first_seen[pid] for pid in workers)
-            return (f"all {len(workers)} workers served it within {seen[-1]:.2f} s "
-                    f"(each first seen at {', '.join(f'{t:.2f}' for t in seen)} s) "
-                    f"[goal ≤ {GOAL_SWITCH_S:g} s: {verdict(seen[-1] <= GOAL_SWITCH_S)}]")
-        gevent.sleep(0.02)
-    return f"NOT every worker within {limit:g} s: {len(first_seen)} seen serving it"
+    done = []
+
+    def probe() -> None:
+        while not done and time.monotonic() < since + limit:
+            answer = served_version(env["BASE_URL"], kind)
+            if answer and answer[1] == target:
+                first_seen.setdefault(answer[0], time.monotonic() - since)
+            gevent.sleep(0.02)
+
+    probes = [gevent.spawn(probe) for _ in range(SWITCH_PROBES)]
+    try:
+        while time.monotonic() < since + limit:
+            workers = gunicorn_workers(master)
+            if workers and workers <= set(first_seen):
+                seen = sorted(first_seen[pid] for pid in workers)
+                return (f"all {len(workers)} workers served it within {seen[-1]:.2f} s of the promotion's "
+                        f"commit (each first seen at {', '.join(f'{t:.2f}' for t in seen)} s) "
+                        f"[goal ≤ {GOAL_SWITCH_S:g} s: {verdict(seen[-1] <= GOAL_SWITCH_S)}]")
+            gevent.sleep(0.02)
+        return f"NOT every worker within {limit:g} s: {len(first_seen)} seen serving it"
+    finally:
+        done.append(True)
+        gevent.joinall(probes, timeout=5)
 
 
 def stack_command(*args: str) -> float:
@@ -422,8 +440,10 @@ def main() -> int:
             else:
                 output = manage(env, "models", "rollback", kind, "--reason", "load test: back", "--by",
                                 "command:loadtest")
-            say(f"  t+{moved_at - phase_start:.1f} s: {output}")
-            say(f"  {switch_time(env, kind, target, moved_at)}")
+            committed_at = time.monotonic()  # the command has returned: the alias has moved
+            took = committed_at - moved_at
+            say(f"  t+{moved_at - phase_start:.1f} s: {output} (the command took {took:.1f} s)")
+            say(f"  {switch_time(env, kind, target, committed_at)}")
             gevent.sleep(max(0.0, phase_start + args.fault_duration - time.monotonic()))
         end = time.monotonic()
         samples = window(start, end)

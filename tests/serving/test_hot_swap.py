@@ -12,10 +12,13 @@ from serving.registry import Served, loaded
 from serving.signals import models_reloaded
 
 KIND = "test-model"  # gated "by a person" after its first version
+SLOW_LOAD = 0.5  # seconds a "slow" test model takes to load: what no request may wait for
 
 
 def load_test_model(*, store):
     model, metadata = store.load(KIND)
+    if model["name"] == "slow":
+        time.sleep(SLOW_LOAD)
     return {"version": metadata["version"], **model}
 
 
@@ -73,7 +76,7 @@ def test_a_version_that_fails_to_load_leaves_the_old_one_serving(served, monkeyp
 def test_the_polling_thread_swaps_while_requests_keep_being_answered(served):
     old = train("old")
     registry.warm_up()
-    new = train("new")
+    new = train("slow")
     answered, stop = [], threading.Event()
 
     def shopper():  # what requests do meanwhile: read the loaded model, never wait
@@ -92,5 +95,17 @@ def test_the_polling_thread_swaps_while_requests_keep_being_answered(served):
     thread.join()
     assert loaded(KIND)["version"] == new
     seen = [version for version, _ in answered]
-    assert seen[0] == old and seen[-1] == new and set(seen) == {old, new}
-    assert max(seconds for _, seconds in answered) < 0.05  # no reader waited for a load
+    assert seen[0] == old and set(seen) == {old, new}  # served throughout: the old, then the new
+    assert max(seconds for _, seconds in answered) < SLOW_LOAD / 2  # no reader waited for the load
+
+
+@pytest.mark.django_db
+def test_registering_the_versions_already_loaded_reloads_nothing(served):
+    """A store trained before the registry: its models load from the manifest; registering
+    those very versions later (the first of each kind serves) must not reload them."""
+    metadata = registry.store().save(KIND, {"name": "old"}, data_fingerprint="old", training_rows=1)
+    registry.warm_up()
+    first = loaded(KIND)
+    services.versions_register_new(names=[KIND], trained_by="test")
+    assert registry.swap_if_moved() == [] and loaded(KIND) is first
+    assert registry.loaded_versions()[KIND] == metadata["version"]
