@@ -10,6 +10,9 @@ miss, and pages still work. Both are exempt from the HTTPS redirect
 
 from __future__ import annotations
 
+import json
+import os
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
@@ -90,4 +93,9 @@ def readyz(request):
             {"status": "not ready", "reason": "; ".join(reasons), "missing": missing, "checks": checks},
             status=503,
         )
-    return JsonResponse({"status": "ready", "checks": checks})
+    response = JsonResponse({"status": "ready", "checks": checks})
+    # Which worker answered and which version of each model it serves: how a promotion is seen
+    # to reach every worker (scripts/loadtest/run.py).
+    response["X-Worker-Pid"] = str(os.getpid())
+    response["X-Model-Versions"] = json.dumps(registry.loaded_versions(), separators=(",", ":"))
+    return response

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "serving.middleware.ModelPollerMiddleware",  # starts the process's model poller, once
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -138,6 +139,10 @@ PAYMENT_WEBHOOK_SECRET = config(
 # The dataset the catalog is imported from, and the trained ML artifacts.
 FASHION_DATA = Path(config("FASHION_DATA", default=str(BASE_DIR.parent / "shared" / "fashion-dataset")))
 MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
+# How often each web process asks the model registry which versions serve, and swaps in a
+# newly promoted one (serving.registry.start_polling): one indexed query per process, so a
+# promotion is served everywhere within seconds. 0 disables the poller (tests).
+MODEL_POLL_SECONDS = config("MODEL_POLL_SECONDS", default=5, cast=float)
 # A taxonomy path is offered to sellers once this many products are filed under it: the
 # catalog's one- and two-product paths are filing slips, not categories ("Accessories / Belts
 # / Tshirts" is one T-shirt; "Apparel / Topwear / Belts", "Footwear / Shoes / Sandals" alike).

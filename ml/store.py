@@ -8,8 +8,11 @@ Layout under ``MODELS_DIR``::
     similarity/<version>/*.npy          a model that writes its own files (memory-mapped)
 
 A model is written into a fresh version folder; the manifest is then switched to it by one
-atomic rename, so a process reads the old model or the new one, never half of one. The
-version before the current one is kept for processes that still map it; older ones go.
+atomic rename, so a process reads the old model or the new one, never half of one. A version
+folder is never written again once saved. The manifest names the newest version unless a
+caller moves it (:meth:`ArtifactStore.point`); a store opened with ``serving`` reads the
+versions it names instead (the shop's registry decides which version serves). Pruning keeps
+the ``KEEP_VERSIONS`` newest versions plus every version ``pinned`` says is in use.
 Artifacts are rebuilt by ``train_models``, never migrated: a model saved by other library
 versions is retrained, not patched on load.
 """
@@ -23,18 +26,21 @@ import json
 import os
 import platform
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MANIFEST_FILE = "manifest.json"
 METADATA_FILE = "metadata.json"
 MODEL_FILE = "model.joblib"
-KEEP_VERSIONS = 2  # the current version and the one before it
+# The newest versions kept besides the pinned ones: the current one and the one before it,
+# which processes may still map for a moment after a switch.
+KEEP_VERSIONS = 2
 LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "implicit")
 
 
@@ -59,10 +65,23 @@ def library_versions() -> dict[str, str]:
 
 
 class ArtifactStore:
-    """Versioned models under one folder (``root``, default :func:`models_dir`)."""
+    """Versioned models under one folder (``root``, default :func:`models_dir`).
 
-    def __init__(self, root: Path | str | None = None):
+    ``serving``: ``{name: version}`` to read instead of the manifest's (names it lacks read the
+    manifest). ``pinned(name)``: the versions of ``name`` that must never be pruned (those a
+    registry still lists); without it only the newest ``KEEP_VERSIONS`` survive.
+    """
+
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        *,
+        serving: Mapping[str, str] | None = None,
+        pinned: Callable[[str], Collection[str]] | None = None,
+    ):
         self.root = Path(root) if root is not None else models_dir()
+        self.serving = dict(serving or {})
+        self.pinned = pinned
 
     # ---- writing
 
@@ -76,13 +95,15 @@ class ArtifactStore:
         metrics: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
         writer: Callable[[Path], Any] | None = None,
+        arrays: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Save ``model`` as the new current version of ``name`` and return its metadata.
 
         ``writer(folder)`` writes a model that keeps its own files (arrays to memory-map);
         without it the model is one joblib file. The metadata records the version, the
         training data's fingerprint and size, the model's parameters, the metrics and the
-        library versions.
+        library versions. ``arrays`` (``{file stem: array}``) are saved beside the model as
+        ``.npy`` files: what a later comparison needs (a hold-out's per-row outcomes).
         """
         created = dt.datetime.now(dt.UTC)
         version = f"{name}-{created:%Y%m%d%H%M%S%f}-{data_fingerprint[:8]}"
@@ -92,6 +113,8 @@ class ArtifactStore:
             writer(folder)
         else:
             joblib.dump(model, folder / MODEL_FILE)
+        for stem, array in (arrays or {}).items():
+            np.save(folder / f"{stem}.npy", array)
         metadata = {
             "name": name,
             "version": version,
@@ -111,10 +134,27 @@ class ArtifactStore:
         self._prune(name, keep=version)
         return metadata
 
-    def _prune(self, name: str, *, keep: str) -> None:
-        versions = sorted(p for p in (self.root / name).iterdir() if p.is_dir() and p.name != keep)
-        for old in versions[: max(len(versions) - (KEEP_VERSIONS - 1), 0)]:
-            shutil.rmtree(old, ignore_errors=True)
+    def point(self, name: str, version: str) -> None:
+        """Make ``version`` (already saved) the manifest's current version of ``name``."""
+        if not (self.root / name / version / METADATA_FILE).is_file():
+            raise ArtifactMissing(f"No version {version} of {name} in {self.root}.")
+        with self._locked():
+            manifest = self.manifest()
+            manifest[name] = version
+            _write_atomically(self.root / MANIFEST_FILE, json.dumps(manifest, indent=2))
+
+    def prune(self, name: str) -> list[str]:
+        """Delete the versions of ``name`` that are neither pinned, current, nor among the
+        ``KEEP_VERSIONS`` newest; return the deleted ones."""
+        return self._prune(name, keep=self.manifest().get(name, ""))
+
+    def _prune(self, name: str, *, keep: str) -> list[str]:
+        spared = {keep, *(self.pinned(name) if self.pinned is not None else ())}
+        versions = sorted(p for p in (self.root / name).iterdir() if p.is_dir() and p.name not in spared)
+        old = versions[: max(len(versions) - (KEEP_VERSIONS - 1), 0)]
+        for folder in old:
+            shutil.rmtree(folder, ignore_errors=True)
+        return [folder.name for folder in old]
 
     @contextmanager
     def _locked(self):
@@ -133,9 +173,14 @@ class ArtifactStore:
         except FileNotFoundError:
             return {}
 
-    def folder(self, name: str) -> Path:
-        """The current version's folder; :class:`ArtifactMissing` (with the fix) if none."""
-        version = self.manifest().get(name)
+    def current(self, name: str) -> str | None:
+        """The version read for ``name``: the one ``serving`` names, else the manifest's."""
+        return self.serving.get(name) or self.manifest().get(name)
+
+    def folder(self, name: str, version: str | None = None) -> Path:
+        """``version``'s folder (default :meth:`current`); :class:`ArtifactMissing` (with the
+        fix) if none."""
+        version = version or self.current(name)
         folder = self.root / name / version if version else None
         if folder is None or not (folder / METADATA_FILE).is_file():
             raise ArtifactMissing(
@@ -144,13 +189,19 @@ class ArtifactStore:
             )
         return folder
 
-    def metadata(self, name: str) -> dict[str, Any]:
-        return json.loads((self.folder(name) / METADATA_FILE).read_text())
+    def metadata(self, name: str, version: str | None = None) -> dict[str, Any]:
+        return json.loads((self.folder(name, version) / METADATA_FILE).read_text())
 
-    def load(self, name: str, *, reader: Callable[[Path], Any] | None = None) -> tuple[Any, dict[str, Any]]:
-        """``(model, metadata)`` of the current version; ``reader(folder)`` opens a model
-        saved with a ``writer``."""
-        folder = self.folder(name)
+    def array(self, name: str, version: str, stem: str):
+        """An array saved with the version (``save(arrays=...)``); None if it has none."""
+        path = self.folder(name, version) / f"{stem}.npy"
+        return np.load(path, allow_pickle=False) if path.is_file() else None
+
+    def load(self, name: str, *, version: str | None = None,
+             reader: Callable[[Path], Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """``(model, metadata)`` of ``version`` (default :meth:`current`); ``reader(folder)``
+        opens a model saved with a ``writer``."""
+        folder = self.folder(name, version)
         metadata = json.loads((folder / METADATA_FILE).read_text())
         model = reader(folder) if reader is not None else joblib.load(folder / MODEL_FILE)
         return model, metadata

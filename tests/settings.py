@@ -26,3 +26,5 @@ MIN_PRODUCTS_PER_PATH = 1
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Hashing with the production hasher costs ~0.3 s per login; the tests log in a lot.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No model-poller thread in tests: they call serving.registry.swap_if_moved() when they mean to.
+MODEL_POLL_SECONDS = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ml.catalog.dataset import fingerprint, train_test_split_by_id
@@ -29,28 +30,56 @@ METRICS_PROTOCOL = (
 )
 
 
-def level_accuracies(model, frame: pd.DataFrame) -> dict[str, float]:
-    """Accuracy per level on ``frame``'s names (rows with an empty label are skipped)."""
+# The hold-out's per-row outcomes saved with each version (``<stem>.npy``), so that a promotion
+# gate can pair two versions' answers on the very same rows: the rows' dataset ids, and one
+# column per level of LEVELS with CORRECT, WRONG or UNLABELLED.
+HOLDOUT_IDS = "holdout_ids"
+HOLDOUT_OUTCOMES = "holdout_outcomes"
+CORRECT, WRONG, UNLABELLED = 1, 0, -1
+
+
+def level_outcomes(model, frame: pd.DataFrame) -> np.ndarray:
+    """One row per name of ``frame``, one column per level: CORRECT, WRONG or UNLABELLED (an
+    empty label)."""
     predicted = model.predict_labels(list(frame[NAME]))
-    accuracies = {}
-    for level in LEVELS:
+    outcomes = np.full((len(frame), len(LEVELS)), UNLABELLED, dtype=np.int8)
+    for column, level in enumerate(LEVELS):
         truth = frame[level].to_numpy()
         labelled = truth != ""
-        accuracies[level] = float((predicted[level][labelled] == truth[labelled]).mean())
-    return accuracies
+        outcomes[labelled, column] = np.where(predicted[level][labelled] == truth[labelled], CORRECT, WRONG)
+    return outcomes
+
+
+def level_accuracies(model, frame: pd.DataFrame) -> dict[str, float]:
+    """Accuracy per level on ``frame``'s names (rows with an empty label are skipped)."""
+    return _accuracies(level_outcomes(model, frame))
+
+
+def _accuracies(outcomes: np.ndarray) -> dict[str, float]:
+    return {level: float((outcomes[:, column][outcomes[:, column] != UNLABELLED] == CORRECT).mean())
+            for column, level in enumerate(LEVELS)}
+
+
+def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
+                       n_jobs: int = 2) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Accuracy per level of a model fitted on the train split, on the holdout split, and the
+    holdout's per-row outcomes (``{HOLDOUT_IDS: ids, HOLDOUT_OUTCOMES: outcomes}``)."""
+    train, test = train_test_split_by_id(styles)
+    trial = CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(train))
+    outcomes = level_outcomes(trial, test)
+    metrics = {f"holdout_accuracy_{k}": round(v, 4) for k, v in _accuracies(outcomes).items()}
+    seller = seller_style_test_set(train, test)
+    metrics[f"holdout_seller_style_accuracy_{ARTICLE}"] = round(
+        level_accuracies(trial, seller)[ARTICLE], 4
+    )
+    rows = {HOLDOUT_IDS: test[ID].to_numpy(dtype=np.int64), HOLDOUT_OUTCOMES: outcomes}
+    return metrics, rows
 
 
 def holdout_metrics(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
                     n_jobs: int = 2) -> dict[str, float]:
     """Accuracy per level of a model fitted on the train split, on the holdout split."""
-    train, test = train_test_split_by_id(styles)
-    trial = CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(train))
-    metrics = {f"holdout_accuracy_{k}": round(v, 4) for k, v in level_accuracies(trial, test).items()}
-    seller = seller_style_test_set(train, test)
-    metrics[f"holdout_seller_style_accuracy_{ARTICLE}"] = round(
-        level_accuracies(trial, seller)[ARTICLE], 4
-    )
-    return metrics
+    return holdout_evaluation(styles, estimator=estimator, n_jobs=n_jobs)[0]
 
 
 def fit_categorizer(rows: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
@@ -79,7 +108,7 @@ def train_categorizer(
     empty for a listing not from the dataset, ``name`` and the levels); see :func:`corrected`.
     """
     embedding.use_encoder(text_encoder(store=store))  # ONNX Runtime: half the encoding time
-    metrics = holdout_metrics(styles, estimator=estimator, n_jobs=n_jobs)
+    metrics, holdout = holdout_evaluation(styles, estimator=estimator, n_jobs=n_jobs)
     styles, extra = corrected(styles, corrections)
     sellers = confirmed_rows(extra if confirmed is None else pd.concat([confirmed, extra], ignore_index=True))
     rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
@@ -91,7 +120,9 @@ def train_categorizer(
         data_fingerprint=fingerprint(rows),
         training_rows=len(rows),
         metrics=metrics,
+        arrays=holdout,
         extra={
+            "holdout_levels": list(LEVELS),
             "seller_confirmed_rows": len(sellers),
             "audit_corrected_rows": 0 if corrections is None else len(corrections),
             "n_branch_models": model.n_branch_models_,

@@ -3,9 +3,11 @@
 1. the loopback stack is started if it is not answering (scripts/stack.sh start);
 2. load-test buyers and their sessions are written through the ORM (prepare.py);
 3. steady load: 50 users (visitors and logged-in buyers) for 60 s; req/s, p50/p95/p99 per endpoint;
-4. fault 1: under the same load, ``kill -9`` of one gunicorn worker: the error share;
-5. fault 2: under load, PostgreSQL stopped and started again: how long until the site answers;
-6. every order whole: ≥ 1 line each, totals equal to their lines, no negative stock.
+4. hot swap: under the same load, a new categorizer version promoted (``manage.py models
+   promote``), then rolled back: the errors, and how long until every worker serves it;
+5. fault 1: under the same load, ``kill -9`` of one gunicorn worker: the error share;
+6. fault 2: under load, PostgreSQL stopped and started again: how long until the site answers;
+7. every order whole: ≥ 1 line each, totals equal to their lines, no negative stock.
 
 Locust runs as a library (gevent) in this process; response times are recorded per request and
 the percentiles computed exactly from them. Exit status: 1 if the harness or the integrity check
@@ -42,6 +44,7 @@ GOAL_RPS = 200
 GOAL_PRODUCT_P95_MS = 100
 GOAL_KILL_ERROR_SHARE = 0.001
 GOAL_DB_RECOVERY_S = 5.0
+GOAL_SWITCH_S = 30.0  # every worker serves a promoted version within this, with no error
 
 
 @dataclass
@@ -266,6 +269,60 @@ def nginx_retries() -> int:
         return 0
 
 
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env={**os.environ, **env},
+                            cwd=ROOT, check=True, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def served_version(base_url: str, kind: str) -> tuple[int, str] | None:
+    """(pid, version of ``kind``) of the worker that answered ``/readyz`` (its headers say);
+    None on failure."""
+    try:
+        with urllib.request.urlopen(base_url + "/readyz", timeout=2) as response:
+            pid, versions = response.headers["X-Worker-Pid"], json.loads(response.headers["X-Model-Versions"])
+    except (OSError, ValueError, TypeError):
+        return None
+    return int(pid), versions.get(kind)
+
+
+# /readyz probes in flight at once while a switch is watched: nginx hands each to some worker,
+# and under load one answer takes about a second, so one probe at a time would see the last
+# worker switch long after it did.
+SWITCH_PROBES = 8
+
+
+def switch_time(env: dict[str, str], kind: str, target: str, since: float, limit: float = 60) -> str:
+    """Ask ``/readyz`` (``SWITCH_PROBES`` at a time) until every live worker has answered with
+    ``target``; say when each was first seen serving it, counted from ``since`` (an upper
+    bound: a worker switched before it answered)."""
+    master = int((STACK_VAR / "run" / "gunicorn.pid").read_text())
+    first_seen: dict[int, float] = {}
+    done = []
+
+    def probe() -> None:
+        while not done and time.monotonic() < since + limit:
+            answer = served_version(env["BASE_URL"], kind)
+            if answer and answer[1] == target:
+                first_seen.setdefault(answer[0], time.monotonic() - since)
+            gevent.sleep(0.02)
+
+    probes = [gevent.spawn(probe) for _ in range(SWITCH_PROBES)]
+    try:
+        while time.monotonic() < since + limit:
+            workers = gunicorn_workers(master)
+            if workers and workers <= set(first_seen):
+                seen = sorted(first_seen[pid] for pid in workers)
+                return (f"all {len(workers)} workers served it within {seen[-1]:.2f} s of the promotion's "
+                        f"commit (each first seen at {', '.join(f'{t:.2f}' for t in seen)} s) "
+                        f"[goal ≤ {GOAL_SWITCH_S:g} s: {verdict(seen[-1] <= GOAL_SWITCH_S)}]")
+            gevent.sleep(0.02)
+        return f"NOT every worker within {limit:g} s: {len(first_seen)} seen serving it"
+    finally:
+        done.append(True)
+        gevent.joinall(probes, timeout=5)
+
+
 def stack_command(*args: str) -> float:
     started = time.monotonic()
     subprocess.run(["bash", str(ROOT / "scripts" / "stack.sh"), *args], check=True, capture_output=True)
@@ -303,6 +360,7 @@ def main() -> int:
     parser.add_argument("--fault-duration", type=float, default=25, help="seconds of load per fault")
     parser.add_argument("--db-down", type=float, default=3.0, help="seconds PostgreSQL stays stopped")
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--no-swap", action="store_true", help="skip the hot-swap phase")
     args = parser.parse_args()
 
     env = ensure_stack()
@@ -364,6 +422,36 @@ def main() -> int:
         f"{verdict(product_p95 <= GOAL_PRODUCT_P95_MS)}], errors {steady['TOTAL']['errors']} "
         f"[goal 0: {verdict(steady['TOTAL']['errors'] == 0)}]"
     )
+
+    if not args.no_swap:
+        # ------------------------------------------------------------ hot swap
+        swap = json.loads(django_script(env, "swap.py"))
+        kind, old, new = swap["kind"], swap["serving"], swap["candidate"]
+        say(f"\n== Hot swap: {kind} {new} promoted, then rolled back, under load "
+            f"({args.fault_duration:.0f} s each) ==")
+        start = time.monotonic()
+        for action, target in (("promote", new), ("rollback", old)):
+            phase_start = time.monotonic()
+            gevent.sleep(args.fault_duration / 3)
+            moved_at = time.monotonic()
+            if action == "promote":
+                output = manage(env, "models", "promote", new, "--reason", "load test: hot swap", "--by",
+                                "command:loadtest")
+            else:
+                output = manage(env, "models", "rollback", kind, "--reason", "load test: back", "--by",
+                                "command:loadtest")
+            committed_at = time.monotonic()  # the command has returned: the alias has moved
+            took = committed_at - moved_at
+            say(f"  t+{moved_at - phase_start:.1f} s: {output} (the command took {took:.1f} s)")
+            say(f"  {switch_time(env, kind, target, committed_at)}")
+            gevent.sleep(max(0.0, phase_start + args.fault_duration - time.monotonic()))
+        end = time.monotonic()
+        samples = window(start, end)
+        errors = sum(s.failed for s in samples)
+        say(f"  {len(samples)} requests during both switches, {errors} errors "
+            f"[goal 0: {verdict(errors == 0)}]")
+        print_errors(samples)
+        results["swap"] = {"requests": len(samples), "errors": errors}
 
     integrity_ok = True
     if not args.no_faults:

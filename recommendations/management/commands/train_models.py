@@ -10,14 +10,16 @@ from main.ml_fields import (
     photo_catalog_frame,
 )
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.embed.text import ARTIFACT_NAME as TEXT_ENCODER
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
-from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
+from ml.recommend.train import HYBRID, SIMILARITY
 from ml.search.train import ARTIFACT_NAME as SEARCH
 from recommendations.selectors import events_frame
 from recommendations.services import neighbours_forget
 from serving.registry import reload_all, store
+from serving.services import versions_register_new
 
 # Epochs of the photo model's training here (the estimator's default is 4). 4 epochs on the
 # catalog took 842 CPU-seconds of training alone (ml.evaluate.photo, 32,582 photos, shared
@@ -30,7 +32,9 @@ class Command(BaseCommand):
         "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
         "recommenders from the shop's catalog and logged events, the search's query reader from "
         "the catalog, and the photo model and photo index from the catalog's photos; artifacts go "
-        "to MODELS_DIR with their metadata."
+        "to MODELS_DIR with their metadata. Each new version is registered and gated: promoted "
+        "to serving if it is not worse than the serving one, else kept as a candidate (see "
+        "`python manage.py models`)."
     )
 
     def add_arguments(self, parser):
@@ -40,13 +44,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing", action="store_true", help="build only the models that have no artifact yet"
         )
+        parser.add_argument(
+            "--by", default="command:train_models",
+            help='what trained the versions, recorded with them: "schedule:nightly", "person:<name>" …',
+        )
 
-    def handle(self, *args, only=None, if_missing=False, **options):
+    def handle(self, *args, only=None, if_missing=False, by="command:train_models", **options):
         artifacts = store()
+        # What each step builds, in the order its versions are registered and gated: a model
+        # before those built over it (the text encoder, exported on first use, before its users).
         for name, build, models in (
             ("categorizer", self._categorizer, (CATEGORIZER,)),
             # (complete the look's table too: without it pages score it, with it they read it)
-            ("recommenders", self._recommenders, (*RECOMMENDERS, COMPLETE_THE_LOOK)),
+            ("recommenders", self._recommenders, (SIMILARITY, COMPLETE_THE_LOOK, HYBRID)),
             ("search", self._search, (SEARCH,)),
             ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
         ):
@@ -55,8 +65,16 @@ class Command(BaseCommand):
             if if_missing and not artifacts.missing(models):
                 self.stdout.write(f"{name}: already trained (in {artifacts.root}), skipped")
                 continue
+            started = time.perf_counter()
             build()
+            self._register((TEXT_ENCODER, *models), by=by, seconds=time.perf_counter() - started)
         reload_all()
+
+    def _register(self, models, *, by: str, seconds: float) -> None:
+        registered = versions_register_new(names=list(models), trained_by=by, duration_seconds=round(seconds))
+        for row in registered:
+            verdict = "promoted to serving" if row.gate == row.Gate.PASSED else "kept as a candidate"
+            self.stdout.write(f"  {row.version}: {verdict} ({row.gate_reason})")
 
     def _categorizer(self):
         from ml.catalog.dataset import load_styles
