@@ -20,6 +20,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from serving.services import RegistryError, version_promote
+
 from .models import Experiment, Exposure, SurfaceDefault, UnitAlias, Variant
 from .selectors import surface_plans_forget
 from .signals import experiment_shipped
@@ -147,10 +149,11 @@ def experiment_stop(*, experiment: Experiment) -> Experiment:
 
 
 @transaction.atomic
-def experiment_ship(*, experiment: Experiment, variant: Variant) -> Experiment:
+def experiment_ship(*, experiment: Experiment, variant: Variant, by: str) -> Experiment:
     """Make ``variant`` what everyone gets: a strategy becomes its surface's default here; a
-    categorizer version is promoted by the model registry, which listens to
-    :data:`~experiments.signals.experiment_shipped` (sent once this is committed)."""
+    categorizer version is promoted in the model registry (its move recorded with ``by`` and the
+    experiment as the reason; refused, and nothing shipped, for a version it does not know).
+    :data:`~experiments.signals.experiment_shipped` is sent once this is committed."""
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
     if variant.experiment_id != experiment.pk:
         raise ExperimentRefused("That variant belongs to another experiment.")
@@ -161,7 +164,13 @@ def experiment_ship(*, experiment: Experiment, variant: Variant) -> Experiment:
     experiment.status = Experiment.Status.SHIPPED
     experiment.shipped_variant = variant
     experiment.save(update_fields=["status", "stopped_at", "shipped_variant"])
-    if experiment.surface != Experiment.Surface.CATEGORIZER:
+    if experiment.surface == Experiment.Surface.CATEGORIZER:
+        reason = f"experiment {experiment.key!r} shipped its variant {variant.key!r}"
+        try:
+            version_promote(version=variant.value, reason=reason, by=by)
+        except RegistryError as error:
+            raise ExperimentRefused(str(error)) from None
+    else:
         SurfaceDefault.objects.update_or_create(
             surface=experiment.surface, defaults={"strategy": variant.value, "experiment": experiment}
         )

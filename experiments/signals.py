@@ -2,7 +2,7 @@
 
 from django.dispatch import Signal
 
-# A staff member shipped an experiment's winning variant: ``experiment``, ``variant``. A strategy
-# experiment's default is already stored here when this is sent; for a categorizer experiment the
-# model registry (``serving``) listens and promotes ``variant.value``, the winning model version.
+# A staff member shipped an experiment's winning variant: ``experiment``, ``variant``. When this is
+# sent, a strategy experiment's default is stored here and a categorizer experiment's version
+# already serves (promoted in the registry, ``serving.services.version_promote``).
 experiment_shipped = Signal()

@@ -66,4 +66,5 @@ def stop(request, experiment_id: int):
 def ship(request, experiment_id: int):
     _staff_only(request)
     variant = get_object_or_404(Variant, pk=request.POST.get("variant") or 0, experiment_id=experiment_id)
-    return _act(request, experiment_id, lambda e: experiment_ship(experiment=e, variant=variant))
+    by = f"person:{request.user.username}"
+    return _act(request, experiment_id, lambda e: experiment_ship(experiment=e, variant=variant, by=by))

@@ -136,37 +136,59 @@ def test_a_shipped_strategy_is_what_every_shopper_then_gets(client, make_experim
     from main.models import Product
 
     experiment = make_experiment()
-    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="look-first"))
+    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="look-first"), by="person:t")
     html = client.get(Product.objects.filter(article_type__name="Tshirts").first().get_absolute_url()).content
     html = html.decode()
     assert html.find('data-test="complete-the-look"') < html.find('data-test="similar"')
 
 
-def test_shipping_a_categorizer_version_asks_the_registry(
-    make_experiment, django_capture_on_commit_callbacks
+def test_shipping_a_categorizer_version_promotes_it_in_the_registry(
+    make_experiment, django_capture_on_commit_callbacks, tmp_path
 ):
-    from experiments.services import experiment_ship
-    from experiments.signals import experiment_shipped
+    """Shipping the candidate makes it the serving categorizer, the move recorded with the
+    experiment as its reason; a version the registry does not know is refused, nothing shipped."""
+    from django.test import override_settings
 
-    experiment = make_experiment(
-        key="categorizer-v2",
-        surface="categorizer",
-        outcome="corrected",
-        variants=[("current", "cat-v1", 1), ("candidate", "cat-v2", 1)],
-    )
-    heard = []
-    experiment_shipped.connect(
-        lambda sender, experiment, variant, **kw: heard.append(variant.value),
-        weak=False,
-        dispatch_uid="test-heard",
-    )
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            experiment_ship(experiment=experiment, variant=experiment.variants.get(key="candidate"))
-    finally:
-        experiment_shipped.disconnect(dispatch_uid="test-heard")
-    assert heard == ["cat-v2"]
-    assert not SurfaceDefault.objects.exists()  # no strategy to serve: the registry promotes the model
+    from experiments.services import ExperimentRefused, experiment_ship
+    from experiments.signals import experiment_shipped
+    from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+    from serving import registry, selectors, services
+
+    with override_settings(MODELS_DIR=tmp_path / "models"):
+        versions = [
+            services.version_register(
+                metadata=registry.store().save(CATEGORIZER, {"weights": n}, data_fingerprint="f",
+                                               training_rows=100, metrics={}),
+                trained_by="command:train_models", run_gate=False,
+            ).version
+            for n in range(2)
+        ]
+        services.version_promote(version=versions[0], reason="first", by="person:t")
+        experiment = make_experiment(
+            key="categorizer-v2", surface="categorizer", outcome="corrected",
+            variants=[("current", versions[0], 1), ("candidate", versions[1], 1), ("gone", "no-such", 1)],
+        )
+        with pytest.raises(ExperimentRefused, match="No registered version"):
+            experiment_ship(experiment=experiment, variant=experiment.variants.get(key="gone"), by="person:t")
+        experiment.refresh_from_db()
+        assert experiment.status != Experiment.Status.SHIPPED
+        heard = []
+        experiment_shipped.connect(
+            lambda sender, experiment, variant, **kw: heard.append(variant.value),
+            weak=False,
+            dispatch_uid="test-heard",
+        )
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                experiment_ship(experiment=experiment, variant=experiment.variants.get(key="candidate"),
+                                by="person:staff")
+        finally:
+            experiment_shipped.disconnect(dispatch_uid="test-heard")
+        assert heard == [versions[1]]
+        assert selectors.serving_versions()[CATEGORIZER] == versions[1]
+        move = selectors.alias_history(kind=CATEGORIZER)[0]
+        assert move.by == "person:staff" and "categorizer-v2" in move.reason
+    assert not SurfaceDefault.objects.exists()  # no strategy to serve: the registry promoted the model
 
 
 def test_a_categorizer_experiment_counts_listings_the_seller_corrected(
@@ -264,5 +286,5 @@ def test_a_feed_experiment_serves_trending_to_its_treatment(client, make_experim
         surface="feed",
         variants=[("control", "personal", 1), ("trending", "trending", 1)],
     )
-    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="trending"))
+    experiment_ship(experiment=experiment, variant=experiment.variants.get(key="trending"), by="person:t")
     assert 'data-test="feed-title">Trending now<' in client.get("/").content.decode()
