@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "orders",
     "seller_accounts",
     "catalog_audit",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cart.context_processors.cart_summary",
+                "monitoring.context_processors.monitoring_alerts",  # lazy: read by admin pages only
             ],
         },
     },

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from core.pages import CAROUSELS_SECONDS
 
 from ..selectors import carousels_for, feed_for_request, only_trending, recommendations_version
+from ..services import feed_impression_count
 
 register = template.Library()
 
@@ -30,4 +31,6 @@ def product_carousels(product) -> dict:
 def home_feed(context) -> dict:
     """The home page's feed: "Picked for you", or "Trending now" for a shopper without history."""
     feed = feed_for_request(request=context["request"], k=FEED_LENGTH)
+    if feed:
+        feed_impression_count()  # the feed's click-through denominator (monitoring)
     return {"feed": feed, "trending": only_trending(feed)}
