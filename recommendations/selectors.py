@@ -7,13 +7,14 @@ trained yet answers nothing: pages then show no carousels, and the API says 503 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from main.ml_fields import product_frame
 from main.models import Product
 from main.selectors import SPARE, ProductSuggestion, products_by_ids, suggested_products
+from ml.catalog.brands import brand_key
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
 from ml.recommend.hybrid import REASONS
@@ -25,6 +26,8 @@ from .models import ProductEvent, ProductNeighbours
 from .visitors import visitor_key
 
 HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
+SHARED_SHOWN = 3  # attributes a "Similar items" tile names at most: its reason stays one short line
+LOOKS_ALIKE = "looks alike"  # the reason of a "Looks like this" tile: its photo is the evidence
 
 
 def events_frame() -> pd.DataFrame:
@@ -81,6 +84,24 @@ def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
     return suggested_products(recommendations=_similar(product, k + SPARE))[:k]
 
 
+def shared_attributes(*, product: Product, other: Product) -> str:
+    """What two products have in common, read from their rows, in one short line ("same type,
+    same colour, same brand"); "" when nothing is shared. Type before colour before brand
+    before usage: the order in which they make items alike."""
+    parts = []
+    if other.article_type_id == product.article_type_id:
+        parts.append("same type")
+    elif other.sub_category_id == product.sub_category_id:
+        parts.append("same category")
+    if product.base_colour and other.base_colour == product.base_colour:
+        parts.append("same colour")
+    if product.brand and brand_key(other.brand) == brand_key(product.brand):
+        parts.append("same brand")
+    if product.usage and other.usage == product.usage:
+        parts.append(f"both {product.usage.lower()}")
+    return ", ".join(parts[:SHARED_SHOWN])
+
+
 @dataclass(frozen=True)
 class ProductCarousels:
     similar: list[ProductSuggestion]
@@ -96,15 +117,21 @@ def carousels_for(
     "Looks like this" (photo neighbours) is its own carousel beside the attribute-based
     "Similar items", which it never changes; it leaves out what "Similar items" already shows,
     so that a shopper sees new products in it, not the same tiles twice.
+    Each "Similar items" tile says what it shares with the product (:func:`shared_attributes`,
+    the model's own reason when nothing is), each "Looks like this" tile that it looks alike:
+    computed here, once per render of the cached fragment.
     """
     like, look = _similar(product, similar + SPARE), _complete_the_look(product, complete_the_look + SPARE)
     seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
     alike = _looks_like(product_id=product.pk, k=looks_like + SPARE, exclude=seen)
-    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
+    ids = [r.product_id for r in like + look + alike]
+    products = {p.pk: p for p in products_by_ids(ids=ids, with_attributes=True)}
     return ProductCarousels(
-        similar=suggested_products(recommendations=like, products=products)[:similar],
+        similar=[replace(s, reason=shared_attributes(product=product, other=s.product) or s.reason)
+                 for s in suggested_products(recommendations=like, products=products)[:similar]],
         complete_the_look=suggested_products(recommendations=look, products=products)[:complete_the_look],
-        looks_like=suggested_products(recommendations=alike, products=products)[:looks_like],
+        looks_like=[replace(s, reason=LOOKS_ALIKE)
+                    for s in suggested_products(recommendations=alike, products=products)[:looks_like]],
     )
 
 
