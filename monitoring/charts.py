@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 220  # the viewBox; the SVG scales to its container's width
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 34  # room for the axis labels
+FONT = 13  # px in the viewBox: still legible when a phone scales the chart to half its width
 GRID_LINES = 4  # horizontal lines between 0 and the top of the y axis
 # Colour-blind-safe (Okabe-Ito) colours, one per series in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -95,7 +96,7 @@ def _y_axis(frame: _Frame, percent: bool) -> list[str]:
         value = frame.y_max * step / GRID_LINES
         y = frame.y(value)
         body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        body.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" '
+        body.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="{FONT}" text-anchor="end" '
                     f'fill="#555">{_format(value, percent)}</text>')
     return body
 
@@ -112,14 +113,14 @@ def line_chart(*, title: str, test_id: str, series: Sequence[Series], percent: b
     body = _y_axis(frame, percent)
     first, last = dt.date.fromordinal(frame.x_min), dt.date.fromordinal(frame.x_max)
     for day, anchor in ((first, "start"), (last, "end")) if first != last else ((first, "middle"),):
-        body.append(f'<text x="{frame.x(day.toordinal()):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="10" '
+        body.append(f'<text x="{frame.x(day.toordinal()):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="{FONT}" '
                     f'text-anchor="{anchor}" fill="#555">{day:%d %b}</text>')
     for threshold in thresholds:
         y = frame.y(threshold.value)
         colour = THRESHOLD_COLOURS[threshold.kind]
         body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
                     f'stroke-dasharray="6 4" data-threshold="{threshold.value}"/>')
-        body.append(f'<text x="{WIDTH - RIGHT}" y="{y - 3:.1f}" font-size="10" text-anchor="end" '
+        body.append(f'<text x="{WIDTH - RIGHT}" y="{y - 3:.1f}" font-size="{FONT}" text-anchor="end" '
                     f'fill="{colour}">{escape(threshold.label)}</text>')
     legend = []
     for index, line in enumerate(series):
@@ -154,9 +155,9 @@ def bar_chart(*, title: str, test_id: str, bars: Sequence[Bar], highlight_label:
             f'fill="{colour}" data-x="{escape(bar.label)}" data-value="{bar.value:g}">'
             f'<title>{escape(bar.label)}: {bar.value:g}</title></rect>'
         )
-        body.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="9" '
+        body.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="{FONT}" '
                     f'text-anchor="middle" fill="#555">{escape(bar.label)}</text>')
-        body.append(f'<text x="{x + slot / 2:.1f}" y="{y - 3:.1f}" font-size="9" text-anchor="middle" '
+        body.append(f'<text x="{x + slot / 2:.1f}" y="{y - 3:.1f}" font-size="{FONT}" text-anchor="middle" '
                     f'fill="#333">{bar.value:g}</text>')
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{HEIGHT - BOTTOM}" y2="{HEIGHT - BOTTOM}" '
                 f'stroke="#999"/>')

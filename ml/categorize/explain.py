@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ml.catalog.brands import leading_brand
 from ml.catalog.schema import ARTICLE, SUB
@@ -120,6 +121,8 @@ def explain(model, name: str, description: str = "", prediction=None) -> Explana
     words = name.split() + description.split()
     named: list[str] = []
     for _, term in ranked:
+        if any(token in ENGLISH_STOP_WORDS for token in _tokens(term)):
+            continue  # "jeans for" says no more than "jeans", and reads worse
         text = _readable(term, words)
         if text and not any(text in other or other in text for other in named):
             named.append(text)

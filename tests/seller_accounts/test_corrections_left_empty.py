@@ -48,3 +48,17 @@ def test_the_rate_counts_only_listings_where_both_sides_were_filled_in(seller, m
     # One changed of the two where the seller kept a colour: 50%, not 3 of 4 (the bug's 75%).
     assert rates["base_colour"] == 0.5
     assert rates["gender"] == 0.0
+
+
+@pytest.mark.django_db
+def test_the_admin_list_shows_the_rate_without_the_empty_fields(client, staff, seller, make_product):
+    for predicted, chosen in [("Black", "Navy Blue"), ("Black", "Black"), ("Black", ""), ("Black", "")]:
+        record = ListingCategorization(product=make_product(seller=seller), model_version="v1", text="x",
+                                       confidence=0.9, predicted_base_colour=predicted,
+                                       chosen_base_colour=chosen)
+        services.categorization_mark_corrections(record=record)
+        record.save()
+    client.force_login(staff)
+    html = client.get("/admin/seller_accounts/listingcategorization/").content.decode()
+    rates = html.split('id="correction-rates"')[1].split("</table>")[0]
+    assert "<td>50%</td>" in rates  # base colour: 1 of the 2 the seller filled in (main said 75%)
