@@ -26,10 +26,12 @@ THRESHOLD_COLOURS = {"warn": "#E69F00", "alert": "#D55E00"}
 
 @dataclass(frozen=True)
 class Series:
-    """One line: a label for the legend and its (day, value) points."""
+    """One line: a label for the legend and its (day, value) points; ``colour`` keeps one
+    series (a model version) the same colour on every chart (default: the next in PALETTE)."""
 
     label: str
     points: Sequence[tuple[dt.date, float]]
+    colour: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Bar:
     label: str
     value: float
     highlight: bool = False  # drawn in the second colour (e.g. the unsure bins)
+
+
+def colours_for(labels: Sequence[str]) -> dict[str, str]:
+    """A colour per label, in order: the same label is drawn alike on every chart."""
+    return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
 @dataclass
@@ -124,7 +131,7 @@ def line_chart(*, title: str, test_id: str, series: Sequence[Series], percent: b
                     f'fill="{colour}">{escape(threshold.label)}</text>')
     legend = []
     for index, line in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
+        colour = line.colour or PALETTE[index % len(PALETTE)]
         legend.append((line.label, colour))
         points = sorted(line.points)
         coordinates = " ".join(f"{frame.x(d.toordinal()):.1f},{frame.y(v):.1f}" for d, v in points)

@@ -11,7 +11,7 @@ from recommendations.models import ProductEvent
 from seller_accounts.models import ListingCategorization
 
 from . import selectors
-from .charts import Bar, Series, Threshold, bar_chart, line_chart
+from .charts import Bar, Series, Threshold, bar_chart, colours_for, line_chart
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,17 @@ def _label(field: str) -> str:
 
 def sections() -> list[Section]:
     corrections = selectors.correction_rates_by_day()
+    unsure = selectors.unsure_share_by_day()
+    colour = colours_for(sorted(unsure))  # every version with a listing in the window
     correction_charts = [
         line_chart(
             title=f"{_label(level).capitalize()}: correction rate",
             test_id=f"chart-corrections-{level}",
-            series=[Series(version, points) for version, points in sorted(corrections[level].items())],
+            series=[Series(version, points, colour[version])
+                    for version, points in sorted(corrections[level].items())],
         )
         for level in ListingCategorization.LEVELS
     ]
-    unsure = selectors.unsure_share_by_day()
     histogram = selectors.confidence_histogram()
     drift = selectors.drift_by_week()
     _, reference = selectors.training_mix()
@@ -55,7 +57,8 @@ def sections() -> list[Section]:
             [
                 line_chart(
                     title="Share of unsure suggestions", test_id="chart-unsure",
-                    series=[Series(version, points) for version, points in sorted(unsure.items())],
+                    series=[Series(version, points, colour[version])
+                            for version, points in sorted(unsure.items())],
                 ),
                 bar_chart(
                     title=f"Confidence of suggestions, last {selectors.DAYS_SHOWN} days",
