@@ -80,3 +80,18 @@ def test_a_product_line_seen_in_training_is_what_sellers_listed(catalog):
     explanation = model.explain(name)
     assert explanation.kind == "memory"
     assert explanation.text.startswith("sellers listed “") and explanation.text.endswith("” like this")
+
+
+def test_the_photo_is_the_reason_when_it_changed_the_answer(linear):
+    from ml.categorize.cascade import CategoryPrediction
+    from ml.photo.fusion import PHOTO_REASON, NamePhotoCategorizer
+
+    name = "Striped Black Tshirts"
+    by_name = linear.predict_one(name)
+    fused = NamePhotoCategorizer(linear, photo_model=None)
+    other = dict(by_name.levels)
+    other["articleType"] = type(by_name.levels["articleType"])("Shirts", 0.7, (("Shirts", 0.7),))
+    changed = CategoryPrediction(levels=other, confidence=0.7, model_version="v")
+    assert fused.explain(name, changed) == PHOTO_REASON
+    assert fused.explain("", by_name) == PHOTO_REASON
+    assert fused.explain(name, by_name) == linear.explain(name)  # the photo agreed: the name's words
