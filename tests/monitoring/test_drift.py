@@ -30,3 +30,16 @@ def test_rare_labels_share_one_bin():
     reference, sample = binned(expected=expected, actual={"a": 1, "d": 2, "z": 3}, bins=3)
     assert reference == {"a": 50, "b": 30, OTHER: 20}
     assert sample == {"a": 1, OTHER: 5}
+
+
+def test_drift_compares_with_the_mix_saved_with_the_serving_model(tmp_path, settings, db):
+    from ml.store import ArtifactStore
+    from monitoring.selectors import training_mix
+
+    saved = {"articleType": {"Tshirts": 0.75, "Jeans": 0.25}, "baseColour": {"Black": 1.0}}
+    ArtifactStore(tmp_path).save("categorizer", {"a": "model"}, data_fingerprint="0123456789abcdef",
+                                 training_rows=4, extra={"training_mix": saved})
+    settings.MODELS_DIR = tmp_path
+    mix, source = training_mix()
+    assert mix == {"article_type": {"Tshirts": 0.75, "Jeans": 0.25}, "base_colour": {"Black": 1.0}}
+    assert source == "the serving model's training rows"
