@@ -6,4 +6,4 @@ class CartConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (merge anonymous carts on login, erase on account deletion)
+        from . import receivers  # noqa: F401  (merge anonymous carts on login, erase on account deletion)

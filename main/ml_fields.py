@@ -17,11 +17,13 @@ from ml.catalog.schema import (
     ARTICLE,
     COLOUR,
     DESCRIPTION,
+    FLAT_LEVELS,
     GENDER,
     ID,
     LEVELS,
     MASTER,
     NAME,
+    PATH_LEVELS,
     PRICE,
     SEASON,
     SUB,
@@ -39,10 +41,10 @@ FIELD_OF_LEVEL = {
     COLOUR: "base_colour",
     USAGE: "usage",
 }
-TAXONOMY_FIELDS = frozenset({FIELD_OF_LEVEL[level] for level in (GENDER, MASTER, SUB, ARTICLE)})
-# The levels a seller's listing form and bulk table ask the categorizer for, by form field
-# (the article type's path gives the master and the subcategory).
-LEVEL_OF_FORM_FIELD = {FIELD_OF_LEVEL[level]: level for level in (GENDER, ARTICLE, COLOUR, USAGE)}
+TAXONOMY_FIELDS = frozenset(FIELD_OF_LEVEL[level] for level in PATH_LEVELS)
+# The levels a seller's listing form and bulk table ask the categorizer for, by form field: the
+# gender, the article type (its path gives the master and the subcategory) and every flat attribute.
+LEVEL_OF_FORM_FIELD = {FIELD_OF_LEVEL[level]: level for level in (GENDER, ARTICLE, *FLAT_LEVELS)}
 # The levels whose suggestion and final choice are recorded per listing (ListingCategorization):
 # every level but the master category, which the subcategory gives.
 RECORDED_LEVELS = tuple(level for level in LEVELS if level != MASTER)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "orders",
     "seller_accounts",
     "catalog_audit",
+    "experiments",
     "monitoring",
 ]
 

@@ -6,4 +6,4 @@ class OrdersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (payment outcomes, account deletion)
+        from . import receivers  # noqa: F401  (payment outcomes, account deletion)

@@ -29,6 +29,37 @@ HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
 SHARED_SHOWN = 3  # attributes a "Similar items" tile names at most: its reason stays one short line
 LOOKS_ALIKE = "looks alike"  # the reason of a "Looks like this" tile: its photo is the evidence
 
+# The strategies an experiment may compare (``experiments`` hands one to the template tags; an
+# unknown or empty one is the first, the shop's own default).
+# A product page's carousels, in the order each strategy shows them; each one's title, test id
+# and the source its tiles' links carry (``?from=``: a click on it, see ProductEvent.Source).
+CAROUSEL_ORDERS = {
+    "similar-first": ("similar", "looks_like", "complete_the_look"),
+    "look-first": ("complete_the_look", "similar", "looks_like"),
+}
+CAROUSEL_TITLES = {
+    "similar": ("Similar items", "similar", ProductEvent.Source.SIMILAR),
+    "looks_like": ("Looks like this", "looks-like", ProductEvent.Source.LOOKS),
+    "complete_the_look": ("Complete the look", "complete-the-look", ProductEvent.Source.COMPLETE),
+}
+# The home feed: from the shopper's history, or what is trending for everyone.
+FEED_STRATEGIES = ("personal", "trending")
+
+
+def carousel_strategy(strategy: str) -> str:
+    """``strategy`` if it is one of :data:`CAROUSEL_ORDERS`, else the default."""
+    return strategy if strategy in CAROUSEL_ORDERS else next(iter(CAROUSEL_ORDERS))
+
+
+def carousel_sections(*, carousels: ProductCarousels,
+                      strategy: str) -> list[tuple[str, list, str, str]]:
+    """(title, items, test id, click source) of each carousel, in the strategy's order."""
+    sections = []
+    for name in CAROUSEL_ORDERS[carousel_strategy(strategy)]:
+        title, test_id, source = CAROUSEL_TITLES[name]
+        sections.append((title, getattr(carousels, name), test_id, str(source)))
+    return sections
+
 
 def events_frame() -> pd.DataFrame:
     """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>``."""
@@ -135,12 +166,13 @@ def carousels_for(
     )
 
 
-def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
-    """The personal feed: blended from this shopper's recent events (none: what is trending)."""
+def feed_for_request(*, request, k: int = 12, strategy: str = "") -> list[ProductSuggestion]:
+    """The personal feed: blended from this shopper's recent events (none: what is trending).
+    The "trending" strategy (:data:`FEED_STRATEGIES`) leaves the history out."""
     model = loaded(HYBRID)
     if model is None:
         return []
-    events = _recent_events(request)
+    events = [] if strategy == "trending" else _recent_events(request)
     history = [(product_id, kind) for product_id, kind in events]
     bought = {product_id for product_id, kind in events if kind == ProductEvent.Kind.PURCHASE}
     return suggested_products(recommendations=model.recommend(history, k=k + SPARE, exclude=bought))[:k]

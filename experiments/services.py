@@ -1,0 +1,172 @@
+"""Writes of the experiments: exposures (batched off the page's path), the unit an account
+keeps, and starting, stopping and shipping an experiment.
+
+A page view must not wait on a write to say who saw what: :func:`exposure_log` only queues
+the first exposure of a unit in this worker's memory; :func:`exposures_flush` writes the queue
+in one ``INSERT`` once it holds :data:`FLUSH_EVERY` exposures or its oldest is
+:data:`FLUSH_SECONDS` old (and before results are read, and at exit). A unit exposed again is
+not queued again (this worker remembers :data:`REMEMBERED` units); one exposed in two workers
+is written once (the table keeps one row per experiment and unit, conflicts ignored).
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Experiment, Exposure, SurfaceDefault, UnitAlias, Variant
+from .selectors import surface_plans_forget
+from .signals import experiment_shipped
+
+FLUSH_EVERY = 200  # exposures per INSERT: one write per this many first visits, not one per view
+FLUSH_SECONDS = 5.0  # the longest a queued exposure waits while traffic is slow
+REMEMBERED = 100_000  # units this worker knows it already queued (~10 MB), oldest forgotten first
+
+_lock = threading.Lock()
+_queue: list[Exposure] = []
+_queued_since = 0.0
+_seen: OrderedDict[tuple[int, str], None] = OrderedDict()
+
+
+class ExperimentRefused(ValueError):
+    """A change of an experiment's state the page refuses (the message says why)."""
+
+
+def exposure_log(*, experiment_id: int, variant_id: int, unit: str, at: datetime | None = None) -> None:
+    """Queue ``unit``'s first exposure to the experiment (cheap: no query on the page's path
+    unless this request fills the batch or finds it due)."""
+    global _queued_since
+    if not unit:
+        return
+    seen_key = (experiment_id, unit)
+    with _lock:
+        if seen_key in _seen:
+            _seen.move_to_end(seen_key)
+            return
+        _seen[seen_key] = None
+        if len(_seen) > REMEMBERED:
+            _seen.popitem(last=False)
+        if not _queue:
+            _queued_since = time.monotonic()
+        _queue.append(
+            Exposure(
+                experiment_id=experiment_id, variant_id=variant_id, unit=unit, exposed_at=at or timezone.now()
+            )
+        )
+        due = len(_queue) >= FLUSH_EVERY or time.monotonic() - _queued_since >= FLUSH_SECONDS
+    if due:
+        exposures_flush()
+
+
+def exposures_flush() -> int:
+    """Write the queued exposures (one ``INSERT``); returns how many were queued."""
+    with _lock:
+        batch = _queue[:]
+        _queue.clear()
+    if batch:
+        Exposure.objects.bulk_create(batch, ignore_conflicts=True)
+    return len(batch)
+
+
+def exposures_forget() -> None:
+    """Drop the queue and what this worker remembers (tests; a new process starts empty)."""
+    with _lock:
+        _queue.clear()
+        _seen.clear()
+
+
+def _flush_at_exit() -> None:
+    try:
+        exposures_flush()
+    except Exception:  # noqa: BLE001 - the database may be gone at interpreter exit
+        pass
+
+
+atexit.register(_flush_at_exit)
+
+
+def alias_record(*, user, unit: str) -> UnitAlias | None:
+    """The account keeps the unit it first logged in with (later log-ins change nothing)."""
+    if not unit:
+        return None
+    alias, _ = UnitAlias.objects.get_or_create(user=user, defaults={"unit": unit})
+    return alias
+
+
+def alias_erase(*, user) -> None:
+    UnitAlias.objects.filter(user=user).delete()
+
+
+def _plans_changed() -> None:
+    """This worker reads the surfaces' plans afresh now and again once the change is committed
+    (a page read in between must not keep the old plan for :data:`~experiments.selectors.PLAN_SECONDS`)."""
+    surface_plans_forget()
+    transaction.on_commit(surface_plans_forget)
+
+
+@transaction.atomic
+def experiment_start(*, experiment: Experiment) -> Experiment:
+    """Start assigning and logging (resuming a stopped experiment keeps its exposures)."""
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if experiment.status == Experiment.Status.SHIPPED:
+        raise ExperimentRefused("This experiment was shipped; make a new one to test again.")
+    variants = list(experiment.variants.all())
+    if len(variants) < 2 or any(v.weight < 1 for v in variants):
+        raise ExperimentRefused("An experiment needs two or more variants, each with a weight of 1 or more.")
+    if sum(v.is_control for v in variants) != 1:
+        raise ExperimentRefused("Mark exactly one variant as the control.")
+    running = Experiment.objects.filter(surface=experiment.surface, status=Experiment.Status.RUNNING)
+    if running.exclude(pk=experiment.pk).exists():
+        raise ExperimentRefused("Another experiment is running on this surface: stop it first.")
+    experiment.status = Experiment.Status.RUNNING
+    experiment.started_at = experiment.started_at or timezone.now()
+    experiment.stopped_at = None
+    experiment.save(update_fields=["status", "started_at", "stopped_at"])
+    _plans_changed()
+    return experiment
+
+
+@transaction.atomic
+def experiment_stop(*, experiment: Experiment) -> Experiment:
+    """Stop assigning: every shopper sees the surface's default again; results stay."""
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if experiment.status != Experiment.Status.RUNNING:
+        raise ExperimentRefused("Only a running experiment can be stopped.")
+    experiment.status = Experiment.Status.STOPPED
+    experiment.stopped_at = timezone.now()
+    experiment.save(update_fields=["status", "stopped_at"])
+    _plans_changed()
+    transaction.on_commit(exposures_flush)
+    return experiment
+
+
+@transaction.atomic
+def experiment_ship(*, experiment: Experiment, variant: Variant) -> Experiment:
+    """Make ``variant`` what everyone gets: a strategy becomes its surface's default here; a
+    categorizer version is promoted by the model registry, which listens to
+    :data:`~experiments.signals.experiment_shipped` (sent once this is committed)."""
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if variant.experiment_id != experiment.pk:
+        raise ExperimentRefused("That variant belongs to another experiment.")
+    if experiment.status == Experiment.Status.SHIPPED:
+        raise ExperimentRefused("This experiment was already shipped.")
+    if experiment.status == Experiment.Status.RUNNING:
+        experiment.stopped_at = timezone.now()
+    experiment.status = Experiment.Status.SHIPPED
+    experiment.shipped_variant = variant
+    experiment.save(update_fields=["status", "stopped_at", "shipped_variant"])
+    if experiment.surface != Experiment.Surface.CATEGORIZER:
+        SurfaceDefault.objects.update_or_create(
+            surface=experiment.surface, defaults={"strategy": variant.value, "experiment": experiment}
+        )
+    _plans_changed()
+    transaction.on_commit(
+        lambda: experiment_shipped.send(sender=Experiment, experiment=experiment, variant=variant)
+    )
+    return experiment

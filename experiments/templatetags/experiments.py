@@ -1,0 +1,51 @@
+"""``{% experiment_strategy "surface" as strategy %}``: the strategy a shopper gets on a
+surface (the variant of the running experiment, else the shipped default, else ""), with
+their exposure queued. Loaded by the catalog's templates (``{% load experiments %}``), which
+hand the answer to the recommendations' tags: neither app imports this one."""
+
+from django import template
+
+from ..selectors import shopper_unit, surface_plan
+from ..services import exposure_log
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def experiment_strategy(context, surface: str) -> str:
+    plan = surface_plan(surface=surface)
+    request = context.get("request")
+    if plan.running is None or request is None:
+        return plan.default
+    unit = shopper_unit(request=request)
+    variant_id, value = plan.running.variant_of(unit)
+    exposure_log(experiment_id=plan.running.experiment_id, variant_id=variant_id, unit=unit)
+    return value
+
+
+DASH = "—"  # a figure that is not defined yet (nothing exposed, nobody converted)
+SMALLEST_P = 0.0001  # p-values below this read as "< 0.0001": more digits mean nothing
+
+
+@register.filter
+def percent(value) -> str:
+    """0.05123 → "5.12%"."""
+    return DASH if value is None else f"{value:.2%}"
+
+
+@register.filter
+def points(value) -> str:
+    """A difference of rates in percentage points, signed: 0.0102 → "+1.02 pp"."""
+    return DASH if value is None else f"{value * 100:+.2f} pp"
+
+
+@register.filter
+def signed_percent(value) -> str:
+    return DASH if value is None else f"{value:+.1%}"
+
+
+@register.filter
+def p_value(value) -> str:
+    if value is None:
+        return DASH
+    return f"< {SMALLEST_P}" if value < SMALLEST_P else f"{value:.4f}"
