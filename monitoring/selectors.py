@@ -103,7 +103,7 @@ def confidence_histogram(*, days: int = DAYS_SHOWN) -> list[tuple[float, float, 
     values = ListingCategorization.objects.filter(created_at__gte=_since(days)).values_list(
         "confidence", flat=True
     )
-    edges = np.linspace(0.0, 1.0, CONFIDENCE_BINS + 1)
+    edges = np.linspace(0.0, 1.0, CONFIDENCE_BINS + 1).round(6)  # 0.6, not 0.6000000000000001
     counts, _ = np.histogram(np.clip(np.fromiter(values, dtype=float), 0.0, 1.0), bins=edges)
     return [(float(edges[i]), float(edges[i + 1]), int(counts[i])) for i in range(CONFIDENCE_BINS)]
 

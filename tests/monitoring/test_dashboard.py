@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from main.models import Product
 from monitoring import selectors
+from monitoring.dashboard import sections
 from recommendations.models import ProductEvent
 from seller_accounts.models import ListingCategorization
 from seller_accounts.services import categorization_mark_corrections
@@ -124,3 +125,13 @@ def test_shop_pages_count_nothing_for_the_banner(client, buyer):
     response = client.get("/")
     assert response.status_code == 200
     assert selectors.cache.get(selectors.ALERTS_CACHE_KEY) is None
+
+
+def test_the_unsure_bins_are_those_below_sure_enough(staff_client):
+    html = staff_client.get(URL).content.decode()  # no rows: the bins are still named
+    assert "No stored events" in html
+    ListingCategorization.objects.bulk_create(
+        [record(p, confidence=0.55, save=False) for p in Product.objects.all()[:3]]
+    )
+    (confidence,) = [c for s in sections() for c in s.charts if 'data-test="chart-confidence"' in c]
+    assert 'fill="#D55E00" data-x="0.5–0.6" data-value="3"' in confidence  # drawn as unsure
