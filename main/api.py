@@ -51,11 +51,14 @@ class ApiView(APIView):
 
 def _predict(items: list[dict]) -> list[dict]:
     model = require(loaded(CATEGORIZER), "categorizer")
+    names, descriptions = [i["name"] for i in items], [i["description"] for i in items]
     try:
-        predictions = model.predict([i["name"] for i in items], [i["description"] for i in items])
+        predictions = model.predict(names, descriptions)
     except ValueError as error:  # text the model cannot read: the client's input, not our fault
         raise ValidationError({"detail": str(error)}) from None
-    return [p.to_dict() for p in predictions]
+    why = categorize.reasons(names=names, descriptions=descriptions, images=[None] * len(items),
+                             predictions=predictions)
+    return [{**p.to_dict(), "reason": reason} for p, reason in zip(predictions, why, strict=True)]
 
 
 def clean_photo_or_400(upload) -> bytes:
@@ -71,15 +74,15 @@ def _predict_with_photo(item: dict) -> dict:
     if item.get("image") is None:
         return _predict([item])[0]
     image = clean_photo_or_400(item["image"])
+    asked = {"names": [item["name"]], "descriptions": [item["description"]], "images": [image]}
     try:
-        prediction = categorize.predict(
-            names=[item["name"]], descriptions=[item["description"]], images=[image]
-        )
+        prediction = categorize.predict(**asked)
+        (reason,) = categorize.reasons(**asked, predictions=prediction)
     except categorize.PhotoRefused as error:
         raise ValidationError({"image": [str(error)]}) from None
     except ValueError as error:
         raise ValidationError({"detail": str(error)}) from None
-    return prediction[0].to_dict()
+    return {**prediction[0].to_dict(), "reason": reason}
 
 
 class CategoryPredictionView(ApiView):

@@ -72,6 +72,24 @@ def predict(*, names: list[str], descriptions: list[str], images: list[bytes | N
     return answers
 
 
+def reasons(*, names: list[str], descriptions: list[str], images: list[bytes | None],
+            predictions: list) -> list[str]:
+    """Per prediction of :func:`predict`, one line saying why its category was chosen (the
+    words, the brand, the photo, or the product line sellers listed so; see
+    ``ml.categorize.explain``)."""
+    cascade = require(loaded(CATEGORIZER), "categorizer")
+    fused = None
+    lines = []
+    for name, description, image, prediction in zip(names, descriptions, images, predictions, strict=True):
+        if image is None:
+            lines.append(cascade.explain(name, description or "", prediction).text)
+        else:
+            fused = fused or _fused(cascade)
+            with photo_refusals():
+                lines.append(fused.explain(name or "", prediction, description or "").text)
+    return lines
+
+
 def _fused(cascade):
     from ml.photo.fusion import NamePhotoCategorizer
 

@@ -19,6 +19,8 @@ from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
 BRANDS_CACHE_KEY = "brands_known"
 TILE_FIELDS = ("id", "dataset_id", "name", "brand", "price", "image", "stock")  # what a product tile shows
+# What a carousel compares with the product on the page to say what they share.
+ATTRIBUTE_FIELDS = ("article_type_id", "sub_category_id", "base_colour", "usage")
 
 
 def brands_known() -> dict[str, str]:
@@ -78,13 +80,15 @@ def product_for_page(
     return product
 
 
-def products_by_ids(*, ids: list[int], in_stock_only: bool = True) -> list[Product]:
-    """Listed products in the order of ``ids``, with what a product tile shows: one query.
+def products_by_ids(*, ids: list[int], in_stock_only: bool = True,
+                    with_attributes: bool = False) -> list[Product]:
+    """Listed products in the order of ``ids``, with what a product tile shows (and, if
+    ``with_attributes``, the :data:`ATTRIBUTE_FIELDS`): one query.
     Carousels and feeds take only those in stock: they should not suggest what cannot be bought."""
     found = Product.objects.filter(pk__in=ids, is_active=True)
     if in_stock_only:
         found = found.filter(stock__gt=0)
-    found = found.only(*TILE_FIELDS)
+    found = found.only(*TILE_FIELDS, *(ATTRIBUTE_FIELDS if with_attributes else ()))
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in ids if i in by_id]
 

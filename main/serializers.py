@@ -59,6 +59,8 @@ class CategoryPredictionSerializer(serializers.Serializer):
     # The levels are ml.catalog.schema.LEVELS (get_fields), in its order, before these.
     confidence = serializers.FloatField()
     model_version = serializers.CharField()
+    reason = serializers.CharField(help_text="Why the article type was chosen, in one line: the "
+                                   "words, the brand, the photo, or the product line sellers listed so.")
 
     def get_fields(self):
         return {**{level: LevelSerializer() for level in LEVELS}, **super().get_fields()}

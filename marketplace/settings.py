@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "seller_accounts",
     "catalog_audit",
     "experiments",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cart.context_processors.cart_summary",
+                "monitoring.context_processors.monitoring_alerts",  # lazy: read by admin pages only
             ],
         },
     },

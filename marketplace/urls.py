@@ -8,6 +8,7 @@ from . import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),

@@ -21,6 +21,15 @@ class ProductEvent(models.Model):
         PURCHASE = "purchase", "Purchase"
         WISHLIST = "wishlist", "Add to wishlist"
 
+    class Source(models.TextChoices):
+        """Where a shopper clicked to open a product page (its link's ``?from=``): a view with a
+        source is a click on that carousel or on the feed; one without came from elsewhere."""
+
+        SIMILAR = "similar", "Similar items"
+        LOOKS = "looks", "Looks like this"
+        COMPLETE = "complete", "Complete the look"
+        FEED = "feed", "Home feed"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -29,6 +38,7 @@ class ProductEvent(models.Model):
     )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, blank=True, default="")
     # A default, not auto_now_add: seed_demo_events logs simulated events at their own times.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -41,6 +51,21 @@ class ProductEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.product_id}"
+
+
+class FeedImpressions(models.Model):
+    """How many times the home feed was shown, per day: the denominator of its click-through.
+
+    A carousel's impressions need no table: every product page view (a ProductEvent) shows the
+    carousels. The feed is on the home page, which logs no event, so it counts its renders here
+    (one UPDATE per home page, no row per view).
+    """
+
+    day = models.DateField(unique=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Feed shown {self.count} times on {self.day}"
 
 
 class ProductNeighbours(models.Model):

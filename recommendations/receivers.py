@@ -16,7 +16,11 @@ from .visitors import visitor_key
 
 @receiver(product_viewed, dispatch_uid="recommendations.view_logged")
 def _view_logged(sender, request, product, **kwargs) -> None:
-    event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW)
+    """A view; reached through a carousel or the feed (``?from=``), it is also a click on it."""
+    source = request.GET.get("from", "")
+    if source not in ProductEvent.Source.values:
+        source = ""
+    event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW, source=source)
 
 
 @receiver(product_listed, dispatch_uid="recommendations.neighbours_stored")

@@ -7,13 +7,14 @@ trained yet answers nothing: pages then show no carousels, and the API says 503 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from main.ml_fields import product_frame
 from main.models import Product
 from main.selectors import SPARE, ProductSuggestion, products_by_ids, suggested_products
+from ml.catalog.brands import brand_key
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
 from ml.recommend.hybrid import REASONS
@@ -25,18 +26,21 @@ from .models import ProductEvent, ProductNeighbours
 from .visitors import visitor_key
 
 HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
+SHARED_SHOWN = 3  # attributes a "Similar items" tile names at most: its reason stays one short line
+LOOKS_ALIKE = "looks alike"  # the reason of a "Looks like this" tile: its photo is the evidence
 
 # The strategies an experiment may compare (``experiments`` hands one to the template tags; an
 # unknown or empty one is the first, the shop's own default).
-# A product page's carousels, in the order each strategy shows them: field, title, test id.
+# A product page's carousels, in the order each strategy shows them; each one's title, test id
+# and the source its tiles' links carry (``?from=``: a click on it, see ProductEvent.Source).
 CAROUSEL_ORDERS = {
     "similar-first": ("similar", "looks_like", "complete_the_look"),
     "look-first": ("complete_the_look", "similar", "looks_like"),
 }
 CAROUSEL_TITLES = {
-    "similar": ("Similar items", "similar"),
-    "looks_like": ("Looks like this", "looks-like"),
-    "complete_the_look": ("Complete the look", "complete-the-look"),
+    "similar": ("Similar items", "similar", ProductEvent.Source.SIMILAR),
+    "looks_like": ("Looks like this", "looks-like", ProductEvent.Source.LOOKS),
+    "complete_the_look": ("Complete the look", "complete-the-look", ProductEvent.Source.COMPLETE),
 }
 # The home feed: from the shopper's history, or what is trending for everyone.
 FEED_STRATEGIES = ("personal", "trending")
@@ -47,12 +51,13 @@ def carousel_strategy(strategy: str) -> str:
     return strategy if strategy in CAROUSEL_ORDERS else next(iter(CAROUSEL_ORDERS))
 
 
-def carousel_sections(*, carousels: ProductCarousels, strategy: str) -> list[tuple[str, list, str]]:
-    """(title, items, test id) of each carousel, in the strategy's order."""
+def carousel_sections(*, carousels: ProductCarousels,
+                      strategy: str) -> list[tuple[str, list, str, str]]:
+    """(title, items, test id, click source) of each carousel, in the strategy's order."""
     sections = []
     for name in CAROUSEL_ORDERS[carousel_strategy(strategy)]:
-        title, test_id = CAROUSEL_TITLES[name]
-        sections.append((title, getattr(carousels, name), test_id))
+        title, test_id, source = CAROUSEL_TITLES[name]
+        sections.append((title, getattr(carousels, name), test_id, str(source)))
     return sections
 
 
@@ -110,6 +115,24 @@ def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
     return suggested_products(recommendations=_similar(product, k + SPARE))[:k]
 
 
+def shared_attributes(*, product: Product, other: Product) -> str:
+    """What two products have in common, read from their rows, in one short line ("same type,
+    same colour, same brand"); "" when nothing is shared. Type before colour before brand
+    before usage: the order in which they make items alike."""
+    parts = []
+    if other.article_type_id == product.article_type_id:
+        parts.append("same type")
+    elif other.sub_category_id == product.sub_category_id:
+        parts.append("same category")
+    if product.base_colour and other.base_colour == product.base_colour:
+        parts.append("same colour")
+    if product.brand and brand_key(other.brand) == brand_key(product.brand):
+        parts.append("same brand")
+    if product.usage and other.usage == product.usage:
+        parts.append(f"both {product.usage.lower()}")
+    return ", ".join(parts[:SHARED_SHOWN])
+
+
 @dataclass(frozen=True)
 class ProductCarousels:
     similar: list[ProductSuggestion]
@@ -125,15 +148,21 @@ def carousels_for(
     "Looks like this" (photo neighbours) is its own carousel beside the attribute-based
     "Similar items", which it never changes; it leaves out what "Similar items" already shows,
     so that a shopper sees new products in it, not the same tiles twice.
+    Each "Similar items" tile says what it shares with the product (:func:`shared_attributes`,
+    the model's own reason when nothing is), each "Looks like this" tile that it looks alike:
+    computed here, once per render of the cached fragment.
     """
     like, look = _similar(product, similar + SPARE), _complete_the_look(product, complete_the_look + SPARE)
     seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
     alike = _looks_like(product_id=product.pk, k=looks_like + SPARE, exclude=seen)
-    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
+    ids = [r.product_id for r in like + look + alike]
+    products = {p.pk: p for p in products_by_ids(ids=ids, with_attributes=True)}
     return ProductCarousels(
-        similar=suggested_products(recommendations=like, products=products)[:similar],
+        similar=[replace(s, reason=shared_attributes(product=product, other=s.product) or s.reason)
+                 for s in suggested_products(recommendations=like, products=products)[:similar]],
         complete_the_look=suggested_products(recommendations=look, products=products)[:complete_the_look],
-        looks_like=suggested_products(recommendations=alike, products=products)[:looks_like],
+        looks_like=[replace(s, reason=LOOKS_ALIKE)
+                    for s in suggested_products(recommendations=alike, products=products)[:looks_like]],
     )
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from main.ml_fields import product_frame
 from main.models import Product
@@ -11,17 +15,18 @@ from ml.recommend.similar import NEIGHBOURS_KEPT
 from ml.recommend.train import SIMILARITY
 from serving.registry import loaded
 
-from .models import ProductEvent, ProductNeighbours
+from .models import FeedImpressions, ProductEvent, ProductNeighbours
 from .visitors import visitor_key
 
 
-def event_log(*, request, product_id: int, kind: str) -> None:
+def event_log(*, request, product_id: int, kind: str, source: str = "") -> None:
     """Record a shopper event, keyed by user or by anonymous visitor.
 
     Events are behaviour signals, not money: on PostgreSQL their commit does not wait for the
     write-ahead log to reach the disk (``synchronous_commit`` off for this transaction only),
     so a page view never waits on an fsync. A database crash can lose the last fraction of a
     second of views; orders and everything else keep the server's durable default.
+    ``source``: the carousel or feed the shopper clicked (``ProductEvent.Source``), if any.
     """
     if request.user.is_authenticated:
         owner = {"user": request.user}
@@ -33,7 +38,16 @@ def event_log(*, request, product_id: int, kind: str) -> None:
         if relaxed:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ProductEvent.objects.create(product_id=product_id, kind=kind, **owner)
+        ProductEvent.objects.create(product_id=product_id, kind=kind, source=source, **owner)
+
+
+def feed_impression_count(*, day: dt.date | None = None) -> None:
+    """The home feed was shown once more today (one UPDATE; the day's row is made once)."""
+    day = day or timezone.localdate()
+    if not FeedImpressions.objects.filter(day=day).update(count=F("count") + 1):
+        _, created = FeedImpressions.objects.get_or_create(day=day, defaults={"count": 1})
+        if not created:  # another request made the row between the two queries
+            FeedImpressions.objects.filter(day=day).update(count=F("count") + 1)
 
 
 def events_claim(*, visitor: str, user: AbstractBaseUser) -> int:

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.db.models import Avg, Count
 
 from .models import ListingCategorization
+from .selectors import correction_rates
 
 
 @admin.register(ListingCategorization)
@@ -22,13 +22,10 @@ class ListingCategorizationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ListingCategorization._meta.fields]
 
     def changelist_view(self, request, extra_context=None):
-        rates = ListingCategorization.objects.aggregate(
-            n=Count("id"),
-            **{level: Avg(f"{level}_corrected") for level in ListingCategorization.LEVELS},
-        )
+        rates = correction_rates()
         extra_context = {
             **(extra_context or {}),
-            "correction_total": rates.pop("n"),
+            "correction_total": ListingCategorization.objects.count(),
             "correction_rates": [(level.replace("_", " "), rate) for level, rate in rates.items()],
         }
         return super().changelist_view(request, extra_context=extra_context)

@@ -42,3 +42,15 @@ class ListingCategorization(models.Model):
 
     def __str__(self) -> str:
         return f"Categorization of {self.product_id}"
+
+    @staticmethod
+    def judged(level: str) -> models.Q:
+        """The rows where ``level`` can tell a correction: the model suggested a value and the
+        seller kept one. A field the seller left empty (or the model offered nothing for) says
+        nothing about whether the suggestion was right, so it is neither kept nor corrected."""
+        return ~models.Q(**{f"predicted_{level}": ""}) & ~models.Q(**{f"chosen_{level}": ""})
+
+    @staticmethod
+    def is_correction(*, predicted: str, chosen: str) -> bool:
+        """Only a value the seller changed counts: both sides filled in, and different."""
+        return bool(predicted) and bool(chosen) and predicted != chosen

@@ -13,6 +13,8 @@ from main.models import Product
 from orders.lifecycle import OPEN_STATUSES
 from orders.models import Order
 
+from .models import ListingCategorization
+
 
 @dataclass(frozen=True)
 class DashboardCounts:
@@ -74,3 +76,21 @@ def seller_order(*, seller: User, pk: int) -> Order:
     return get_object_or_404(
         Order.objects.select_related("buyer").prefetch_related("items"), pk=pk, seller=seller
     )
+
+
+def correction_rates(*, records: QuerySet | None = None) -> dict[str, float | None]:
+    """Per recorded level, the share of listings where the seller changed the model's value,
+    out of those where both were filled in (``ListingCategorization.judged``); None when no
+    listing tells."""
+    records = ListingCategorization.objects.all() if records is None else records
+    counts = records.aggregate(
+        **{f"{level}_judged": Count("id", filter=ListingCategorization.judged(level))
+           for level in ListingCategorization.LEVELS},
+        **{f"{level}_corrected": Count("id", filter=ListingCategorization.judged(level)
+                                       & Q(**{f"{level}_corrected": True}))
+           for level in ListingCategorization.LEVELS},
+    )
+    return {
+        level: counts[f"{level}_corrected"] / counts[f"{level}_judged"] if counts[f"{level}_judged"] else None
+        for level in ListingCategorization.LEVELS
+    }

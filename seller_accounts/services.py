@@ -99,10 +99,13 @@ def categorization_record(*, product: Product) -> ListingCategorization | None:
 
 
 def categorization_mark_corrections(*, record: ListingCategorization) -> None:
-    """Flag each level where the seller's choice differs from the model's (the admin's
-    correction rates, and what ``train_models`` learns from)."""
+    """Flag each level where the seller changed the model's value (the admin's correction
+    rates); a level left empty by the seller is not a correction
+    (:meth:`ListingCategorization.is_correction`)."""
     for level in ListingCategorization.LEVELS:
-        corrected = getattr(record, f"predicted_{level}") != getattr(record, f"chosen_{level}")
+        corrected = ListingCategorization.is_correction(
+            predicted=getattr(record, f"predicted_{level}"), chosen=getattr(record, f"chosen_{level}")
+        )
         setattr(record, f"{level}_corrected", corrected)
 
 

@@ -55,6 +55,7 @@ from ml.catalog.schema import (
 from ml.catalog.text import mentions_gender, normalize
 from ml.categorize import embedding
 from ml.categorize.augment import seller_style_frame
+from ml.categorize.explain import Explanation, explain
 from ml.categorize.familiarity import WordFamiliarity
 from ml.categorize.features import TextFeatures
 from ml.categorize.heads import DEFAULT_ESTIMATOR, fit_heads, make_estimator
@@ -390,6 +391,7 @@ class CategoryCascade(_TextModel):
         self.familiarity_ = WordFamiliarity(colours=catalog[COLOUR].unique()).fit(
             list(catalog[NAME])
         )
+        self.brands_ = BrandLexicon().fit(catalog[NAME])  # what a reason calls a brand
         return self
 
     def _build_paths(self, rows: pd.DataFrame) -> None:
@@ -559,6 +561,12 @@ class CategoryCascade(_TextModel):
     def predict_one(self, name: str, description: str = "") -> CategoryPrediction:
         """The prediction for a single name (ValueError if it is empty)."""
         return self.predict([name], [description] if description else None)[0]
+
+    def explain(self, name: str, description: str = "",
+                prediction: CategoryPrediction | None = None) -> Explanation:
+        """Why the name gets its article type, in one line (:mod:`ml.categorize.explain`):
+        the product line remembered, the name's meaning, its brand or its words."""
+        return explain(self, name, description, prediction)
 
     def predict_labels(
         self, names: Sequence[str], descriptions: Sequence[str] | None = None

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ml.catalog.dataset import fingerprint, train_test_split_by_id
-from ml.catalog.schema import ARTICLE, ID, LEVELS, NAME, PATH_LEVELS
+from ml.catalog.schema import ARTICLE, COLOUR, ID, LEVELS, NAME, PATH_LEVELS
 from ml.categorize import embedding
 from ml.categorize.augment import seller_style_test_set
 from ml.categorize.cascade import CategoryCascade, text_and_labels
@@ -24,6 +24,9 @@ from ml.embed.text import load_text_encoder, text_encoder
 from ml.store import ArtifactMissing, ArtifactStore
 
 ARTIFACT_NAME = "categorizer"
+# The levels whose training label mix is saved with the model: what a serving monitor compares
+# new listings' predicted mix against (drift), with exactly the rows this model learned from.
+MIX_LEVELS = (ARTICLE, COLOUR)
 METRICS_PROTOCOL = (
     "separate fit on the 90% id-hash train split, measured on the 10% holdout; "
     "the saved model is refitted on all rows"
@@ -74,6 +77,18 @@ def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMAT
     )
     rows = {HOLDOUT_IDS: test[ID].to_numpy(dtype=np.int64), HOLDOUT_OUTCOMES: outcomes}
     return metrics, rows
+
+
+def label_mix(rows: pd.DataFrame, levels: tuple[str, ...] = MIX_LEVELS) -> dict[str, dict[str, float]]:
+    """Per level, each label's share of the labelled rows (blank labels left out)."""
+    mix = {}
+    for level in levels:
+        if level not in rows.columns:
+            continue
+        labels = rows[level].astype(object).fillna("").astype(str)
+        shares = labels[labels != ""].value_counts(normalize=True)
+        mix[level] = {str(label): round(float(share), 6) for label, share in shares.items()}
+    return mix
 
 
 def holdout_metrics(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
@@ -128,6 +143,7 @@ def train_categorizer(
             "n_branch_models": model.n_branch_models_,
             "taxonomy_paths": len(model.taxonomy_),
             "metrics_protocol": METRICS_PROTOCOL,
+            "training_mix": label_mix(rows),
         },
     )
 

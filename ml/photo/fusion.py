@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ml.catalog.schema import ARTICLE, COLOUR, FLAT_LEVELS, GENDER, PATH_LEVELS, USAGE
+from ml.categorize.explain import Explanation
 
 # The path levels the photo judges (its article type fixes the master and the subcategory);
 # it also judges every flat level.
+# The reason of a suggestion the photo decided (NamePhotoCategorizer.explain).
+PHOTO_REASON = Explanation("photo", "the photo")
 PHOTO_PATH_LEVELS = (GENDER, ARTICLE)
 FUSED_LEVELS = (*PHOTO_PATH_LEVELS, *FLAT_LEVELS)
 # Photo exponents per level, tuned by log-loss on the inner split (3,537 products; cascade and
@@ -99,6 +102,16 @@ class NamePhotoCategorizer:
 
     def predict_one(self, name: str = "", image=None, description: str = ""):
         return self.predict([name], [image], [description] if description else None)[0]
+
+    def explain(self, name: str, prediction, description: str = "") -> Explanation:
+        """Why ``prediction`` (of this name with a photo): the photo, when there is no name or
+        the name alone would have chosen another article type; else the name's own reason."""
+        if not name.strip():
+            return PHOTO_REASON
+        by_name = self.cascade.predict_one(name, description)
+        if by_name.label(ARTICLE) != prediction.label(ARTICLE):
+            return PHOTO_REASON
+        return self.cascade.explain(name, description, by_name)
 
 
 def _check(names: Sequence[str], images: Sequence) -> tuple[list[str], list]:

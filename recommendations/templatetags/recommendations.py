@@ -15,6 +15,7 @@ from ..selectors import (
     only_trending,
     recommendations_version,
 )
+from ..services import feed_impression_count
 
 register = template.Library()
 
@@ -43,4 +44,6 @@ def home_feed(context, strategy: str = "") -> dict:
     """The home page's feed: "Picked for you", or "Trending now" for a shopper without history
     (or in the "trending" strategy of an experiment)."""
     feed = feed_for_request(request=context["request"], k=FEED_LENGTH, strategy=strategy)
+    if feed:
+        feed_impression_count()  # the feed's click-through denominator (monitoring)
     return {"feed": feed, "trending": only_trending(feed)}

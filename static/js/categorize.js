@@ -131,6 +131,14 @@
     if (!prediction) return;
     const p = prediction;
     const unsure = Object.keys(fields).filter((level) => !showLevel(level, p));
+    // Why the category: one small line under the article type (the API's "reason").
+    if (p.reason && hints.articleType) {
+      const why = document.createElement("div");
+      why.className = "small text-muted";
+      why.dataset.test = "category-reason";
+      why.textContent = `Why: ${p.reason}`;
+      hints.articleType.append(why);
+    }
     panel.replaceChildren();
     const title = document.createElement("div");
     title.className = "fw-semibold";

@@ -129,3 +129,11 @@ def test_schema_documents_the_endpoints(client):
         "/api/v1/recommendations",
     ]:
         assert path in schema
+
+
+def test_a_prediction_says_why_in_one_line(client, trained_models):
+    answer = client.get(PREDICT, {"name": "blue denim jeans for men"}).json()
+    assert answer["articleType"]["label"] == "Jeans"
+    assert "\n" not in answer["reason"]
+    # The session's categorizer (Naive Bayes, TF-IDF only) decides jeans on the word.
+    assert answer["reason"].startswith("the word") and "jeans" in answer["reason"].lower()

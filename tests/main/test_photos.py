@@ -80,3 +80,9 @@ def test_predict_categories_reads_photos_by_id_and_can_use_the_photo_alone(tmp_p
     call_command("predict_categories", str(source), "-o", str(out), "--images", images, "--text-column", "")
     photo_only = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(photo_only[0]) == list(rows[0]) and photo_only[0] == rows[0]
+
+
+def test_a_photo_alone_says_the_photo_decided(client):
+    (product,) = catalog_products(1)
+    prediction = client.post("/api/v1/category-prediction", {"image": upload(product)}).json()
+    assert prediction["reason"] == "the photo"

@@ -57,3 +57,17 @@ def test_two_models_keep_their_own_entries(tmp_path):
     store.save("b", 2, data_fingerprint="y", training_rows=0)
     assert set(store.manifest()) == {"a", "b"}
     assert store.load("a")[0] == 1 and store.load("b")[0] == 2
+
+
+def test_the_categorizer_saves_the_label_mix_it_learned_from():
+    """What monitoring compares new listings against (drift): shares per label, blanks left out."""
+    import pandas as pd
+
+    from ml.categorize.train import label_mix
+
+    rows = pd.DataFrame({"articleType": ["Tshirts", "Tshirts", "Jeans", "Watches"],
+                         "baseColour": ["Black", "", "Blue", "Black"]})
+    assert label_mix(rows) == {
+        "articleType": {"Tshirts": 0.5, "Jeans": 0.25, "Watches": 0.25},
+        "baseColour": {"Black": pytest.approx(2 / 3, abs=1e-6), "Blue": pytest.approx(1 / 3, abs=1e-6)},
+    }
