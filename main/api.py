@@ -16,8 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from serving.registry import ModelUnavailable, loaded, require
+from serving.registry import ModelUnavailable
 
 from . import categorize
 from .serializers import (
@@ -49,15 +48,21 @@ class ApiView(APIView):
         return super().handle_exception(exc)
 
 
-def _predict(items: list[dict]) -> list[dict]:
-    model = require(loaded(CATEGORIZER), "categorizer")
+def _seller_id(request) -> int | None:
+    """Whose listings a prediction is for (an experiment may give sellers another categorizer)."""
+    user = request.user
+    return user.pk if user.is_authenticated and user.is_seller else None
+
+
+def _predict(items: list[dict], *, seller_id: int | None) -> list[dict]:
+    model = categorize.categorizer_for(seller_id=seller_id)
     names, descriptions = [i["name"] for i in items], [i["description"] for i in items]
     try:
         predictions = model.predict(names, descriptions)
     except ValueError as error:  # text the model cannot read: the client's input, not our fault
         raise ValidationError({"detail": str(error)}) from None
     why = categorize.reasons(names=names, descriptions=descriptions, images=[None] * len(items),
-                             predictions=predictions)
+                             predictions=predictions, seller_id=seller_id)
     return [{**p.to_dict(), "reason": reason} for p, reason in zip(predictions, why, strict=True)]
 
 
@@ -69,12 +74,13 @@ def clean_photo_or_400(upload) -> bytes:
         raise ValidationError({"image": [str(error)]}) from None
 
 
-def _predict_with_photo(item: dict) -> dict:
+def _predict_with_photo(item: dict, *, seller_id: int | None) -> dict:
     """One multipart item: the photo (and the name, if any); a name alone as by JSON."""
     if item.get("image") is None:
-        return _predict([item])[0]
+        return _predict([item], seller_id=seller_id)[0]
     image = clean_photo_or_400(item["image"])
-    asked = {"names": [item["name"]], "descriptions": [item["description"]], "images": [image]}
+    asked = {"names": [item["name"]], "descriptions": [item["description"]], "images": [image],
+             "seller_id": seller_id}
     try:
         prediction = categorize.predict(**asked)
         (reason,) = categorize.reasons(**asked, predictions=prediction)
@@ -103,7 +109,7 @@ class CategoryPredictionView(ApiView):
     def get(self, request):
         data = PredictionInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return Response(_predict([data.validated_data])[0])
+        return Response(_predict([data.validated_data], seller_id=_seller_id(request))[0])
 
     @extend_schema(
         request={
@@ -130,7 +136,7 @@ class CategoryPredictionView(ApiView):
         if request.content_type.startswith("multipart/"):
             data = PhotoPredictionInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            return Response(_predict_with_photo(data.validated_data))
+            return Response(_predict_with_photo(data.validated_data, seller_id=_seller_id(request)))
         payload = request.data
         if isinstance(payload, list):
             if len(payload) > MAX_BATCH:
@@ -142,10 +148,10 @@ class CategoryPredictionView(ApiView):
                 raise ValidationError({"detail": "The list of items is empty."})
             data = PredictionInputSerializer(data=payload, many=True)
             data.is_valid(raise_exception=True)
-            results = _predict(data.validated_data)
+            results = _predict(data.validated_data, seller_id=_seller_id(request))
             return Response({"results": results, "model_version": results[0]["model_version"]})
         if not isinstance(payload, dict):
             raise ValidationError({"detail": "Send a JSON object {name, description} or a list of them."})
         data = PredictionInputSerializer(data=payload)
         data.is_valid(raise_exception=True)
-        return Response(_predict([data.validated_data])[0])
+        return Response(_predict([data.validated_data], seller_id=_seller_id(request))[0])

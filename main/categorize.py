@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
-from serving.registry import loaded, require
+from serving.registry import loaded, loaded_for, require
 
 from .images import normalise_product_photo
 
@@ -50,11 +50,19 @@ def photo_refusals():
         raise PhotoRefused(str(error)) from None
 
 
-def predict(*, names: list[str], descriptions: list[str], images: list[bytes | None]) -> list:
+def categorizer_for(*, seller_id: int | None):
+    """The name cascade a seller's listings are categorized with: the serving version, or the
+    one a running experiment assigns the seller (``serving.registry.loaded_for``)."""
+    return require(loaded_for(CATEGORIZER, unit=seller_id), "categorizer")
+
+
+def predict(*, names: list[str], descriptions: list[str], images: list[bytes | None],
+            seller_id: int | None = None) -> list:
     """Category predictions (``CategoryPrediction``, as the name cascade answers) from the name,
-    the photo, or both. Rows without a photo are asked of the name cascade alone; a row needs a
-    name or a photo. Raises :class:`ModelUnavailable` when a model it needs is not trained."""
-    cascade = require(loaded(CATEGORIZER), "categorizer")
+    the photo, or both, for ``seller_id``'s listings. Rows without a photo are asked of the name
+    cascade alone; a row needs a name or a photo. Raises :class:`ModelUnavailable` when a model it
+    needs is not trained."""
+    cascade = categorizer_for(seller_id=seller_id)
     answers: list = [None] * len(names)
     by_name = [i for i, image in enumerate(images) if image is None]
     by_photo = [i for i, image in enumerate(images) if image is not None]
@@ -73,11 +81,11 @@ def predict(*, names: list[str], descriptions: list[str], images: list[bytes | N
 
 
 def reasons(*, names: list[str], descriptions: list[str], images: list[bytes | None],
-            predictions: list) -> list[str]:
+            predictions: list, seller_id: int | None = None) -> list[str]:
     """Per prediction of :func:`predict`, one line saying why its category was chosen (the
     words, the brand, the photo, or the product line sellers listed so; see
     ``ml.categorize.explain``)."""
-    cascade = require(loaded(CATEGORIZER), "categorizer")
+    cascade = categorizer_for(seller_id=seller_id)
     fused = None
     lines = []
     for name, description, image, prediction in zip(names, descriptions, images, predictions, strict=True):

@@ -29,9 +29,8 @@ from main.categorize import SURE_ENOUGH
 from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
 from main.ml_fields import LEVEL_OF_FORM_FIELD
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB, category_label
-from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
-from serving.registry import loaded, require
+from serving.registry import loaded
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
@@ -340,7 +339,7 @@ def draft_rows(
         if not rows:
             raise BulkFileError([*problems, "The ZIP has no usable photo."])
     if rows:
-        categorize_rows(rows=rows, found=found)
+        categorize_rows(rows=rows, found=found, seller_id=seller_id)
     stage_photos(rows=[*rows, *rejected], found=found, seller_id=seller_id)
     return rows, rejected, problems
 
@@ -355,14 +354,16 @@ def fix_rejected_row(*, rejected: dict, posted: dict, seller_id: int) -> BulkRow
         return replace(_rejected_row(record, line=rejected["line"], problem=problem), **kept_photo)
     row = replace(_row(record, line=rejected["line"]), **kept_photo)
     photo = staged_photo(name=row.photo, seller_id=seller_id) if row.photo else None
-    categorize_rows(rows=[row], found={row.photo_name: photo.read()} if photo else {})
+    categorize_rows(rows=[row], found={row.photo_name: photo.read()} if photo else {}, seller_id=seller_id)
     return row
 
 
 # ---------------------------------------------------------------------- categorizing
 
 
-def categorize_rows(*, rows: list[BulkRow], found: dict[str, bytes] | None = None) -> list[BulkRow]:
+def categorize_rows(
+    *, rows: list[BulkRow], seller_id: int, found: dict[str, bytes] | None = None
+) -> list[BulkRow]:
     """Categorize every row in one batch prediction, from its name, its photo, or both.
 
     A level the model is sure of (:data:`SURE_ENOUGH`) is filled in; a level it is not sure
@@ -371,12 +372,14 @@ def categorize_rows(*, rows: list[BulkRow], found: dict[str, bytes] | None = Non
     rows are left for the seller to fill in.
     """
     found = found or {}
-    require(loaded(CATEGORIZER), "categorizer")
+    categorize.categorizer_for(seller_id=seller_id)  # 503 before anything when it is not trained
     with_photo = loaded(PHOTO_MODEL) is not None
     asked = [r for r in rows if r.name or (with_photo and r.photo_name in found)]
     images = [found.get(r.photo_name) if with_photo else None for r in asked]
     names, descriptions = [r.name for r in asked], [r.description for r in asked]
-    predictions = categorize.predict(names=names, descriptions=descriptions, images=images) if asked else []
+    predictions = categorize.predict(
+        names=names, descriptions=descriptions, images=images, seller_id=seller_id
+    ) if asked else []
     for row, p in zip(asked, predictions, strict=True):
         row.master_category = p.label(MASTER)
         row.sub_category = p.label(SUB)

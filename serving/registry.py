@@ -92,6 +92,12 @@ _versions: dict[str, str] = {}  # the version each loaded model was loaded from
 _over: dict[str, dict[str, str | None]] = {}  # the versions of the models each was loaded over
 _aliases: dict[str, str] = {}  # the serving versions this process last read from the registry
 _poller = {"pid": None}
+# Apps that split traffic between versions of one model (an experiment) say which version a unit
+# (a seller's id) gets: name -> chooser(unit) -> version, "" for the serving one. The registry
+# only loads it; it never knows why.
+_choosers: dict[str, Callable[[int], str]] = {}
+_variants: dict[tuple[str, str], Any] = {}  # (name, version) -> a model loaded beside the serving one
+VARIANTS_KEPT = 2  # an experiment compares the serving version with one or two others
 _poller_lock = threading.Lock()
 
 
@@ -140,6 +146,35 @@ def _load(name: str, artifacts: ArtifactStore) -> Any:
         return None
 
 
+def choose_versions_with(name: str, chooser: Callable[[int], str]) -> None:
+    """Let ``chooser`` say which version of ``name`` a unit gets (:func:`loaded_for`)."""
+    _choosers[name] = chooser
+
+
+def loaded_for(name: str, *, unit: int | None):
+    """The model ``name`` for ``unit``: the version its chooser assigns (loaded once, beside the
+    serving one), else the serving model. A version that cannot be loaded falls back to the
+    serving one, so an experiment never breaks a seller's form."""
+    model = loaded(name)
+    chooser = _choosers.get(name)
+    wanted = chooser(unit) if chooser is not None and unit is not None else ""
+    if not wanted or wanted == _versions.get(name):
+        return model
+    key = (name, wanted)
+    if key not in _variants:
+        artifacts = ArtifactStore(settings.MODELS_DIR, serving={**_aliases, name: wanted}, pinned=_pinned)
+        try:
+            variant = SERVED[name].load(store=artifacts)
+        except ArtifactMissing as error:
+            logger.warning("%s %s unavailable, serving %s instead: %s",
+                           name, wanted, _versions.get(name), error)
+            variant = None
+        while len(_variants) >= VARIANTS_KEPT:
+            _variants.pop(next(iter(_variants)))
+        _variants[key] = variant
+    return _variants[key] if _variants[key] is not None else model
+
+
 def loaded_versions() -> dict[str, str]:
     """``{model: version}`` of the models this process has loaded (``/readyz`` shows them)."""
     return {name: _versions[name] for name in SERVED if _loaded.get(name) is not None}
@@ -163,6 +198,7 @@ def reload_all() -> None:
     """Forget loaded models (after ``train_models`` in the same process, and in tests); they
     load again from the store's manifest, which the registry keeps on the serving versions."""
     _loaded.clear()
+    _variants.clear()
     _versions.clear()
     _over.clear()
     _aliases.clear()

@@ -143,6 +143,7 @@ SELLERS = {
 }
 SELLERS_OWN = {**SELLERS, "other_seller": 404}  # the first seller's objects
 BUYERS_OWN = {**dict.fromkeys(ROLES, 404), "anonymous": TO_LOGIN, "buyer": 200}  # the buyer's objects
+STAFF = {**dict.fromkeys(ROLES, 302), "admin": 200}  # the admin's own pages: others to its log-in
 
 
 def _post(expected: dict, success: int = 302) -> dict:
@@ -212,6 +213,7 @@ ROUTES = {
     "search:suggest": ("get", {}, PUBLIC),
     "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "main:listing": ("get", {"pk": "listing"}, PUBLIC),
+    "monitoring:dashboard": ("get", {}, STAFF),
 }
 
 
