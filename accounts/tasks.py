@@ -1,0 +1,48 @@
+"""Account mail as tasks on the queue (password reset, seller verification), sent on commit.
+
+The request only queues the mail: a reset asked for an address with an account takes the
+same time as one for an address without (no account discovery by timing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from celery import shared_task
+from django.db import transaction
+
+from core.jobs import job_run_once
+
+from . import services
+from .models import User
+
+
+@shared_task(bind=True)
+def password_reset_mail(self, email: str, domain: str, use_https: bool) -> None:
+    """Keyed by the task id: a message delivered twice mails once."""
+    run_id = self.request.id or uuid.uuid4().hex
+    job_run_once(
+        key=f"accounts.password-reset:{run_id}",
+        work=lambda: services.password_reset_mail_send(email=email, domain=domain, use_https=use_https),
+    )
+
+
+@shared_task
+def email_verification_mail(user_id: int, link: str) -> None:
+    """Keyed by the link (its token is signed with a timestamp): each link is mailed once."""
+    digest = hashlib.sha256(link.encode()).hexdigest()
+    job_run_once(
+        key=f"accounts.verification:{digest}",
+        work=lambda: services.email_verification_mail_send(user_id=user_id, link=link),
+    )
+
+
+def password_reset_mail_on_commit(*, email: str, domain: str, use_https: bool) -> None:
+    transaction.on_commit(lambda: password_reset_mail.delay(email, domain, use_https))
+
+
+def email_verification_on_commit(*, user: User, request) -> None:
+    """The link is built here, from the request's host; the mail goes once the account is saved."""
+    user_id, link = user.pk, services.email_verification_link(user=user, request=request)
+    transaction.on_commit(lambda: email_verification_mail.delay(user_id, link))

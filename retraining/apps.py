@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class RetrainingConfig(AppConfig):
+    """Retraining the models on the queue: by hand, or on the beat's schedule."""
+
+    name = "retraining"
+    verbose_name = "Retraining"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .schedule import retrain_schedule_sync
+
+        # After every migrate: the beat's entry follows RETRAIN_SCHEDULE (its tables exist by then).
+        post_migrate.connect(retrain_schedule_sync, sender=self, dispatch_uid="retraining.schedule")

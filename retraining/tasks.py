@@ -1,0 +1,28 @@
+"""Retraining as a task: nightly from the beat (``schedule.py``), or by hand."""
+
+from __future__ import annotations
+
+import uuid
+
+from celery import shared_task
+from django.conf import settings
+
+from core.jobs import job_run_once
+
+from . import services
+
+
+@shared_task(bind=True)
+def retrain(self, kinds: list[str] | None = None) -> dict:
+    """Retrain ``kinds`` (default ``RETRAIN_KINDS``) and return what was trained.
+
+    Keyed by the task id: a message delivered again (a worker lost mid-run) does not train
+    twice once a run finished. The model registry's gate and promotion (and the hot swap of
+    the serving processes) run on this result, after it.
+    """
+    kinds = list(kinds or settings.RETRAIN_KINDS)
+    run_id = self.request.id or uuid.uuid4().hex  # called as a plain function: a run of its own
+    _, result = job_run_once(
+        key=f"retraining.retrain:{run_id}", work=lambda: services.models_retrain(kinds=kinds)
+    )
+    return result
