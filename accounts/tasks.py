@@ -6,7 +6,6 @@ same time as one for an address without (no account discovery by timing).
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from celery import shared_task
@@ -28,12 +27,12 @@ def password_reset_mail(self, email: str, domain: str, use_https: bool) -> None:
     )
 
 
-@shared_task
-def email_verification_mail(user_id: int, link: str) -> None:
-    """Keyed by the link (its token is signed with a timestamp): each link is mailed once."""
-    digest = hashlib.sha256(link.encode()).hexdigest()
+@shared_task(bind=True)
+def email_verification_mail(self, user_id: int, link: str) -> None:
+    """Keyed by the task id: a message delivered twice mails once (a resend is a new task)."""
+    run_id = self.request.id or uuid.uuid4().hex
     job_run_once(
-        key=f"accounts.verification:{digest}",
+        key=f"accounts.verification:{run_id}",
         work=lambda: services.email_verification_mail_send(user_id=user_id, link=link),
     )
 
