@@ -332,6 +332,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # longest job (a full retrain), or a running retrain would be started a second time.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Training and the audit go to their own queue: a worker started with `--queues long` (a big
+# machine) takes them, one started with `--queues celery` only mail; the stack's takes both.
+CELERY_TASK_ROUTES = {
+    "retraining.tasks.*": {"queue": "long"},
+    "catalog_audit.tasks.*": {"queue": "long"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = USE_TZ
