@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 
 from celery import shared_task
-from django.db import transaction
 
-from core.jobs import job_run_once
+from core.jobs import enqueue_on_commit, job_run_once
 
 from . import services
 from .models import User
@@ -38,10 +37,10 @@ def email_verification_mail(self, user_id: int, link: str) -> None:
 
 
 def password_reset_mail_on_commit(*, email: str, domain: str, use_https: bool) -> None:
-    transaction.on_commit(lambda: password_reset_mail.delay(email, domain, use_https))
+    enqueue_on_commit(password_reset_mail, email, domain, use_https)
 
 
 def email_verification_on_commit(*, user: User, request) -> None:
     """The link is built here, from the request's host; the mail goes once the account is saved."""
-    user_id, link = user.pk, services.email_verification_link(user=user, request=request)
-    transaction.on_commit(lambda: email_verification_mail.delay(user_id, link))
+    link = services.email_verification_link(user=user, request=request)
+    enqueue_on_commit(email_verification_mail, user.pk, link)

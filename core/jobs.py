@@ -7,18 +7,36 @@ retry runs; a claim older than ``STALE_CLAIM`` is a worker that died and is take
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import JobRun
 
 # A claim left unfinished this long belongs to a worker that died: longer than the longest
 # job (a full retrain of every model is under 2 hours on 2 cores), so no live job is doubled.
 STALE_CLAIM = timedelta(hours=3)
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args: Any) -> None:
+    """Send ``task(*args)`` to the queue once the transaction commits (eagerly run without a
+    broker). A broker that is down is logged, not raised: the change is committed by then, and
+    a page must not fail for a mail it could not queue."""
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except OperationalError:
+            logger.exception("Could not queue %s%r: the broker is unreachable", task.name, args)
+
+    transaction.on_commit(send)
 
 
 def _claim(*, key: str) -> JobRun | None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
 
-from core.jobs import job_run_once
+from core.jobs import enqueue_on_commit, job_run_once
 
 from . import emails
 from .models import Order
@@ -22,5 +21,4 @@ def order_email(order_id: int, kind: str) -> None:
 
 def order_email_on_commit(*, order: Order, kind: str) -> None:
     """Queue the mail when the transaction commits (a rolled-back change mails nobody)."""
-    order_id = order.pk
-    transaction.on_commit(lambda: order_email.delay(order_id, kind))
+    enqueue_on_commit(order_email, order.pk, kind)

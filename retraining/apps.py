@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,5 +12,10 @@ class RetrainingConfig(AppConfig):
     def ready(self):
         from .schedule import retrain_schedule_sync
 
-        # After every migrate: the beat's entry follows RETRAIN_SCHEDULE (its tables exist by then).
-        post_migrate.connect(retrain_schedule_sync, sender=self, dispatch_uid="retraining.schedule")
+        # After every migrate: the beat's entry follows RETRAIN_SCHEDULE. Sent for the beat's
+        # app (its tables exist by then): this app has no models, so none is sent for it.
+        post_migrate.connect(
+            retrain_schedule_sync,
+            sender=apps.get_app_config("django_celery_beat"),
+            dispatch_uid="retraining.schedule",
+        )

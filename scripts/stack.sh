@@ -23,6 +23,7 @@
 #   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
 #   STACK_QUEUE=redis      or none (tasks run eagerly)  REDIS_PORT=16379
 #   CELERY_CONCURRENCY=2   worker processes (one job each at a time)
+#   RETRAIN_SCHEDULE, RETRAIN_KINDS   the nightly retrain (see marketplace/settings.py)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -153,6 +154,9 @@ PGSOCK='$PGSOCK'
 PG_BIN='${PG_BIN_DIR:-}'
 PG_OS_USER='${PG_USER:-}'
 EOF
+  # The retrain's schedule and models, when given: each `start` migrates, which sets the beat's entry.
+  if [ -n "${RETRAIN_SCHEDULE:-}" ]; then echo "RETRAIN_SCHEDULE='$RETRAIN_SCHEDULE'" >>"$ENV_FILE"; fi
+  if [ -n "${RETRAIN_KINDS:-}" ]; then echo "RETRAIN_KINDS='$RETRAIN_KINDS'" >>"$ENV_FILE"; fi
   chmod 600 "$ENV_FILE"
 }
 
@@ -284,8 +288,8 @@ worker_start() {
     return
   fi
   say "starting a Celery worker ($CELERY_CONCURRENCY processes; log: $LOGS/celery-worker.log)"
-  with_env "$CELERY" -A marketplace worker --queues celery,long --concurrency "$CELERY_CONCURRENCY" \
-    --hostname "worker@%h" --loglevel INFO --workdir "$ROOT" --detach \
+  with_env "$CELERY" --workdir "$ROOT" -A marketplace worker --queues celery,long --concurrency "$CELERY_CONCURRENCY" \
+    --hostname "worker@%h" --loglevel INFO --detach \
     --pidfile "$RUN/celery-worker.pid" --logfile "$LOGS/celery-worker.log" 9>&-
   wait_pidfile celery-worker || die "the Celery worker did not start (log: $LOGS/celery-worker.log)"
 }
@@ -298,13 +302,14 @@ beat_start() {
     return
   fi
   say "starting Celery beat (the database's schedule; log: $LOGS/celery-beat.log)"
-  with_env "$CELERY" -A marketplace beat --loglevel INFO --workdir "$ROOT" --detach \
+  with_env "$CELERY" --workdir "$ROOT" -A marketplace beat --loglevel INFO --detach \
     --pidfile "$RUN/celery-beat.pid" --logfile "$LOGS/celery-beat.log" 9>&-
   wait_pidfile celery-beat || die "Celery beat did not start (log: $LOGS/celery-beat.log)"
 }
 
 wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and still runs after 2 s
-  for _ in $(seq 1 100); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
+  # It writes the file once Django and the app are imported: seconds on a busy machine.
+  for _ in $(seq 1 600); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
   sleep 2
   pid_alive "$RUN/$1.pid"
 }
