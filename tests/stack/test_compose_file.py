@@ -27,3 +27,23 @@ def test_secrets_come_from_the_environment():
         assert "SECRET_KEY" not in environment, name  # from .env (env_file), never written here
         password = environment.get("POSTGRES_PASSWORD") or ""
         assert not password or password.startswith("${POSTGRES_PASSWORD:?"), name
+
+
+def test_the_task_queue_runs_one_beat_and_workers_on_the_web_image_and_its_volumes():
+    services = COMPOSE["services"]
+    assert {"redis", "worker", "beat"} <= set(services)
+    assert services["redis"]["healthcheck"]["test"]
+    web = services["web"]
+    broker = web["environment"]["CELERY_BROKER_URL"]
+    assert broker.startswith("redis://redis:")
+    for name in ("worker", "beat"):
+        service = services[name]
+        assert service["image"] == web["image"], name  # the same code and settings as web
+        assert service["environment"]["CELERY_BROKER_URL"] == broker, name
+        assert service["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"], name
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+        assert service["command"][:4] == ["celery", "-A", "marketplace", name], name
+    # The worker shares the artifact store (the models volume) with web.
+    assert "models:/srv/models" in services["worker"]["volumes"] and "models:/srv/models" in web["volumes"]
+    assert services["beat"]["deploy"]["replicas"] == 1  # two beats would send every job twice
