@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -41,6 +42,26 @@ def cart_items(*, cart: Cart | None) -> list[CartItem]:
 
 def cart_total(*, items: list[CartItem]) -> Decimal:
     return sum((item.line_total for item in items), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class SellerLines:
+    """The cart lines of one seller: one order at checkout."""
+
+    seller: User
+    items: list[CartItem]
+    subtotal: Decimal
+
+
+def items_by_seller(*, items: list[CartItem]) -> list[SellerLines]:
+    """The cart's lines as checkout splits them, one order per seller (by shop name), so that
+    the checkout page says so before the order is placed."""
+    grouped: dict[int, list[CartItem]] = {}
+    for item in items:
+        grouped.setdefault(item.product.seller_id, []).append(item)
+    groups = [SellerLines(seller=lines[0].product.seller, items=lines, subtotal=cart_total(items=lines))
+              for lines in grouped.values()]
+    return sorted(groups, key=lambda group: str(group.seller).casefold())
 
 
 def cart_quantity(*, user: User | None = None, cart_id: int | None = None) -> int:

@@ -2,8 +2,6 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from accounts.signals import account_deleting
-from main.services import events_claim
-from main.visitors import visitor_key
 
 from .badge import badge_refresh
 from .selectors import ANONYMOUS_CART_KEY, ANONYMOUS_WISHLIST_KEY, WISHLIST_IDS_KEY, cart_quantity
@@ -22,7 +20,6 @@ def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
             wishlist_merge_into_user(wishlist_id=wishlist_id, user=user)
         request.session.pop(WISHLIST_IDS_KEY, None)  # the account's wishlist now: counted afresh
         badge_refresh(request=request, quantity=cart_quantity(user=user))  # the account's cart now
-        events_claim(visitor=visitor_key(request=request), user=user)
 
 
 @receiver(account_deleting)

@@ -3,8 +3,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.redirects import safe_next
-from main.models import Product, ProductEvent
-from main.services import event_log
+from main.models import Product
+from recommendations.models import ProductEvent
+from recommendations.services import event_log
 
 from . import selectors, services
 from .badge import badge_refresh

@@ -2,7 +2,7 @@
 
 An accepted suspect changes the product (its article type, hence its path, or its colour)
 through ``main.services.product_update`` (which saves through ``product_save``), and is from
-then on a training label: ``main.ml_bridge.corrected_categories_frame`` hands the fixed
+then on a training label: ``main.ml_fields.corrected_categories_frame`` hands the fixed
 products to ``train_models``, which puts them in place of the catalog rows they correct.
 """
 

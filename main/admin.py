@@ -5,7 +5,6 @@ from .models import (
     Gender,
     MasterCategory,
     Product,
-    ProductEvent,
     ProductSize,
     SubCategory,
 )
@@ -71,10 +70,3 @@ class ArticleTypeAdmin(admin.ModelAdmin):
     list_display = ("name", "sub_category")
     list_filter = ("sub_category__master_category",)
     search_fields = ("name", "sub_category__name")
-
-
-@admin.register(ProductEvent)
-class ProductEventAdmin(admin.ModelAdmin):
-    list_display = ("kind", "product", "user", "session_key", "created_at")
-    list_filter = ("kind", "created_at")
-    raw_id_fields = ("product", "user")

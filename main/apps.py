@@ -6,4 +6,4 @@ class MainConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import receivers  # noqa: F401  (connects the receivers)

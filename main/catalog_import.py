@@ -26,26 +26,30 @@ from django.utils import timezone
 from accounts.models import User
 from ml.catalog.cleaning import not_product_like
 from ml.catalog.demo import demo_price, demo_stock
-from ml.catalog.schema import DATASET_NAME_COLUMN
+from ml.catalog.schema import ARTICLE, COLOUR, DATASET_NAME_COLUMN, GENDER, ID, MASTER, SEASON, SUB, USAGE
 
 from .catalog_table import catalog_changed
+from .ml_fields import FIELD_OF_LEVEL
 from .models import ArticleType, Gender, MasterCategory, Product, ProductSize, SubCategory
-from .search import search_text_for
+from .search_text import search_text_for
 from .services import brands_fill
 from .sizes import split_stock
 
-TAXONOMY_COLUMNS = ("gender", "masterCategory", "subCategory", "articleType")
-REQUIRED_COLUMNS = ("id", "gender", "masterCategory", "subCategory", "articleType", DATASET_NAME_COLUMN)
-OPTIONAL_COLUMNS = ("baseColour", "season", "year", "usage")
+TAXONOMY_COLUMNS = (GENDER, MASTER, SUB, ARTICLE)
+REQUIRED_COLUMNS = (ID, *TAXONOMY_COLUMNS, DATASET_NAME_COLUMN)
+
+
+def _max_length(field: str) -> int:
+    """The longest value a Product field (a taxonomy node: its name) holds."""
+    found = Product._meta.get_field(field)
+    return (found.related_model._meta.get_field("name") if found.is_relation else found).max_length
+
+
+# A row whose value is longer than its column holds is rejected rather than cut.
 MAX_LENGTHS = {
-    DATASET_NAME_COLUMN: 200,
-    "gender": 20,
-    "masterCategory": 50,
-    "subCategory": 50,
-    "articleType": 60,
-    "baseColour": 30,
-    "season": 20,
-    "usage": 30,
+    DATASET_NAME_COLUMN: _max_length("name"),
+    **{level: _max_length(field) for level, field in FIELD_OF_LEVEL.items()},
+    SEASON: _max_length("season"),
 }
 DEMO_SHOPS = [
     ("seller", "Urban Threads"),
@@ -238,10 +242,10 @@ def _copy_image(source: Path, image_dir: Path) -> str:
 
 
 def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> Product:
-    article = taxonomy.article_type(row["masterCategory"], row["subCategory"], row["articleType"])
-    gender = taxonomy.gender(row["gender"])
-    usage = "" if row.get("usage", "") == "NA" else row.get("usage", "")
-    colour = row.get("baseColour", "")
+    article = taxonomy.article_type(row[MASTER], row[SUB], row[ARTICLE])
+    gender = taxonomy.gender(row[GENDER])
+    usage = "" if row.get(USAGE, "") == "NA" else row.get(USAGE, "")
+    colour = row.get(COLOUR, "")
     name = row[DATASET_NAME_COLUMN]
     product = Product(
         dataset_id=dataset_id,
@@ -252,10 +256,10 @@ def _product_from_row(row, dataset_id, image, taxonomy: _Taxonomy, sellers) -> P
         sub_category=article.sub_category,
         master_category=article.sub_category.master_category,
         base_colour=colour,
-        season=row.get("season", ""),
+        season=row.get(SEASON, ""),
         usage=usage,
         year=int(row["year"]) if row.get("year") else None,
-        price=demo_price(dataset_id, row["masterCategory"]),
+        price=demo_price(dataset_id, row[MASTER]),
         stock=demo_stock(dataset_id),
         image=image,
     )

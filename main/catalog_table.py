@@ -4,7 +4,7 @@ A catalog page or a search narrows ~40k products by up to nine facets, counts ev
 values (one count per picked facet, for the multi-select rule) and orders the result. In SQL
 that is a grouped query per facet over the matched rows (PostgreSQL: 10-40 ms of its CPU a
 page); over numpy columns it is well under a millisecond. The database still finds a query's
-words (its full-text index, :mod:`main.fulltext`) and fetches the products a page shows.
+words (its full-text index, :mod:`search.fulltext`) and fetches the products a page shows.
 
 The table is read once per process (one query) and read again when the catalog changed: a
 saved or deleted ``Product`` and a catalog import call :func:`catalog_changed`, which bumps a
@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,8 @@ from django.core.cache import cache
 
 from core.pages import FACETS_SECONDS
 from ml.catalog.brands import brand_key
+
+from .sizes import APPAREL, FOOTWEAR, KIDS_APPAREL, KIDS_FOOTWEAR, ONE_SIZE
 
 # The multi-valued filters: query parameter -> the Product column it filters and facets count.
 # Several values of one facet mean any of them; different facets must all hold.
@@ -40,7 +42,12 @@ FACET_COLUMNS = {
     "season": "season",
     "usage": "usage",
     "price": "price_range",  # computed from the price: see PRICE_RANGES
+    "size": "sizes_in_stock",  # a product's sizes with stock (ProductSize rows): see SIZE_ORDER
 }
+# The size facet's values, in the order size charts read (smallest first, adults' then
+# kids'); a product has several, so the table holds a (size x row) mask rather than a code.
+# "One size" narrows nothing and is not offered.
+SIZE_ORDER = (*APPAREL, *KIDS_APPAREL, *FOOTWEAR, *KIDS_FOOTWEAR)
 # The price ranges a shopper picks from (the price facet), in rupees: key -> (from, below).
 PRICE_RANGES = {
     "0-500": (None, 500),
@@ -53,7 +60,7 @@ PRICE_RANGES = {
 # imported, but never offered as a filter.
 MISSING_VALUES = frozenset({None, "", "NA"})
 # The orders a listing offers, as the database would sort (ties broken by id). A search's
-# "relevance" is its points first, then "newest" (see main.search).
+# "relevance" is its points first, then "newest" (see search.query).
 SORTS = {
     "relevance": ("-relevance", "-created_at", "-id"),
     "newest": ("-created_at", "-id"),
@@ -65,7 +72,8 @@ TABLE_SECONDS = FACETS_SECONDS  # the longest a process trusts its table without
 VERSION_KEY = "catalog-table-version"
 MISSING = -1  # the code of a missing value
 
-_STORED = [param for param in FACET_COLUMNS if param != "price"]  # read as stored; price ranges computed
+_COMPUTED = ("price", "size")  # price ranges from the price, sizes from ProductSize
+_STORED = [param for param in FACET_COLUMNS if param not in _COMPUTED]  # read as stored
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,8 @@ class CatalogTable:
     newest_rank: np.ndarray
     brand_codes: dict[str, list[int]]  # brand_key -> the codes of its spellings
     version: str
+    # Multi-valued facets: param -> a (value x row) mask, values as in ``values[param]``.
+    masks: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -107,10 +117,15 @@ class CatalogTable:
         """A row mask: the rows whose ``param`` is any of the ``chosen`` values."""
         position = {value: code for code, value in enumerate(self.values[param])}
         wanted = [position[value] for value in chosen if value in position]
+        if param in self.masks:
+            return self.masks[param][wanted].any(axis=0)
         return np.isin(self.codes[param], np.asarray(wanted, dtype=np.int32))
 
     def counts(self, param: str, rows: np.ndarray) -> Counter:
         """How many of ``rows`` have each value of ``param`` (values present only; missing left out)."""
+        if param in self.masks:
+            tally = self.masks[param][:, rows].sum(axis=1)
+            return Counter({value: int(n) for value, n in zip(self.values[param], tally, strict=True) if n})
         # Every row (a listing of the whole catalog), in any order: no need to gather them.
         codes = self.codes[param] if len(rows) == len(self.ids) else self.codes[param][rows]
         tally = np.bincount(codes[codes != MISSING], minlength=len(self.values[param]))
@@ -186,7 +201,7 @@ def build_table(*, version: str) -> CatalogTable:
     created = pd.to_datetime(frame["created_at"], utc=True).astype("int64").to_numpy()
     frame["price"] = pd.Series(_price_keys(price), dtype=object)
     codes, values = {}, {}
-    for param in FACET_COLUMNS:
+    for param in (*_STORED, "price"):
         column = frame[param].astype(object)
         present = column.where(~column.isin(list(MISSING_VALUES - {None})) & column.notna())
         code, uniques = pd.factorize(present, sort=param != "price")
@@ -212,8 +227,31 @@ def build_table(*, version: str) -> CatalogTable:
     brand_codes: dict[str, list[int]] = {}
     for code, brand in enumerate(values["brand"]):
         brand_codes.setdefault(brand_key(brand), []).append(code)
+    values["size"], size_mask = _sizes_in_stock(ids)
     return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order,
-                        newest_rank=newest_rank, brand_codes=brand_codes, version=version)
+                        newest_rank=newest_rank, brand_codes=brand_codes, version=version,
+                        masks={"size": size_mask})
+
+
+def _sizes_in_stock(ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The sizes some listed product has in stock (in :data:`SIZE_ORDER`, others after) and the
+    (size x row) mask of who has which. Stock changes by checkout are seen when the table is
+    next read (within :data:`TABLE_SECONDS`), as the cached facet counts are."""
+    from .models import ProductSize
+
+    pairs = ProductSize.objects.filter(stock__gt=0, product__is_active=True).exclude(label=ONE_SIZE)
+    pairs = list(pairs.values_list("product_id", "label"))
+    rank = {label: i for i, label in enumerate(SIZE_ORDER)}
+    labels = sorted({label for _, label in pairs}, key=lambda label: (rank.get(label, len(rank)), label))
+    mask = np.zeros((len(labels), len(ids)), dtype=bool)
+    if pairs and len(ids):
+        product_ids = np.array([product_id for product_id, _ in pairs], dtype=np.int64)
+        position = {label: i for i, label in enumerate(labels)}
+        label_rows = np.array([position[label] for _, label in pairs], dtype=np.int64)
+        rows = np.searchsorted(ids, product_ids).clip(0, len(ids) - 1)
+        listed = ids[rows] == product_ids
+        mask[label_rows[listed], rows[listed]] = True
+    return labels, mask
 
 
 def _price_keys(price: np.ndarray) -> np.ndarray:

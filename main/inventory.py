@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F, ProtectedError, Sum
 
+from .catalog_table import catalog_changed
 from .models import Product, ProductSize
 
 
@@ -59,5 +60,6 @@ def stock_set(*, product: Product, stock_by_size: dict[str, int]) -> list[Produc
             ProductSize.objects.filter(pk=stale.pk).update(stock=0)
     product.stock = ProductSize.objects.filter(product=product).aggregate(n=Sum("stock"))["n"] or 0
     Product.objects.filter(pk=product.pk).update(stock=product.stock)
+    catalog_changed()  # the size facet counts the sizes in stock
     return list(product.sizes.all())
 

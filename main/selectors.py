@@ -1,290 +1,24 @@
-"""Reads for the catalog: filtering, search, facet counts, product lookups."""
+"""Reads for the catalog: the taxonomy, brands, product lookups, the home page's departments."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter, OrderedDict
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from collections import Counter
+from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
-from core.pages import ATTRIBUTE_CHOICES_SECONDS, FACETS_SECONDS, TAXONOMY_SECONDS
+from core.pages import ATTRIBUTE_CHOICES_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
+from ml.recommend.ranking import Recommendation
 
-from .catalog_table import FACET_COLUMNS, PRICE_RANGES, CatalogTable, catalog_table
+from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
-from .money import rupees
-from .search import QuerySummary, query_summary, search_rows
 
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
 BRANDS_CACHE_KEY = "brands_known"
 TILE_FIELDS = ("id", "dataset_id", "name", "brand", "price", "image", "stock")  # what a product tile shows
-FACET_TITLES = {
-    "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
-    "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
-}
-FACET_SHOWN = 8  # values listed before "more"
-COUNTS_KEPT = 128  # the latest filter sets' facet counts kept per process (tens of kB each)
-BRANDS_LISTED = 100  # of a few hundred brands, the biggest; the others are found by typing them
-
-
-@dataclass
-class CatalogFilters:
-    """What a shopper asked for (read from the query string by ``main.forms.CatalogFilterForm``).
-
-    A facet's values are a sorted tuple (so that one set of values is one cache key)."""
-
-    q: str = ""
-    gender: tuple[int, ...] = ()
-    master: tuple[int, ...] = ()
-    sub: tuple[int, ...] = ()
-    type: tuple[int, ...] = ()
-    brand: tuple[str, ...] = ()
-    colour: tuple[str, ...] = ()
-    season: tuple[str, ...] = ()
-    usage: tuple[str, ...] = ()
-    price: tuple[str, ...] = ()  # keys of PRICE_RANGES
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-    sort: str = "newest"
-    photo: str = ""  # a photo search's key (main.photos): only its products, closest first
-
-    def selected(self) -> dict[str, tuple]:
-        """The facets with a selection: parameter -> values."""
-        return {param: getattr(self, param) for param in FACET_COLUMNS if getattr(self, param)}
-
-
-def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, Facets]:
-    """One page of a catalog listing and the facet counts of the whole result: both from the
-    catalog table (:mod:`main.catalog_table`), and the page's products from the database.
-    ``number`` is the page asked for, as the query string gives it."""
-    listing = _listing(filters=filters)
-    page = Paginator(listing.ids, size).get_page(number)
-    page.object_list = products_by_ids(ids=[int(i) for i in page.object_list], in_stock_only=False)
-    return page, _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
-
-
-def search_ids(*, filters: CatalogFilters) -> list[int]:
-    """The ids of the products a listing shows, in its order (every page of it)."""
-    return [int(i) for i in _listing(filters=filters).ids]
-
-
-@dataclass(frozen=True)
-class _Listing:
-    ids: np.ndarray  # the result, in the listing's order
-    counters: dict[str, Counter]  # per facet: value -> products (the multi-select rule)
-
-
-def _listing(*, filters: CatalogFilters) -> _Listing:
-    """The products matching every filter, in the requested order, and the facet counts.
-
-    The candidates are the whole listed catalog, a search's matches (with their points) or a
-    photo search's products (closest first); every facet selection is then a row mask over
-    them. A facet with a selection counts its values with every other facet's selection
-    applied but not its own (so Blue stays beside Navy Blue once Navy Blue is picked, with
-    the number it would add)."""
-    table = catalog_table()
-    rows, points = _candidates(filters=filters, table=table)
-    if filters.min_price is not None:
-        keep = table.price[rows] >= float(filters.min_price)
-        rows, points = rows[keep], points[keep]
-    if filters.max_price is not None:
-        keep = table.price[rows] <= float(filters.max_price)
-        rows, points = rows[keep], points[keep]
-    picked = {param: table.any_of(param, values)[rows] for param, values in filters.selected().items()}
-    every = np.ones(len(rows), dtype=bool)
-    for mask in picked.values():
-        every &= mask
-    result = rows[every]
-    key = (table.version, id(table), repr(replace(filters, sort="")))  # every order, the same counts
-    counters = _counts_kept.pop(key, None)
-    if counters is None:
-        counters = {param: table.counts(param, result) for param in FACET_COLUMNS}
-        for param in picked:
-            others = np.ones(len(rows), dtype=bool)
-            for other, mask in picked.items():
-                if other != param:
-                    others &= mask
-            counters[param] = table.counts(param, rows[others])
-    _counts_kept[key] = counters  # the latest last
-    while len(_counts_kept) > COUNTS_KEPT:
-        _counts_kept.popitem(last=False)
-    if filters.sort == "relevance" and (filters.q.strip() or filters.photo):
-        ordered = result[np.lexsort((table.newest_rank[result], -points[every]))]
-    else:
-        sort = filters.sort if filters.sort in table.order else "newest"
-        chosen = np.zeros(len(table), dtype=bool)
-        chosen[result] = True
-        ordered = table.order[sort][chosen[table.order[sort]]]
-    return _Listing(ids=table.ids[ordered], counters=counters)
-
-
-_counts_kept: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
-
-
-def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.ndarray, np.ndarray]:
-    """The rows a listing starts from and their points: a photo search's products (closest
-    first; none once it has expired), a text search's matches, or every listed product."""
-    if filters.photo:
-        from .photos import photo_search_ids
-
-        rows = table.rows_of(photo_search_ids(key=filters.photo) or [])
-        return rows, -np.arange(len(rows), dtype=np.float32)
-    if filters.q.strip():
-        found = search_rows(q=filters.q, table=table)
-        return found.rows, found.points
-    return np.arange(len(table)), np.zeros(len(table), dtype=np.float32)
-
-
-def search_summary(*, q: str) -> QuerySummary | None:
-    """``main.search.query_summary`` of a search (None without one), cached per query like the
-    facet counts: reading the query runs the categorizer, and a page is asked for again and again."""
-    if not q:
-        return None
-    key = "query-summary:" + hashlib.sha1(q.encode()).hexdigest()
-    summary = cache.get(key)
-    if summary is None:
-        summary = query_summary(q=q)
-        cache.set(key, summary, FACETS_SECONDS)
-    return summary
-
-
-@dataclass
-class FacetValue:
-    value: str | int
-    label: str
-    count: int
-    selected: bool = False
-    url: str = ""  # the listing with this value toggled (a query string; set by the view)
-
-
-@dataclass
-class Facet:
-    """One facet: its query parameter, its values biggest first (price ranges in order)."""
-
-    param: str
-    title: str
-    values: list[FacetValue]
-
-    @property
-    def shown(self) -> list[FacetValue]:
-        """The first values and every selected one: what is listed before "more"."""
-        return [v for i, v in enumerate(self.values) if i < FACET_SHOWN or v.selected]
-
-    @property
-    def more(self) -> list[FacetValue]:
-        return [v for i, v in enumerate(self.values) if i >= FACET_SHOWN and not v.selected]
-
-    @property
-    def selected(self) -> list[FacetValue]:
-        return [v for v in self.values if v.selected]
-
-
-@dataclass
-class Facets:
-    genders: list[FacetValue] = field(default_factory=list)
-    masters: list[FacetValue] = field(default_factory=list)
-    subs: list[FacetValue] = field(default_factory=list)
-    types: list[FacetValue] = field(default_factory=list)
-    brands: list[FacetValue] = field(default_factory=list)
-    colours: list[FacetValue] = field(default_factory=list)
-    seasons: list[FacetValue] = field(default_factory=list)
-    usages: list[FacetValue] = field(default_factory=list)
-    prices: list[FacetValue] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def groups(self) -> list[Facet]:
-        """The facets with values to offer, in the order the page lists them."""
-        lists = [self.genders, self.masters, self.subs, self.types, self.brands, self.colours,
-                 self.seasons, self.usages, self.prices]
-        return [Facet(param, FACET_TITLES[param], values)
-                for param, values in zip(FACET_COLUMNS, lists, strict=True) if values]
-
-    @property
-    def heading(self) -> str:
-        """What the listing is, in the shop's words ("Men · Footwear"): the gender and the
-        narrowest taxonomy level picked, when one value of each is; "" otherwise."""
-        genders = _picked(self.genders)
-        parts = [genders[0].label] if len(genders) == 1 else []
-        for values in (self.types, self.subs, self.masters):
-            picked = _picked(values)
-            if picked:
-                if len(picked) == 1:
-                    parts.append(picked[0].label)
-                break
-        return " · ".join(parts) if parts else ""
-
-
-def _picked(values: list[FacetValue]) -> list[FacetValue]:
-    return [v for v in values if v.selected]
-
-
-def catalog_facets(*, filters: CatalogFilters) -> Facets:
-    """Counts for every facet of the listing ``filters`` asks for (see :func:`_listing`)."""
-    listing = _listing(filters=filters)
-    return _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
-
-
-def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int) -> Facets:
-    """The facets a page lists. The taxonomy drills down while browsing: subcategories are
-    offered once a category is chosen, article types once a subcategory is; a search offers
-    both at once."""
-    names = _taxonomy_names(counters)
-    searching = bool(filters.q)
-
-    def facet(param, labels=None, limit=None):
-        chosen, counts = getattr(filters, param), counters[param]
-        label = (lambda v: labels.get(v, str(v))) if labels else str
-        values = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
-        found = [FacetValue(v, label(v), n, v in chosen) for v, n in values]
-        found = found[:limit] + [v for v in found[limit:] if v.selected] if limit else found
-        # A picked value nothing matches any more is still listed, so that it can be removed.
-        return found + [FacetValue(v, label(v), 0, True) for v in chosen if v not in counts]
-
-    prices = [
-        FacetValue(key, _price_label(key), counters["price"][key], key in filters.price)
-        for key in PRICE_RANGES
-        if counters["price"][key] or key in filters.price
-    ]
-    return Facets(
-        genders=facet("gender", names["gender_id"]),
-        masters=facet("master", names["master_category_id"]),
-        subs=facet("sub", names["sub_category_id"]) if filters.master or filters.sub or searching else [],
-        types=facet("type", names["article_type_id"]) if filters.sub or filters.type or searching else [],
-        brands=facet("brand", limit=BRANDS_LISTED),
-        colours=facet("colour"),
-        seasons=facet("season"),
-        usages=facet("usage"),
-        prices=prices,
-        total=total,
-    )
-
-
-def _price_label(key: str) -> str:
-    low, below = PRICE_RANGES[key]
-    if low is None:
-        return f"Under {rupees(below)}"
-    if below is None:
-        return f"{rupees(low)} and above"
-    return f"{rupees(low)} – {rupees(below - 1)}"
-
-
-def catalog_counts() -> dict[str, Counter]:
-    """Every facet's counts over the whole listed catalog, keyed by query parameter."""
-    table = catalog_table()
-    rows = np.arange(len(table))
-    return {param: table.counts(param, rows) for param in FACET_COLUMNS}
-
-
-def taxonomy_rows() -> dict[str, dict[int, tuple]]:
-    """The taxonomy, ``{product column: {id: (name, parent id)}}`` (genders: ``(name,)``)."""
-    return _taxonomy_rows(needed={})
 
 
 def brands_known() -> dict[str, str]:
@@ -301,7 +35,7 @@ def brands_known() -> dict[str, str]:
 
 
 # The four taxonomy tables by the product column pointing at them: model, fields kept besides the id.
-_TAXONOMY_TABLES = {
+TAXONOMY_TABLES = {
     "gender_id": (Gender, ("name",)),
     "master_category_id": (MasterCategory, ("name",)),
     "sub_category_id": (SubCategory, ("name", "master_category_id")),
@@ -309,25 +43,19 @@ _TAXONOMY_TABLES = {
 }
 
 
-def _taxonomy_rows(*, needed: dict[str, list[int]]) -> dict[str, dict[int, tuple]]:
-    """The taxonomy's few hundred rows, ``{column: {id: (name, parent id)}}``: cached, and
-    rebuilt when a node in ``needed`` is new."""
+def taxonomy_rows(*, needed: dict[str, list[int]] | None = None) -> dict[str, dict[int, tuple]]:
+    """The taxonomy's few hundred rows, ``{product column: {id: (name, parent id)}}`` (genders:
+    ``(name,)``): cached, and rebuilt when a node in ``needed`` is new."""
+    needed = needed or {}
     local = caches["local"]  # read on every product page: kept in the process, not fetched
     rows = local.get(TAXONOMY_CACHE_KEY)
     if rows is None or any(i not in rows[c] for c, ids in needed.items() for i in ids):
         rows = {
             column: {row[0]: row[1:] for row in model.objects.values_list("id", *fields)}
-            for column, (model, fields) in _TAXONOMY_TABLES.items()
+            for column, (model, fields) in TAXONOMY_TABLES.items()
         }
         local.set(TAXONOMY_CACHE_KEY, rows, TAXONOMY_SECONDS)
     return rows
-
-
-def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
-    """Names for the taxonomy ids in the facet counts (keyed by query parameter)."""
-    params_of = {column: param for param, column in FACET_COLUMNS.items()}
-    rows = _taxonomy_rows(needed={column: list(counters[params_of[column]]) for column in _TAXONOMY_TABLES})
-    return {column: {i: row[0] for i, row in by_id.items()} for column, by_id in rows.items()}
 
 
 def product_for_page(
@@ -342,9 +70,9 @@ def product_for_page(
     visible = Q(is_active=True) | Q(seller_id=seller_id) if seller_id is not None else Q(is_active=True)
     products = Product.objects.filter(visible).select_related("seller")
     product = products.get(dataset_id=dataset_id) if dataset_id is not None else products.get(pk=pk)
-    ids = {column: getattr(product, column) for column in _TAXONOMY_TABLES}
-    rows = _taxonomy_rows(needed={column: [i] for column, i in ids.items()})
-    for column, (model, fields) in _TAXONOMY_TABLES.items():
+    ids = {column: getattr(product, column) for column in TAXONOMY_TABLES}
+    rows = taxonomy_rows(needed={column: [i] for column, i in ids.items()})
+    for column, (model, fields) in TAXONOMY_TABLES.items():
         node = model(id=ids[column], **dict(zip(fields, rows[column][ids[column]], strict=True)))
         setattr(product, column.removesuffix("_id"), node)
     return product
@@ -361,12 +89,50 @@ def products_by_ids(*, ids: list[int], in_stock_only: bool = True) -> list[Produ
     return [by_id[i] for i in ids if i in by_id]
 
 
+# Suggestions ask their model for this many more than they show: some may have been unlisted or
+# sold out since its index was built.
+SPARE = 5
+
+
+@dataclass(frozen=True)
+class ProductSuggestion:
+    """A product a model put forward (a carousel's, a feed's, a photo search's), with its score
+    and the reason shown under its tile."""
+
+    product: Product
+    score: float
+    reason: str
+
+
+def suggested_products(
+    *, recommendations: list[Recommendation], products: dict[int, Product] | None = None
+) -> list[ProductSuggestion]:
+    """Recommendations (of any model) as products still for sale, in order; unlisted and
+    sold-out ones dropped. One query, unless ``products`` (by id) are given."""
+    if products is None:
+        products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in recommendations])}
+    return [
+        ProductSuggestion(products[r.product_id], r.score, r.reason)
+        for r in recommendations
+        if r.product_id in products
+    ]
+
+
+@dataclass(frozen=True)
+class DepartmentSection:
+    """A department's section: one subcategory, or several shown as one (main.departments)."""
+
+    name: str
+    ids: tuple[int, ...]  # the subcategories it browses (the catalog's sub facet: any of them)
+    listed: int
+
+
 @dataclass
 class Department:
-    """A master category for the home page, its subcategories biggest first."""
+    """A master category for the home page, its sections biggest first."""
 
     master: MasterCategory
-    subs: list[SubCategory]
+    subs: list[DepartmentSection]
     listed: int
 
     @property
@@ -382,8 +148,9 @@ DEPARTMENT_SUBS_SHOWN = 6
 
 
 def departments() -> list[Department]:
-    """Every master category with listed products, biggest first; each one's subcategories
-    ordered by listed products too, so that the first few shown are where the products are."""
+    """Every master category with listed products that is a department (main.departments),
+    biggest first; each one's sections ordered by listed products too, so that the first few
+    shown are where the products are."""
     counts = Counter(dict(
         ((row["master_category_id"], row["sub_category_id"]), row["n"])
         for row in Product.objects.filter(is_active=True).order_by()
@@ -391,9 +158,17 @@ def departments() -> list[Department]:
     ))
     result = []
     for master in MasterCategory.objects.prefetch_related("sub_categories"):
-        subs = [sub for sub in master.sub_categories.all() if counts[(master.id, sub.id)]]
-        subs.sort(key=lambda sub: (-counts[(master.id, sub.id)], sub.name))
-        listed = sum(counts[(master.id, sub.id)] for sub in subs)
+        if not is_department(master=master.name):
+            continue
+        sections: dict[str, list[SubCategory]] = {}
+        for sub in master.sub_categories.all():
+            if counts[(master.id, sub.id)]:
+                sections.setdefault(section_name(master=master.name, sub=sub.name), []).append(sub)
+        subs = [DepartmentSection(name=name, ids=tuple(sub.id for sub in members),
+                                  listed=sum(counts[(master.id, sub.id)] for sub in members))
+                for name, members in sections.items()]
+        subs.sort(key=lambda section: (-section.listed, section.name))
+        listed = sum(section.listed for section in subs)
         if listed:
             result.append(Department(master=master, subs=subs, listed=listed))
     return sorted(result, key=lambda department: -department.listed)

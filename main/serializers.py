@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from ml.catalog.schema import LEVELS
+
 MAX_NAME_LENGTH = 300
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_BATCH = 1000
@@ -40,11 +42,6 @@ class PhotoPredictionInputSerializer(serializers.Serializer):
         return data
 
 
-class PhotoSearchInputSerializer(serializers.Serializer):
-    image = serializers.FileField(help_text="JPEG, PNG or WebP, up to 5 MB")
-    k = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
-
-
 class AlternativeSerializer(serializers.Serializer):
     label = serializers.CharField()
     confidence = serializers.FloatField()
@@ -57,14 +54,14 @@ class LevelSerializer(serializers.Serializer):
 
 
 class CategoryPredictionSerializer(serializers.Serializer):
-    gender = LevelSerializer()
-    masterCategory = LevelSerializer()
-    subCategory = LevelSerializer()
-    articleType = LevelSerializer()
-    baseColour = LevelSerializer()
-    usage = LevelSerializer()
+    """Each category level with its confidence and top 3, then the whole path's confidence."""
+
+    # The levels are ml.catalog.schema.LEVELS (get_fields), in its order, before these.
     confidence = serializers.FloatField()
     model_version = serializers.CharField()
+
+    def get_fields(self):
+        return {**{level: LevelSerializer() for level in LEVELS}, **super().get_fields()}
 
 
 class BatchPredictionSerializer(serializers.Serializer):
@@ -72,13 +69,13 @@ class BatchPredictionSerializer(serializers.Serializer):
     model_version = serializers.CharField()
 
 
-class KSerializer(serializers.Serializer):
-    k = serializers.IntegerField(min_value=1, max_value=50, default=10)
+DATASET_ID_HELP = "The dataset id, as in the product's URL (null for a listing of a seller)"
+LISTING_ID_HELP = "The listing's own id (a seller's listing has only this one)"
 
 
 class RecommendedProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    dataset_id = serializers.IntegerField(allow_null=True)
+    id = serializers.IntegerField(allow_null=True, help_text=DATASET_ID_HELP)
+    listing_id = serializers.IntegerField(help_text=LISTING_ID_HELP)
     name = serializers.CharField()
     url = serializers.CharField()
     image = serializers.CharField(allow_blank=True)
@@ -91,103 +88,28 @@ class RecommendationListSerializer(serializers.Serializer):
     results = RecommendedProductSerializer(many=True)
 
 
-class PhotoSearchResultSerializer(RecommendationListSerializer):
-    catalog_url = serializers.CharField(
-        help_text="The same results in the catalog, with facets to narrow them"
-    )
-
-
 class ErrorSerializer(serializers.Serializer):
     """``{"detail": reason}``, or for invalid input the reasons keyed by field."""
 
     detail = serializers.JSONField(required=False)
 
 
-# ---- search (GET /api/v1/search) --------------------------------------------------------
-
-MAX_QUERY_LENGTH = 200  # as the catalog page reads it (main.forms)
-MAX_VALUES_PER_FACET = 50
-MAX_PAGE_SIZE = 100
-MAX_ID = 2_147_483_647  # the database's integer
-
-
-def _values(child: serializers.Field, help_text: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=child, required=False, max_length=MAX_VALUES_PER_FACET, help_text=help_text
-    )
-
-
-def _ids(what: str) -> serializers.ListField:
-    return _values(serializers.IntegerField(min_value=1, max_value=MAX_ID),
-                   f"{what} id; repeat the parameter for several (any of them)")
-
-
-class SearchQuerySerializer(serializers.Serializer):
-    """The catalog page's query string: the same filters, strictly read (a bad value is a 400)."""
-
-    q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_LENGTH, default="")
-    gender = _ids("Gender")
-    master = _ids("Master category")
-    sub = _ids("Subcategory")
-    type = _ids("Article type")
-    brand = _values(serializers.CharField(max_length=60), "Brand, as the facets write it")
-    colour = _values(serializers.CharField(max_length=30), "Base colour")
-    season = _values(serializers.CharField(max_length=20), "Season")
-    usage = _values(serializers.CharField(max_length=30), "Usage")
-    price = _values(serializers.ChoiceField(choices=[]), "Price range (the price facet's values)")
-    min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    sort = serializers.ChoiceField(choices=[], required=False,
-                                   help_text="Default: relevance with a query, else newest")
-    page = serializers.IntegerField(min_value=1, max_value=MAX_ID, default=1)
-    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=24)
-
-    def __init__(self, *args, **kwargs):
-        from .catalog_table import PRICE_RANGES, SORTS
-
-        super().__init__(*args, **kwargs)
-        self.fields["price"].child.choices = list(PRICE_RANGES)
-        self.fields["sort"].choices = list(SORTS)
-
-    def validate(self, data):
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({"detail": f"Unknown parameter: {', '.join(unknown)}."})
-        if data.get("sort") == "relevance" and not data["q"].strip():
-            raise serializers.ValidationError({"sort": "relevance needs a query (q)."})
-        return data
-
-
-class SearchResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField(
-        allow_null=True, help_text="The dataset id (null for a listing of a seller)"
-    )
-    listing_id = serializers.IntegerField()
-    name = serializers.CharField()
-    brand = serializers.CharField(allow_blank=True)
-    price = serializers.DecimalField(max_digits=10, decimal_places=2)
-    url = serializers.CharField()
-    image = serializers.CharField(allow_blank=True)
-    in_stock = serializers.BooleanField()
-
-
-class FacetValueSerializer(serializers.Serializer):
-    value = serializers.CharField(help_text="What to send back as the facet's parameter")
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-    selected = serializers.BooleanField()
-
-
-class SearchResponseSerializer(serializers.Serializer):
-    results = SearchResultSerializer(many=True)
-    count = serializers.IntegerField()
-    page = serializers.IntegerField()
-    num_pages = serializers.IntegerField()
-    facets = serializers.DictField(child=FacetValueSerializer(many=True),
-                                   help_text="By parameter name: gender, master, sub, type, brand, …")
-    understood = serializers.DictField(child=serializers.CharField(),
-                                       help_text="What the query was read as, by category level")
-    did_you_mean = serializers.CharField(allow_blank=True)
-    exact = serializers.BooleanField(
-        help_text="False: nothing matched the words; these are the closest products"
-    )
+def suggestion_results(items) -> dict:
+    """Suggested products (``main.selectors.ProductSuggestion``) as the API lists them."""
+    return RecommendationListSerializer(
+        {
+            "results": [
+                {
+                    "id": s.product.dataset_id,
+                    "listing_id": s.product.pk,
+                    "name": s.product.name,
+                    "url": s.product.get_absolute_url(),
+                    "image": s.product.image.url if s.product.image else "",
+                    "price": s.product.price,
+                    "score": round(s.score, 4),
+                    "reason": s.reason,
+                }
+                for s in items
+            ]
+        }
+    ).data

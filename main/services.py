@@ -1,51 +1,22 @@
-"""Writes for the catalog: products listed by sellers, and shopper events."""
+"""Writes for the catalog: products listed by sellers."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import User
 from ml.catalog.brands import BrandLexicon, known_brand
 
 from . import inventory
 from .catalog_table import catalog_changed
-from .ml_bridge import neighbours_refresh
-from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product, ProductEvent
-from .search import search_text_for
+from .models import BRAND_MAX_LENGTH, ArticleType, Gender, Product
+from .search_text import search_text_for
 from .selectors import brands_known
+from .signals import product_listed
 from .sizes import split_stock
-from .visitors import visitor_key
-
-
-def event_log(*, request, product_id: int, kind: str) -> None:
-    """Record a shopper event, keyed by user or by anonymous visitor.
-
-    Events are behaviour signals, not money: on PostgreSQL their commit does not wait for the
-    write-ahead log to reach the disk (``synchronous_commit`` off for this transaction only),
-    so a page view never waits on an fsync. A database crash can lose the last fraction of a
-    second of views; orders and everything else keep the server's durable default.
-    """
-    if request.user.is_authenticated:
-        owner = {"user": request.user}
-    else:
-        owner = {"session_key": visitor_key(request=request, create=True)}
-    # Inside someone else's transaction (an order), the setting would apply to theirs too.
-    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic(savepoint=False):
-        if relaxed:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ProductEvent.objects.create(product_id=product_id, kind=kind, **owner)
-
-
-def events_claim(*, visitor: str, user: User) -> int:
-    """What a visitor did before logging in becomes the user's history."""
-    if not visitor:
-        return 0
-    return ProductEvent.objects.filter(session_key=visitor, user=None).update(user=user)
 
 
 def product_create(
@@ -89,7 +60,7 @@ def product_create(
         if stock_by_size is None:
             stock_by_size = split_stock(total=stock, sizes=product.size_scale)
         inventory.stock_set(product=product, stock_by_size=stock_by_size)
-    neighbours_refresh(product=product)
+    product_listed.send(sender=Product, product=product)
     return product
 
 
@@ -136,7 +107,7 @@ def product_update(
                                                      if not f.primary_key and f.name != "stock"])
         if stock_by_size is not None:
             inventory.stock_set(product=product, stock_by_size=stock_by_size)
-    neighbours_refresh(product=product)
+    product_listed.send(sender=Product, product=product)
     return product
 
 
@@ -176,9 +147,8 @@ def listings_publish_held(*, seller: User) -> int:
     return len(held)
 
 
-def user_catalog_erase(*, user: User) -> None:
-    """An account is deleted: its browsing history goes, its listings are taken down."""
-    ProductEvent.objects.filter(user=user).delete()
-    for product in Product.objects.filter(seller=user, is_active=True):
+def listings_take_down(*, seller: User) -> None:
+    """An account is deleted: its listings are taken down (its orders keep pointing at them)."""
+    for product in Product.objects.filter(seller=seller, is_active=True):
         product.is_active = False
         product.save(update_fields=["is_active", "updated_at"])

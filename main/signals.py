@@ -1,36 +1,9 @@
-"""A saved or deleted product changes what listings show: every process reads its catalog
-table again (:mod:`main.catalog_table`). A verified seller's held listings go live; a deleted
-account's history and listings go."""
+"""What the catalog tells the apps built on it, so that it never imports them: recommendations
+react to a shopper opening a product and to a seller listing one."""
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal
 
-from accounts.signals import account_deleting, seller_verified
-
-from .catalog_table import catalog_changed
-from .models import Product
-from .services import listings_publish_held, user_catalog_erase
-
-# A save of only these columns leaves every listing as it was (stock is fetched per page).
-NOT_LISTED = frozenset({"stock", "updated_at", "description", "image"})
-
-
-@receiver(post_save, sender=Product)
-def _product_saved(sender, update_fields=None, **kwargs):
-    if update_fields is None or not set(update_fields) <= NOT_LISTED:
-        catalog_changed()
-
-
-@receiver(post_delete, sender=Product)
-def _product_deleted(sender, **kwargs):
-    catalog_changed()
-
-
-@receiver(seller_verified)
-def _seller_verified(sender, seller, **kwargs):
-    listings_publish_held(seller=seller)
-
-
-@receiver(account_deleting)
-def _account_deleting(sender, user, **kwargs):
-    user_catalog_erase(user=user)
+# A shopper opened a listed product's page: ``request``, ``product``.
+product_viewed = Signal()
+# A seller listed or changed a product (``main.services``): ``product``.
+product_listed = Signal()

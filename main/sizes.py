@@ -9,6 +9,8 @@ the bulk CSV and the data migration all ask here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 ONE_SIZE = "One size"
 APPAREL = ("XS", "S", "M", "L", "XL", "XXL")
 KIDS_APPAREL = ("2-3Y", "3-4Y", "4-5Y", "5-6Y", "7-8Y", "9-10Y", "11-12Y", "13-14Y")
@@ -24,13 +26,64 @@ UNSIZED_APPAREL = frozenset(
 # Demo catalog: about one size in OUT_OF_STOCK_EVERY of a sized product is sold out.
 OUT_OF_STOCK_EVERY = 5
 
-# A size chart per scale (the product page links the one of its product's scale).
+@dataclass(frozen=True)
+class SizeChart:
+    """A scale's size chart: the body measurement of each size (its page is ``main:size_chart``)."""
+
+    scale: tuple[str, ...]
+    measure: str
+    rows: list[tuple[str, str]]
+
+
+# The size charts by slug; the product page links the one of its product's scale. The ranges are
+# contiguous (one ends where the next starts; the smallest reads "up to", the largest "from"), so
+# every measurement has a size; on a boundary, the larger one.
 SIZE_CHARTS = {
-    APPAREL: "apparel",
-    KIDS_APPAREL: "kids-apparel",
-    FOOTWEAR: "footwear",
-    KIDS_FOOTWEAR: "kids-footwear",
+    "apparel": SizeChart(
+        APPAREL,
+        "Chest (cm)",
+        [
+            ("XS", "up to 86"),
+            ("S", "86-96"),
+            ("M", "96-106"),
+            ("L", "106-116"),
+            ("XL", "116-126"),
+            ("XXL", "from 126"),
+        ],
+    ),
+    "kids-apparel": SizeChart(
+        KIDS_APPAREL,
+        "Height (cm)",
+        [
+            ("2-3Y", "up to 98"),
+            ("3-4Y", "98-104"),
+            ("4-5Y", "104-110"),
+            ("5-6Y", "110-116"),
+            ("7-8Y", "116-128"),  # no 6-7Y in the scale: a growing child takes the larger
+            ("9-10Y", "128-140"),
+            ("11-12Y", "140-152"),
+            ("13-14Y", "from 152"),
+        ],
+    ),
+    "footwear": SizeChart(
+        FOOTWEAR, "Foot length (cm)", [(f"UK {n}", f"{22.9 + 0.85 * (n - 5):.1f}") for n in range(5, 13)]
+    ),
+    "kids-footwear": SizeChart(
+        KIDS_FOOTWEAR,
+        "Foot length (cm)",
+        [
+            ("UK 10K", "17.1"),
+            ("UK 11K", "18.0"),
+            ("UK 12K", "18.8"),
+            ("UK 13K", "19.7"),
+            ("UK 1", "20.5"),
+            ("UK 2", "21.4"),
+            ("UK 3", "22.2"),
+            ("UK 4", "23.0"),
+        ],
+    ),
 }
+_SLUG_OF_SCALE = {chart.scale: slug for slug, chart in SIZE_CHARTS.items()}
 
 
 def size_scale(*, master_category: str, article_type: str, gender: str) -> tuple[str, ...]:
@@ -45,7 +98,7 @@ def size_scale(*, master_category: str, article_type: str, gender: str) -> tuple
 
 def size_chart(*, sizes: tuple[str, ...]) -> str:
     """The size chart's slug for a scale ("" for one size: nothing to measure)."""
-    return SIZE_CHARTS.get(tuple(sizes), "")
+    return _SLUG_OF_SCALE.get(tuple(sizes), "")
 
 
 def split_stock(*, total: int, sizes: tuple[str, ...], seed: int | None = None) -> dict[str, int]:

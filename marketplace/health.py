@@ -17,7 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from main import ml_bridge
+from serving import registry
 
 
 @never_cache
@@ -54,7 +54,7 @@ def _not_loaded(names: list[str]) -> list[str]:
     failed = []
     for name in names:
         try:
-            model = ml_bridge.LOADERS[name]()
+            model = registry.loaded(name)
         except Exception:  # a corrupt or incompatible artifact: not ready, whatever the reason
             model = None
         if model is None:
@@ -72,15 +72,15 @@ def readyz(request):
     if database_problem:
         reasons.append(database_problem)
     checks["cache"] = _cache_check()
-    missing = ml_bridge.store().missing(ml_bridge.SERVED_MODELS)
-    for name in ml_bridge.SERVED_MODELS:
+    missing = registry.store().missing(registry.SERVED_MODELS)
+    for name in registry.SERVED_MODELS:
         checks[name] = "missing" if name in missing else "ok"
     if missing:
         reasons.append(
             f"ML artifacts missing in MODELS_DIR: {', '.join(missing)} (run `python manage.py train_models`)"
         )
     else:
-        not_loaded = _not_loaded(list(ml_bridge.SERVED_MODELS))
+        not_loaded = _not_loaded(list(registry.SERVED_MODELS))
         for name in not_loaded:
             checks[name] = "not loaded"
         if not_loaded:

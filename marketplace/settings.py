@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "accounts",
+    "serving",
     "main",
+    "search",
+    "recommendations",
     "cart",
     "payments",
     "orders",
@@ -48,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "main.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
+    "recommendations.visitors.VisitorCookieMiddleware",  # anonymous visitor id (signed cookie)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -266,15 +269,25 @@ PASSWORD_RESET_TIMEOUT = config("PASSWORD_RESET_TIMEOUT", default=60 * 60, cast=
 # How long a seller's email verification link stays valid.
 EMAIL_VERIFICATION_MAX_AGE = config("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 60 * 60, cast=int)
 
-# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failures for one account, or from one
-# IP address, lock that account / address out for LOGIN_COOLOFF_MINUTES. The attempts live in
-# the database, so every gunicorn worker (and machine) counts the same failures.
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failures for one account from one IP
+# address lock that account from that address for LOGIN_COOLOFF_MINUTES; an address as a whole
+# is locked only after LOGIN_FAILURE_LIMIT_PER_IP failures (any accounts) in the cool-off. So
+# one person's typos, or someone who knows a username, cannot lock everyone else behind the
+# same office or carrier NAT out. The attempts live in the database, so every gunicorn worker
+# (and machine) counts the same failures.
 LOGIN_FAILURE_LIMIT = config("LOGIN_FAILURE_LIMIT", default=10, cast=int)
 LOGIN_COOLOFF_MINUTES = config("LOGIN_COOLOFF_MINUTES", default=30, cast=int)
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# 100 = ten accounts' worth of locks: hundreds of people share a NAT address and a few of them
+# mistype a password in any half hour, while a script spraying guesses across usernames from
+# one address is stopped after 100 tries per cool-off instead of 10 per username.
+DEFAULT_LOGIN_FAILURE_LIMIT_PER_IP = 100
+LOGIN_FAILURE_LIMIT_PER_IP = config(
+    "LOGIN_FAILURE_LIMIT_PER_IP", default=DEFAULT_LOGIN_FAILURE_LIMIT_PER_IP, cast=int
+)
+AXES_HANDLER = "accounts.throttling.AccountAtAddressHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per IP
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair; the address alone: the handler
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 # Behind nginx the client is the last X-Forwarded-For hop, as for the API's rate limits.
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"

@@ -18,6 +18,9 @@ urlpatterns = [
     path("seller/", include("seller_accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("main.api_urls")),
+    path("api/v1/", include("search.api_urls")),
+    path("api/v1/", include("recommendations.api_urls")),
+    path("", include("search.urls")),
     path("", include("main.urls")),
 ]
 

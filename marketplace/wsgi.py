@@ -15,7 +15,7 @@ from django.db import DatabaseError, connections  # noqa: E402
 from django.template.loader import get_template  # noqa: E402
 
 from main.catalog_table import catalog_table  # noqa: E402
-from main.ml_bridge import warm_up  # noqa: E402
+from serving.registry import warm_up  # noqa: E402
 
 warm_up()
 # The catalog table too, so that workers fork with it (read again only once the catalog

@@ -22,11 +22,11 @@ from accounts import services as account_services
 from accounts.models import ADDRESS_FIELDS, User
 from cart.models import Cart, CartItem
 from main import inventory
-from main.models import ProductEvent
-from main.services import event_log
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import Payment
+from recommendations.models import ProductEvent
+from recommendations.services import event_log
 
 from . import emails, lifecycle, tasks
 from .lifecycle import CANCELLABLE_STATUSES, STEP_TIMESTAMP

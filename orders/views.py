@@ -32,7 +32,8 @@ def checkout(request):
     return render(
         request,
         "orders/checkout.html",
-        {"form": form, "items": items, "total": cart_selectors.cart_total(items=items)},
+        {"form": form, "items": items, "total": cart_selectors.cart_total(items=items),
+         "by_seller": cart_selectors.items_by_seller(items=items)},
     )
 
 

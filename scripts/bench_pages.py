@@ -56,8 +56,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from main.catalog_table import clear_caches_but_the_table  # noqa: E402
-from main.models import Product, ProductEvent  # noqa: E402
-from main.search import forget_parses  # noqa: E402
+from main.models import Product  # noqa: E402
+from recommendations.models import ProductEvent  # noqa: E402
+from search.query import forget_parses  # noqa: E402
 
 SHOPPER_QUERIES = (
     "jeens", "t+shirt+for+men", "women+floral+summer+dress", "kurta+for+men", "reebok+running+shoes",
@@ -115,9 +116,9 @@ def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
     """CPU medians of product pages on a carousel miss and of the category-prediction API."""
     import cProfile
 
-    from main import ml_bridge
+    from serving.registry import warm_up
 
-    ml_bridge.warm_up()  # as gunicorn's master does before forking
+    warm_up()  # as gunicorn's master does before forking
     clear_caches_but_the_table(tuple(settings.CACHES))
     client = Client(HTTP_HOST="localhost")
     products = Product.objects.filter(is_active=True)

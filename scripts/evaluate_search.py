@@ -36,13 +36,16 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import reset_queries  # noqa: E402
 
-from main import ml_bridge, selectors  # noqa: E402
 from main.catalog_table import clear_caches_but_the_table  # noqa: E402
-from main.forms import CatalogFilterForm  # noqa: E402
+from main.ml_fields import catalog_frame  # noqa: E402
 from main.models import Product  # noqa: E402
-from main.search import forget_parses  # noqa: E402
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME  # noqa: E402
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER  # noqa: E402
 from ml.evaluate import search as search_evaluation  # noqa: E402
+from search import listing  # noqa: E402
+from search.forms import CatalogFilterForm  # noqa: E402
+from search.query import forget_parses  # noqa: E402
+from serving.registry import loaded  # noqa: E402
 
 PAGE_SIZE = search_evaluation.TOP
 CLEARED_CACHES = ("default", "local")
@@ -78,7 +81,7 @@ class ShopSearch:
         reset_queries()
         started, cpu = time.perf_counter(), time.process_time()
         filters = CatalogFilterForm({"q": query}).filters()
-        page, _facets = selectors.catalog_page(filters=filters, number=1, size=PAGE_SIZE)
+        page, _facets = listing.catalog_page(filters=filters, number=1, size=PAGE_SIZE)
         ids = [product.pk for product in page.object_list]
         self.last_cpu = time.process_time() - cpu
         return ids, time.perf_counter() - started
@@ -100,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     total = products.count()
     if not total:
         sys.exit("No products in the database: run `make setup-db` first.")
-    if ml_bridge.categorizer() is None:
+    if loaded(CATEGORIZER) is None:
         sys.exit(f"No trained categorizer in {settings.MODELS_DIR}: run `manage.py train_models` first.")
     database = settings.DATABASES["default"]
     print(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']} · {total:,} listed products")
-    catalog = ml_bridge.catalog_frame(products=products)
+    catalog = catalog_frame(products=products)
     search = ShopSearch()
     _ids, cold = search.page_ids("men tshirt")  # model loading and first queries: not timed
     print(f"First search of the process (untimed warm-up): {cold * 1000:.0f} ms\n")

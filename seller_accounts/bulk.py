@@ -1,8 +1,10 @@
 """Bulk listing: a seller's CSV (name, description, price, stock[, photo]) and/or a ZIP of
 photos → one review table → publish.
 
-Nothing is half-imported from the CSV: a file with any bad row is refused with every problem
-listed by line, and publishing creates all the reviewed products in one transaction or none.
+A malformed CSV row is reported with its line and reason and the rest imports: the bad rows
+wait beside the review table (with their photos) for the seller to fix and add them, so one
+typo costs neither the other rows nor a second upload. Publishing creates all the reviewed
+products in one transaction or none.
 Photos are looked at one by one: a ZIP entry that is not a usable photo (too large, a bomb,
 not an image) is reported by name and the rest imports (its CSV row, if any, without a photo).
 A ZIP alone drafts one listing per photo, categorized from the photo.
@@ -15,17 +17,21 @@ import io
 import re
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from main import photos
+from main import categorize
+from main.categorize import SURE_ENOUGH
 from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
-from main.ml_bridge import LEVEL_OF_FORM_FIELD, SURE_ENOUGH, categorizer, require
+from main.ml_fields import LEVEL_OF_FORM_FIELD
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB, category_label
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from serving.registry import loaded, require
 
 MAX_ROWS = 300
 MAX_FILE_BYTES = 1024 * 1024
@@ -43,8 +49,6 @@ STAGING_FOLDER = "bulk-staging"
 # camera's counter ("IMG_0412.jpg"): at least two words of letters.
 NAME_WORD = re.compile(r"[A-Za-z]{2,}")
 CAMERA_PREFIXES = frozenset({"img", "dsc", "dscn", "pxl", "photo", "image", "screenshot", "whatsapp"})
-# The review table's fields that the categorizer fills, and the level of its answer for each.
-LEVEL_OF_FIELD = LEVEL_OF_FORM_FIELD
 
 
 @dataclass
@@ -77,6 +81,14 @@ class BulkRow:
         return asdict(self)
 
 
+@dataclass
+class RejectedRow(BulkRow):
+    """A CSV row that could not be read, its values as typed (price and stock may not be
+    numbers), kept with its reason and its staged photo for the seller to fix and add."""
+
+    problem: str = ""
+
+
 class BulkFileError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
@@ -84,7 +96,16 @@ class BulkFileError(Exception):
 
 
 def parse_bulk_csv(*, upload) -> list[BulkRow]:
-    """Read and check every row; raise :class:`BulkFileError` listing all problems by line."""
+    """Every row, or :class:`BulkFileError` listing all problems by line (a file or a row)."""
+    rows, rejected = read_bulk_csv(upload=upload)
+    if rejected:
+        raise BulkFileError([f"{row.where}: {row.problem}" for row in rejected])
+    return rows
+
+
+def read_bulk_csv(*, upload) -> tuple[list[BulkRow], list[RejectedRow]]:
+    """The good rows and the bad ones (each with its reason, for the seller to fix); raise
+    :class:`BulkFileError` only when the file as a whole is unusable."""
     if upload.size > MAX_FILE_BYTES:
         raise BulkFileError(["The file is larger than 1 MB; split it into several uploads."])
     try:
@@ -97,34 +118,49 @@ def parse_bulk_csv(*, upload) -> list[BulkRow]:
     if missing:
         raise BulkFileError([f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS)}."])
     reader.fieldnames = header
-    rows, problems = [], []
+    rows, rejected = [], []
     try:
         for record in reader:
             line = reader.line_num
             problem = _problem(record)
             if problem:
-                problems.append(f"line {line}: {problem}")
-                continue
-            rows.append(
-                BulkRow(
-                    line=line,
-                    name=record["name"].strip(),
-                    description=(record.get("description") or "").strip(),
-                    price=str(Decimal(record["price"].strip()).quantize(Decimal("0.01"))),
-                    stock=int(record["stock"].strip()),
-                    stock_by_size=(record.get("stock_by_size") or "").strip(),
-                    photo_name=PurePosixPath((record.get("photo") or "").strip()).name,
-                )
-            )
+                rejected.append(_rejected_row(record, line=line, problem=problem))
+            else:
+                rows.append(_row(record, line=line))
     except csv.Error as error:
-        problems.append(f"line {reader.line_num}: malformed CSV ({error})")
-    if not rows and not problems:
-        problems.append("The file has no product rows.")
-    if len(rows) > MAX_ROWS:
-        problems.append(f"At most {MAX_ROWS} products per upload; this file has {len(rows)}.")
-    if problems:
-        raise BulkFileError(problems)
-    return rows
+        rejected.append(_rejected_row({}, line=reader.line_num, problem=f"malformed CSV ({error})"))
+    if not rows and not rejected:
+        raise BulkFileError(["The file has no product rows."])
+    if len(rows) + len(rejected) > MAX_ROWS:
+        raise BulkFileError(
+            [f"At most {MAX_ROWS} products per upload; this file has {len(rows) + len(rejected)}."]
+        )
+    return rows, rejected
+
+
+def _row(record: dict, *, line: int) -> BulkRow:
+    """A row that passed :func:`_problem`, its values normalised."""
+    return BulkRow(
+        line=line,
+        name=record["name"].strip(),
+        description=(record.get("description") or "").strip(),
+        price=str(Decimal(record["price"].strip()).quantize(Decimal("0.01"))),
+        stock=int(record["stock"].strip()),
+        stock_by_size=(record.get("stock_by_size") or "").strip(),
+        photo_name=PurePosixPath((record.get("photo") or "").strip()).name,
+    )
+
+
+def _rejected_row(record: dict, *, line: int, problem: str) -> RejectedRow:
+    def text(column: str) -> str:
+        value = record.get(column)
+        return value.strip() if isinstance(value, str) else ""
+
+    return RejectedRow(
+        line=line, problem=problem, name=text("name")[:200], description=text("description"),
+        price=text("price"), stock=text("stock"), stock_by_size=text("stock_by_size"),
+        photo_name=PurePosixPath(text("photo")).name,
+    )
 
 
 def _problem(record: dict) -> str:
@@ -212,8 +248,8 @@ def _photo_problem(data: bytes) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         return f"larger than {MAX_UPLOAD_BYTES // 2**20} MB"
     try:
-        photos.clean_photo(ContentFile(data))
-    except photos.PhotoRefused as error:
+        categorize.clean_photo(ContentFile(data))
+    except categorize.PhotoRefused as error:
         return str(error)
     return ""
 
@@ -261,6 +297,12 @@ def stage_photos(*, rows: list[BulkRow], found: dict[str, bytes], seller_id: int
             row.photo_url = default_storage.url(row.photo)
 
 
+def stage_photo(*, photo: ContentFile, seller_id: int) -> str:
+    """Keep one re-encoded photo until it is saved (also a listing form sent back with errors:
+    a browser cannot refill a file input); its storage name."""
+    return default_storage.save(f"{STAGING_FOLDER}/{seller_id}/{uuid.uuid4().hex}.jpg", photo)
+
+
 def staged_photo(*, name: str, seller_id: int) -> ContentFile | None:
     """A staged photo (only the seller's own), read back for publishing; None if gone."""
     own = name.startswith(f"{STAGING_FOLDER}/{seller_id}/") and ".." not in name
@@ -276,26 +318,45 @@ def unstage_photos(*, names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def draft_rows(*, csv_upload=None, zip_upload=None, seller_id: int) -> tuple[list[BulkRow], list[str]]:
+def draft_rows(
+    *, csv_upload=None, zip_upload=None, seller_id: int
+) -> tuple[list[BulkRow], list[RejectedRow], list[str]]:
     """The review table's rows from a CSV, a ZIP of photos, or both, categorized, their photos
-    staged; and the photo problems (each by file name or CSV line: the rest still imports).
-    Raises :class:`BulkFileError` for a CSV with bad rows, or when nothing is usable."""
+    staged; the CSV rows to fix (their photos staged too); and the photo problems (each by file
+    name or CSV line: the rest still imports). Raises :class:`BulkFileError` for an unusable
+    file, or when nothing is usable."""
     found, problems = read_photo_zip(upload=zip_upload) if zip_upload else ({}, [])
+    rejected: list[RejectedRow] = []
     if csv_upload:
-        rows = parse_bulk_csv(upload=csv_upload)
+        rows, rejected = read_bulk_csv(upload=csv_upload)
         if zip_upload:
-            problems += attach_photos(rows=rows, found=found)
-        elif any(row.photo_name for row in rows):
+            problems += attach_photos(rows=[*rows, *rejected], found=found)
+        elif any(row.photo_name for row in [*rows, *rejected]):
             problems.append("The CSV names photos but no ZIP of photos was uploaded: listed without photos.")
-            for row in rows:
+            for row in [*rows, *rejected]:
                 row.photo_name = ""
     else:
         rows = rows_from_photos(found=found)
         if not rows:
             raise BulkFileError([*problems, "The ZIP has no usable photo."])
-    categorize_rows(rows=rows, found=found)
-    stage_photos(rows=rows, found=found, seller_id=seller_id)
-    return rows, problems
+    if rows:
+        categorize_rows(rows=rows, found=found)
+    stage_photos(rows=[*rows, *rejected], found=found, seller_id=seller_id)
+    return rows, rejected, problems
+
+
+def fix_rejected_row(*, rejected: dict, posted: dict, seller_id: int) -> BulkRow | RejectedRow:
+    """A row to fix, with the seller's new values: a review-table row (categorized, its staged
+    photo kept) if they are now good, else the row to fix again with the new reason."""
+    record = {column: str(posted.get(column) or "") for column in COLUMNS if column != "photo"}
+    kept_photo = {key: rejected[key] for key in ("photo_name", "photo", "photo_url")}
+    problem = _problem(record)
+    if problem:
+        return replace(_rejected_row(record, line=rejected["line"], problem=problem), **kept_photo)
+    row = replace(_row(record, line=rejected["line"]), **kept_photo)
+    photo = staged_photo(name=row.photo, seller_id=seller_id) if row.photo else None
+    categorize_rows(rows=[row], found={row.photo_name: photo.read()} if photo else {})
+    return row
 
 
 # ---------------------------------------------------------------------- categorizing
@@ -310,16 +371,16 @@ def categorize_rows(*, rows: list[BulkRow], found: dict[str, bytes] | None = Non
     rows are left for the seller to fill in.
     """
     found = found or {}
-    require(categorizer(), "categorizer")
-    with_photo = photos.photo_model() is not None
+    require(loaded(CATEGORIZER), "categorizer")
+    with_photo = loaded(PHOTO_MODEL) is not None
     asked = [r for r in rows if r.name or (with_photo and r.photo_name in found)]
     images = [found.get(r.photo_name) if with_photo else None for r in asked]
-    predictions = photos.predict(names=[r.name for r in asked], descriptions=[r.description for r in asked],
-                                 images=images) if asked else []
+    names, descriptions = [r.name for r in asked], [r.description for r in asked]
+    predictions = categorize.predict(names=names, descriptions=descriptions, images=images) if asked else []
     for row, p in zip(asked, predictions, strict=True):
         row.master_category = p.label(MASTER)
         row.sub_category = p.label(SUB)
-        for attribute, level in LEVEL_OF_FIELD.items():
+        for attribute, level in LEVEL_OF_FORM_FIELD.items():
             answer = p.levels[level]
             setattr(row, attribute, answer.label if answer.confidence >= SURE_ENOUGH else "")
             # Article types are named by their path, as the review table's choices know them.

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 
 from core.forms import BootstrapFormMixin
 from core.pages import ATTRIBUTE_CHOICES_SECONDS
-from main.images import normalise_product_photo
-from main.ml_bridge import SURE_ENOUGH
+from main.categorize import SURE_ENOUGH
+from main.images import MAX_UPLOAD_BYTES, normalise_product_photo
+from main.ml_fields import LEVEL_OF_FORM_FIELD
 from main.models import ArticleType, Gender, Product
 from main.selectors import supported_article_types
 from main.services import PRODUCT_FIELDS
@@ -15,7 +16,7 @@ from main.sizes import format_stock_by_size, parse_stock_by_size, size_scale
 from ml.catalog.schema import category_label
 from orders.models import Order
 
-from .bulk import LEVEL_OF_FIELD, review_initial, review_suggestions
+from .bulk import review_initial, review_suggestions
 
 # The most units of one size a seller keeps in stock (a typo guard, as the bulk CSV has one).
 MAX_STOCK_PER_SIZE = 1_000_000
@@ -76,11 +77,13 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
         # The photo first: a seller listing from a phone picks it before typing a word, and the
         # fields below are suggested from it (static/js/categorize.js).
         self.order_fields(["photo"])
-        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.fields["photo"].widget.attrs.update(
+            {"accept": "image/jpeg,image/png,image/webp", "data-max-bytes": MAX_UPLOAD_BYTES}
+        )  # the page refuses another file as soon as it is chosen (static/js/categorize.js)
         self.fields["article_type"].queryset = supported_article_types(
             keep=self.instance.article_type_id if self.instance.pk else None
         )
-        for field, level in LEVEL_OF_FIELD.items():
+        for field, level in LEVEL_OF_FORM_FIELD.items():
             attrs = self.fields[field].widget.attrs
             attrs["data-level"], attrs["data-match"] = level, self.OPTION_MATCH.get(field, "value")
         if self.instance.pk and not self.is_bound:
@@ -216,7 +219,7 @@ class BulkRowForm(BootstrapFormMixin, forms.Form):
 
     def unsure(self) -> list[str]:
         """The select fields the model left for the seller to choose (no value given yet)."""
-        return [name for name in LEVEL_OF_FIELD if not self[name].value()]
+        return [name for name in LEVEL_OF_FORM_FIELD if not self[name].value()]
 
 
 class BaseBulkRowFormSet(forms.BaseFormSet):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from main.ml_bridge import RECORDED_FIELDS
+from main.ml_fields import RECORDED_FIELDS
 from main.models import Product
 
 
@@ -11,6 +11,8 @@ class ListingCategorization(models.Model):
     is read in the admin, and the rows are training data for the next model.
     """
 
+    # Three columns per recorded level (``main.ml_fields.RECORDED_FIELDS``): predicted_<field>,
+    # chosen_<field> and <field>_corrected, read and written by looping over that list.
     LEVELS = RECORDED_FIELDS
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="categorization")

@@ -11,9 +11,11 @@ from django.db import transaction
 from accounts.models import User
 from main import inventory
 from main import services as catalog_services
-from main.ml_bridge import categorizer
+from main.ml_fields import RECORDED_FIELDS, RECORDED_LEVELS, level_values
 from main.models import ArticleType, Gender, Product
 from main.sizes import parse_stock_by_size, size_scale
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from serving.registry import loaded
 
 from .models import ListingCategorization
 
@@ -76,27 +78,20 @@ def categorization_record(*, product: Product) -> ListingCategorization | None:
     The prediction is made again on the server (it takes about a millisecond), so the record
     reflects the model, never what a browser claims it was shown.
     """
-    model = categorizer()
+    model = loaded(CATEGORIZER)
     if model is None or not product.name.strip():
         return None
     prediction = model.predict_one(product.name, product.description)
-    article = product.article_type
+    chosen = level_values(product)
+    recorded = list(zip(RECORDED_LEVELS, RECORDED_FIELDS, strict=True))
     record = ListingCategorization(
         product=product,
         model_version=prediction.model_version,
         text=f"{product.name}\n{product.description}".strip(),
         confidence=prediction.confidence,
         confidences={level: p.confidence for level, p in prediction.levels.items()},
-        predicted_gender=prediction.label("gender"),
-        predicted_sub_category=prediction.label("subCategory"),
-        predicted_article_type=prediction.label("articleType"),
-        predicted_base_colour=prediction.label("baseColour"),
-        predicted_usage=prediction.label("usage"),
-        chosen_gender=product.gender.name,
-        chosen_sub_category=article.sub_category.name,
-        chosen_article_type=article.name,
-        chosen_base_colour=product.base_colour,
-        chosen_usage=product.usage,
+        **{f"predicted_{field}": prediction.label(level) for level, field in recorded},
+        **{f"chosen_{field}": chosen[level] for level, field in recorded},
     )
     categorization_mark_corrections(record=record)
     record.save()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("products/<int:pk>/stock/", views.product_stock, name="product_stock"),
     path("products/bulk/", views.bulk_upload, name="bulk_upload"),
     path("products/bulk/review/", views.bulk_review, name="bulk_review"),
+    path("products/bulk/fix/", views.bulk_fix_row, name="bulk_fix_row"),
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
 ]

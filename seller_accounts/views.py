@@ -1,18 +1,20 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import seller_required
 from core.pages import PAGE_SIZE
-from main.ml_bridge import ModelUnavailable
 from orders.selectors import orders_for_seller
 from orders.services import OrderChangeError, order_update_status
+from serving.registry import ModelUnavailable
 
 from . import bulk, selectors, services
 from .forms import BulkUploadForm, OrderStatusForm, ProductForm, SizeStockForm, bulk_review_formset
 
 BULK_SESSION_KEY = "bulk_listing_rows"
+BULK_REJECTED_SESSION_KEY = "bulk_listing_rows_to_fix"  # CSV rows that could not be read
 
 LISTING_FIELDS = ProductForm.Meta.fields  # what a seller edits on a listing
 
@@ -46,13 +48,14 @@ def product_create(request):
     if request.method == "POST" and form.is_valid():
         product = services.listing_create(
             seller=request.user,
-            photo=form.cleaned_data["photo"],
+            photo=_chosen_photo(request, form),
             stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
         _listing_saved_message(request, product=product, verb="Listed")
         return redirect("seller_accounts:products")
-    return render(request, "seller_accounts/product_form.html", {"form": form, "creating": True})
+    return render(request, "seller_accounts/product_form.html",
+                  {"form": form, "creating": True, **_kept_photo(request, form)})
 
 
 @seller_required
@@ -62,13 +65,43 @@ def product_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         services.listing_update(
             product=product,
-            photo=form.cleaned_data["photo"],
+            photo=_chosen_photo(request, form),
             stock_by_size=form.cleaned_data["stock_by_size"],
             **{name: form.cleaned_data[name] for name in LISTING_FIELDS},
         )
         _listing_saved_message(request, product=product, verb="Saved")
         return redirect("seller_accounts:products")
-    return render(request, "seller_accounts/product_form.html", {"form": form, "product": product})
+    return render(request, "seller_accounts/product_form.html",
+                  {"form": form, "product": product, **_kept_photo(request, form)})
+
+
+KEPT_PHOTO_FIELD = "kept_photo"  # the listing form's photo kept from a send-back (bulk.stage_photo)
+
+
+def _chosen_photo(request, form):
+    """The photo of a valid listing form: one just chosen, else the one kept from a send-back."""
+    kept = request.POST.get(KEPT_PHOTO_FIELD, "")
+    photo = form.cleaned_data["photo"] or (bulk.staged_photo(name=kept, seller_id=request.user.pk)
+                                           if kept else None)
+    if kept:
+        bulk.unstage_photos(names=[kept])
+    return photo
+
+
+def _kept_photo(request, form) -> dict:
+    """A form sent back with errors keeps its photo (a browser cannot refill a file input):
+    the photo just chosen, staged, or the one kept from an earlier send-back."""
+    if not form.is_bound:
+        return {}
+    kept = request.POST.get(KEPT_PHOTO_FIELD, "")
+    chosen = None if form.has_error("photo") else form.cleaned_data.get("photo")
+    if chosen:
+        if kept:
+            bulk.unstage_photos(names=[kept])  # replaced by the photo just chosen
+        kept = bulk.stage_photo(photo=chosen, seller_id=request.user.pk)
+    elif not (kept and bulk.staged_photo(name=kept, seller_id=request.user.pk)):
+        return {}
+    return {"kept_photo": kept, "kept_photo_url": default_storage.url(kept)}
 
 
 @seller_required
@@ -157,7 +190,7 @@ def bulk_upload(request):
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows, photo_problems = bulk.draft_rows(
+            rows, rejected, photo_problems = bulk.draft_rows(
                 csv_upload=form.cleaned_data["file"],
                 zip_upload=form.cleaned_data["photos"],
                 seller_id=request.user.pk,
@@ -169,6 +202,7 @@ def bulk_upload(request):
         else:
             _unstage(request)
             request.session[BULK_SESSION_KEY] = [row.as_dict() for row in rows]
+            request.session[BULK_REJECTED_SESSION_KEY] = [row.as_dict() for row in rejected]
             for problem in photo_problems:
                 messages.warning(request, problem)
             return redirect("seller_accounts:bulk_review")
@@ -177,14 +211,16 @@ def bulk_upload(request):
 
 def _unstage(request) -> None:
     """Forget the photos of an earlier upload (published, or replaced by a new upload)."""
-    staged = request.session.get(BULK_SESSION_KEY) or []
+    staged = [*(request.session.get(BULK_SESSION_KEY) or []),
+              *(request.session.get(BULK_REJECTED_SESSION_KEY) or [])]
     bulk.unstage_photos(names=[row["photo"] for row in staged if row.get("photo")])
 
 
 @seller_required
 def bulk_review(request):
-    staged = request.session.get(BULK_SESSION_KEY)
-    if not staged:
+    staged = request.session.get(BULK_SESSION_KEY) or []
+    rejected = request.session.get(BULK_REJECTED_SESSION_KEY) or []
+    if not staged and not rejected:
         messages.info(request, "Upload a CSV to review its products.")
         return redirect("seller_accounts:bulk_upload")
     formset = bulk_review_formset(staged=staged, data=request.POST if request.method == "POST" else None)
@@ -203,10 +239,44 @@ def bulk_review(request):
                     messages.error(request, problem)
             else:
                 _unstage(request)
-                del request.session[BULK_SESSION_KEY]
+                request.session.pop(BULK_SESSION_KEY, None)
+                request.session.pop(BULK_REJECTED_SESSION_KEY, None)
+                if rejected:
+                    lines = ", ".join(f"line {row['line']}" for row in rejected)
+                    messages.warning(request, f"{len(rejected)} rows of the file were not fixed and were "
+                                     f"left out: {lines}.")
                 verified = request.user.is_email_verified
                 message = bulk.published_message(products=products, seller_verified=verified)
                 messages.add_message(request, messages.SUCCESS if verified else messages.WARNING, message)
                 return redirect("seller_accounts:products")
     rows = list(zip(formset.forms, staged, strict=True))
-    return render(request, "seller_accounts/bulk_review.html", {"formset": formset, "rows": rows})
+    return render(request, "seller_accounts/bulk_review.html",
+                  {"formset": formset, "rows": rows, "rejected": rejected})
+
+
+@seller_required
+@require_http_methods(["POST"])
+def bulk_fix_row(request):
+    """A row of the file that could not be read, fixed by the seller: into the review table (its
+    staged photo kept), or back to the rows to fix with its new reason."""
+    rejected = request.session.get(BULK_REJECTED_SESSION_KEY) or []
+    line = request.POST.get("line", "")
+    target = next((row for row in rejected if str(row["line"]) == line), None)
+    if target is None:
+        messages.error(request, "That row is no longer waiting to be fixed.")
+        return redirect("seller_accounts:bulk_review")
+    try:
+        fixed = bulk.fix_rejected_row(rejected=target, posted=request.POST, seller_id=request.user.pk)
+    except ModelUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("seller_accounts:bulk_review")
+    others = [row for row in rejected if row is not target]
+    if isinstance(fixed, bulk.RejectedRow):
+        waiting = [*others, fixed.as_dict()]
+        request.session[BULK_REJECTED_SESSION_KEY] = sorted(waiting, key=lambda row: row["line"])
+        messages.error(request, f"line {fixed.line}: {fixed.problem}")
+    else:
+        request.session[BULK_REJECTED_SESSION_KEY] = others
+        request.session[BULK_SESSION_KEY] = [*(request.session.get(BULK_SESSION_KEY) or []), fixed.as_dict()]
+        messages.success(request, f"line {fixed.line} added to the table.")
+    return redirect("seller_accounts:bulk_review")

@@ -81,14 +81,14 @@ def _no_trained_models(tmp_path_factory):
     """Every test runs without trained ML models (pages then show no suggestions, forms no
     predictions), so what it asserts does not depend on whether ``make run`` trained models
     in models/; tests that need models ask for the ``trained_models`` fixture."""
-    from main import ml_bridge
+    from serving import registry
 
     empty = tmp_path_factory.getbasetemp() / "no-models"
     empty.mkdir(exist_ok=True)
-    ml_bridge.reload_all()
+    registry.reload_all()
     with override_settings(MODELS_DIR=empty):
         yield
-    ml_bridge.reload_all()
+    registry.reload_all()
 
 
 @pytest.fixture(scope="module")
@@ -282,11 +282,12 @@ def trained_models(categorizer_artifact_dir, tmp_path, db):
     from this test's catalog."""
     import shutil
 
-    from main import ml_bridge
-    from main.ml_bridge import catalog_frame, events_frame
+    from main.ml_fields import catalog_frame
     from ml.recommend.train import build_recommenders
     from ml.search.train import build_search_understanding
     from ml.store import ArtifactStore
+    from recommendations.selectors import events_frame
+    from serving import registry
 
     shutil.copytree(categorizer_artifact_dir, tmp_path, dirs_exist_ok=True)
     catalog = catalog_frame()
@@ -294,10 +295,10 @@ def trained_models(categorizer_artifact_dir, tmp_path, db):
         build_recommenders(catalog=catalog, events=events_frame(), store=ArtifactStore(tmp_path))
         # The search's query reader, lexical only (the sentence encoder would take a minute).
         build_search_understanding(catalog=catalog, store=ArtifactStore(tmp_path))
-    ml_bridge.reload_all()
+    registry.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         yield tmp_path
-    ml_bridge.reload_all()
+    registry.reload_all()
 
 
 # ---- the photo model (ml.photo), for the tests of photo upload, search by photo and the audit ----
@@ -332,11 +333,11 @@ def photo_artifact_dir(tmp_path_factory):
 def trained_photo_models(trained_models, photo_artifact_dir):
     """``trained_models`` plus the session's photo model and a photo index of this test's
     catalog (the products' own photos), all in MODELS_DIR."""
-    from main import ml_bridge
-    from main.ml_bridge import photo_catalog_frame
+    from main.ml_fields import photo_catalog_frame
     from ml.photo.model import ARTIFACT_NAME, load_photo_model
     from ml.photo.train import rebuild_photo_index
     from ml.store import ArtifactStore
+    from serving import registry
 
     source = ArtifactStore(photo_artifact_dir)
     model, metadata = load_photo_model(store=source), source.metadata(ARTIFACT_NAME)
@@ -346,6 +347,6 @@ def trained_photo_models(trained_models, photo_artifact_dir):
     catalog = photo_catalog_frame()
     if not catalog.empty:
         rebuild_photo_index(catalog=catalog, store=target)
-    ml_bridge.reload_all()
+    registry.reload_all()
     yield trained_models
-    ml_bridge.reload_all()
+    registry.reload_all()

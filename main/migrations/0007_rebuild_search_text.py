@@ -7,7 +7,7 @@ BATCH = 2000
 
 
 def rebuild(apps, schema_editor):
-    from main.search import build_search_text
+    from main.search_text import build_search_text
 
     Product = apps.get_model("main", "Product")
     products = Product.objects.select_related("gender", "article_type__sub_category").order_by("pk")

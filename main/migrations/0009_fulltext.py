@@ -1,4 +1,4 @@
-"""The database's own full-text index over ``Product.search_text`` (see ``main.fulltext``).
+"""The database's own full-text index over ``Product.search_text`` (see ``search.fulltext``).
 
 SQLite: an FTS5 table whose rowid is the product id, kept in sync by triggers whatever
 writes the product (``save``, ``bulk_create``, ``bulk_update``, raw SQL). PostgreSQL: a GIN

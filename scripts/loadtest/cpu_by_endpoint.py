@@ -58,7 +58,7 @@ def main() -> None:
     from django.test import Client
 
     from main.catalog_table import clear_caches_but_the_table
-    from main.search import forget_parses
+    from search.query import forget_parses
 
     logging.disable(logging.CRITICAL)
     data = json.loads((STACK_VAR / "loadtest" / "data.json").read_text())

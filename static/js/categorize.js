@@ -234,12 +234,38 @@
       return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob || file), "image/jpeg", 0.9));
     }).catch(() => file); // not a picture the browser reads: the server says why
   }
+  // A file that is not a photo we take is refused as soon as it is chosen (the form's own
+  // rules: its accept list and data-max-bytes), not only when Save sends it back.
+  function readable(file) {
+    if (!window.createImageBitmap) return Promise.resolve(true);
+    return createImageBitmap(file).then((bitmap) => { bitmap.close(); return true; }, () => false);
+  }
+  function photoProblem(file) {
+    const accepted = (photoInput.accept || "").split(",").filter(Boolean);
+    const maxBytes = parseInt(photoInput.dataset.maxBytes || "0", 10);
+    if (accepted.length && !accepted.includes(file.type)) {
+      return Promise.resolve(`${file.name} is not a photo: choose a JPEG, PNG or WebP picture.`);
+    }
+    if (maxBytes && file.size > maxBytes) {
+      return Promise.resolve(`${file.name} is larger than ${Math.round(maxBytes / 1048576)} MB: choose a smaller photo.`);
+    }
+    return readable(file).then((ok) => (ok ? "" : `${file.name} cannot be read as a picture: choose another photo.`));
+  }
+  function photoChecked(problem) {
+    photoInput.setCustomValidity(problem); // Save is held back, with the same message
+    photoInput.classList.toggle("is-invalid", Boolean(problem));
+    photoHint.className = problem ? "form-text text-danger" : "form-text";
+    photoHint.textContent = problem;
+  }
   if (photoInput) {
     photoInput.addEventListener("change", () => {
-      photoHint.textContent = "";
+      photoChecked("");
       const file = photoInput.files[0];
       if (!file) { photo = null; predict(); return; }
-      shrink(file).then((shrunk) => { photo = shrunk; predict(); });
+      photoProblem(file).then((problem) => {
+        if (problem) { photoChecked(problem); photo = null; predict(); return; }
+        shrink(file).then((shrunk) => { photo = shrunk; predict(); });
+      });
     });
   }
   function schedule() {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cart.models import CartItem, WishlistItem
-from main.models import ProductEvent
+from recommendations.models import ProductEvent
 from tests.conftest import size_id
 
 

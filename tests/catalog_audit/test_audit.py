@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from catalog_audit.models import CatalogSuspect
 from catalog_audit.services import SuspectStale, suspect_accept, suspect_reject, suspects_record
-from main.ml_bridge import corrected_categories_frame
+from main.ml_fields import corrected_categories_frame
 from main.models import ArticleType, Product
 from ml.audit.suspects import CATEGORY, SUSPECT_COLUMNS
 from ml.catalog.schema import ARTICLE, COLOUR, ID, NAME, category_label

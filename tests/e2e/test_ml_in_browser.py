@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test.utils import override_settings
 
-from main.ml_bridge import SURE_ENOUGH
+from main.categorize import SURE_ENOUGH
 from main.models import Product
 from seller_accounts.models import ListingCategorization
 from tests.conftest import fashion_data
@@ -206,19 +206,20 @@ def full_catalog(_async_unsafe_allowed, transactional_db, live_server, categoriz
     """All of FASHION_DATA imported and the recommenders built on it, as `make run` does."""
     import shutil
 
-    from main import ml_bridge
     from main.catalog_import import import_catalog
-    from main.ml_bridge import catalog_frame, events_frame
+    from main.ml_fields import catalog_frame
     from ml.recommend.train import build_recommenders
     from ml.store import ArtifactStore
+    from recommendations.selectors import events_frame
+    from serving import registry
 
     report = import_catalog(data_dir=fashion_data())
     shutil.copytree(categorizer_artifact_dir, tmp_path, dirs_exist_ok=True)
     build_recommenders(catalog=catalog_frame(), events=events_frame(), store=ArtifactStore(tmp_path))
-    ml_bridge.reload_all()
+    registry.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         yield report
-    ml_bridge.reload_all()
+    registry.reload_all()
 
 
 def test_carousels_and_feed_on_the_full_catalog(page, page_errors, full_catalog, artifacts):

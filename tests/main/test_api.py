@@ -1,4 +1,5 @@
-"""The JSON API: category prediction, similar items, the feed, errors and rate limits."""
+"""The JSON API: category prediction, errors, rate limits and the schema (similar items and the
+feed: tests/recommendations; search: tests/search)."""
 
 import json
 
@@ -6,7 +7,6 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from main.models import Product
 from main.serializers import MAX_BATCH
 
 PREDICT = "/api/v1/category-prediction"
@@ -94,12 +94,12 @@ def test_body_over_the_upload_limit_is_a_400_not_a_500(client, trained_models):
 
 
 def test_without_a_trained_model_the_api_says_503_with_the_fix(client, tmp_path):
-    from main import ml_bridge
+    from serving import registry
 
-    ml_bridge.reload_all()
+    registry.reload_all()
     with override_settings(MODELS_DIR=tmp_path):
         response = client.get(PREDICT, {"name": "shirt"})
-    ml_bridge.reload_all()
+    registry.reload_all()
     assert response.status_code == 503
     assert "train_models" in response.json()["detail"]
 
@@ -129,36 +129,3 @@ def test_schema_documents_the_endpoints(client):
         "/api/v1/recommendations",
     ]:
         assert path in schema
-
-
-def test_similar_items_api(client, catalog, trained_models):
-    product = Product.objects.filter(dataset_id__isnull=False).first()
-    answer = client.get(f"/api/v1/products/{product.dataset_id}/similar", {"k": 5})
-    assert answer.status_code == 200
-    results = answer.json()["results"]
-    assert 0 < len(results) <= 5
-    assert product.pk not in [r["id"] for r in results]
-    assert all(r["reason"] and r["url"].startswith("/products/") for r in results)
-
-
-@pytest.mark.parametrize("k", ["abc", "0", "51", "-3"])
-def test_similar_items_api_rejects_bad_k(client, catalog, trained_models, k):
-    product = Product.objects.filter(dataset_id__isnull=False).first()
-    assert client.get(f"/api/v1/products/{product.dataset_id}/similar", {"k": k}).status_code == 400
-
-
-def test_similar_items_api_unknown_product_is_404(client, trained_models):
-    assert client.get("/api/v1/products/999999999/similar").status_code == 404
-
-
-def test_feed_api_follows_what_the_session_viewed(client, catalog, trained_models):
-    watches = Product.objects.filter(article_type__name="Watches")[:3]
-    assert watches, "the test catalog has watches"
-    for product in watches:
-        client.get(product.get_absolute_url())
-    results = client.get("/api/v1/recommendations", {"k": 10}).json()["results"]
-    assert len(results) == 10
-    types = Product.objects.filter(pk__in=[r["id"] for r in results]).values_list(
-        "article_type__name", flat=True
-    )
-    assert list(types).count("Watches") >= 3

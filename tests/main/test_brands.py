@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Count
 
 from main.catalog_import import import_catalog
-from main.ml_bridge import catalog_frame
+from main.ml_fields import catalog_frame
 from main.models import ArticleType, Gender, Product
 from main.services import product_create, product_update
 from ml.catalog.brands import BrandLexicon, brand_key, brand_lexicon, known_brand, leading_brand, read_brands

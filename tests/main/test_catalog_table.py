@@ -7,9 +7,9 @@ import pytest
 
 from main import catalog_table as table_module
 from main.catalog_table import SORTS, catalog_table
-from main.forms import CatalogFilterForm
 from main.models import Product
-from main.selectors import catalog_facets, search_ids
+from search.forms import CatalogFilterForm
+from search.listing import catalog_page, search_ids
 
 
 def active():
@@ -28,7 +28,8 @@ def test_multi_select_counts_are_the_databases(catalog):
     the colours, the gender facet with the colours but not the gender."""
     colours = [c for c, in active().values_list("base_colour").distinct()[:2]]
     gender = active().filter(base_colour__in=colours).values_list("gender_id", flat=True).first()
-    facets = catalog_facets(filters=CatalogFilterForm({"colour": colours, "gender": [str(gender)]}).filters())
+    filters = CatalogFilterForm({"colour": colours, "gender": [str(gender)]}).filters()
+    facets = catalog_page(filters=filters, number=1, size=1)[1]
     assert facets.total == active().filter(base_colour__in=colours, gender_id=gender).count()
     for value in facets.colours:
         assert value.count == active().filter(base_colour=value.value, gender_id=gender).count(), value

@@ -8,7 +8,7 @@ from main import links
 
 
 def test_memoised_routes_equal_reverse():
-    assert links.url_of("main:catalog") == reverse("main:catalog")
+    assert links.url_of("search:catalog") == reverse("search:catalog")
     for object_id in (1, 42, 918273645, 10**12):
         assert links.url_with_id("main:product", object_id) == reverse("main:product", args=[object_id])
         assert links.url_with_id("cart:add", object_id) == reverse("cart:add", args=[object_id])

@@ -126,6 +126,6 @@ def test_reliability_table_and_calibration_error():
 
 
 def test_the_fill_in_threshold_is_the_shops():
-    from main.ml_bridge import SURE_ENOUGH
+    from main.categorize import SURE_ENOUGH
 
     assert vocabulary.SURE_ENOUGH == SURE_ENOUGH

@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 from django.core.management import call_command
 
-from main import ml_bridge
+from main.ml_fields import photo_catalog_frame
 from main.models import Product
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from serving.registry import loaded
 
 
 def test_the_shop_loads_the_photo_model_and_an_index_of_its_products(catalog, trained_photo_models):
-    model, index = ml_bridge.photo_model(), ml_bridge.photo_index()
+    model, index = loaded(PHOTO_MODEL), loaded(PHOTO_INDEX)
     assert model is not None and index is not None
     with_photo = Product.objects.filter(is_active=True).exclude(image="")
     assert len(index) == with_photo.count() > 0
@@ -28,13 +31,13 @@ def test_the_shop_loads_the_photo_model_and_an_index_of_its_products(catalog, tr
 
 
 def test_photo_catalog_frame_gives_each_product_its_photo_file(catalog):
-    frame = ml_bridge.photo_catalog_frame()
+    frame = photo_catalog_frame()
     assert len(frame) == Product.objects.filter(is_active=True).count()
     assert frame["photo"].str.endswith(".jpg").all() and frame["dataset_id"].notna().all()
 
 
 def test_without_trained_photo_models_the_loaders_answer_none(catalog):
-    assert ml_bridge.photo_model() is None and ml_bridge.photo_index() is None
+    assert loaded(PHOTO_MODEL) is None and loaded(PHOTO_INDEX) is None
 
 
 def test_train_models_if_missing_skips_the_trained_photo_models(catalog, trained_photo_models, capsys):

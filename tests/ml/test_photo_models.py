@@ -52,7 +52,7 @@ def test_serving_does_not_import_torch(photo_artifact_dir, catalog):
     """Web workers load the photo model and index and answer without PyTorch."""
     script = (
         "import sys; from ml.store import ArtifactStore; from ml.photo.model import load_photo_model; "
-        "from ml.photo.index import load_photo_index; import ml.photo.fusion, main.ml_bridge; "
+        "from ml.photo.index import load_photo_index; import ml.photo.fusion, serving.registry; "
         f"s = ArtifactStore({str(photo_artifact_dir)!r}); m = load_photo_model(store=s); "
         f"load_photo_index(store=s).nearest(m.embed([{catalog[PHOTO][0]!r}]), k=3); "
         "assert 'torch' not in sys.modules, 'torch was imported'"

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from cart.models import Cart, CartItem
-from main.models import Product, ProductEvent
+from main.models import Product
 from orders.models import Order, OrderItem
 from orders.services import CheckoutError, ShippingAddress, checkout
+from recommendations.models import ProductEvent
 from tests.conftest import cart_line, set_stock, size_id
 
 ADDRESS = {

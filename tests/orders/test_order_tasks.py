@@ -19,7 +19,9 @@ def test_the_mail_waits_for_the_commit(buyer, seller, make_product, django_captu
     assert len(mail.outbox) == 1 and "is placed" in mail.outbox[0].subject
 
 
-def test_the_task_sends_the_service_mail_once(buyer, seller, make_product, django_capture_on_commit_callbacks):
+def test_the_task_sends_the_service_mail_once(
+    buyer, seller, make_product, django_capture_on_commit_callbacks
+):
     product = make_product(seller=seller, stock=5)
     with django_capture_on_commit_callbacks(execute=True):
         order = buy(buyer, product)

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.test import RequestFactory
 
-from main.models import ProductEvent
-from main.services import event_log
+from recommendations.models import ProductEvent
+from recommendations.services import event_log
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from main.forms import CatalogFilterForm
-from main.fulltext import ids_with_words, words_sql
 from main.models import Product
-from main.selectors import search_ids
+from search.forms import CatalogFilterForm
+from search.fulltext import ids_with_words, words_sql
+from search.listing import search_ids
 
 pytestmark = [pytest.mark.postgres]
 

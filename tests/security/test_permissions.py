@@ -197,6 +197,7 @@ ROUTES = {
     "seller_accounts:product_unlist": ("post", {"pk": "product"}, _post(SELLERS_OWN)),
     "seller_accounts:bulk_upload": ("get", {}, SELLERS),
     "seller_accounts:bulk_review": ("get", {}, _post(SELLERS)),  # nothing staged: back to the upload
+    "seller_accounts:bulk_fix_row": ("post", {}, _post(SELLERS)),  # no row to fix: back to the review
     "seller_accounts:orders": ("get", {}, SELLERS),
     "seller_accounts:order": ("get", {"pk": "order"}, SELLERS_OWN),
     "api-schema": ("get", {}, PUBLIC),
@@ -205,10 +206,10 @@ ROUTES = {
     "api-recommendations": ("get", {}, PUBLIC),
     "api-search": ("get", {}, PUBLIC),
     "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
-    "main:photo_search": ("get", {}, PUBLIC),
+    "search:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
-    "main:catalog": ("get", {}, PUBLIC),
-    "main:suggest": ("get", {}, PUBLIC),
+    "search:catalog": ("get", {}, PUBLIC),
+    "search:suggest": ("get", {}, PUBLIC),
     "main:product": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "main:listing": ("get", {"pk": "listing"}, PUBLIC),
 }

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from main.ml_bridge import confirmed_categories_frame
+from main.ml_fields import confirmed_categories_frame
 from main.models import ArticleType, Gender, Product
 from seller_accounts.models import ListingCategorization
 
@@ -131,18 +131,18 @@ def test_bulk_publish_is_all_or_nothing(seller_client, seller):
     assert not Product.objects.filter(seller=seller).exists()
 
 
-def test_bulk_upload_with_bad_rows_lists_them_by_line_and_stages_nothing(seller_client, seller):
+def test_bulk_upload_with_bad_rows_lists_them_by_line_and_imports_the_rest(seller_client, seller):
     text = GOOD_CSV + ",,100,1\nnice shirt,,free,1\nsocks,,99,²\nhat,,99,1,extra\n"
     response = seller_client.post("/seller/products/bulk/", {"file": bulk_csv(text)})
-    assert response.status_code == 200
-    problems = response.context["problems"]
-    assert problems == [
+    assert response.status_code == 302
+    to_fix = seller_client.session["bulk_listing_rows_to_fix"]
+    assert [f"line {row['line']}: {row['problem']}" for row in to_fix] == [
         "line 5: name is empty",
         "line 6: price 'free' is not a number",
         "line 7: stock '²' is not a whole number",
         "line 8: more fields than columns",
     ]
-    assert "bulk_listing_rows" not in seller_client.session
+    assert len(seller_client.session["bulk_listing_rows"]) == 3
     assert not Product.objects.filter(seller=seller).exists()
 
 
@@ -240,7 +240,7 @@ def test_bulk_publish_with_a_stale_table_publishes_nothing(seller_client, seller
 
 
 def test_bulk_upload_fills_in_only_what_the_model_is_sure_of(seller_client):
-    from main.ml_bridge import SURE_ENOUGH
+    from main.categorize import SURE_ENOUGH
 
     seller_client.post("/seller/products/bulk/", {"file": bulk_csv(GOOD_CSV)})
     rows = seller_client.session["bulk_listing_rows"]

@@ -15,12 +15,12 @@ from marketplace import health
 
 @pytest.fixture
 def models_dir(tmp_path, settings):
-    from main import ml_bridge
+    from serving import registry
 
     settings.MODELS_DIR = tmp_path
-    ml_bridge.reload_all()
+    registry.reload_all()
     yield tmp_path
-    ml_bridge.reload_all()
+    registry.reload_all()
 
 
 def test_healthz_answers_without_the_database(client):
@@ -53,19 +53,19 @@ def test_readyz_names_the_missing_models(client, models_dir):
 
 @pytest.mark.django_db
 def test_readyz_is_ready_with_the_database_and_loaded_models(client, models_dir, monkeypatch):
-    from main import ml_bridge
+    from serving import registry
 
-    for name in ml_bridge.SERVED_MODELS:
+    for name in registry.SERVED_MODELS:
         _save_placeholder(models_dir, name)
     # The stored objects are not real models: unloadable ones make the process not ready...
     body = client.get("/readyz").json()
     assert body["status"] == "not ready" and body["checks"]["categorizer"] == "not loaded"
 
     # ...loaded ones make it ready.
-    def loaded():
+    def loaded(name):
         return object()
 
-    monkeypatch.setattr(ml_bridge, "LOADERS", dict.fromkeys(ml_bridge.SERVED_MODELS, loaded))
+    monkeypatch.setattr(registry, "loaded", loaded)
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {

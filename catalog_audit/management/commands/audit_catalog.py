@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalog_audit.selectors import decided_keys
 from catalog_audit.services import suspects_record
 from catalog_audit.tasks import audit_catalog
-from main.ml_bridge import ModelUnavailable, catalog_frame, photo_catalog_frame, photo_model, require
+from main.ml_fields import catalog_frame, photo_catalog_frame
 from main.models import Product
 from ml.audit.suspects import (
     DEFAULT_FOLDS,
@@ -19,6 +19,8 @@ from ml.audit.suspects import (
     photo_probabilities,
 )
 from ml.catalog.schema import ID
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from serving.registry import ModelUnavailable, loaded, require
 
 DEFAULT_LIMIT = 500  # suspects written and stored: more than an operator reviews in a sitting
 OUTPUT_COLUMNS = ["product_id", "dataset_id", *SUSPECT_COLUMNS[1:]]
@@ -79,7 +81,7 @@ class Command(BaseCommand):
         photo = None
         if use_photo:
             try:
-                model = require(photo_model(), "photo model")
+                model = require(loaded(PHOTO_MODEL), "photo model")
             except ModelUnavailable as error:
                 raise CommandError(str(error)) from None
             # Its own training rows (outside the holdout) it reads in sample: there it leans

@@ -3,9 +3,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from main import photos
-from main.ml_bridge import ModelUnavailable, categorizer, require
+from main import categorize
 from ml.catalog.schema import DATASET_NAME_COLUMN, LEVELS
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from serving.registry import ModelUnavailable, loaded, require
 
 OUTPUT_COLUMNS = ["id", *LEVELS, "confidence"]
 BATCH = 2000
@@ -27,9 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, input, output, text_column, description_column, images=None, **options):
         try:
-            require(categorizer(), "categorizer")
+            require(loaded(CATEGORIZER), "categorizer")
             if images is not None:
-                require(photos.photo_model(), "photo model")
+                require(loaded(PHOTO_MODEL), "photo model")
         except ModelUnavailable as error:
             raise CommandError(str(error)) from None
         if not input.exists():
@@ -58,7 +60,7 @@ class Command(BaseCommand):
                 end = min(start + BATCH, len(rows))
                 pictures = self._photos(images, ids[start:end], refused)
                 predictable = [i for i in range(start, end) if names[i] or pictures[i - start] is not None]
-                found = photos.predict(
+                found = categorize.predict(
                     names=[names[i] for i in predictable],
                     descriptions=[descriptions[i] for i in predictable],
                     images=[pictures[i - start] for i in predictable],

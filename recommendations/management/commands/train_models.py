@@ -1,0 +1,125 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from main.ml_fields import (
+    catalog_frame,
+    confirmed_categories_frame,
+    corrected_categories_frame,
+    photo_catalog_frame,
+)
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
+from ml.recommend.train import MODEL_NAMES as RECOMMENDERS
+from ml.search.train import ARTIFACT_NAME as SEARCH
+from recommendations.selectors import events_frame
+from recommendations.services import neighbours_forget
+from serving.registry import reload_all, store
+
+# Epochs of the photo model's training here (the estimator's default is 4). 4 epochs on the
+# catalog took 842 CPU-seconds of training alone (ml.evaluate.photo, 32,582 photos, shared
+# machine), about twice what `make run`'s ~7-minute photo budget on 2 cores allows.
+PHOTO_EPOCHS = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
+        "recommenders from the shop's catalog and logged events, the search's query reader from "
+        "the catalog, and the photo model and photo index from the catalog's photos; artifacts go "
+        "to MODELS_DIR with their metadata."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only", choices=["categorizer", "recommenders", "search", "photo"], default=None
+        )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="build only the models that have no artifact yet"
+        )
+
+    def handle(self, *args, only=None, if_missing=False, **options):
+        artifacts = store()
+        for name, build, models in (
+            ("categorizer", self._categorizer, (CATEGORIZER,)),
+            # (complete the look's table too: without it pages score it, with it they read it)
+            ("recommenders", self._recommenders, (*RECOMMENDERS, COMPLETE_THE_LOOK)),
+            ("search", self._search, (SEARCH,)),
+            ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
+        ):
+            if only not in (None, name):
+                continue
+            if if_missing and not artifacts.missing(models):
+                self.stdout.write(f"{name}: already trained (in {artifacts.root}), skipped")
+                continue
+            build()
+        reload_all()
+
+    def _categorizer(self):
+        from ml.catalog.dataset import load_styles
+        from ml.categorize.train import train_categorizer
+
+        data = settings.FASHION_DATA
+        if not (data / "styles.csv").exists():
+            raise CommandError(f"No styles.csv in {data}: set FASHION_DATA to the dataset folder.")
+        confirmed, corrections = confirmed_categories_frame(), corrected_categories_frame()
+        self.stdout.write(
+            f"Training the categorizer on {data}, {len(confirmed):,} listings sellers confirmed "
+            f"and {len(corrections):,} labels fixed by the catalog audit …"
+        )
+        started = time.perf_counter()
+        metadata = train_categorizer(styles=load_styles(data), store=store(), confirmed=confirmed,
+                                     corrections=corrections)
+        self.stdout.write(
+            self.style.SUCCESS(f"  {metadata['version']} in {time.perf_counter() - started:.0f} s")
+        )
+
+    def _recommenders(self):
+        from ml.recommend.train import build_recommenders
+
+        catalog = catalog_frame()
+        if catalog.empty:
+            raise CommandError("The catalog is empty: run `python manage.py import_catalog` first.")
+        events = events_frame()
+        self.stdout.write(
+            f"Building recommenders from {len(catalog):,} products and {len(events):,} events …"
+        )
+        started = time.perf_counter()
+        summary = build_recommenders(catalog=catalog, events=events, store=store())
+        # Products listed since the last build are in the new index now.
+        neighbours_forget()
+        self.stdout.write(self.style.SUCCESS(f"  done in {time.perf_counter() - started:.0f} s: {summary}"))
+
+    def _search(self):
+        from ml.embed.text import text_encoder
+        from ml.search.train import build_search_understanding
+
+        catalog = catalog_frame()
+        if catalog.empty:
+            raise CommandError("The catalog is empty: run `python manage.py import_catalog` first.")
+        self.stdout.write(f"Building the search's query reader from {len(catalog):,} products …")
+        started = time.perf_counter()
+        encoder = text_encoder(store=store())  # ONNX Runtime, exported once into the store
+        metadata = build_search_understanding(catalog=catalog, store=store(), encoder=encoder)
+        self.stdout.write(self.style.SUCCESS(
+            f"  {metadata['version']} in {time.perf_counter() - started:.0f} s: {metadata['metrics']}"
+        ))
+
+    def _photo(self):
+        from ml.photo.train import PhotoClassifier, train_photo_models
+
+        catalog = photo_catalog_frame()
+        with_photo = int((catalog["photo"] != "").sum())
+        if not with_photo:
+            self.stdout.write("photo: no product has a photo, skipped")
+            return
+        self.stdout.write(f"Training the photo model and embedding {with_photo:,} product photos …")
+        estimator = PhotoClassifier(epochs=PHOTO_EPOCHS)
+        summary = train_photo_models(catalog=catalog, store=store(), estimator=estimator)
+        self.stdout.write(self.style.SUCCESS(
+            f"  {summary['photo']} in {summary['total_seconds']:.0f} s "
+            f"({summary['total_cpu_seconds']:.0f} s CPU): {summary['metrics']}"
+        ))

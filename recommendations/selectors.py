@@ -1,0 +1,137 @@
+"""Reads for the recommendations: a product page's carousels, the personal feed, similar items.
+
+The models are served by :mod:`serving.registry`; their answers (product ids) become products
+still for sale in one query (:func:`main.selectors.suggested_products`). A model that is not
+trained yet answers nothing: pages then show no carousels, and the API says 503 with the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from main.ml_fields import product_frame
+from main.models import Product
+from main.selectors import SPARE, ProductSuggestion, products_by_ids, suggested_products
+from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
+from ml.recommend.hybrid import REASONS
+from ml.recommend.ranking import Recommendation
+from ml.recommend.train import HYBRID, SIMILARITY
+from serving.registry import loaded, version
+
+from .models import ProductEvent, ProductNeighbours
+from .visitors import visitor_key
+
+HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
+
+
+def events_frame() -> pd.DataFrame:
+    """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>``."""
+    rows = ProductEvent.objects.order_by("id").values_list(
+        "user_id", "session_key", "product_id", "kind", "created_at"
+    )
+    records = [
+        (f"u:{user}" if user else f"s:{session}", product, kind, created)
+        for user, session, product, kind, created in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=["user", "item", "event", "timestamp"])
+
+
+def recommendations_version() -> str:
+    """Changes whenever a new index is loaded: cached carousels are then rendered afresh."""
+    return f"{version(SIMILARITY)}-{version(PHOTO_INDEX)}"
+
+
+def _similar(product: Product, k: int) -> list[Recommendation]:
+    """Neighbours from the index, or from what was stored when the product was listed
+    (``recommendations.services.neighbours_refresh``); found afresh, not stored, if neither has
+    them (a selector never writes)."""
+    index = loaded(SIMILARITY)
+    if index is None:
+        return []
+    if product.pk in index:
+        return index.similar(product.pk, k=k)
+    stored = ProductNeighbours.objects.filter(product=product).first()
+    if stored is None:
+        return index.similar_to_new(product_frame(product), k=k)[0]
+    triples = zip(stored.neighbour_ids, stored.scores, stored.reasons, strict=True)
+    return [Recommendation(i, s, r) for i, s, r in triples][:k]
+
+
+def _complete_the_look(product: Product, k: int) -> list[Recommendation]:
+    index = loaded(SIMILARITY)
+    if index is None:
+        return []
+    look = loaded(COMPLETE_THE_LOOK)
+    return look.recommend(product.pk if product.pk in index else product_frame(product), k=k)
+
+
+def _looks_like(*, product_id: int, k: int, exclude: set[int] | frozenset = frozenset()) -> list:
+    """Products whose photo looks like this product's (index lookups only: no embedding)."""
+    index = loaded(PHOTO_INDEX)
+    if index is None or product_id not in index:
+        return []
+    return index.similar(product_id, k=k, exclude=set(exclude))
+
+
+def similar_for(*, product: Product, k: int = 10) -> list[ProductSuggestion]:
+    """Products like this one."""
+    return suggested_products(recommendations=_similar(product, k + SPARE))[:k]
+
+
+@dataclass(frozen=True)
+class ProductCarousels:
+    similar: list[ProductSuggestion]
+    complete_the_look: list[ProductSuggestion]
+    looks_like: list[ProductSuggestion] = ()
+
+
+def carousels_for(
+    *, product: Product, similar: int = 10, complete_the_look: int = 8, looks_like: int = 10
+) -> ProductCarousels:
+    """The carousels of a product page, their products fetched in one query.
+
+    "Looks like this" (photo neighbours) is its own carousel beside the attribute-based
+    "Similar items", which it never changes; it leaves out what "Similar items" already shows,
+    so that a shopper sees new products in it, not the same tiles twice.
+    """
+    like, look = _similar(product, similar + SPARE), _complete_the_look(product, complete_the_look + SPARE)
+    seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
+    alike = _looks_like(product_id=product.pk, k=looks_like + SPARE, exclude=seen)
+    products = {p.pk: p for p in products_by_ids(ids=[r.product_id for r in like + look + alike])}
+    return ProductCarousels(
+        similar=suggested_products(recommendations=like, products=products)[:similar],
+        complete_the_look=suggested_products(recommendations=look, products=products)[:complete_the_look],
+        looks_like=suggested_products(recommendations=alike, products=products)[:looks_like],
+    )
+
+
+def feed_for_request(*, request, k: int = 12) -> list[ProductSuggestion]:
+    """The personal feed: blended from this shopper's recent events (none: what is trending)."""
+    model = loaded(HYBRID)
+    if model is None:
+        return []
+    events = _recent_events(request)
+    history = [(product_id, kind) for product_id, kind in events]
+    bought = {product_id for product_id, kind in events if kind == ProductEvent.Kind.PURCHASE}
+    return suggested_products(recommendations=model.recommend(history, k=k + SPARE, exclude=bought))[:k]
+
+
+def only_trending(feed: list[ProductSuggestion]) -> bool:
+    """Whether a feed has nothing personal yet (a new visitor's): the page then titles it
+    "Trending now" rather than saying so on every card."""
+    return all(item.reason == REASONS["popularity"] for item in feed)
+
+
+def _recent_events(request) -> list[tuple[int, str]]:
+    """The shopper's last ``HISTORY_LENGTH`` events, oldest first (as the recommender reads them)."""
+    if request.user.is_authenticated:
+        events = ProductEvent.objects.filter(user=request.user)
+    elif visitor := visitor_key(request=request):
+        events = ProductEvent.objects.filter(session_key=visitor, user=None)
+    else:
+        return []
+    newest_first = events.order_by("-created_at", "-id").values_list("product_id", "kind")[:HISTORY_LENGTH]
+    return list(newest_first)[::-1]

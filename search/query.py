@@ -1,0 +1,268 @@
+"""Free-text search: what a query asks for, and which products answer it, in what order.
+
+Products store ``search_text``: the normalised words of their name and category path, each
+between spaces (:mod:`main.search_text`). The trained query reader (:mod:`ml.search.understand`,
+artifact ``search``, served by :mod:`serving.registry`) turns a query into a gender, colours, a
+brand, weighted article types and the words a product should contain, with spelling and
+spacing fixed and words the catalog never uses read semantically ("parka" -> Jackets).
+:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`):
+
+- a product **matches** when it is of one of the query's article types or contains one of its
+  words, and (when the query names them) is for that gender and of that brand
+  (``Product.brand``);
+- it is **ranked** by points: its article type's weight, its colour, then the query's words
+  it contains (rarer words weigh more). ``search.listing`` orders by these points.
+
+The words are found by the database's own full-text index where it has one (SQLite FTS5,
+PostgreSQL ``tsvector`` with a GIN index; see :mod:`search.fulltext`), else by ``LIKE``: one
+lookup per word of the query, which gives both the match and the word's points. Types,
+genders, colours and brands are columns of the table.
+A query that matches nothing is relaxed step by step (brand, gender, then any product
+sharing the start of a word) so that a page is never empty; :func:`query_summary` then says
+the results are not exact. Without a trained reader (tests, a fresh clone) every word must
+start a word of the product text, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from main.catalog_table import CatalogTable, catalog_table
+from main.categorize import SURE_ENOUGH
+from main.search_text import normalise_words
+from main.selectors import taxonomy_rows
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, SUB
+from ml.catalog.text import mentions_gender
+from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from ml.search.text import STOP_WORDS
+from ml.search.train import ARTIFACT_NAME as SEARCH
+from ml.search.understand import ParsedQuery
+from serving.registry import loaded
+from serving.signals import models_reloaded
+
+from .fulltext import ids_with_words
+
+MAX_QUERY_WORDS = 10  # a longer query is cut: each word costs the database a condition
+TYPE_POINTS = 8.0  # the query's top article type; others by their weight
+COLOUR_POINTS = 4.0
+TERM_POINTS = 2.0  # a word the product text contains, times the word's weight (rarer: more)
+TYPE_MATCH_WEIGHT = 0.3  # article types weighted below this boost but do not pull products in
+RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first letters of a word
+SEARCHES_KEPT = 256  # the latest searches' matches kept per process (a few kB to a few hundred each)
+
+
+# ---------------------------------------------------------------------- reading the query
+
+
+def parse_query(*, q: str) -> ParsedQuery | None:
+    """The trained reader's parse of ``q`` (None without a trained reader)."""
+    model = loaded(SEARCH)
+    if model is None:
+        return None
+    return _parsed(model, " ".join(q.split()[:MAX_QUERY_WORDS]).lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(model, q: str) -> ParsedQuery:
+    return model.parse(q)
+
+
+_generation = [0]  # bumped when a new reader is loaded: cached plans of the old one are not read
+
+
+def forget_parses(**signal) -> None:
+    """Drop cached parses and matches (a new reader was loaded: ``serving.signals.models_reloaded``)."""
+    _parsed.cache_clear()
+    _kept.clear()
+    _generation[0] += 1
+
+
+models_reloaded.connect(forget_parses, dispatch_uid="search.query.forget_parses")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A query's matches in the catalog table: their rows, their points (the relevance the
+    listing orders by, higher first), and whether the match had to be relaxed (then nothing
+    matched the query as typed)."""
+
+    rows: np.ndarray
+    points: np.ndarray
+    parsed: ParsedQuery | None = None
+    relaxed: bool = False
+
+
+def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
+    """The products ``q`` finds, relaxed until something matches. Kept per process for the
+    table it was read on: the same query is asked again and again, page after page."""
+    table = table or catalog_table()
+    q = " ".join(q.split()[:MAX_QUERY_WORDS])
+    key = (table.version, id(table), _generation[0], " ".join(normalise_words(q)))
+    result = _kept.pop(key, None) or _search(q, table)
+    _kept[key] = result  # the latest last
+    while len(_kept) > SEARCHES_KEPT:
+        _kept.popitem(last=False)
+    return result
+
+
+_kept: OrderedDict[tuple, SearchResult] = OrderedDict()
+
+
+def _search(q: str, table: CatalogTable) -> SearchResult:
+    parsed = parse_query(q=q)
+    if parsed is None:
+        rows = np.flatnonzero(_every_word(q, table)).astype(np.int32)
+        return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
+    evidence = _Evidence(parsed, table)
+    relaxed = False
+    for match in evidence.matches():
+        rows = np.flatnonzero(match).astype(np.int32)
+        if len(rows):
+            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed, relaxed=relaxed)
+        relaxed = True
+    rows = np.arange(len(table), dtype=np.int32)
+    return SearchResult(rows=rows, points=evidence.points, parsed=parsed, relaxed=True)
+
+
+def _every_word(q: str, table: CatalogTable) -> np.ndarray:
+    """Without a trained reader: every word (but stop words) starts a word of the text."""
+    match = np.ones(len(table), dtype=bool)
+    for word in dict.fromkeys(normalise_words(q)[:MAX_QUERY_WORDS]):
+        if word not in STOP_WORDS:
+            match &= table.has_ids(ids_with_words([word], prefix=True))
+    return match
+
+
+class _Evidence:
+    """What the catalog table says of a parsed query: a row mask per condition, and points."""
+
+    def __init__(self, parsed: ParsedQuery, table: CatalogTable):
+        self.parsed, self.table = parsed, table
+        ids = _taxonomy_ids()
+        everything = np.ones(len(table), dtype=bool)
+        self.points = np.zeros(len(table), dtype=np.float32)
+        of_type = np.zeros(len(table), dtype=bool)
+        types_asked = False  # a type the query pulls products in by, known to the taxonomy
+        for article, weight in parsed.types.items():
+            rows = table.any_of("type", ids[ARTICLE].get(article, ()))
+            self.points[rows] += TYPE_POINTS * weight
+            if weight >= TYPE_MATCH_WEIGHT and ids[ARTICLE].get(article):
+                of_type |= rows
+                types_asked = True
+        if parsed.colours:
+            self.points[table.any_of("colour", parsed.colours)] += COLOUR_POINTS
+        with_words = np.zeros(len(table), dtype=bool)
+        for term in parsed.terms:
+            rows = table.has_ids(ids_with_words(term.forms))
+            self.points[rows] += TERM_POINTS * term.weight
+            with_words |= rows
+        self.text = of_type | with_words
+        if not (types_asked or parsed.terms):
+            self.text = table.any_of("colour", parsed.colours) if parsed.colours else everything
+        gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
+        self.gender = table.any_of("gender", gender_ids) if parsed.genders else everything
+        self.brand = self._brand() if parsed.brand else everything
+
+    def _brand(self) -> np.ndarray:
+        """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
+        return self.table.of_brand(self.parsed.brand, self.parsed.brand_prefixes)
+
+    def matches(self):
+        """The match masks to try, strictest first: the query as read, then without its
+        brand, then without its gender, then any product sharing the start of a word."""
+        parsed = self.parsed
+        if parsed.asks_for_something:
+            yield self.text & self.gender & self.brand
+            if parsed.brand:
+                yield self.text & self.gender
+            if parsed.genders:
+                yield self.text
+        unknown = [w for w in parsed.unknown + parsed.semantic if len(w) >= RELAXED_PREFIX_CHARS]
+        if unknown:
+            starts = [word[:RELAXED_PREFIX_CHARS] for word in unknown]
+            yield self.table.has_ids(ids_with_words(starts, prefix=True))
+
+
+def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
+    """Article type and gender ids by name (from the taxonomy rows the selectors cache)."""
+    rows = taxonomy_rows()
+    result = {}
+    for level, column in ((ARTICLE, "article_type_id"), (GENDER, "gender_id")):
+        by_name: dict[str, tuple[int, ...]] = {}
+        for i, row in rows[column].items():
+            by_name[row[0]] = (*by_name.get(row[0], ()), i)
+        result[level] = by_name
+    return result
+
+
+# ---------------------------------------------------------------------- what the page says
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    """What a search most likely asks for, read by the categorizer ("blue jeans men": Men,
+    Bottomwear, Jeans). A level it is not sure of is empty, and so is gender unless the query
+    names one (a gender head would otherwise push "jeans" towards men's)."""
+
+    gender: str = ""
+    sub_category: str = ""
+    article_type: str = ""
+
+
+def query_intent(*, q: str) -> QueryIntent:
+    model = loaded(CATEGORIZER)
+    if model is None or not normalise_words(q):
+        return QueryIntent()
+    prediction = model.predict_one(q)
+
+    def sure(level: str) -> str:
+        answer = prediction.levels[level]
+        return answer.label if answer.confidence >= SURE_ENOUGH else ""
+
+    sub_category = sure(SUB)
+    return QueryIntent(
+        gender=sure(GENDER) if mentions_gender(q) else "",
+        sub_category=sub_category,
+        article_type=sure(ARTICLE) if sub_category else "",
+    )
+
+
+@dataclass(frozen=True)
+class QuerySummary:
+    """What a results page (and the search API's ``understood``) says about a search: the
+    labels the query was read as, a spelling correction to offer, and whether anything
+    matched the words exactly (if not, the page says so above the closest products)."""
+
+    understood: dict[str, str]
+    did_you_mean: str = ""
+    exact: bool = True
+
+
+def query_summary(*, q: str) -> QuerySummary:
+    """The labels ``q`` was read as (gender, article type, colour, brand; the top article
+    type only), the corrected query when a word was misspelt, and whether the results match
+    the query as typed (False when it had to be relaxed or read semantically)."""
+    result = search_rows(q=q)
+    parsed = result.parsed
+    if parsed is None:
+        intent = query_intent(q=q)
+        understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
+        return QuerySummary(understood={level: label for level, label in understood.items() if label})
+    understood = {
+        GENDER: parsed.genders[0] if parsed.genders else "",
+        ARTICLE: next(iter(parsed.types), ""),
+        COLOUR: parsed.colours[0] if len(parsed.colours) == 1 else "",
+        "brand": parsed.brand,
+    }
+    return QuerySummary(
+        understood={level: label for level, label in understood.items() if label},
+        did_you_mean=parsed.corrected,
+        exact=parsed.exact and not result.relaxed,
+    )
+
+
+__all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "search_rows"]

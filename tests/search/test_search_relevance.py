@@ -1,0 +1,107 @@
+"""What a search finds and in what order, with the trained query reader, on the real catalog:
+typos, spacing, stop words, words the catalog never uses, "did you mean", never an empty page."""
+
+from __future__ import annotations
+
+import pytest
+
+from main.models import Product
+from search.forms import CatalogFilterForm
+from search.listing import search_ids
+from search.query import query_summary, search_rows
+from search.suggest import suggestions
+
+TOP = 10
+
+
+def best(q: str, k: int = TOP) -> list[Product]:
+    ids = search_ids(filters=CatalogFilterForm({"q": q}).filters())[:k]
+    by_id = Product.objects.select_related("article_type", "gender").in_bulk(ids)
+    return [by_id[i] for i in ids]
+
+
+def types_of(products) -> set[str]:
+    return {p.article_type.name for p in products}
+
+
+def test_a_misspelt_type_finds_that_type_and_offers_the_spelling(catalog, trained_models):
+    assert Product.objects.filter(article_type__name="Watches").count() >= TOP
+    found = best("wacthes")
+    assert types_of(found) == {"Watches"}
+    summary = query_summary(q="wacthes")
+    assert summary.did_you_mean == "watch" and not summary.exact
+    assert query_summary(q="watches").did_you_mean == ""
+
+
+def test_spacing_and_hyphens_find_the_same_products(catalog, trained_models):
+    queries = ("tshirts", "t shirts", "t-shirt")
+    ids = {q: search_ids(filters=CatalogFilterForm({"q": q}).filters()) for q in queries}
+    assert ids["tshirts"] and ids["tshirts"] == ids["t shirts"] == ids["t-shirt"]
+    assert types_of(best("t shirts")) == {"Tshirts"}
+
+
+def test_stop_words_do_not_have_to_match(catalog, trained_models):
+    found = best("tshirts for men")
+    assert found and types_of(found) == {"Tshirts"}
+    assert {p.gender.name for p in found} <= {"Men", "Unisex"}
+    assert query_summary(q="tshirts for men").understood["gender"] == "Men"
+
+
+def test_not_every_word_must_match(catalog, trained_models):
+    """A word no product has ("comfortable") does not empty a search for shoes."""
+    found = best("comfortable sports shoes")
+    assert found and types_of(found) == {"Sports Shoes"}
+
+
+def test_a_search_that_matches_nothing_shows_the_closest_products_and_says_so(catalog, trained_models):
+    assert search_ids(filters=CatalogFilterForm({"q": "zzqxv"}).filters()), "never an empty page"
+    assert search_rows(q="zzqxv").relaxed
+    assert not query_summary(q="zzqxv").exact
+    assert query_summary(q="watches").exact
+
+
+def test_the_brand_and_the_colour_of_a_query_come_first(catalog, trained_models):
+    from collections import Counter
+
+    names = Product.objects.filter(article_type__name="Tshirts").values_list("name", flat=True)
+    brands = Counter(name.split()[0] for name in names if name.split()[1:2] in (["Men"], ["Women"]))
+    brand = brands.most_common(1)[0][0]  # a one-word brand: the words before the gender
+    found = best(f"{brand.lower()} tshirts", k=3)
+    assert found and all(p.name.lower().startswith(brand.lower()) for p in found)
+    black = best("black watches", k=3)
+    assert black and all(p.base_colour == "Black" and p.article_type.name == "Watches" for p in black)
+
+
+@pytest.fixture
+def semantic_models(trained_models):
+    """The reader rebuilt with the sentence encoder, over the catalog's words and "purses"."""
+    from main.ml_fields import catalog_frame
+    from ml.embed.text import SentenceEncoder
+    from ml.search.understand import QueryUnderstanding
+    from ml.store import ArtifactStore
+    from serving import registry
+
+    model = QueryUnderstanding(encoder=SentenceEncoder(), lexicon_words=["purses"]).fit(catalog_frame())
+    store = ArtifactStore(trained_models)
+    store.save("search", model, data_fingerprint="test", training_rows=1, writer=model.save)
+    registry.reload_all()
+    return trained_models
+
+
+def test_a_word_the_catalog_never_uses_finds_what_it_means(catalog, semantic_models):
+    assert not Product.objects.filter(search_text__contains=" purse").exists()
+    found = best("purses", k=5)
+    assert found and types_of(found) <= {"Handbags", "Wallets", "Clutches"}
+    assert not query_summary(q="purses").exact
+
+
+def test_suggestions_offer_categories_then_products(catalog, trained_models):
+    found = suggestions(q="watc", limit=6)
+    kinds = [s["kind"] for s in found]
+    assert "category" in kinds and "product" in kinds and len(found) <= 6
+    assert kinds.index("category") < kinds.index("product")
+    category = next(s for s in found if s["kind"] == "category")
+    assert category["label"] == "Watches" and category["url"].startswith("/")
+    product = next(s for s in found if s["kind"] == "product")
+    assert {"id", "image", "label", "url"} <= set(product)
+    assert suggestions(q="", limit=6) == []
