@@ -350,6 +350,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "retraining.tasks.*": {"queue": "long"},
     "catalog_audit.tasks.*": {"queue": "long"},
+    "search.tasks.photo_index_add": {"queue": "long"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
