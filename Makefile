@@ -23,7 +23,7 @@ run: venv setup-db
 ## A Celery worker and the beat, for a CELERY_BROKER_URL you set (without one, make run runs
 ## tasks in its own process and needs neither)
 worker: venv
-	$(DEV_ENV) $(PY) -m celery -A marketplace worker --queues celery,long --loglevel INFO
+	$(DEV_ENV) $(PY) -m celery -A marketplace worker --queues celery,long --pool threads --concurrency 2 --loglevel INFO
 
 beat: venv
 	$(DEV_ENV) $(PY) -m celery -A marketplace beat --loglevel INFO

@@ -22,7 +22,7 @@
 #   FASHION_DATA           the dataset folder           GUNICORN_THREADS=1
 #   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
 #   STACK_QUEUE=redis      or none (tasks run eagerly)  REDIS_PORT=16379
-#   CELERY_CONCURRENCY=2   worker processes (one job each at a time)
+#   CELERY_CONCURRENCY=1   the mail worker's processes (the long jobs' worker runs one at a time)
 #   RETRAIN_SCHEDULE, RETRAIN_KINDS   the nightly retrain (see marketplace/settings.py)
 set -euo pipefail
 
@@ -38,7 +38,7 @@ STACK_CACHE=${STACK_CACHE:-memcached}
 MEMCACHED_PORT=${MEMCACHED_PORT:-11212}
 STACK_QUEUE=${STACK_QUEUE:-redis}
 REDIS_PORT=${REDIS_PORT:-16379}  # not Redis's 6379: a system Redis may hold that one
-CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-2}
+CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-1}
 CATALOG_LIMIT=${CATALOG_LIMIT:-}
 STACK_TRAIN=${STACK_TRAIN:-1}
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-4}
@@ -279,19 +279,29 @@ redis_start() {
 
 redis_stop() { stop_pidfile redis TERM 40 KILL; }  # TERM: Redis saves its dump, then exits
 
-# The worker takes the default queue (mail) and the long one (training, the audit): with
-# CELERY_CONCURRENCY processes a retrain never holds the mail back.
+# Two workers: one for the default queue (mail: short jobs, prefork processes) and one for the
+# long queue (training, the audit, photo embeddings), so a retrain never holds the mail back.
+# The long one runs its job in a thread of its main process: a pool's child process is
+# daemonic, and joblib (scikit-learn's parallelism) then falls back to one core.
 worker_start() {
   [ "$STACK_QUEUE" = redis ] || return 0
-  if pid_alive "$RUN/celery-worker.pid"; then
-    say "Celery worker already running (pid $(cat "$RUN/celery-worker.pid"))"
-    return
-  fi
-  say "starting a Celery worker ($CELERY_CONCURRENCY processes; log: $LOGS/celery-worker.log)"
-  with_env "$CELERY" --workdir "$ROOT" -A marketplace worker --queues celery,long --concurrency "$CELERY_CONCURRENCY" \
-    --hostname "worker@%h" --loglevel INFO --detach \
-    --pidfile "$RUN/celery-worker.pid" --logfile "$LOGS/celery-worker.log" 9>&-
-  wait_pidfile celery-worker || die "the Celery worker did not start (log: $LOGS/celery-worker.log)"
+  local name queues pool
+  for name in celery-worker celery-long; do
+    if pid_alive "$RUN/$name.pid"; then
+      say "$name already running (pid $(cat "$RUN/$name.pid"))"
+      continue
+    fi
+    if [ "$name" = celery-worker ]; then
+      queues=celery; pool=(--pool prefork --concurrency "$CELERY_CONCURRENCY")
+    else
+      queues=long; pool=(--pool threads --concurrency 1)
+    fi
+    say "starting $name (queue $queues; log: $LOGS/$name.log)"
+    with_env "$CELERY" --workdir "$ROOT" -A marketplace worker --queues "$queues" "${pool[@]}" \
+      --hostname "$queues@%h" --loglevel INFO --detach \
+      --pidfile "$RUN/$name.pid" --logfile "$LOGS/$name.log" 9>&-
+    wait_pidfile "$name" || die "$name did not start (log: $LOGS/$name.log)"
+  done
 }
 
 # One beat for the whole deployment: two would send every scheduled task twice.
@@ -315,7 +325,7 @@ wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and still run
 }
 
 # Warm shutdown: a running job gets 30 s, then it is killed; acks late, so it runs again later.
-worker_stop() { stop_pidfile celery-worker TERM 120 KILL; }
+worker_stop() { stop_pidfile celery-worker TERM 120 KILL; stop_pidfile celery-long TERM 120 KILL; }
 beat_stop() { stop_pidfile celery-beat TERM 40 KILL; }
 
 # --------------------------------------------------------------------------- the app's data
@@ -503,7 +513,9 @@ status() {
   fi
   if [ "$STACK_QUEUE" = redis ]; then
     if pid_alive "$RUN/redis.pid"; then say "redis     running (127.0.0.1:$REDIS_PORT)"; else say "redis     stopped"; code=1; fi
-    if pid_alive "$RUN/celery-worker.pid"; then say "worker    running (pid $(cat "$RUN/celery-worker.pid"))"; else say "worker    stopped"; code=1; fi
+    for name in celery-worker celery-long; do
+      if pid_alive "$RUN/$name.pid"; then say "$name running (pid $(cat "$RUN/$name.pid"))"; else say "$name stopped"; code=1; fi
+    done
     if pid_alive "$RUN/celery-beat.pid"; then say "beat      running (pid $(cat "$RUN/celery-beat.pid"))"; else say "beat      stopped"; code=1; fi
   fi
   if [ -f "$PGDATA/PG_VERSION" ]; then
