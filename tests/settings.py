@@ -26,3 +26,6 @@ MIN_PRODUCTS_PER_PATH = 1
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Hashing with the production hasher costs ~0.3 s per login; the tests log in a lot.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in the test's process, whatever broker the environment names (tests/queue starts a
+# Redis and a worker of its own).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -7,3 +7,4 @@ from tests.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["TEST_MAIL_DIR"]
+CELERY_TASK_ALWAYS_EAGER = False  # a task a task sends goes through the broker too
