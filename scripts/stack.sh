@@ -318,8 +318,9 @@ beat_start() {
 }
 
 wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and still runs after 2 s
-  # It writes the file once Django and the app are imported: seconds on a busy machine.
-  for _ in $(seq 1 600); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
+  # It writes the file once Django and the app are imported: a minute and more on a busy
+  # 2-core machine while gunicorn and the workers load the models too.
+  for _ in $(seq 1 1800); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
   sleep 2
   pid_alive "$RUN/$1.pid"
 }
