@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench evaluate evaluate-audit evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run worker beat test lint bench evaluate evaluate-audit evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ venv: $(VENV)/.installed
 ## The marketplace on the real catalog, at http://127.0.0.1:8000
 run: venv setup-db
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## A Celery worker and the beat, for a CELERY_BROKER_URL you set (without one, make run runs
+## tasks in its own process and needs neither)
+worker: venv
+	$(DEV_ENV) $(PY) -m celery -A marketplace worker --queues celery,long --pool threads --concurrency 2 --loglevel INFO
+
+beat: venv
+	$(DEV_ENV) $(PY) -m celery -A marketplace beat --loglevel INFO
 
 setup-db: venv
 	@test -f "$(FASHION_DATA)/styles.csv" || { echo "No catalog at $(FASHION_DATA): set FASHION_DATA to your Fashion Product Images folder (styles.csv + images/)."; exit 1; }

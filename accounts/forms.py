@@ -10,6 +10,7 @@ from django.contrib.auth.forms import (
 
 from core.forms import BootstrapFormMixin
 
+from . import tasks
 from .models import Address, User
 from .validators import normalise_indian_mobile, validate_indian_mobile
 
@@ -72,7 +73,13 @@ class AddressForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ShopPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
-    pass
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
+        """Queue the mail (``tasks``): the lookup of the address happens in the task, not here."""
+        tasks.password_reset_mail_on_commit(
+            email=self.cleaned_data["email"],
+            domain=domain_override or request.get_host(),
+            use_https=use_https,
+        )
 
 
 class ShopSetPasswordForm(BootstrapFormMixin, SetPasswordForm):

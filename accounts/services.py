@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -118,11 +119,17 @@ def email_verification_token(*, user: User) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFICATION_SALT)
 
 
-def email_verification_send(*, user: User, request) -> None:
-    """Mail the seller a link that proves the address is theirs (valid EMAIL_VERIFICATION_MAX_AGE)."""
-    link = request.build_absolute_uri(
-        reverse("accounts:verify_email", args=[email_verification_token(user=user)])
-    )
+def email_verification_link(*, user: User, request) -> str:
+    """The absolute link that proves the address (valid EMAIL_VERIFICATION_MAX_AGE)."""
+    token = email_verification_token(user=user)
+    return request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
+
+
+def email_verification_mail_send(*, user_id: int, link: str) -> None:
+    """Mail the seller the verification link (the task's work; nothing if the account is gone)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
     context = {"user": user, "link": link, "valid_hours": settings.EMAIL_VERIFICATION_MAX_AGE // 3600}
     send_mail(
         subject=VERIFICATION_SUBJECT,
@@ -151,6 +158,28 @@ def email_verify(*, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
         seller_verified.send(sender=User, seller=user)
     return user
+
+
+# ---- password reset ----
+
+PASSWORD_RESET_EMAIL_TEMPLATE = "accounts/email/password_reset.txt"
+PASSWORD_RESET_SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
+
+
+def password_reset_mail_send(*, email: str, domain: str, use_https: bool) -> None:
+    """Mail a reset link to each active account at ``email`` with a usable password (none: no mail).
+
+    Django's reset form, run by the task rather than the request, so that the request does
+    the same work for an address with an account and one without.
+    """
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            email_template_name=PASSWORD_RESET_EMAIL_TEMPLATE,
+            subject_template_name=PASSWORD_RESET_SUBJECT_TEMPLATE,
+        )
 
 
 # ---- sessions, shop details, deleting an account ----

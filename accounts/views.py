@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.redirects import safe_next
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .decorators import seller_required
 from .forms import (
     AccountDeleteForm,
@@ -50,7 +50,7 @@ def _signup(request, *, form_class, role: str, template: str, next_url: str):
         messages.success(request, f"Welcome, {user.username}!")
         if user.is_seller:
             try:
-                services.email_verification_send(user=user, request=request)
+                tasks.email_verification_on_commit(user=user, request=request)
             except (OSError, SMTPException):  # the account exists: the banner offers a resend
                 logger.exception("Could not send the verification email to seller %s", user.pk)
         return redirect(next_url)
@@ -147,8 +147,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """The same answer whether or not the address has an account (no account discovery)."""
 
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = services.PASSWORD_RESET_EMAIL_TEMPLATE  # used by the task (tasks.py)
+    subject_template_name = services.PASSWORD_RESET_SUBJECT_TEMPLATE
     form_class = ShopPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
@@ -224,7 +224,7 @@ def verification_resend(request):
     elif not cache.add(f"verification-resent:{request.user.pk}", True, timeout=RESEND_INTERVAL_SECONDS):
         messages.info(request, "We sent you a link a moment ago: check your inbox, or ask again in a minute.")
     else:
-        services.email_verification_send(user=request.user, request=request)
+        tasks.email_verification_on_commit(user=request.user, request=request)
         messages.success(request, f"We sent a new verification link to {request.user.email}.")
     return redirect(_safe_next(request) or "seller_accounts:dashboard")
 

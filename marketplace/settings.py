@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "django_celery_beat",
+    "core",
     "accounts",
     "serving",
     "main",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "catalog_audit",
     "experiments",
     "monitoring",
+    "retraining",
 ]
 
 MIDDLEWARE = [
@@ -327,3 +330,42 @@ PERMISSIONS_POLICY = {
         "magnetometer", "gyroscope", "accelerometer", "display-capture", "browsing-topics",
     )
 }
+
+# ---- The task queue (Celery, Redis as the broker) ----
+# Mail, training, the catalog audit and photo embeddings run as tasks (each app's tasks.py).
+# CELERY_BROKER_URL (redis://host:6379/0) sends them to the workers; without it (make run,
+# the tests) a task runs eagerly, in the process that asked for it.
+CELERY_BROKER_URL = config("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = config("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL, cast=bool)
+CELERY_TASK_EAGER_PROPAGATES = True
+# Results (what a retrain trained) are kept in Redis for a day, for `celery result` and callers.
+CELERY_RESULT_BACKEND = config("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]  # never pickle: a message must not be able to run code
+# Long jobs: a task is acknowledged when done, so a worker that dies leaves it to another;
+# and a worker takes one message at a time, so a retrain never holds mails back behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after this long: longer than the
+# longest job (a full retrain), or a running retrain would be started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Training and the audit go to their own queue: a worker started with `--queues long` (a big
+# machine) takes them, one started with `--queues celery` only mail; the stack's takes both.
+CELERY_TASK_ROUTES = {
+    "retraining.tasks.*": {"queue": "long"},
+    "catalog_audit.tasks.*": {"queue": "long"},
+    "search.tasks.photo_index_add": {"queue": "long"},
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = USE_TZ
+
+# Scheduled retraining (retraining/): a crontab (minute hour day-of-month month day-of-week,
+# UTC) and the models it retrains. Nightly by default, at an hour with few shoppers. The beat
+# entry follows these at every `manage.py migrate`.
+RETRAIN_SCHEDULE = config("RETRAIN_SCHEDULE", default="30 2 * * *")
+RETRAIN_KINDS = config("RETRAIN_KINDS", default="categorizer", cast=Csv())

@@ -1,11 +1,11 @@
 """Order emails to the buyer (placed, shipped, cancelled), text and HTML, through Django's
-email backend. Sent after the transaction commits: a rolled-back change mails nobody."""
+email backend. Sent by a task after the transaction commits (``tasks.order_email_on_commit``):
+a rolled-back change mails nobody, and the request does not wait for the mail server."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from .models import Order
@@ -33,7 +33,3 @@ def order_email_send(*, order_id: int, kind: str) -> None:
     )
     message.attach_alternative(render_to_string(f"orders/email/order_{kind}.html", context), "text/html")
     message.send(fail_silently=True)  # a mail server down must not fail the order
-
-
-def order_email_on_commit(*, order: Order, kind: str) -> None:
-    transaction.on_commit(lambda: order_email_send(order_id=order.pk, kind=kind))

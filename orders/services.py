@@ -28,7 +28,7 @@ from payments.models import Payment
 from recommendations.models import ProductEvent
 from recommendations.services import event_log
 
-from . import emails, lifecycle
+from . import emails, lifecycle, tasks
 from .lifecycle import CANCELLABLE_STATUSES, STEP_TIMESTAMP
 from .models import Order, OrderItem
 
@@ -82,7 +82,7 @@ def checkout(
             return existing
         raise
     for order in orders:
-        emails.order_email_on_commit(order=order, kind=emails.PLACED)
+        tasks.order_email_on_commit(order=order, kind=emails.PLACED)
     return orders
 
 
@@ -277,9 +277,9 @@ def order_update_status(
             inventory.stock_return(product_id=item.product_id, size_id=item.size_id, quantity=item.quantity)
         if locked.payment_status == Order.PaymentStatus.PAID:
             _refund(order=locked)
-        emails.order_email_on_commit(order=locked, kind=emails.CANCELLED)
+        tasks.order_email_on_commit(order=locked, kind=emails.CANCELLED)
     if changed and status == Order.Status.SHIPPED:
-        emails.order_email_on_commit(order=locked, kind=emails.SHIPPED)
+        tasks.order_email_on_commit(order=locked, kind=emails.SHIPPED)
     for field in ("status", "payment_status", "tracking_number", *STEP_TIMESTAMP.values(), "updated_at"):
         setattr(order, field, getattr(locked, field))
     return order

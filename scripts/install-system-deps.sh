@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium (browser tests), PostgreSQL, memcached and nginx
+# Debian packages the tests need: Chromium (browser tests), PostgreSQL, memcached, Redis and nginx
 # (stack tests).
 set -euo pipefail
 need=()
@@ -7,6 +7,7 @@ command -v chromium >/dev/null || need+=(chromium)
 [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v memcached >/dev/null || need+=(memcached)
+command -v redis-server >/dev/null || need+=(redis-server)  # the task queue's broker (stack, tests/tasks)
 command -v curl >/dev/null || need+=(curl)  # scripts/stack.sh waits on the stack with it
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"

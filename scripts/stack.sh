@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The production stack on loopback: PostgreSQL + memcached + gunicorn + nginx, with everything
-# they write (database cluster, media, static files, models, logs, pids, nginx temp files)
-# under ./var.
+# The production stack on loopback: PostgreSQL + memcached + gunicorn + nginx, and the task
+# queue (Redis + a Celery worker + the one beat), with everything they write (database cluster,
+# Redis's dump, media, static files, models, logs, pids, nginx temp files) under ./var.
 #
 #   scripts/stack.sh start     set up what is missing, then start what is not running (idempotent)
-#   scripts/stack.sh stop      stop nginx, gunicorn, memcached and PostgreSQL (data is kept)
+#   scripts/stack.sh stop      stop nginx, gunicorn, beat, worker, Redis, memcached and PostgreSQL (data is kept)
 #   scripts/stack.sh status    what runs, and /readyz
 #   scripts/stack.sh env       print the environment the app runs with (source it to use manage.py)
 #   scripts/stack.sh destroy   stop, then delete the stack's directory
@@ -12,7 +12,7 @@
 #
 # Nothing listens beyond 127.0.0.1 and no system service is used: PostgreSQL is a throwaway
 # cluster (initdb) on its own port and unix socket; as root it runs as the `postgres` system
-# user (PostgreSQL refuses root), and nginx's worker and memcached as `nobody`.
+# user (PostgreSQL refuses root), and nginx's worker, memcached and Redis as `nobody`.
 #
 # Settings (environment):
 #   STACK_VAR=./var        where everything goes        HTTP_PORT=8080   nginx
@@ -21,6 +21,9 @@
 #   STACK_TRAIN=1          0: do not train the models   WEB_CONCURRENCY=4 gunicorn workers
 #   FASHION_DATA           the dataset folder           GUNICORN_THREADS=1
 #   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
+#   STACK_QUEUE=redis      or none (tasks run eagerly)  REDIS_PORT=16379
+#   CELERY_CONCURRENCY=1   the mail worker's processes (the long jobs' worker runs one at a time)
+#   RETRAIN_SCHEDULE, RETRAIN_KINDS   the nightly retrain (see marketplace/settings.py)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +36,9 @@ APP_PORT=${APP_PORT:-8001}
 PG_PORT=${PG_PORT:-15432}  # below the ephemeral range (32768-60999): a restart never finds it taken by an outgoing connection
 STACK_CACHE=${STACK_CACHE:-memcached}
 MEMCACHED_PORT=${MEMCACHED_PORT:-11212}
+STACK_QUEUE=${STACK_QUEUE:-redis}
+REDIS_PORT=${REDIS_PORT:-16379}  # not Redis's 6379: a system Redis may hold that one
+CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-1}
 CATALOG_LIMIT=${CATALOG_LIMIT:-}
 STACK_TRAIN=${STACK_TRAIN:-1}
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-4}
@@ -40,6 +46,7 @@ GUNICORN_THREADS=${GUNICORN_THREADS:-1}
 FASHION_DATA=${FASHION_DATA:-$(cd "$ROOT/.." && pwd)/shared/fashion-dataset}
 PY=${STACK_PYTHON:-$ROOT/.venv/bin/python}
 GUNICORN=$(dirname "$PY")/gunicorn
+CELERY=$(dirname "$PY")/celery
 
 RUN=$STACK_VAR/run
 LOGS=$STACK_VAR/log
@@ -126,6 +133,7 @@ STATIC_ROOT='$STACK_VAR/static'
 MODELS_DIR='$STACK_VAR/models'
 THROTTLE_CACHE_DIR='$STACK_VAR/throttle'
 MEMCACHED_LOCATION='$([ "$STACK_CACHE" = memcached ] && echo "127.0.0.1:$MEMCACHED_PORT")'
+CELERY_BROKER_URL='$([ "$STACK_QUEUE" = redis ] && echo "redis://127.0.0.1:$REDIS_PORT/0")'
 FASHION_DATA='$FASHION_DATA'
 API_RATE_LIMIT='${API_RATE_LIMIT:-6000/min}'
 NUM_PROXIES=1
@@ -135,6 +143,8 @@ STACK_VAR='$STACK_VAR'
 STACK_DB='$STACK_DB'
 STACK_CACHE='$STACK_CACHE'
 MEMCACHED_PORT='$MEMCACHED_PORT'
+STACK_QUEUE='$STACK_QUEUE'
+REDIS_PORT='$REDIS_PORT'
 BASE_URL='$BASE_URL'
 APP_PORT='$APP_PORT'
 HTTP_PORT='$HTTP_PORT'
@@ -144,13 +154,17 @@ PGSOCK='$PGSOCK'
 PG_BIN='${PG_BIN_DIR:-}'
 PG_OS_USER='${PG_USER:-}'
 EOF
+  # The retrain's schedule and models, when given: each `start` migrates, which sets the beat's entry.
+  if [ -n "${RETRAIN_SCHEDULE:-}" ]; then echo "RETRAIN_SCHEDULE='$RETRAIN_SCHEDULE'" >>"$ENV_FILE"; fi
+  if [ -n "${RETRAIN_KINDS:-}" ]; then echo "RETRAIN_KINDS='$RETRAIN_KINDS'" >>"$ENV_FILE"; fi
   chmod 600 "$ENV_FILE"
 }
 
 # Run a command with the stack's environment (and nothing of the caller's Django settings).
 with_env() {
   (
-    unset DATABASE_URL DEBUG SECRET_KEY PAYMENT_WEBHOOK_SECRET MEDIA_ROOT STATIC_ROOT MODELS_DIR
+    unset DATABASE_URL DEBUG SECRET_KEY PAYMENT_WEBHOOK_SECRET MEDIA_ROOT STATIC_ROOT MODELS_DIR \
+      CELERY_BROKER_URL CELERY_RESULT_BACKEND CELERY_TASK_ALWAYS_EAGER
     set -a; . "$ENV_FILE"; set +a
     cd "$ROOT" && "$@"
   )
@@ -233,6 +247,87 @@ memcached_start() {
 }
 
 memcached_stop() { stop_pidfile memcached TERM 20 KILL; }
+
+# --------------------------------------------------------------------------- the task queue
+# Redis is the broker (and keeps the tasks' results a day); its dump goes to var/redis, so
+# queued tasks survive a restart. The worker and the one beat run the app's code: a code
+# change needs `scripts/stack.sh restart` (as gunicorn does).
+redis_start() {
+  [ "$STACK_QUEUE" = redis ] || return 0
+  command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server, or STACK_QUEUE=none)."
+  if pid_alive "$RUN/redis.pid" && port_busy "$REDIS_PORT"; then
+    say "Redis already running (127.0.0.1:$REDIS_PORT)"
+    return
+  fi
+  rm -f "$RUN/redis.pid"
+  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by something else: set REDIS_PORT."
+  say "starting Redis on 127.0.0.1:$REDIS_PORT"
+  mkdir -p "$STACK_VAR/redis"
+  # As root, Redis runs as `nobody` (setpriv execs it: the job's pid is Redis's own).
+  local user=()
+  if is_root; then
+    chown nobody "$STACK_VAR/redis"
+    user=(setpriv --reuid nobody --regid "$(id -g nobody)" --clear-groups)
+  fi
+  setsid "${user[@]}" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
+    --dir "$STACK_VAR/redis" --save "60 1" --daemonize no --logfile "" \
+    </dev/null >>"$LOGS/redis.log" 2>&1 9>&- &
+  echo $! >"$RUN/redis.pid"
+  for _ in $(seq 1 50); do port_busy "$REDIS_PORT" && return; sleep 0.1; done
+  die "Redis did not start (log: $LOGS/redis.log)"
+}
+
+redis_stop() { stop_pidfile redis TERM 40 KILL; }  # TERM: Redis saves its dump, then exits
+
+# Two workers: one for the default queue (mail: short jobs, prefork processes) and one for the
+# long queue (training, the audit, photo embeddings), so a retrain never holds the mail back.
+# The long one runs its job in a thread of its main process: a pool's child process is
+# daemonic, and joblib (scikit-learn's parallelism) then falls back to one core.
+worker_start() {
+  [ "$STACK_QUEUE" = redis ] || return 0
+  local name queues pool
+  for name in celery-worker celery-long; do
+    if pid_alive "$RUN/$name.pid"; then
+      say "$name already running (pid $(cat "$RUN/$name.pid"))"
+      continue
+    fi
+    if [ "$name" = celery-worker ]; then
+      queues=celery; pool=(--pool prefork --concurrency "$CELERY_CONCURRENCY")
+    else
+      queues=long; pool=(--pool threads --concurrency 1)
+    fi
+    say "starting $name (queue $queues; log: $LOGS/$name.log)"
+    with_env "$CELERY" --workdir "$ROOT" -A marketplace worker --queues "$queues" "${pool[@]}" \
+      --hostname "$queues@%h" --loglevel INFO --detach \
+      --pidfile "$RUN/$name.pid" --logfile "$LOGS/$name.log" 9>&-
+    wait_pidfile "$name" || die "$name did not start (log: $LOGS/$name.log)"
+  done
+}
+
+# One beat for the whole deployment: two would send every scheduled task twice.
+beat_start() {
+  [ "$STACK_QUEUE" = redis ] || return 0
+  if pid_alive "$RUN/celery-beat.pid"; then
+    say "Celery beat already running (pid $(cat "$RUN/celery-beat.pid"))"
+    return
+  fi
+  say "starting Celery beat (the database's schedule; log: $LOGS/celery-beat.log)"
+  with_env "$CELERY" --workdir "$ROOT" -A marketplace beat --loglevel INFO --detach \
+    --pidfile "$RUN/celery-beat.pid" --logfile "$LOGS/celery-beat.log" 9>&-
+  wait_pidfile celery-beat || die "Celery beat did not start (log: $LOGS/celery-beat.log)"
+}
+
+wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and still runs after 2 s
+  # It writes the file once Django and the app are imported: a minute and more on a busy
+  # 2-core machine while gunicorn and the workers load the models too.
+  for _ in $(seq 1 1800); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
+  sleep 2
+  pid_alive "$RUN/$1.pid"
+}
+
+# Warm shutdown: a running job gets 30 s, then it is killed; acks late, so it runs again later.
+worker_stop() { stop_pidfile celery-worker TERM 120 KILL; stop_pidfile celery-long TERM 120 KILL; }
+beat_stop() { stop_pidfile celery-beat TERM 40 KILL; }
 
 # --------------------------------------------------------------------------- the app's data
 setup_app() {
@@ -382,8 +477,11 @@ start() {
   local started=$SECONDS
   [ "$STACK_DB" = postgres ] && pg_start
   memcached_start
+  redis_start
   setup_app
   gunicorn_start
+  worker_start
+  beat_start
   nginx_start
   say "up in $((SECONDS - started)) s: $BASE_URL  (gunicorn 127.0.0.1:$APP_PORT$([ "$STACK_DB" = postgres ] && echo ", PostgreSQL 127.0.0.1:$PG_PORT"))"
   say "readyz: $(curl -s --max-time 10 "$BASE_URL/readyz" || true)"
@@ -393,6 +491,9 @@ start() {
 stop() {
   nginx_stop
   gunicorn_stop
+  beat_stop
+  worker_stop
+  redis_stop
   memcached_stop
   if [ -f "$PGDATA/PG_VERSION" ]; then
     PG_USER=$(is_root && echo "${PG_OS_USER:-postgres}" || id -un)
@@ -410,6 +511,13 @@ status() {
   else say "gunicorn  stopped"; code=1; fi
   if [ "$STACK_CACHE" = memcached ]; then
     if pid_alive "$RUN/memcached.pid"; then say "memcached running (127.0.0.1:$MEMCACHED_PORT)"; else say "memcached stopped"; code=1; fi
+  fi
+  if [ "$STACK_QUEUE" = redis ]; then
+    if pid_alive "$RUN/redis.pid"; then say "redis     running (127.0.0.1:$REDIS_PORT)"; else say "redis     stopped"; code=1; fi
+    for name in celery-worker celery-long; do
+      if pid_alive "$RUN/$name.pid"; then say "$name running (pid $(cat "$RUN/$name.pid"))"; else say "$name stopped"; code=1; fi
+    done
+    if pid_alive "$RUN/celery-beat.pid"; then say "beat      running (pid $(cat "$RUN/celery-beat.pid"))"; else say "beat      stopped"; code=1; fi
   fi
   if [ -f "$PGDATA/PG_VERSION" ]; then
     PG_USER=$(is_root && echo "${PG_OS_USER:-postgres}" || id -un); PG_BIN_DIR=$(pg_bin)

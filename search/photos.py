@@ -15,11 +15,15 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from main.categorize import photo_refusals
+from main.ml_fields import photo_catalog_frame
 from main.selectors import SPARE, ProductSuggestion, suggested_products
+from ml.catalog.schema import ID
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
+from ml.photo.index import load_photo_index
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.ranking import Recommendation
-from serving.registry import loaded, require, version
+from ml.store import ArtifactMissing
+from serving.registry import loaded, require, store, version
 
 # A photo search keeps this many nearest products: five catalog pages of 24, enough for its
 # facets to narrow them, few enough that they all still look like the photo and that the
@@ -95,3 +99,28 @@ def photo_search_ids(*, key: str) -> list[int] | None:
         return None
     cached = cache.get(PHOTO_SEARCH_CACHE_PREFIX + key)
     return None if cached is None else list(cached[0])
+
+
+def photo_index_add(*, product_ids: list[int]) -> dict:
+    """Put these products' photos (a bulk upload's, just published) into the photo index, so
+    that search by photo and "looks like this" find them before the next retrain.
+
+    Only photos the index has not seen are embedded (by content hash); a no-op when every
+    listed one is in already, so running it twice does no harm. Products not live (a draft, an
+    unverified seller's) wait for the next full build, as the index holds live products only.
+    The processes serving the index load the new version as the model registry says.
+    """
+    from ml.photo.train import rebuild_photo_index
+
+    artifacts = store()
+    try:
+        current = load_photo_index(store=artifacts)
+    except ArtifactMissing:
+        return {"added": 0, "skipped": "no photo index yet: train_models --only photo builds it"}
+    catalog = photo_catalog_frame()
+    wanted = set(catalog.loc[catalog["photo"] != "", ID]) & set(product_ids)
+    missing = sorted(int(i) for i in wanted if i not in current)
+    if not missing:
+        return {"added": 0, "photo_index": current.version}
+    summary = rebuild_photo_index(catalog=catalog, store=artifacts)
+    return {"added": len(missing), **summary}

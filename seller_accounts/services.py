@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
+from core.jobs import enqueue_on_commit
 from main import inventory
 from main import services as catalog_services
 from main.ml_fields import RECORDED_FIELDS, RECORDED_LEVELS, level_values
 from main.models import ArticleType, Gender, Product
 from main.sizes import parse_stock_by_size, size_scale
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
+from search.tasks import photo_index_add
 from serving.registry import loaded
 
 from .models import ListingCategorization
@@ -140,7 +142,7 @@ def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
             problems.append(f"row {number} ({row['name']}): {error}")
     if problems:
         raise BulkStockError(problems)
-    return [
+    products = [
         listing_create(
             seller=seller,
             name=row["name"],
@@ -156,3 +158,8 @@ def bulk_publish(*, seller: User, rows: list[dict]) -> list[Product]:
         )
         for row, stock in zip(rows, stocks, strict=True)
     ]
+    # Their photos go into the photo index on the queue, once the listings are committed.
+    with_photo = [product.pk for product in products if product.image]
+    if with_photo:
+        enqueue_on_commit(photo_index_add, with_photo)
+    return products

@@ -28,3 +28,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No model-poller thread in tests: they call serving.registry.swap_if_moved() when they mean to.
 MODEL_POLL_SECONDS = 0
+# Tasks run in the test's process, whatever broker the environment names (tests/queue starts a
+# Redis and a worker of its own).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail, signing
-from django.test import Client
+from django.test import Client, TestCase
 
 from accounts import services
 from accounts.models import User
@@ -28,8 +28,10 @@ SIGNUP = {
 
 @pytest.fixture
 def new_seller(client, db):
-    """A seller who just signed up (logged in on ``client``); the verification mail is sent."""
-    assert client.post("/accounts/seller-signup/", SIGNUP).status_code == 302
+    """A seller who just signed up (logged in on ``client``); the verification mail is sent
+    (queued on commit: the commit callbacks run as after the request's commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post("/accounts/seller-signup/", SIGNUP).status_code == 302
     return User.objects.get(username="dana")
 
 
@@ -118,9 +120,10 @@ def test_a_link_for_an_old_email_address_is_refused(client, new_seller):
     assert client.get(link).status_code == 400
 
 
-def test_resend_sends_a_fresh_link(client, new_seller):
+def test_resend_sends_a_fresh_link(client, new_seller, django_capture_on_commit_callbacks):
     assert client.get("/accounts/verify-email/resend/").status_code == 405
-    response = client.post("/accounts/verify-email/resend/?next=/seller/products/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/verify-email/resend/?next=/seller/products/")
     assert response.status_code == 302 and response["Location"] == "/seller/products/"
     assert len(mail.outbox) == 2 and VERIFY_LINK.search(mail.outbox[1].body)
     client.post("/accounts/verify-email/resend/")

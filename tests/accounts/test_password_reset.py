@@ -8,14 +8,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 
 NEW_PASSWORD = "brand-New-password-77"
 LINK = re.compile(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)")
 
 
 def request_reset(client, email):
-    return client.post("/accounts/password-reset/", {"email": email}, follow=True)
+    """Ask for a reset; the mail is queued on commit (the test's transaction never commits, so
+    the commit callbacks run here, as they would after the request's commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/accounts/password-reset/", {"email": email}, follow=True)
 
 
 def test_reset_round_trip(client, buyer, password):

@@ -27,7 +27,8 @@ def categorizers(db, tmp_path, monkeypatch):
         registry.reload_all()
         versions = []
         for name in ("serving", "candidate"):
-            metadata = registry.store().save(CATEGORIZER, {"name": name}, data_fingerprint=name, training_rows=1)
+            metadata = registry.store().save(CATEGORIZER, {"name": name}, data_fingerprint=name,
+                                             training_rows=1)
             services.version_register(metadata=metadata, trained_by="test", run_gate=False)
             versions.append(metadata["version"])
         services.version_promote(version=versions[0], reason="first", by="test")

@@ -45,6 +45,9 @@ def light_stack():
         "HTTP_PORT": str(http_port),
         "APP_PORT": str(app_port),
         "MEMCACHED_PORT": str(memcached_port),
+        # No task queue here (tasks run eagerly in gunicorn): tests/tasks starts a real worker.
+        "STACK_QUEUE": "none",
+        "REDIS_PORT": str(free_port()),
         "FASHION_DATA": str(settings.FASHION_DATA),
     }
     script = [str(ROOT / "scripts" / "stack.sh")]

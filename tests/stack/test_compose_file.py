@@ -27,3 +27,27 @@ def test_secrets_come_from_the_environment():
         assert "SECRET_KEY" not in environment, name  # from .env (env_file), never written here
         password = environment.get("POSTGRES_PASSWORD") or ""
         assert not password or password.startswith("${POSTGRES_PASSWORD:?"), name
+
+
+def test_the_task_queue_runs_one_beat_and_workers_on_the_web_image_and_its_volumes():
+    services = COMPOSE["services"]
+    assert {"redis", "worker", "worker-long", "beat"} <= set(services)
+    assert services["redis"]["healthcheck"]["test"]
+    web = services["web"]
+    broker = web["environment"]["CELERY_BROKER_URL"]
+    assert broker.startswith("redis://redis:")
+    for name, role in (("worker", "worker"), ("worker-long", "worker"), ("beat", "beat")):
+        service = services[name]
+        assert service["image"] == web["image"], name  # the same code and settings as web
+        assert service["environment"]["CELERY_BROKER_URL"] == broker, name
+        assert service["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"], name
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+        assert service["command"][:4] == ["celery", "-A", "marketplace", role], name
+    # Every queue has a worker; the long jobs' worker shares the artifact store with web.
+    queues = {services[name]["command"][services[name]["command"].index("--queues") + 1]
+              for name in ("worker", "worker-long")}
+    assert queues == {"celery", "long"}
+    assert "models:/srv/models" in services["worker-long"]["volumes"]
+    assert "models:/srv/models" in web["volumes"]
+    assert services["beat"]["deploy"]["replicas"] == 1  # two beats would send every job twice

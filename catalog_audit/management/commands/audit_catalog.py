@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog_audit.selectors import decided_keys
 from catalog_audit.services import suspects_record
+from catalog_audit.tasks import audit_catalog
 from main.ml_fields import catalog_frame, photo_catalog_frame
 from main.models import Product
 from ml.audit.suspects import (
@@ -50,9 +51,14 @@ class Command(BaseCommand):
         parser.add_argument("--photo-weight", type=float, default=PHOTO_WEIGHT)
         parser.add_argument("--no-store", action="store_true",
                             help="only write the CSV; leave the admin's review list as it is")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="send the audit to the task queue's workers and return at once "
+                                 "(the worker writes --output on its machine)")
 
     def handle(self, *args, output, limit, folds, min_score, level, use_photo, probabilities_file,
-               photo_weight, no_store, **options):
+               photo_weight, no_store, enqueue=False, **options):
+        if probabilities_file is not None:  # a str when the task passes it (JSON)
+            probabilities_file = Path(probabilities_file)
         if folds < 2:
             raise CommandError("--folds must be at least 2.")
         if limit < 0:
@@ -61,6 +67,14 @@ class Command(BaseCommand):
             raise CommandError("--min-score is between 0 and 1.")
         if use_photo and probabilities_file is not None:
             raise CommandError("Give --photo or --photo-probabilities, not both.")
+        if enqueue:
+            result = audit_catalog.delay(
+                str(output), limit=limit, folds=folds, min_score=min_score, level=level,
+                use_photo=use_photo, photo_weight=photo_weight, no_store=no_store,
+                probabilities_file=str(probabilities_file) if probabilities_file else None,
+            )
+            self.stdout.write(f"Audit queued (task {result.id}); the suspects go to {output} on the worker.")
+            return
         catalog = photo_catalog_frame() if use_photo else catalog_frame()
         if len(catalog) < folds:
             raise CommandError("The catalog is (nearly) empty: run `python manage.py import_catalog` first.")
