@@ -222,6 +222,36 @@ def test_core_imports_no_app(imports, graph):
     assert not found, "core/ must not import an app:\n" + "\n".join(found)
 
 
+# The layers, as the README's Architecture section draws them: what each app may import. A lower
+# app reacts to a higher one only through signals (or a function the higher one registers), so
+# a new arrow upwards fails here and the README stays true. ``ml`` and ``core`` are checked above.
+MAY_IMPORT = {
+    "serving": {"ml"},
+    "accounts": {"core"},
+    "main": {"accounts", "serving", "core", "ml"},
+    "search": {"main", "serving", "core", "ml"},
+    "recommendations": {"main", "accounts", "serving", "core", "ml"},
+    "cart": {"main", "recommendations", "accounts", "core"},
+    "payments": {"accounts", "core"},
+    "orders": {"cart", "main", "payments", "recommendations", "accounts", "core"},
+    "seller_accounts": {"main", "orders", "search", "serving", "accounts", "core", "ml"},
+    "catalog_audit": {"main", "serving", "accounts", "core", "ml"},
+    "experiments": {"recommendations", "seller_accounts", "serving", "accounts", "core", "ml"},
+    "monitoring": {"main", "recommendations", "seller_accounts", "serving", "accounts", "core", "ml"},
+    "retraining": {"core"},
+}
+
+
+def test_every_app_imports_only_the_layers_below_it(graph):
+    arrows = app_arrows(graph)
+    project_root = "marketplace"  # settings and URLs: it may import every app
+    unknown = sorted({app for app, _ in arrows} - set(MAY_IMPORT) - {PLAIN_PACKAGE, BASE_PACKAGE, project_root})
+    assert not unknown, f"Apps without a declared layer (add them to MAY_IMPORT and the README): {unknown}"
+    upwards = sorted((app, imported) for app, imported in arrows
+                     if app in MAY_IMPORT and imported not in MAY_IMPORT[app])
+    assert not upwards, "Imports against the layers:\n" + "\n".join(f"{a} -> {b}" for a, b in upwards)
+
+
 # ---------------------------------------------------------------------------- the walker, tested
 
 
