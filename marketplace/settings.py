@@ -148,6 +148,9 @@ MODELS_DIR = Path(config("MODELS_DIR", default=str(BASE_DIR / "models")))
 # newly promoted one (serving.registry.start_polling): one indexed query per process, so a
 # promotion is served everywhere within seconds. 0 disables the poller (tests).
 MODEL_POLL_SECONDS = config("MODEL_POLL_SECONDS", default=5, cast=float)
+# Where set (e.g. sqlite:////srv/mlflow.db or an MLflow server), registered versions and serving
+# alias moves are mirrored to MLflow too (serving.tracking); the registry stays the source of truth.
+MLFLOW_TRACKING_URI = config("MLFLOW_TRACKING_URI", default="")
 # A taxonomy path is offered to sellers once this many products are filed under it: the
 # catalog's one- and two-product paths are filing slips, not categories ("Accessories / Belts
 # / Tshirts" is one T-shirt; "Apparel / Topwear / Belts", "Footwear / Shoes / Sandals" alike).

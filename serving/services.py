@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import gate, selectors
+from . import gate, selectors, tracking
 from .models import SERVING, AliasMove, ModelVersion, ServingAlias
 from .registry import store
 
@@ -50,6 +50,8 @@ def version_register(*, metadata: dict[str, Any], trained_by: str, duration_seco
             "trained_by": trained_by,
         },
     )
+    if _created:
+        transaction.on_commit(lambda: tracking.version_mirror(version=row))
     if run_gate:
         version_gate(version=row)
     return row
@@ -133,6 +135,7 @@ def _move(*, to: ModelVersion, action: str, reason: str, by: str) -> AliasMove:
     move = AliasMove.objects.create(kind=to.kind, alias=SERVING, action=action, from_version=before,
                                     to_version=to, reason=reason, by=by)
     store().point(to.kind, to.version)  # the manifest follows, for tools that read the store alone
+    transaction.on_commit(lambda: tracking.alias_mirror(version=to))
     logger.info("%s %s: %s -> %s (%s, by %s)", action, to.kind, before, to.version, reason, by)
     return move
 
