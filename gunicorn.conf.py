@@ -81,3 +81,14 @@ def pre_fork(server, worker):
     from django.db import connections
 
     connections.close_all()
+
+
+def post_fork(server, worker):
+    # Each worker follows the model registry from its first moment (a thread started in the
+    # master would not survive the fork); started on the first request instead, an idle worker
+    # would answer that request with the version it was forked with.
+    from django.conf import settings
+
+    from serving.registry import start_polling
+
+    start_polling(settings.MODEL_POLL_SECONDS)

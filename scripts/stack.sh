@@ -296,6 +296,7 @@ worker_start() {
     else
       queues=long; pool=(--pool threads --concurrency 1)
     fi
+    rm -f "$RUN/$name.pid"  # a stale file would pass wait_pidfile before the new one is written
     say "starting $name (queue $queues; log: $LOGS/$name.log)"
     with_env "$CELERY" --workdir "$ROOT" -A marketplace worker --queues "$queues" "${pool[@]}" \
       --hostname "$queues@%h" --loglevel INFO --detach \
@@ -311,6 +312,7 @@ beat_start() {
     say "Celery beat already running (pid $(cat "$RUN/celery-beat.pid"))"
     return
   fi
+  rm -f "$RUN/celery-beat.pid"  # a stale file would pass wait_pidfile before the new one is written
   say "starting Celery beat (the database's schedule; log: $LOGS/celery-beat.log)"
   with_env "$CELERY" --workdir "$ROOT" -A marketplace beat --loglevel INFO --detach \
     --pidfile "$RUN/celery-beat.pid" --logfile "$LOGS/celery-beat.log" 9>&-

@@ -1,5 +1,7 @@
-"""Starts each web process's model poller on its first request: after gunicorn's fork, since
-a thread started in the master would not survive it (see :func:`serving.registry.start_polling`)."""
+"""Starts a web process's model poller on its first request, where no server hook started it
+(gunicorn's ``post_fork`` does, in ``gunicorn.conf.py``; ``runserver`` and other servers rely on
+this). A thread started in the master would not survive the fork
+(see :func:`serving.registry.start_polling`)."""
 
 from django.conf import settings
 
