@@ -6,25 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from main.models import Product
-from tests.conftest import fashion_data
+from tests.uploads import catalog_products, upload
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_photo_models")
-
-
-def photo_path(product: Product):
-    return fashion_data() / "images" / f"{product.dataset_id}.jpg"
-
-
-def upload(product: Product) -> SimpleUploadedFile:
-    return SimpleUploadedFile("photo.jpg", photo_path(product).read_bytes(), content_type="image/jpeg")
-
-
-def catalog_products(n: int) -> list[Product]:
-    products = Product.objects.filter(is_active=True, dataset_id__isnull=False).order_by("dataset_id")
-    return [p for p in products if photo_path(p).exists()][:n]
 
 
 def test_search_by_photo_finds_the_product_itself_first(client):

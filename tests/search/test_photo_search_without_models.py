@@ -4,25 +4,10 @@ photo is 503 with the fix (the API) or a message (the pages), and nothing breaks
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import dataset_image
-from tests.security.test_uploads import png_declaring
+from tests.uploads import bomb, not_a_photo, photo
 
 pytestmark = pytest.mark.django_db
-
-
-def photo(index: int = 0) -> SimpleUploadedFile:
-    path = dataset_image(index)
-    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="image/jpeg")
-
-
-def not_a_photo() -> SimpleUploadedFile:
-    return SimpleUploadedFile("notes.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg")
-
-
-def bomb() -> SimpleUploadedFile:
-    return SimpleUploadedFile("bomb.png", png_declaring(8_000, 6_000), content_type="image/png")
 
 
 def test_photo_search_api_refuses_hostile_files_and_needs_its_model(client):
