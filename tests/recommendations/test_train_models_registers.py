@@ -26,3 +26,24 @@ def test_each_run_registers_its_versions_and_the_gate_promotes_a_sound_rebuild(c
         look = registry.store().metadata("complete_the_look", second["complete_the_look"])
         assert look["similarity_version"] == second["similarity"]  # built over the one serving
     registry.reload_all()
+
+
+@pytest.mark.django_db
+def test_if_missing_registers_models_built_before_the_registry_without_training_them(catalog, tmp_path,
+                                                                                      capsys):
+    from main.ml_fields import catalog_frame
+    from ml.recommend.train import build_recommenders
+    from recommendations.selectors import events_frame
+
+    with override_settings(MODELS_DIR=tmp_path / "models"):
+        # An older checkout's store: the artifacts are there, the registry knows none of them.
+        build_recommenders(catalog=catalog_frame(), events=events_frame(), store=registry.store())
+        kinds = ("similarity", "complete_the_look", "hybrid")
+        built = {kind: registry.store().current(kind) for kind in kinds}
+        assert not ModelVersion.objects.exists()
+        call_command("train_models", "--only", "recommenders", "--if-missing")
+        assert "already trained" in capsys.readouterr().out
+        assert selectors.serving_versions() == built  # the same artifacts, registered, nothing rebuilt
+        call_command("train_models", "--only", "recommenders", "--if-missing")
+        assert ModelVersion.objects.count() == len(built)  # once
+    registry.reload_all()

@@ -64,6 +64,9 @@ class Command(BaseCommand):
                 continue
             if if_missing and not artifacts.missing(models):
                 self.stdout.write(f"{name}: already trained (in {artifacts.root}), skipped")
+                # Built before the registry existed (an older checkout's store): registered now,
+                # so that the registry, the admin and the hot swap know what serves.
+                self._register((TEXT_ENCODER, *models), by=by, seconds=0)
                 continue
             started = time.perf_counter()
             build()
