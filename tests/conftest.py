@@ -200,6 +200,29 @@ def size_id(product) -> int:
     return product.sizes.order_by("-stock", "position").values_list("pk", flat=True)[0]
 
 
+# The address a buyer types into the checkout form, in the form's field names.
+CHECKOUT_ADDRESS = {
+    "full_name": "Asha Rao",
+    "line1": "12 MG Road",
+    "city": "Bengaluru",
+    "pin_code": "560001",
+    "phone": "9876543210",
+}
+
+
+def bulk_review_data(formset) -> dict:
+    """The bulk review table as a seller submits it: every cell as shown, and an empty gender
+    or article type set to the select's last choice (what a seller picks to fix it)."""
+    data = {"form-TOTAL_FORMS": str(len(formset.forms)), "form-INITIAL_FORMS": str(len(formset.forms))}
+    for i, form in enumerate(formset.forms):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if name in ("gender", "article_type") and not value:
+                value = field.choices[-1][0] if not isinstance(field.choices[-1][1], list) else ""
+            data[f"form-{i}-{name}"] = "" if value is None else value
+    return data
+
+
 def cart_line(cart, product, quantity: int, size=None):
     """A cart line of ``product`` in ``size`` (``size_id``'s by default, the one a test picks)."""
     from cart.models import CartItem

@@ -7,15 +7,9 @@ import pytest
 from accounts.models import Address
 from cart.models import Cart
 from orders.models import Order
-from tests.conftest import cart_line
+from tests.conftest import CHECKOUT_ADDRESS, cart_line
 
-ADDRESS = {
-    "full_name": "Asha Rao",
-    "line1": "12 MG Road",
-    "city": "Bengaluru",
-    "pin_code": "560001",
-    "phone": "9876543210",
-}
+ADDRESS = CHECKOUT_ADDRESS
 
 
 @pytest.fixture

@@ -15,15 +15,9 @@ from orders.models import Order
 from payments import webhooks
 from payments.models import Payment, WebhookEvent
 from payments.providers import PROVIDERS, local_test
-from tests.conftest import cart_line
+from tests.conftest import CHECKOUT_ADDRESS, cart_line
 
-ADDRESS = {
-    "full_name": "Asha Rao",
-    "line1": "12 MG Road",
-    "city": "Bengaluru",
-    "pin_code": "560001",
-    "phone": "9876543210",
-}
+ADDRESS = CHECKOUT_ADDRESS
 
 
 def place(client, buyer, products, *, method: str) -> list[Order]:

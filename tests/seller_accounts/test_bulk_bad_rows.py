@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from main.models import Product
+from tests.conftest import bulk_review_data
 from tests.seller_accounts.test_bulk_photos import real_photo, zip_of
 
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
@@ -74,14 +75,8 @@ def test_publishing_publishes_the_good_rows_while_bad_ones_wait(seller_client, s
     upload(seller_client)
     review = seller_client.get(REVIEW)
     formset = review.context["formset"]
-    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"}
-    for i, form in enumerate(formset.forms):
-        for name, field in form.fields.items():
-            value = form[name].value()
-            if name in ("gender", "article_type") and not value:
-                value = field.choices[-1][0] if not isinstance(field.choices[-1][1], list) else ""
-            data[f"form-{i}-{name}"] = "" if value is None else value
-    response = seller_client.post(REVIEW, data, follow=True)
+    assert len(formset.forms) == 3
+    response = seller_client.post(REVIEW, bulk_review_data(formset), follow=True)
     assert response.redirect_chain[-1][0] == "/seller/products/"
     assert Product.objects.filter(seller=seller).count() == 3
     assert "2 rows of the file were not fixed" in response.content.decode()

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from main.images import MAX_UPLOAD_BYTES
 from main.models import Product
 from seller_accounts import bulk
-from tests.conftest import dataset_image
+from tests.conftest import bulk_review_data, dataset_image
 from tests.security.test_uploads import png_declaring
 
 
@@ -104,14 +104,8 @@ class TestWithTheNameCategorizerOnly:
         assert [bool(row["photo"]) for row in staged] == [True, False]
         review = seller_client.get("/seller/products/bulk/review/")
         formset = review.context["formset"]
-        data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2"}
-        for i, form in enumerate(formset.forms):
-            for name, field in form.fields.items():
-                value = form[name].value()
-                if name in ("gender", "article_type") and not value:
-                    value = field.choices[-1][0] if not isinstance(field.choices[-1][1], list) else ""
-                data[f"form-{i}-{name}"] = "" if value is None else value
-        response = seller_client.post("/seller/products/bulk/review/", data)
+        assert len(formset.forms) == 2
+        response = seller_client.post("/seller/products/bulk/review/", bulk_review_data(formset))
         assert response.status_code == 302, response.context["formset"].errors
         jeans = Product.objects.get(seller=seller, name="blue denim jeans for men")
         watch = Product.objects.get(seller=seller, name="Titan Women Silver Watch")
