@@ -6,7 +6,7 @@ FASHION_DATA ?= $(abspath ../shared/fashion-dataset)
 export FASHION_DATA
 DEV_ENV := DEBUG=1
 
-.PHONY: run worker beat test lint bench evaluate evaluate-audit evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-db stack stack-down loadtest clean
+.PHONY: run worker beat test lint bench evaluate evaluate-audit evaluate-photo evaluate-vocabulary evaluate-recs evaluate-search system-deps serve setup-shop setup-db stack stack-down loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-## The marketplace on the real catalog, at http://127.0.0.1:8000
-run: venv setup-db
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+## The marketplace on the real catalog, at http://127.0.0.1:8000, served as soon as the catalog and
+## the models pages need are ready; the categorizer and the photo models train in the background
+## (var/log/train-background.log) and serve without a restart when they are ready
+run: venv setup-shop
+	bash scripts/run.sh
 
 ## A Celery worker and the beat, for a CELERY_BROKER_URL you set (without one, make run runs
 ## tasks in its own process and needs neither)
@@ -28,13 +30,18 @@ worker: venv
 beat: venv
 	$(DEV_ENV) $(PY) -m celery -A marketplace beat --loglevel INFO
 
-setup-db: venv
+## The catalog, demo events and accounts, and the models the pages need (recommenders, search)
+setup-shop: venv
 	@test -f "$(FASHION_DATA)/styles.csv" || { echo "No catalog at $(FASHION_DATA): set FASHION_DATA to your Fashion Product Images folder (styles.csv + images/)."; exit 1; }
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py import_catalog "$(FASHION_DATA)"
 	$(DEV_ENV) $(PY) manage.py seed_demo_events
-	$(DEV_ENV) $(PY) manage.py train_models --if-missing
+	$(DEV_ENV) $(PY) manage.py train_models --if-missing --only recommenders search
 	$(DEV_ENV) $(PY) manage.py create_demo_users
+
+## setup-shop, then every other model too (categorizer, photo model and index), waiting for them
+setup-db: setup-shop
+	$(DEV_ENV) $(PY) manage.py train_models --if-missing
 
 ## The whole test suite (installs Chromium, PostgreSQL and nginx from Debian if missing)
 test: venv system-deps

@@ -23,6 +23,6 @@ def models_retrain(*, kinds: list[str], by: str) -> dict:
     output: dict[str, str] = {}
     for kind in kinds:
         out = io.StringIO()
-        call_command("train_models", only=kind, by=by, stdout=out)
+        call_command("train_models", only=[kind], by=by, stdout=out)
         output[kind] = out.getvalue().strip()
     return {"trained": list(kinds), "output": output}

@@ -21,8 +21,8 @@ def trainings(monkeypatch):
 
     def fake_call_command(name, *, only, by, stdout):
         assert by in ("schedule:retrain", "command:retrain", "test")  # who asked, for the registry
-        calls.append((name, only))
-        stdout.write(f"{only}: trained")
+        calls.append((name, *only))  # train_models --only takes a list
+        stdout.write(f"{' '.join(only)}: trained")
 
     monkeypatch.setattr(services, "call_command", fake_call_command)
     return calls

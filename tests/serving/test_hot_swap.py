@@ -109,3 +109,15 @@ def test_registering_the_versions_already_loaded_reloads_nothing(served):
     services.versions_register_new(names=[KIND], trained_by="test")
     assert registry.swap_if_moved() == [] and loaded(KIND) is first
     assert registry.loaded_versions()[KIND] == metadata["version"]
+
+
+@pytest.mark.django_db
+def test_a_model_trained_after_the_server_started_arrives_without_a_restart(served):
+    """`make run` serves before the slow models exist: the first version trained in the
+    background is loaded by the poller, where the process had none."""
+    registry.warm_up()
+    assert loaded(KIND) is None  # not trained yet: pages say so, nothing crashes
+    first = train("first")  # a kind's first version passes the gate: it serves at once
+    assert loaded(KIND) is None  # a request never loads it
+    assert registry.swap_if_moved() == [KIND]
+    assert loaded(KIND)["version"] == first and registry.loaded_versions()[KIND] == first

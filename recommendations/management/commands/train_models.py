@@ -27,6 +27,10 @@ from serving.services import versions_register_new
 PHOTO_EPOCHS = 2
 
 
+# What train_models builds, in order (--only picks some).
+STEPS = ("categorizer", "recommenders", "search", "photo")
+
+
 class Command(BaseCommand):
     help = (
         "Train the categorizer on FASHION_DATA and the listings sellers confirmed, and build the "
@@ -39,7 +43,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--only", choices=["categorizer", "recommenders", "search", "photo"], default=None
+            "--only", nargs="+", choices=STEPS, default=None,
+            help="build only these (make run builds the page models first and the others "
+                 "in the background, where they arrive by hot swap)",
         )
         parser.add_argument(
             "--if-missing", action="store_true", help="build only the models that have no artifact yet"
@@ -60,7 +66,7 @@ class Command(BaseCommand):
             ("search", self._search, (SEARCH,)),
             ("photo", self._photo, (PHOTO_MODEL, PHOTO_INDEX)),
         ):
-            if only not in (None, name):
+            if only is not None and name not in only:
                 continue
             if if_missing and not artifacts.missing(models):
                 self.stdout.write(f"{name}: already trained (in {artifacts.root}), skipped")
