@@ -111,6 +111,14 @@ def product_update(
     return product
 
 
+def product_rating_set(*, product_id: int, average: Decimal | None, count: int) -> None:
+    """Keep a product's rating (the average of its visible reviews, and how many) on the
+    product, for listings to filter and sort by; every process's catalog table is read again,
+    as after a change of price."""
+    Product.objects.filter(pk=product_id).update(rating_average=average, rating_count=count)
+    catalog_changed()  # a queryset update sends no post_save
+
+
 def product_unlist(*, product: Product) -> Product:
     """Hide a listing from shoppers; its orders keep pointing at it."""
     product.is_active = False

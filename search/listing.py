@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 
 from core.pages import FACETS_SECONDS
-from main.catalog_table import FACET_COLUMNS, PRICE_RANGES, CatalogTable, catalog_table
+from main.catalog_table import FACET_COLUMNS, PRICE_RANGES, RATING_FLOORS, CatalogTable, catalog_table
 from main.money import rupees
 from main.selectors import TAXONOMY_TABLES, products_by_ids, taxonomy_rows
 
@@ -27,7 +27,7 @@ from .query import QuerySummary, query_summary, search_rows
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
     "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
-    "size": "Size",
+    "size": "Size", "rating": "Customer rating",
 }
 FACET_SHOWN = 8  # values listed before "more"
 COUNTS_KEPT = 128  # the latest filter sets' facet counts kept per process (tens of kB each)
@@ -51,6 +51,7 @@ class CatalogFilters:
     usage: tuple[str, ...] = ()
     price: tuple[str, ...] = ()  # keys of PRICE_RANGES
     size: tuple[str, ...] = ()  # size labels: the products with any of them in stock
+    rating: tuple[str, ...] = ()  # keys of RATING_FLOORS: the products rated at least that
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
@@ -197,13 +198,14 @@ class Facets:
     usages: list[FacetValue] = field(default_factory=list)
     prices: list[FacetValue] = field(default_factory=list)
     sizes: list[FacetValue] = field(default_factory=list)
+    ratings: list[FacetValue] = field(default_factory=list)
     total: int = 0
 
     @property
     def groups(self) -> list[Facet]:
         """The facets with values to offer, in the order the page lists them."""
         lists = [self.genders, self.masters, self.subs, self.types, self.brands, self.colours,
-                 self.seasons, self.usages, self.prices, self.sizes]
+                 self.seasons, self.usages, self.prices, self.sizes, self.ratings]
         return [Facet(param, FACET_TITLES[param], values)
                 for param, values in zip(FACET_COLUMNS, lists, strict=True) if values]
 
@@ -258,6 +260,11 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
         usages=facet("usage"),
         prices=prices,
         sizes=_size_values(filters=filters, counts=counters["size"]),
+        ratings=[
+            FacetValue(key, rating_label(key), counters["rating"][key], key in filters.rating)
+            for key in RATING_FLOORS
+            if counters["rating"][key] or key in filters.rating
+        ],
         total=total,
     )
 
@@ -268,6 +275,10 @@ def _size_values(*, filters: CatalogFilters, counts: Counter) -> list[FacetValue
     listed = [size for size in table.values["size"] if counts[size] or size in filters.size]
     lost = [size for size in filters.size if size not in listed]  # picked, no longer in stock
     return [FacetValue(size, size, counts[size], size in filters.size) for size in [*listed, *lost]]
+
+
+def rating_label(key: str) -> str:
+    return f"{key}★ and up"
 
 
 def _price_label(key: str) -> str:
