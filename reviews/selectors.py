@@ -124,19 +124,29 @@ class Eligibility:
 
 
 def review_eligibility(*, user: User, product: Product) -> Eligibility:
+    """One query for most shoppers (they did not receive it), two for a verified buyer."""
     if not user.is_authenticated:
         return Eligibility(False, "Log in to review a product you bought.")
-    own = Review.objects.filter(product=product, author=user).first()
-    if own is not None:
-        return Eligibility(False, "You have reviewed this product.", own)
     if user.is_seller:
         return Eligibility(False, "Sellers cannot review products.")
     if not product.is_active:
         return Eligibility(False, "This product is no longer listed.")
-    if not has_received(buyer=user, product_id=product.pk):
+    if not has_received(buyer=user, product_id=product.pk):  # nobody reviews what they did not receive
         return Eligibility(False, "Only verified buyers can review: you can review this product once "
                                   "an order of it has been delivered to you.")
+    own = Review.objects.filter(product=product, author=user).first()
+    if own is not None:
+        return Eligibility(False, "You have reviewed this product.", own)
     return Eligibility(True)
+
+
+def empty_summary() -> ReviewSummary:
+    """The summary of a product without a visible review (no query)."""
+    return ReviewSummary(
+        count=0, average=None,
+        distribution=[StarsShare(n, 0, 0) for n in range(HIGHEST_RATING, LOWEST_RATING - 1, -1)],
+        fits=[FitShare(fit, label, 0, 0) for fit, label in Review.Fit.choices], fit_count=0,
+    )
 
 
 def review_for_staff(*, pk: int) -> Review:

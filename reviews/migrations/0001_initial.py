@@ -11,7 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('main', '0012_product_rating_average_product_rating_count'),
+        # The product table only (not its rating columns): a database migrated back to an
+        # older catalog keeps its reviews (tests/recommendations/test_migrations.py).
+        ('main', '0010_brands_relearn'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,7 @@ from django import template
 from ..models import HIGHEST_RATING
 from ..selectors import (
     REVIEW_ORDER_LABELS,
+    empty_summary,
     product_reviews,
     product_summary,
     review_eligibility,
@@ -24,7 +25,8 @@ def product_reviews_block(context, product) -> dict:
     request = context["request"]
     order = request.GET.get("reviews", "newest")
     order = order if order in REVIEW_ORDER_LABELS else "newest"
-    summary = product_summary(product_id=product.pk)
+    # The catalog's count of visible reviews (kept by the services): none, no query.
+    summary = product_summary(product_id=product.pk) if product.rating_count else empty_summary()
     reviews = []
     if summary.count:
         reviews = list(product_reviews(product_id=product.pk, order=order)[:REVIEWS_ON_PAGE])
