@@ -9,7 +9,8 @@ words (its full-text index, :mod:`search.fulltext`) and fetches the products a p
 The table is read once per process (one query) and read again when the catalog changed: a
 saved or deleted ``Product`` and a catalog import call :func:`catalog_changed`, which bumps a
 token in the shared cache that every process compares with its own. A write that bypasses
-both (a queryset ``update`` of a listing column) shows within :data:`TABLE_SECONDS`. Stock
+both (a queryset ``update`` of a listing column) shows within :data:`TABLE_SECONDS`: so do
+the ratings reviews keep on products (``main.services.product_rating_set``), on purpose. Stock
 is not a column here: a page's products are fetched from the database with their stock.
 """
 
