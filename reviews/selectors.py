@@ -48,8 +48,11 @@ class ReviewSummary:
 
     @property
     def fit_verdict(self) -> FitShare | None:
-        """What most reviewers say of the fit (None if nobody said)."""
-        return max(self.fits, key=lambda share: share.count) if self.fit_count else None
+        """What most reviewers say of the fit (None if nobody said); a tie with "true to size"
+        is true to size."""
+        if not self.fit_count:
+            return None
+        return max(self.fits, key=lambda share: (share.count, share.fit == Review.Fit.TRUE))
 
     @property
     def fit_position(self) -> int:

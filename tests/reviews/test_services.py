@@ -177,3 +177,10 @@ def test_a_deleted_account_takes_its_reviews_and_the_average_follows(product):
     account_deleting.send(sender=type(leave), user=leave)
     assert list(Review.objects.values_list("author", flat=True)) == [keep.pk]
     assert Product.objects.get(pk=product.pk).rating_average == Decimal("5.00")
+
+
+def test_a_tie_on_fit_reads_true_to_size(product):
+    for person, fit in zip(buyers(product, 2), ["small", "true"], strict=True):
+        review_create(author=person, product=product, rating=4, fit=fit, body="ok")
+    summary = product_summary(product_id=product.pk)
+    assert summary.fit_verdict.fit == "true" and summary.fit_position == 25
