@@ -18,6 +18,7 @@ from django.core.paginator import Page, Paginator
 
 from core.pages import FACETS_SECONDS
 from main.catalog_table import FACET_COLUMNS, PRICE_RANGES, RATING_FLOORS, CatalogTable, catalog_table
+from main.departments import is_department
 from main.money import rupees
 from main.selectors import TAXONOMY_TABLES, products_by_ids, taxonomy_rows
 
@@ -234,11 +235,14 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
     both at once."""
     names = _taxonomy_names(counters)
     searching = bool(filters.q)
+    not_offered = _not_departments(counters)
 
     def facet(param, labels=None, limit=None):
         chosen, counts = getattr(filters, param), counters[param]
         label = (lambda v: labels.get(v, str(v))) if labels else str
-        values = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
+        hidden = not_offered.get(param, set())
+        values = sorted(((v, n) for v, n in counts.items() if v not in hidden or v in chosen),
+                        key=lambda kv: (-kv[1], label(kv[0])))
         found = [FacetValue(v, label(v), n, v in chosen) for v, n in values]
         found = found[:limit] + [v for v in found[limit:] if v.selected] if limit else found
         # A picked value nothing matches any more is still listed, so that it can be removed.
@@ -295,6 +299,18 @@ def catalog_counts() -> dict[str, Counter]:
     table = catalog_table()
     rows = np.arange(len(table))
     return {param: table.counts(param, rows) for param in FACET_COLUMNS}
+
+
+def _not_departments(counters) -> dict[str, set[int]]:
+    """The taxonomy nodes under a master category that is no department ("Free Items": gifts
+    and vouchers that come with an order), by query parameter: not offered as filters (a
+    picked one is still listed, so that it can be removed)."""
+    params_of = {column: param for param, column in FACET_COLUMNS.items()}
+    rows = taxonomy_rows(needed={column: list(counters[params_of[column]]) for column in TAXONOMY_TABLES})
+    masters = {i for i, row in rows["master_category_id"].items() if not is_department(master=row[0])}
+    subs = {i for i, row in rows["sub_category_id"].items() if row[1] in masters}
+    types = {i for i, row in rows["article_type_id"].items() if row[1] in subs}
+    return {"master": masters, "sub": subs, "type": types}
 
 
 def _taxonomy_names(counters) -> dict[str, dict[int, str]]:
