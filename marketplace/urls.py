@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("main.api_urls")),
     path("api/v1/", include("search.api_urls")),
     path("api/v1/", include("recommendations.api_urls")),
+    path("api/v1/", include("reviews.api_urls")),
     path("", include("search.urls")),
     path("", include("main.urls")),
 ]

@@ -215,6 +215,7 @@ ROUTES = {
     "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-recommendations": ("get", {}, PUBLIC),
     "api-search": ("get", {}, PUBLIC),
+    "api-reviews": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
     "search:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
