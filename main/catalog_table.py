@@ -9,7 +9,8 @@ words (its full-text index, :mod:`search.fulltext`) and fetches the products a p
 The table is read once per process (one query) and read again when the catalog changed: a
 saved or deleted ``Product`` and a catalog import call :func:`catalog_changed`, which bumps a
 token in the shared cache that every process compares with its own. A write that bypasses
-both (a queryset ``update`` of a listing column) shows within :data:`TABLE_SECONDS`. Stock
+both (a queryset ``update`` of a listing column) shows within :data:`TABLE_SECONDS`: so do
+the ratings reviews keep on products (``main.services.product_rating_set``), on purpose. Stock
 is not a column here: a page's products are fetched from the database with their stock.
 """
 
@@ -43,6 +44,7 @@ FACET_COLUMNS = {
     "usage": "usage",
     "price": "price_range",  # computed from the price: see PRICE_RANGES
     "size": "sizes_in_stock",  # a product's sizes with stock (ProductSize rows): see SIZE_ORDER
+    "rating": "rating_average",  # "4★ and up": see RATING_FLOORS
 }
 # The size facet's values, in the order size charts read (smallest first, adults' then
 # kids'); a product has several, so the table holds a (size x row) mask rather than a code.
@@ -56,6 +58,10 @@ PRICE_RANGES = {
     "1500-2000": (1500, 2000),
     "2000-": (2000, None),
 }
+# The rating facet's values: key -> the lowest average rating (of the visible reviews,
+# ``Product.rating_average``) it keeps. A product is in every floor it reaches, so picking two
+# means the lower one; products without a review are in none.
+RATING_FLOORS = {"4": 4.0, "3": 3.0}
 # Attribute values that mean "not known" in the dataset (styles.csv writes "NA"): stored as
 # imported, but never offered as a filter.
 MISSING_VALUES = frozenset({None, "", "NA"})
@@ -67,12 +73,13 @@ SORTS = {
     "price_asc": ("price", "id"),
     "price_desc": ("-price", "id"),
     "name": ("name", "id"),
+    "rating": ("-rating_average", "-rating_count", "id"),  # unrated products last
 }
 TABLE_SECONDS = FACETS_SECONDS  # the longest a process trusts its table without a token change
 VERSION_KEY = "catalog-table-version"
 MISSING = -1  # the code of a missing value
 
-_COMPUTED = ("price", "size")  # price ranges from the price, sizes from ProductSize
+_COMPUTED = ("price", "size", "rating")  # price ranges from the price, sizes from ProductSize
 _STORED = [param for param in FACET_COLUMNS if param not in _COMPUTED]  # read as stored
 
 
@@ -192,12 +199,16 @@ def build_table(*, version: str) -> CatalogTable:
     from .models import Product
 
     rows = Product.objects.filter(is_active=True).order_by("name", "id").values_list(
-        "id", "price", "created_at", *(FACET_COLUMNS[param] for param in _STORED))
-    frame = pd.DataFrame.from_records(list(rows), columns=["id", "price", "created_at", *_STORED])
+        "id", "price", "created_at", "rating_average", "rating_count",
+        *(FACET_COLUMNS[param] for param in _STORED))
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["id", "price", "created_at", "rating_average", "rating_count", *_STORED])
     frame["by_name"] = np.arange(len(frame))
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     ids = frame["id"].to_numpy(dtype=np.int64)
     price = frame["price"].astype(float).to_numpy()
+    rating = frame["rating_average"].astype(float).fillna(0.0).to_numpy()  # 0: no review
+    rating_count = frame["rating_count"].to_numpy(dtype=np.int64)
     created = pd.to_datetime(frame["created_at"], utc=True).astype("int64").to_numpy()
     frame["price"] = pd.Series(_price_keys(price), dtype=object)
     codes, values = {}, {}
@@ -221,6 +232,7 @@ def build_table(*, version: str) -> CatalogTable:
         "price_asc": np.lexsort((ids, price)),
         "price_desc": np.lexsort((ids, -price)),
         "name": name_order,
+        "rating": np.lexsort((ids, -rating_count, -rating)),
     }
     newest_rank = np.empty(n, dtype=np.int64)
     newest_rank[order["newest"]] = np.arange(n)
@@ -228,9 +240,12 @@ def build_table(*, version: str) -> CatalogTable:
     for code, brand in enumerate(values["brand"]):
         brand_codes.setdefault(brand_key(brand), []).append(code)
     values["size"], size_mask = _sizes_in_stock(ids)
+    values["rating"] = list(RATING_FLOORS)
+    rating_mask = np.array([rating >= floor for floor in RATING_FLOORS.values()], dtype=bool).reshape(
+        len(RATING_FLOORS), n)
     return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order,
                         newest_rank=newest_rank, brand_codes=brand_codes, version=version,
-                        masks={"size": size_mask})
+                        masks={"size": size_mask, "rating": rating_mask})
 
 
 def _sizes_in_stock(ids: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -93,6 +93,12 @@ class Product(models.Model):
     image = models.ImageField(upload_to="products/", blank=True)
     is_active = models.BooleanField(default=True, help_text="Unlisted products are hidden from shoppers.")
     search_text = models.TextField(blank=True, editable=False)
+    # Denormalised from the visible reviews (``main.services.product_rating_set``, called by
+    # ``reviews``), so that listings filter and sort by rating without a join.
+    rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,7 +18,10 @@ from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 
 TAXONOMY_CACHE_KEY = "taxonomy_rows"
 BRANDS_CACHE_KEY = "brands_known"
-TILE_FIELDS = ("id", "dataset_id", "name", "brand", "price", "image", "stock")  # what a product tile shows
+# What a product tile shows.
+TILE_FIELDS = (
+    "id", "dataset_id", "name", "brand", "price", "image", "stock", "rating_average", "rating_count"
+)
 # What a carousel compares with the product on the page to say what they share.
 ATTRIBUTE_FIELDS = ("article_type_id", "sub_category_id", "base_colour", "usage")
 

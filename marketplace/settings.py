@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "payments",
     "orders",
     "seller_accounts",
+    "reviews",
     "catalog_audit",
     "experiments",
     "monitoring",

@@ -17,10 +17,12 @@ urlpatterns = [
     path("cart/", include("orders.urls")),
     path("cart/", include("payments.urls")),
     path("seller/", include("seller_accounts.urls")),
+    path("reviews/", include("reviews.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("main.api_urls")),
     path("api/v1/", include("search.api_urls")),
     path("api/v1/", include("recommendations.api_urls")),
+    path("api/v1/", include("reviews.api_urls")),
     path("", include("search.urls")),
     path("", include("main.urls")),
 ]

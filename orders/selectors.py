@@ -34,3 +34,11 @@ def orders_for_seller(*, seller: User, status: str = "") -> QuerySet[Order]:
     """A seller's orders, of one status if ``status`` is one (any other value: all)."""
     orders = Order.objects.filter(seller=seller).select_related("buyer").prefetch_related("items")
     return orders.filter(status=status) if status in Order.Status.values else orders
+
+
+def has_received(*, buyer: User, product_id: int) -> bool:
+    """Whether ``buyer`` has an order with ``product_id`` in it that was delivered (a verified
+    buyer of the product, who may review it)."""
+    return Order.objects.filter(
+        buyer=buyer, status=Order.Status.DELIVERED, items__product_id=product_id
+    ).exists()

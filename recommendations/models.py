@@ -13,13 +13,20 @@ from main.models import Product
 
 
 class ProductEvent(models.Model):
-    """What shoppers do (view, add to cart, purchase): the feed learns from it."""
+    """What shoppers do (view, add to cart, purchase, rate): the feed learns from it."""
 
     class Kind(models.TextChoices):
         VIEW = "view", "View"
         CART = "cart", "Add to cart"
         PURCHASE = "purchase", "Purchase"
         WISHLIST = "wishlist", "Add to wishlist"
+        # A verified buyer's rating (``reviews``): explicit feedback, named as ``ml`` reads it
+        # (``ml.recommend.events.rating_event``).
+        RATED_1 = "rated_1", "Rated 1 star"
+        RATED_2 = "rated_2", "Rated 2 stars"
+        RATED_3 = "rated_3", "Rated 3 stars"
+        RATED_4 = "rated_4", "Rated 4 stars"
+        RATED_5 = "rated_5", "Rated 5 stars"
 
     class Source(models.TextChoices):
         """Where a shopper clicked to open a product page (its link's ``?from=``): a view with a

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from main.ml_fields import product_frame
 from main.models import Product
+from ml.recommend.events import STARS, rating_event
 from ml.recommend.similar import NEIGHBOURS_KEPT
 from ml.recommend.train import SIMILARITY
 from serving.registry import loaded
@@ -39,6 +40,19 @@ def event_log(*, request, product_id: int, kind: str, source: str = "") -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         ProductEvent.objects.create(product_id=product_id, kind=kind, source=source, **owner)
+
+
+def rating_log(*, user: AbstractBaseUser, product_id: int, stars: int) -> ProductEvent:
+    """A verified buyer rated a product (``reviews``): an event the feed learns from as explicit
+    feedback (``ml.recommend.events.RATING_WEIGHTS``)."""
+    return ProductEvent.objects.create(user=user, product_id=product_id, kind=rating_event(stars))
+
+
+def rating_forget(*, user: AbstractBaseUser, product_id: int) -> int:
+    """A rating no longer counts (its review was hidden by staff): its event goes."""
+    kinds = [rating_event(stars) for stars in STARS]
+    deleted, _ = ProductEvent.objects.filter(user=user, product_id=product_id, kind__in=kinds).delete()
+    return deleted
 
 
 def feed_impression_count(*, day: dt.date | None = None) -> None:

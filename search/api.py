@@ -56,6 +56,8 @@ class SearchView(ApiView):
                     "url": product.get_absolute_url(),
                     "image": product.image.url if product.image else "",
                     "in_stock": product.stock > 0,
+                    "rating_average": product.rating_average,
+                    "rating_count": product.rating_count,
                 }
                 for product in page.object_list
             ],

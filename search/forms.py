@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import BootstrapFormMixin
-from main.catalog_table import PRICE_RANGES, SORTS
+from main.catalog_table import PRICE_RANGES, RATING_FLOORS, SORTS
 from main.categorize import PhotoRefused, clean_photo
 from main.models import BRAND_MAX_LENGTH
 
@@ -14,7 +14,6 @@ from .listing import CatalogFilters
 from .photos import PHOTO_KEY_LENGTH
 
 MAX_QUERY_LENGTH = 200
-SIZE_LABEL_LENGTH = 20  # ProductSize.label's max_length
 SIZE_LABEL_LENGTH = 20  # ProductSize.label's max_length
 MAX_ID_DIGITS = 9  # ids beyond this are no ids of ours (and would overflow the database's int)
 
@@ -80,7 +79,7 @@ class CatalogFilterForm(forms.Form):
     usage = _ValuesField(_TruncatedCharField(max_length=30, strip=False))
     price = _ValuesField(forms.ChoiceField(required=False, choices=[(key, key) for key in PRICE_RANGES]))
     size = _ValuesField(_TruncatedCharField(max_length=SIZE_LABEL_LENGTH, strip=True))
-    size = _ValuesField(_TruncatedCharField(max_length=SIZE_LABEL_LENGTH, strip=True))
+    rating = _ValuesField(forms.ChoiceField(required=False, choices=[(key, key) for key in RATING_FLOORS]))
     min_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     max_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])  # see filters()

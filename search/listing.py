@@ -17,7 +17,8 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 
 from core.pages import FACETS_SECONDS
-from main.catalog_table import FACET_COLUMNS, PRICE_RANGES, CatalogTable, catalog_table
+from main.catalog_table import FACET_COLUMNS, PRICE_RANGES, RATING_FLOORS, CatalogTable, catalog_table
+from main.departments import is_department
 from main.money import rupees
 from main.selectors import TAXONOMY_TABLES, products_by_ids, taxonomy_rows
 
@@ -27,7 +28,7 @@ from .query import QuerySummary, query_summary, search_rows
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
     "brand": "Brand", "colour": "Colour", "season": "Season", "usage": "Usage", "price": "Price",
-    "size": "Size",
+    "size": "Size", "rating": "Customer rating",
 }
 FACET_SHOWN = 8  # values listed before "more"
 COUNTS_KEPT = 128  # the latest filter sets' facet counts kept per process (tens of kB each)
@@ -51,6 +52,7 @@ class CatalogFilters:
     usage: tuple[str, ...] = ()
     price: tuple[str, ...] = ()  # keys of PRICE_RANGES
     size: tuple[str, ...] = ()  # size labels: the products with any of them in stock
+    rating: tuple[str, ...] = ()  # keys of RATING_FLOORS: the products rated at least that
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     sort: str = "newest"
@@ -197,13 +199,14 @@ class Facets:
     usages: list[FacetValue] = field(default_factory=list)
     prices: list[FacetValue] = field(default_factory=list)
     sizes: list[FacetValue] = field(default_factory=list)
+    ratings: list[FacetValue] = field(default_factory=list)
     total: int = 0
 
     @property
     def groups(self) -> list[Facet]:
         """The facets with values to offer, in the order the page lists them."""
         lists = [self.genders, self.masters, self.subs, self.types, self.brands, self.colours,
-                 self.seasons, self.usages, self.prices, self.sizes]
+                 self.seasons, self.usages, self.prices, self.sizes, self.ratings]
         return [Facet(param, FACET_TITLES[param], values)
                 for param, values in zip(FACET_COLUMNS, lists, strict=True) if values]
 
@@ -232,11 +235,14 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
     both at once."""
     names = _taxonomy_names(counters)
     searching = bool(filters.q)
+    not_offered = _not_departments(counters)
 
     def facet(param, labels=None, limit=None):
         chosen, counts = getattr(filters, param), counters[param]
         label = (lambda v: labels.get(v, str(v))) if labels else str
-        values = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
+        hidden = not_offered.get(param, set())
+        values = sorted(((v, n) for v, n in counts.items() if v not in hidden or v in chosen),
+                        key=lambda kv: (-kv[1], label(kv[0])))
         found = [FacetValue(v, label(v), n, v in chosen) for v, n in values]
         found = found[:limit] + [v for v in found[limit:] if v.selected] if limit else found
         # A picked value nothing matches any more is still listed, so that it can be removed.
@@ -258,6 +264,11 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
         usages=facet("usage"),
         prices=prices,
         sizes=_size_values(filters=filters, counts=counters["size"]),
+        ratings=[
+            FacetValue(key, rating_label(key), counters["rating"][key], key in filters.rating)
+            for key in RATING_FLOORS
+            if counters["rating"][key] or key in filters.rating
+        ],
         total=total,
     )
 
@@ -268,6 +279,10 @@ def _size_values(*, filters: CatalogFilters, counts: Counter) -> list[FacetValue
     listed = [size for size in table.values["size"] if counts[size] or size in filters.size]
     lost = [size for size in filters.size if size not in listed]  # picked, no longer in stock
     return [FacetValue(size, size, counts[size], size in filters.size) for size in [*listed, *lost]]
+
+
+def rating_label(key: str) -> str:
+    return f"{key}★ and up"
 
 
 def _price_label(key: str) -> str:
@@ -284,6 +299,18 @@ def catalog_counts() -> dict[str, Counter]:
     table = catalog_table()
     rows = np.arange(len(table))
     return {param: table.counts(param, rows) for param in FACET_COLUMNS}
+
+
+def _not_departments(counters) -> dict[str, set[int]]:
+    """The taxonomy nodes under a master category that is no department ("Free Items": gifts
+    and vouchers that come with an order), by query parameter: not offered as filters (a
+    picked one is still listed, so that it can be removed)."""
+    params_of = {column: param for param, column in FACET_COLUMNS.items()}
+    rows = taxonomy_rows(needed={column: list(counters[params_of[column]]) for column in TAXONOMY_TABLES})
+    masters = {i for i, row in rows["master_category_id"].items() if not is_department(master=row[0])}
+    subs = {i for i, row in rows["sub_category_id"].items() if row[1] in masters}
+    types = {i for i, row in rows["article_type_id"].items() if row[1] in subs}
+    return {"master": masters, "sub": subs, "type": types}
 
 
 def _taxonomy_names(counters) -> dict[str, dict[int, str]]:

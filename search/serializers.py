@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from main.catalog_table import PRICE_RANGES, SORTS
+from main.catalog_table import PRICE_RANGES, RATING_FLOORS, SORTS
 from main.serializers import DATASET_ID_HELP, LISTING_ID_HELP, RecommendationListSerializer
 
 from .forms import MAX_QUERY_LENGTH, MAX_VALUES_PER_FACET
@@ -47,6 +47,8 @@ class SearchQuerySerializer(serializers.Serializer):
     season = _values(serializers.CharField(max_length=20), "Season")
     usage = _values(serializers.CharField(max_length=30), "Usage")
     price = _values(serializers.ChoiceField(choices=[]), "Price range (the price facet's values)")
+    rating = _values(serializers.ChoiceField(choices=list(RATING_FLOORS)),
+                     "Lowest average rating: 4 (4★ and up) or 3 (3★ and up)")
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     sort = serializers.ChoiceField(choices=[], required=False,
@@ -77,6 +79,9 @@ class SearchResultSerializer(serializers.Serializer):
     url = serializers.CharField()
     image = serializers.CharField(allow_blank=True)
     in_stock = serializers.BooleanField()
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True,
+                                              help_text="Average of its verified reviews (null: none)")
+    rating_count = serializers.IntegerField()
 
 
 class FacetValueSerializer(serializers.Serializer):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("products/bulk/fix/", views.bulk_fix_row, name="bulk_fix_row"),
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("reviews/", views.review_list, name="reviews"),
 ]

@@ -8,6 +8,8 @@ from accounts.decorators import seller_required
 from core.pages import PAGE_SIZE
 from orders.selectors import orders_for_seller
 from orders.services import OrderChangeError, order_update_status
+from reviews.models import HIGHEST_RATING, LOWEST_RATING
+from reviews.selectors import seller_reviews
 from serving.registry import ModelUnavailable
 
 from . import bulk, selectors, services
@@ -280,3 +282,18 @@ def bulk_fix_row(request):
         request.session[BULK_SESSION_KEY] = [*(request.session.get(BULK_SESSION_KEY) or []), fixed.as_dict()]
         messages.success(request, f"line {fixed.line} added to the table.")
     return redirect("seller_accounts:bulk_review")
+
+
+@seller_required
+def review_list(request):
+    """Reviews of the seller's products, newest first (hidden ones marked), of one star rating
+    if asked for."""
+    rating = request.GET.get("rating", "")
+    stars = int(rating) if rating.isdigit() and LOWEST_RATING <= int(rating) <= HIGHEST_RATING else None
+    reviews = seller_reviews(seller=request.user, rating=stars)
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "seller_accounts/review_list.html", {
+        "page": page,
+        "rating": stars,
+        "ratings": range(HIGHEST_RATING, LOWEST_RATING - 1, -1),
+    })

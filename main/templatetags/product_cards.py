@@ -30,6 +30,9 @@ def product_card(product: Product, reason: str = "", source: str = "") -> SafeSt
     else:
         photo = '<div class="no-photo card-img-top">No photo</div>'
     notes = f'<div class="reason">{escape(reason)}</div>' if reason else ""
+    if product.rating_count:
+        notes = (f'<div class="small text-muted" data-test="card-rating"><span class="text-warning">★</span> '
+                 f'{product.rating_average:.1f} ({product.rating_count})</div>') + notes
     if product.stock == 0:
         notes += '<div class="small text-danger">Out of stock</div>'
     return mark_safe(  # noqa: S308 - every interpolated value is escaped above

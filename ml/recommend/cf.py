@@ -39,6 +39,10 @@ def confidence_matrix(
     weights = known["event"].map(event_weights).fillna(event_weights["view"]).to_numpy(np.float32)
     matrix = sp.csr_matrix((weights, (user_codes, items)), shape=(len(users), len(row_of)), dtype=np.float32)
     matrix.sum_duplicates()
+    # A product whose events sum to 0 or less (bought, then rated 1 star) is no positive
+    # evidence: implicit feedback has no "dislike", so it is left out.
+    matrix.data = np.maximum(matrix.data, 0.0)
+    matrix.eliminate_zeros()
     return matrix, users
 
 
@@ -111,7 +115,7 @@ class ImplicitCF(BaseEstimator):
         weights = {
             self._row_of[i]: w
             for i, w in history_weights(history, self.weights_).items()
-            if i in self._row_of
+            if i in self._row_of and w > 0  # as in training: no positive evidence, left out
         }
         if not weights:
             return np.zeros(self.factors, dtype=np.float32)
@@ -131,7 +135,8 @@ class ImplicitCF(BaseEstimator):
         """Summed event weight of history products that the model has factors for."""
         weights = history_weights(history, self.weights_)
         return float(
-            sum(w for i, w in weights.items() if i in self._row_of and self.item_support_[self._row_of[i]])
+            sum(w for i, w in weights.items()
+                if w > 0 and i in self._row_of and self.item_support_[self._row_of[i]])
         )
 
     def recommend(

@@ -29,7 +29,7 @@ from threadpoolctl import ThreadpoolController
 from ml.catalog.cleaning import clean_catalog
 from ml.catalog.schema import ARTICLE, ID
 from ml.recommend.cf import ImplicitCF
-from ml.recommend.events import EVENT_WEIGHTS, History, clean_events, history_weights
+from ml.recommend.events import EVENT_WEIGHTS, STARS, History, clean_events, history_weights, rating_event
 from ml.recommend.featurize import ItemAttributes, ProductFeaturizer
 from ml.recommend.ranking import Recommendation, top_rows
 
@@ -85,7 +85,10 @@ REASONS = {
     "content": "picked for your taste",
     "popularity": "trending now",
 }
-EVENT_VERBS = {"view": "viewed", "wishlist": "saved", "cart": "added to your cart", "purchase": "bought"}
+EVENT_VERBS = {
+    "view": "viewed", "wishlist": "saved", "cart": "added to your cart", "purchase": "bought",
+    **{rating_event(stars): "rated" for stars in STARS},
+}
 
 
 class HybridRecommender(BaseEstimator):
@@ -161,7 +164,7 @@ class HybridRecommender(BaseEstimator):
             decay = 0.5 ** (age_days.to_numpy() / self.trending_half_life_days)
             weights = known["event"].map(self.event_weights_).fillna(1.0).to_numpy() * decay
             np.add.at(counts, known["item"].map(row_of).to_numpy(), weights)
-        trending = np.log1p(counts)
+        trending = np.log1p(np.maximum(counts, 0.0))  # poor ratings can outweigh a product's events
         trending = trending / trending.max() if trending.max() > 0 else trending
         return (trending + 1e-3 * newness).astype(np.float32)
 
@@ -180,7 +183,7 @@ class HybridRecommender(BaseEstimator):
     def signals(self, history: History) -> Signals:
         """Each signal for every product, min-max normalised to [0, 1]."""
         known = [(int(i), e) for i, e in history if int(i) in self._row_of]
-        evidence = sum(history_weights(known, self.event_weights_).values())
+        evidence = sum(w for w in history_weights(known, self.event_weights_).values() if w > 0)
         if self.cf_ is not None and known:
             cf = _minmax(self.cf_.score_items(known))
             cf_evidence = self.cf_.evidence(known)

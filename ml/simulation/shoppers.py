@@ -10,7 +10,9 @@ population of simulated shoppers.  Each simulated shopper has hidden tastes:
 
 They shop in sessions: pick an article type from their tastes (or, with probability
 ``noise``, any type), view a few products sampled by "taste x popularity^popularity_bias",
-sometimes re-view something seen before, add some to the cart and buy some of those.
+sometimes re-view something seen before, add some to the cart and buy some of those, and
+rate some of what they bought once it is delivered (1 to 5 stars, drawn from how well the
+product matches their hidden taste, with noise: the verified buyers' reviews).
 Every product also has a hidden popularity shared by all shoppers.  Everything is drawn
 from one ``numpy`` generator seeded by ``SimulationConfig.seed``, so a run is reproducible.
 
@@ -29,6 +31,7 @@ from ml.catalog.cleaning import clean_catalog
 from ml.catalog.colours import NEUTRAL_COLOURS
 from ml.catalog.demo import demo_price
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, MASTER, PRICE, UNISEX
+from ml.recommend.events import STARS, rating_event
 
 SIMULATION_START = pd.Timestamp("2024-01-01")
 
@@ -53,6 +56,9 @@ class SimulationConfig:
     cart_rate: float = 0.3  # chance a view of a well-liked product goes to the cart
     purchase_rate: float = 0.6  # chance a carted product is bought
     days: int = 90  # time span of the simulated activity
+    rating_rate: float = 0.5  # chance a bought product is rated once delivered
+    rating_noise: float = 0.8  # spread of a rating around what the taste says (in stars)
+    delivery_days: tuple[float, float] = (2.0, 14.0)  # a rating comes this long after the purchase
 
     def describe(self) -> str:
         return ", ".join(f"{name}={value}" for name, value in asdict(self).items())
@@ -77,6 +83,9 @@ class ShopperSimulation:
         self.config = config or SimulationConfig()
         self.catalog = clean_catalog(catalog)
         self.rng = np.random.default_rng(self.config.seed)
+        # Ratings draw from their own stream, so that the views, carts and purchases of a seed
+        # are the same with or without them (the evaluation compares the two).
+        self.rating_rng = np.random.default_rng([self.config.seed, 1])
         prices = self.catalog[PRICE].to_numpy(float, copy=True)
         missing = np.isnan(prices)
         unpriced = self.catalog[missing]
@@ -188,7 +197,20 @@ class ShopperSimulation:
                     if rng.random() < config.purchase_rate:
                         clock += rng.uniform(30, 600)
                         events.append((shopper.key, int(ids[row]), "purchase", clock))
+                        events += self._rating(shopper, int(ids[row]), liked, clock)
         return events
+
+    def _rating(self, shopper: Shopper, product_id: int, liked: float, bought_at: float) -> list:
+        """The shopper's rating of a product they bought (none, ``1 - rating_rate`` of the
+        time): 1 star for a product far from their taste, 5 for one that matches it."""
+        rng, config = self.rating_rng, self.config
+        if rng.random() >= config.rating_rate:
+            return []
+        low, high = STARS[0], STARS[-1]
+        drawn = low + (high - low) * liked + rng.normal(0, config.rating_noise)
+        stars = int(np.clip(round(drawn), low, high))
+        rated_at = bought_at + rng.uniform(*config.delivery_days) * 86400
+        return [(shopper.key, product_id, rating_event(stars), rated_at)]
 
     def run(self) -> tuple[pd.DataFrame, list[Shopper]]:
         """(events, shoppers) for ``config.n_shoppers`` SIMULATED shoppers."""

@@ -8,7 +8,9 @@ one JSON object; ``ok`` is false if anything disagrees.
   ``prepare.py`` counted it (``--data`` names its JSON; seller edits would change it);
 - payments: a paid card order has a succeeded payment for its checkout, whose amount is the
   checkout's card orders' total; a cancelled card order with a succeeded payment is refunded;
-  no cash order is refunded and no cancelled order stays paid.
+  no cash order is refunded and no cancelled order stays paid;
+- reviews: every review is a verified buyer's (a delivered order of the product), and every
+  product's rating (average and count, kept on the product) is its visible reviews'.
 
 Run with the stack's environment.
 """
@@ -90,6 +92,7 @@ def check(*, expected_units: int | None) -> dict:
             Order.objects.filter(status=Order.Status.CANCELLED, payment_status=Order.PaymentStatus.PAID)
         ),
     }
+    problems.update(review_problems())
     units = units_total()
     report = {
         "orders": Order.objects.count(),
@@ -103,6 +106,36 @@ def check(*, expected_units: int | None) -> dict:
     report["units_lost_or_created"] = 0 if expected_units is None else units - expected_units
     report["ok"] = not any(problems.values()) and report["units_lost_or_created"] == 0
     return report
+
+
+def review_problems() -> dict[str, list[int]]:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+    from main.models import Product
+    from orders.models import Order, OrderItem
+    from reviews.models import Review
+
+    delivered = OrderItem.objects.filter(
+        order__buyer=OuterRef("author"), product=OuterRef("product"), order__status=Order.Status.DELIVERED
+    )
+    visible = Q(hidden=False)
+    counted = Review.objects.values("product").annotate(
+        n=Count("id", filter=visible), stars=Sum("rating", filter=visible))
+    found = {row["product"]: (row["n"], row["stars"] or 0) for row in counted}
+    wrong = []
+    for pk, average, count in Product.objects.filter(
+        Q(rating_count__gt=0) | Q(pk__in=list(found))
+    ).values_list("pk", "rating_average", "rating_count"):
+        n, stars = found.get(pk, (0, 0))
+        expected = (Decimal(stars) / n).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if n else None
+        if count != n or average != expected:
+            wrong.append(pk)
+    return {
+        "reviews_without_a_delivered_order": _ids(Review.objects.filter(~Exists(delivered))),
+        "products_whose_rating_is_not_their_reviews": wrong[: EXAMPLES * 4],
+    }
 
 
 def main() -> None:

@@ -44,6 +44,11 @@ CANCEL_SHARE = 0.1
 TEST_CARD_SUCCEEDS = "4242 4242 4242 4242"
 TEST_CARD_DECLINES = "4000 0000 0000 0002"
 _buyer_sessions = itertools.cycle(DATA["buyers"])
+# Per buyer, the products they received and may review (prepare.py), each written once.
+_to_review = {buyer["username"]: list(buyer.get("reviewable", [])) for buyer in DATA["buyers"]}
+REVIEW_WORDS = ("Soft fabric", "Colour as shown", "Stitching is neat", "Washed well", "Good value",
+                "Comfortable all day", "Thin material", "Looks premium", "Arrived quickly")
+FITS = ("small", "true", "large", "")
 
 
 def poisson_pacing(tasks_per_second: float):
@@ -111,6 +116,9 @@ class _ShopUser(FastHttpUser):
     def product_page(self):
         self.client.get(traffic.product_url(self.random_product()), name="product")
 
+    def reviews_page(self):
+        self.client.get(traffic.reviews_url(self.random_product()), name="reviews")
+
     def category_prediction(self):
         with self.client.get(
             traffic.category_prediction_url(DATA),
@@ -160,6 +168,10 @@ class Shopper(_ShopUser):
         self.category_prediction()
 
     @task(1)
+    def t_reviews(self):
+        self.reviews_page()
+
+    @task(1)
     def t_add_to_cart(self):
         self.add_to_cart()
 
@@ -172,6 +184,7 @@ class Buyer(_ShopUser):
 
     def on_start(self):
         buyer = next(_buyer_sessions)
+        self.username = buyer["username"]
         host = urlparse(self.host).hostname
         self.client.cookiejar.set_cookie(_cookie("sessionid", buyer["sessionid"], host))
 
@@ -195,6 +208,35 @@ class Buyer(_ShopUser):
     def t_add_to_cart(self):
         self.add_to_cart()
         self.client.get("/cart/", name="cart")
+
+    @task(1)
+    def t_reviews(self):
+        self.reviews_page()
+
+    @task(1)
+    def t_write_review(self):
+        """A verified buyer reviews a product they received (the form, then the post)."""
+        waiting = _to_review.get(self.username) or []
+        if not waiting:
+            OUTCOMES["reviews skipped (nothing left to review)"] += 1
+            return
+        product_pk = waiting.pop()
+        path = f"/reviews/products/{product_pk}/write/"
+        self.client.get(path, name="review form")
+        words = random.sample(REVIEW_WORDS, 2)
+        data = {"csrfmiddlewaretoken": self.csrf_token(), "rating": random.randint(1, 5),
+                "fit": random.choice(FITS), "title": words[0], "body": f"{words[0]}. {words[1]}."}
+        with self.client.post(path, data=data, name="review write", allow_redirects=False,
+                              catch_response=True) as response:
+            if response.status_code == 302:
+                OUTCOMES["reviews written"] += 1
+                response.success()
+            elif response.status_code == 400 and "already reviewed" in (response.text or ""):
+                # Another load-test user with the same buyer's session wrote it first.
+                OUTCOMES["reviews refused (already reviewed)"] += 1
+                response.success()
+            else:
+                response.failure(f"review write: HTTP {response.status_code}")
 
     @task(1)
     def t_checkout(self):

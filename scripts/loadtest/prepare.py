@@ -4,6 +4,9 @@ Creates (or reuses) the load-test buyers ``loadtest-buyer-NN``, opens one logged
 for each (as the login form would: same session keys), empties their carts, and samples
 products (with their sizes in stock) and search terms, and the shop's unit count (stock +
 units in orders not cancelled), which the after-run check (integrity.py) expects unchanged.
+Each buyer gets ``--reviewable`` products to review: delivered cash orders of products they
+have not reviewed yet (made here, as a seller would have shipped them, one unit each), so
+that the run's review writes are a verified buyer's.
 Prints the JSON the locustfile reads. Run with the stack's environment (scripts/loadtest/run.py
 does it): ``python scripts/loadtest/prepare.py --buyers 20 > var/loadtest/data.json``.
 """
@@ -17,6 +20,37 @@ import random
 import _django
 
 LOGIN_PASSWORD = "loadtest-pass-2026"
+LOADTEST_ADDRESS = {"full_name": "Load Test", "line1": "1 Benchmark Road", "city": "Bengaluru",
+                    "state": "Karnataka", "pin_code": "560001", "phone": "9876543210"}
+
+
+def reviewable(*, buyer, candidates: list[tuple[int, int]], wanted: int, rng) -> list[int]:
+    """``wanted`` products ``buyer`` received and has not reviewed: their earlier delivered
+    orders first, then new delivered orders (``candidates``: (product pk, size pk) in stock)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from main.models import Product
+    from orders.models import Order, OrderItem
+    from reviews.models import Review
+
+    reviewed = set(Review.objects.filter(author=buyer).values_list("product_id", flat=True))
+    received = OrderItem.objects.filter(order__buyer=buyer, order__status=Order.Status.DELIVERED)
+    ready = [pk for pk in dict.fromkeys(received.values_list("product_id", flat=True)) if pk not in reviewed]
+    fresh = [c for c in candidates if c[0] not in reviewed and c[0] not in set(ready)]
+    for product_pk, size_pk in rng.sample(fresh, max(0, min(wanted - len(ready), len(fresh)))):
+        product = Product.objects.select_related("seller").get(pk=product_pk)
+        now = timezone.now()
+        order = Order.objects.create(
+            buyer=buyer, seller=product.seller, checkout_token=uuid.uuid4(), total=product.price,
+            status=Order.Status.DELIVERED, payment_status=Order.PaymentStatus.PAID,
+            packed_at=now, shipped_at=now, delivered_at=now, tracking_number="LOADTEST", **LOADTEST_ADDRESS,
+        )
+        OrderItem.objects.create(order=order, product=product, size_id=size_pk, size_label="",
+                                 product_name=product.name, unit_price=product.price, quantity=1)
+        ready.append(product_pk)
+    return ready[:wanted]
 
 
 def main() -> None:
@@ -24,6 +58,7 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=20)
     parser.add_argument("--products", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reviewable", type=int, default=10, help="products each buyer may review")
     args = parser.parse_args()
     _django.setup()
 
@@ -71,6 +106,10 @@ def main() -> None:
         product_id__in=[pk for pk, _, _ in sample], stock__gt=0
     ).values_list("pk", "product_id"):
         sizes.setdefault(product_pk, []).append(size_pk)
+    candidates = [(pk, sizes[pk][0]) for pk, _, _ in sample if pk in sizes]
+    for buyer in buyers:
+        user = User.objects.get(username=buyer["username"])
+        buyer["reviewable"] = reviewable(buyer=user, candidates=candidates, wanted=args.reviewable, rng=rng)
     words = sorted({w.lower() for _, _, name in sample for w in name.split() if w.isalpha() and len(w) > 3})
     data = {
         "buyers": buyers,

@@ -7,7 +7,9 @@ from __future__ import annotations
 import random
 from urllib.parse import quote_plus
 
-SORTS = ["newest", "price_asc", "price_desc", "name"]
+SORTS = ["newest", "price_asc", "price_desc", "name", "rating"]
+RATING_FLOORS = ["4", "3"]  # the rating facet's values
+REVIEW_ORDERS = ["newest", "helpful"]
 
 
 def catalog_url(data: dict) -> str:
@@ -17,6 +19,8 @@ def catalog_url(data: dict) -> str:
         params["gender"] = random.choice(data["genders"])
     if random.random() < 0.6:
         params["master"] = random.choice(data["masters"])
+    if random.random() < 0.15:
+        params["rating"] = random.choice(RATING_FLOORS)
     if random.random() < 0.3:
         params["page"] = random.randint(2, 4)
     return "/catalog/?" + "&".join(f"{k}={v}" for k, v in params.items())
@@ -34,3 +38,8 @@ def product_url(product: dict) -> str:
 
 def category_prediction_url(data: dict) -> str:
     return f"/api/v1/category-prediction?name={quote_plus(random.choice(data['names']))}"
+
+
+def reviews_url(product: dict) -> str:
+    """A product's review page, newest or most helpful first."""
+    return f"/reviews/products/{product['pk']}/?sort={random.choice(REVIEW_ORDERS)}"

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 
 from ml.recommend.cf import ImplicitCF, confidence_matrix
+from ml.recommend.events import STARS, is_rating, rating_event
 from ml.recommend.hybrid import BlendWeights, HybridRecommender, blend_weights
 from ml.recommend.similar import load_similarity_index
 from ml.recommend.train import build_recommenders, load_hybrid
@@ -46,8 +47,41 @@ def test_simulation_is_deterministic_and_labelled(catalog):
     first, shoppers = simulate_shoppers(catalog, config)
     second, _ = simulate_shoppers(catalog, config)
     pd.testing.assert_frame_equal(first, second)
-    assert set(first["event"]) <= {"view", "cart", "purchase"}
+    assert set(first["event"]) <= {"view", "cart", "purchase", *(rating_event(n) for n in STARS)}
     assert first["user"].str.startswith("u:sim").all() and len(shoppers) == 20
+
+
+def test_simulated_shoppers_rate_what_they_bought_by_their_taste(catalog):
+    events, shoppers = simulate_shoppers(catalog, SimulationConfig(n_shoppers=300, seed=5))
+    ratings = events[events["event"].map(is_rating)]
+    bought = events[events["event"] == "purchase"]
+    assert 0 < len(ratings) < len(bought)  # some of what was bought, once each at most
+    assert set(zip(ratings["user"], ratings["item"], strict=True)) <= set(
+        zip(bought["user"], bought["item"], strict=True))
+    # Stars follow the hidden taste: products in a favourite colour are rated higher.
+    colour = catalog.set_index("id")["baseColour"]
+    taste = {s.key: set(s.colours) for s in shoppers}
+    stars = ratings["event"].str[-1].astype(int)
+    pairs = zip(ratings["user"], ratings["item"], strict=True)
+    favourite = np.array([colour[item] in taste[user] for user, item in pairs])
+    assert stars[favourite].mean() > stars[~favourite].mean() + 0.5
+    # The ratings draw from their own stream: without them, the same views, carts and purchases.
+    unrated, _ = simulate_shoppers(catalog, SimulationConfig(n_shoppers=300, seed=5, rating_rate=0.0))
+    pd.testing.assert_frame_equal(events[~events["event"].map(is_rating)].reset_index(drop=True), unrated)
+
+
+def test_a_poor_rating_takes_a_purchase_back_and_a_good_one_adds_to_it(catalog, simulation):
+    events, _ = simulation
+    cf = ImplicitCF(**SMALL_CF).fit(events, catalog["id"])
+    item = int(catalog["id"].iloc[0])
+    bought = [(item, "purchase")]
+    assert cf.evidence([*bought, (item, rating_event(1))]) < cf.evidence([*bought, (item, rating_event(3))])
+    assert cf.evidence([*bought, (item, rating_event(3))]) == cf.evidence(bought)  # 3 stars: neutral
+    assert cf.evidence([*bought, (item, rating_event(5))]) > cf.evidence(bought)
+    # A product whose events sum to 0 or less is no evidence: no factor from it.
+    assert not cf.user_vector([(item, "view"), (item, rating_event(2))]).any()
+    with pytest.raises(ValueError, match="1 to 5"):
+        rating_event(6)
 
 
 def test_cf_recommends_the_simulated_taste_above_chance(catalog, simulation):

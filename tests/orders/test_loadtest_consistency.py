@@ -68,3 +68,31 @@ def test_payment_mismatches_are_reported(history):
     assert report["payments_whose_amount_is_not_their_orders"] == 2
     assert not report["ok"]
     assert Product.objects.exists()
+
+
+def test_reviews_are_checked_too(history, buyer):
+    from main.services import product_rating_set
+    from reviews.models import Review
+    from reviews.services import review_create
+    from tests.reviews.orders import order_of
+
+    product, before = history
+    order_of(buyer=buyer, product=product)
+    review_create(author=buyer, product=product, rating=4, body="Fine")
+    report = integrity.check(expected_units=before + 1)  # the delivered order's unit
+    assert report["ok"], report
+    product_rating_set(product_id=product.pk, average=None, count=0)  # the catalog out of step
+    Review.objects.create(product=make_other(product), author=buyer, rating=5, body="Never bought")
+    report = integrity.check(expected_units=before + 1)
+    assert report["products_whose_rating_is_not_their_reviews"] == 2
+    assert report["reviews_without_a_delivered_order"] == 1 and not report["ok"]
+
+
+def make_other(product):
+    """Another listing of the same seller (never ordered)."""
+    from main.models import Product
+
+    other = Product.objects.get(pk=product.pk)
+    other.pk, other.dataset_id = None, None
+    other.save()
+    return other

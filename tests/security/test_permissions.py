@@ -201,11 +201,21 @@ ROUTES = {
     "seller_accounts:bulk_fix_row": ("post", {}, _post(SELLERS)),  # no row to fix: back to the review
     "seller_accounts:orders": ("get", {}, SELLERS),
     "seller_accounts:order": ("get", {"pk": "order"}, SELLERS_OWN),
+    "seller_accounts:reviews": ("get", {}, SELLERS),
+    "reviews:list": ("get", {"product_pk": "product"}, PUBLIC),
+    # Logged in, everyone sees the form or why they may not write (the buyer's order is not delivered).
+    "reviews:write": ("get", {"product_pk": "product"}, LOGGED_IN),
+    "reviews:helpful": ("post", {"pk": "review"}, _post(LOGGED_IN)),
+    # Staff only: the others are sent to the admin's log-in; staff are sent back to the product
+    # (without a reason, with the message that one is needed).
+    "reviews:hide": ("post", {"pk": "review"}, dict.fromkeys(ROLES, 302)),
+    "reviews:unhide": ("post", {"pk": "review"}, dict.fromkeys(ROLES, 302)),
     "api-schema": ("get", {}, PUBLIC),
     "api-category-prediction": ("get", {}, dict.fromkeys(ROLES, 400)),  # no name given
     "api-similar": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-recommendations": ("get", {}, PUBLIC),
     "api-search": ("get", {}, PUBLIC),
+    "api-reviews": ("get", {"dataset_id": "dataset_id"}, PUBLIC),
     "api-photo-search": ("post", {}, dict.fromkeys(ROLES, 400)),  # no photo given
     "search:photo_search": ("get", {}, PUBLIC),
     "main:home": ("get", {}, PUBLIC),
@@ -272,6 +282,10 @@ def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
         reference="pay_matrix",
         amount=shop["order"].total,
     )
+    from reviews.models import Review
+
+    reviewer = type(buyer).objects.create(username="reviewer", email="reviewer@example.com")
+    review = Review.objects.create(product=shop["product"], author=reviewer, rating=4, body="Fits well")
     users = {
         "buyer": buyer,
         "other_buyer": other_buyer,
@@ -291,6 +305,7 @@ def matrix(shop, buyer, other_buyer, seller, other_seller, staff, make_product):
         "checkout_token": shop["order"].checkout_token,
         "payment_ref": payment.reference,
         "size_chart": "apparel",
+        "review": review.pk,
     }
     return users, objects
 
