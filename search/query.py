@@ -84,16 +84,31 @@ def forget_parses(**signal) -> None:
 models_reloaded.connect(forget_parses, dispatch_uid="search.query.forget_parses")
 
 
+# What a relaxation step gives up, in the order a search gives them up when nothing matches,
+# and how the page says so ("No black heels — showing heels in all colours").
+RELAXATIONS = {
+    "colour": "in all colours",
+    "price": "at any price",
+    "brand": "of every brand",
+    "gender": "for everyone",
+}
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """A query's matches in the catalog table: their rows, their points (the relevance the
-    listing orders by, higher first), and whether the match had to be relaxed (then nothing
-    matched the query as typed)."""
+    listing orders by, higher first), and how the match was reached: ``dropped`` names what
+    the query asked for that had to be given up (keys of :data:`RELAXATIONS`) for anything to
+    match, ``relaxed`` is True when the match is not the query as read (something dropped, or
+    only products sharing the start of a word), and ``understood`` is False when the query
+    was read as nothing the catalog has (then ``rows`` is empty: no results, not the catalog)."""
 
     rows: np.ndarray
     points: np.ndarray
     parsed: ParsedQuery | None = None
     relaxed: bool = False
+    dropped: tuple[str, ...] = ()
+    understood: bool = True
 
 
 def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
@@ -110,6 +125,7 @@ def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
 
 
 _kept: OrderedDict[tuple, SearchResult] = OrderedDict()
+_NO_ROWS = np.zeros(0, dtype=np.int32)
 
 
 def _search(q: str, table: CatalogTable) -> SearchResult:
@@ -118,14 +134,13 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
         rows = np.flatnonzero(_every_word(q, table)).astype(np.int32)
         return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
     evidence = _Evidence(parsed, table)
-    relaxed = False
-    for match in evidence.matches():
+    for match, dropped, relaxed in evidence.matches():
         rows = np.flatnonzero(match).astype(np.int32)
         if len(rows):
-            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed, relaxed=relaxed)
-        relaxed = True
-    rows = np.arange(len(table), dtype=np.int32)
-    return SearchResult(rows=rows, points=evidence.points, parsed=parsed, relaxed=True)
+            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed,
+                                relaxed=relaxed, dropped=dropped)
+    return SearchResult(rows=_NO_ROWS, points=np.zeros(0, dtype=np.float32), parsed=parsed,
+                        relaxed=True, understood=False)
 
 
 def _every_word(q: str, table: CatalogTable) -> np.ndarray:
@@ -138,7 +153,12 @@ def _every_word(q: str, table: CatalogTable) -> np.ndarray:
 
 
 class _Evidence:
-    """What the catalog table says of a parsed query: a row mask per condition, and points."""
+    """What the catalog table says of a parsed query: a row mask per condition, and points.
+
+    The result set is what the query means: the article types its words name (or, naming
+    none, point at firmly: ``TYPE_MATCH_WEIGHT``), else the products containing its words;
+    and its gender, colour, brand and stated price, each a filter. Colour, price, brand and
+    gender are given up in that order, one more at a time, only when nothing matches."""
 
     def __init__(self, parsed: ParsedQuery, table: CatalogTable):
         self.parsed, self.table = parsed, table
@@ -150,41 +170,61 @@ class _Evidence:
         for article, weight in parsed.types.items():
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
             self.points[rows] += TYPE_POINTS * weight
-            if weight >= TYPE_MATCH_WEIGHT and ids[ARTICLE].get(article):
+            firm = article in parsed.named or (not parsed.named and weight >= TYPE_MATCH_WEIGHT)
+            if firm and ids[ARTICLE].get(article):
                 of_type |= rows
                 types_asked = True
+        colour = table.any_of("colour", parsed.colours) if parsed.colours else everything
         if parsed.colours:
-            self.points[table.any_of("colour", parsed.colours)] += COLOUR_POINTS
-        with_words = np.zeros(len(table), dtype=bool)
+            self.points[colour] += COLOUR_POINTS
+        every_word = everything.copy()
+        some_word = np.zeros(len(table), dtype=bool)
         for term in parsed.terms:
             rows = table.has_ids(ids_with_words(term.forms))
             self.points[rows] += TERM_POINTS * term.weight
-            with_words |= rows
-        self.text = of_type | with_words
-        if not (types_asked or parsed.terms):
-            self.text = table.any_of("colour", parsed.colours) if parsed.colours else everything
+            every_word &= rows
+            some_word |= rows
+        if types_asked:
+            self.what = [of_type]
+        elif parsed.terms:
+            self.what = [every_word, some_word]  # all the words, else any of them
+        else:  # a gender, a colour, a brand or a price alone ("nike", "black", "under 500")
+            self.what = [everything]
         gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
-        self.gender = table.any_of("gender", gender_ids) if parsed.genders else everything
-        self.brand = self._brand() if parsed.brand else everything
+        price = everything
+        if parsed.min_price is not None:
+            price = price & (table.price >= parsed.min_price)
+        if parsed.max_price is not None:
+            price = price & (table.price <= parsed.max_price)
+        self.filters = {
+            "colour": colour if parsed.colours else None,
+            "price": price if parsed.min_price is not None or parsed.max_price is not None else None,
+            "brand": self._brand() if parsed.brand else None,
+            "gender": table.any_of("gender", gender_ids) if parsed.genders else None,
+        }
 
     def _brand(self) -> np.ndarray:
         """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
         return self.table.of_brand(self.parsed.brand, self.parsed.brand_prefixes)
 
     def matches(self):
-        """The match masks to try, strictest first: the query as read, then without its
-        brand, then without its gender, then any product sharing the start of a word."""
+        """(mask, what was dropped, relaxed) to try, strictest first: the query as read, then
+        without its colour, price, brand and gender in turn (cumulatively), then any product
+        sharing the start of a word the catalog does not know."""
         parsed = self.parsed
         if parsed.asks_for_something:
-            yield self.text & self.gender & self.brand
-            if parsed.brand:
-                yield self.text & self.gender
-            if parsed.genders:
-                yield self.text
+            asked = [name for name in RELAXATIONS if self.filters[name] is not None]
+            for step, what in enumerate(self.what):
+                for n_dropped in range(len(asked) + 1):
+                    mask = what.copy()
+                    for name in asked[n_dropped:]:
+                        mask &= self.filters[name]
+                    dropped = tuple(asked[:n_dropped])
+                    yield mask, dropped, bool(dropped) or step > 0
         unknown = [w for w in parsed.unknown + parsed.semantic if len(w) >= RELAXED_PREFIX_CHARS]
         if unknown:
             starts = [word[:RELAXED_PREFIX_CHARS] for word in unknown]
-            yield self.table.has_ids(ids_with_words(starts, prefix=True))
+            yield self.table.has_ids(ids_with_words(starts, prefix=True)), (), True
 
 
 def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
@@ -234,35 +274,88 @@ def query_intent(*, q: str) -> QueryIntent:
 @dataclass(frozen=True)
 class QuerySummary:
     """What a results page (and the search API's ``understood``) says about a search: the
-    labels the query was read as, a spelling correction to offer, and whether anything
-    matched the words exactly (if not, the page says so above the closest products)."""
+    labels the query was read as, a spelling correction to offer, whether anything matched
+    the query as read (``exact``), whether it was read as anything at all (``found``: False
+    for "xyzqwerty", which then lists nothing), and the sentence saying what was given up
+    ("No black heels — showing heels in all colours") or that nothing was found."""
 
     understood: dict[str, str]
     did_you_mean: str = ""
     exact: bool = True
+    message: str = ""
+    found: bool = True
 
 
 def query_summary(*, q: str) -> QuerySummary:
-    """The labels ``q`` was read as (gender, article type, colour, brand; the top article
-    type only), the corrected query when a word was misspelt, and whether the results match
-    the query as typed (False when it had to be relaxed or read semantically)."""
+    """The labels ``q`` was read as (gender, article types, colour, brand, price), the
+    corrected query when a word was misspelt, whether the results match the query as typed,
+    and what the page says when they do not."""
     result = search_rows(q=q)
     parsed = result.parsed
     if parsed is None:
         intent = query_intent(q=q)
         understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
         return QuerySummary(understood={level: label for level, label in understood.items() if label})
-    understood = {
-        GENDER: parsed.genders[0] if parsed.genders else "",
-        ARTICLE: next(iter(parsed.types), ""),
-        COLOUR: parsed.colours[0] if len(parsed.colours) == 1 else "",
-        "brand": parsed.brand,
-    }
+    labels = _labels(parsed)
+    understood = {level: label for level, label in labels.items() if label}
+    if not result.understood:
+        message = f"No results for “{q.strip()}”"
+    elif result.dropped:
+        given_up = {_LABEL_OF[name] for name in result.dropped}
+        kept = {level: label for level, label in labels.items() if level not in given_up}
+        message = (f"No {_described(labels)} — showing {_described(kept)} "
+                   + " and ".join(RELAXATIONS[name] for name in result.dropped))
+    elif result.relaxed:
+        message = f"No exact matches for “{q.strip()}” — closest products"
+    else:
+        message = ""
     return QuerySummary(
-        understood={level: label for level, label in understood.items() if label},
+        understood=understood,
         did_you_mean=parsed.corrected,
         exact=parsed.exact and not result.relaxed,
+        message=message,
+        found=result.understood,
     )
+
+
+# Who a query's genders are, in the shop's words ("kids": Boys and Girls).
+GENDER_LABELS = {("Boys", "Girls"): "Kids", ("Men", "Unisex"): "Men", ("Women", "Unisex"): "Women",
+                 ("Men", "Unisex", "Women"): "Everyone"}
+TYPES_NAMED = 3  # article types a summary names before "…"
+_LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "gender": GENDER}  # RELAXATIONS -> label
+
+
+def _labels(parsed: ParsedQuery) -> dict[str, str]:
+    """The query's reading as labels, by level (empty where it asks for nothing)."""
+    genders = tuple(sorted(parsed.genders))
+    types = list(parsed.named or [t for t, w in parsed.types.items() if w >= TYPE_MATCH_WEIGHT])
+    type_label = ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
+    price = ""
+    if parsed.min_price is not None and parsed.max_price is not None:
+        price = f"₹{parsed.min_price}–₹{parsed.max_price}"
+    elif parsed.max_price is not None:
+        price = f"under ₹{parsed.max_price}"
+    elif parsed.min_price is not None:
+        price = f"above ₹{parsed.min_price}"
+    return {
+        GENDER: GENDER_LABELS.get(genders, " / ".join(genders)),
+        ARTICLE: type_label,
+        COLOUR: " / ".join(word.title() for word in parsed.colour_words) or " / ".join(parsed.colours[:1]),
+        "brand": parsed.brand,
+        "price": price,
+    }
+
+
+def _described(labels: dict[str, str]) -> str:
+    """The labels as a phrase: "black Nike heels for women under ₹500"."""
+    things = labels.get(ARTICLE, "").lower() or "products"
+    words = [labels.get(COLOUR, "").lower(), labels.get("brand", ""), things]
+    phrase = " ".join(word for word in words if word)
+    if labels.get(GENDER):
+        phrase += f" for {labels[GENDER].lower()}"
+    if labels.get("price"):
+        phrase += f" {labels['price']}"
+    return phrase
 
 
 __all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "search_rows"]
