@@ -15,7 +15,6 @@ from .photos import PHOTO_KEY_LENGTH
 
 MAX_QUERY_LENGTH = 200
 SIZE_LABEL_LENGTH = 20  # ProductSize.label's max_length
-SIZE_LABEL_LENGTH = 20  # ProductSize.label's max_length
 MAX_ID_DIGITS = 9  # ids beyond this are no ids of ours (and would overflow the database's int)
 
 
@@ -79,7 +78,6 @@ class CatalogFilterForm(forms.Form):
     season = _ValuesField(_TruncatedCharField(max_length=20, strip=False))
     usage = _ValuesField(_TruncatedCharField(max_length=30, strip=False))
     price = _ValuesField(forms.ChoiceField(required=False, choices=[(key, key) for key in PRICE_RANGES]))
-    size = _ValuesField(_TruncatedCharField(max_length=SIZE_LABEL_LENGTH, strip=True))
     size = _ValuesField(_TruncatedCharField(max_length=SIZE_LABEL_LENGTH, strip=True))
     min_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
     max_price = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)

@@ -22,7 +22,7 @@ from main.money import rupees
 from main.selectors import TAXONOMY_TABLES, products_by_ids, taxonomy_rows
 
 from .photos import photo_search_ids
-from .query import QuerySummary, query_summary, search_rows
+from .query import QuerySummary, query_summary, rows_starting_words, search_rows
 
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
@@ -74,6 +74,17 @@ def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, F
 def search_ids(*, filters: CatalogFilters) -> list[int]:
     """The ids of the products a listing shows, in its order (every page of it)."""
     return [int(i) for i in _listing(filters=filters).ids]
+
+
+def ids_starting_words(*, q: str, limit: int) -> list[int]:
+    """The first ``limit`` products (newest first) whose words every word of ``q`` starts:
+    what is typed so far, as the suggestions read it ("sungl" -> sunglasses)."""
+    table = catalog_table()
+    rows = rows_starting_words(q=q, table=table)
+    chosen = np.zeros(len(table), dtype=bool)
+    chosen[rows] = True
+    newest = table.order["newest"]
+    return [int(i) for i in table.ids[newest[chosen[newest]]][:limit]]
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,11 @@ def _every_word(q: str, table: CatalogTable) -> np.ndarray:
     return match
 
 
+def rows_starting_words(*, q: str, table: CatalogTable) -> np.ndarray:
+    """The rows whose text has, for every word of ``q`` (but stop words), a word it starts."""
+    return np.flatnonzero(_every_word(q, table)).astype(np.int32)
+
+
 class _Evidence:
     """What the catalog table says of a parsed query: a row mask per condition, and points.
 
@@ -358,4 +363,5 @@ def _described(labels: dict[str, str]) -> str:
     return phrase
 
 
-__all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "search_rows"]
+__all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "rows_starting_words",
+           "search_rows"]
