@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from main.catalog_table import CatalogTable, catalog_table
+from main.catalog_table import MISSING, CatalogTable, catalog_table
 from main.categorize import SURE_ENOUGH
 from main.search_text import normalise_words
 from main.selectors import taxonomy_rows
@@ -180,6 +180,10 @@ class _Evidence:
                 of_type |= rows
                 types_asked = True
         colour = table.any_of("colour", parsed.colours) if parsed.colours else everything
+        missing = table.codes["colour"] == MISSING
+        if parsed.colour_words and missing.any():
+            # A listing with no colour recorded matches by its words ("Men Blue Slim Jeans").
+            colour = colour | (missing & table.has_ids(ids_with_words(parsed.colour_words)))
         if parsed.colours:
             self.points[colour] += COLOUR_POINTS
         every_word = everything.copy()
@@ -300,7 +304,9 @@ def query_summary(*, q: str) -> QuerySummary:
     if parsed is None:
         intent = query_intent(q=q)
         understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
-        return QuerySummary(understood={level: label for level, label in understood.items() if label})
+        found = bool(len(result.rows)) or not normalise_words(q)
+        return QuerySummary(understood={level: label for level, label in understood.items() if label},
+                            message="" if found else f"No results for “{q.strip()}”", found=found)
     labels = _labels(parsed)
     understood = {level: label for level, label in labels.items() if label}
     if not result.understood:

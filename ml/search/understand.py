@@ -79,9 +79,9 @@ LEXICON_MIN_CHARS = 3
 # "running shoes" drops it (below 0.01). Chosen on the dev queries (make evaluate-search):
 # 0.05 and 0.15 gave the same dev P@24 to the third decimal, 0.3 lost Formal Shoes for "shoes".
 NAMED_MIN_WEIGHT = 0.1
-# The words' distributions multiplied (top type = 1) overrule the types they name when every
-# named type weighs less than this: "tote bag" (Handbags by the catalog's own use of "tote"),
-# while "blazer" keeps Blazers (0.95 of the Nike Blazer shoes). Types then added: those at
+# The words' distributions multiplied (top type = 1) overrule the types a generic word names
+# when every named type weighs less than this: "tote bag" (Handbags by the catalog's own use
+# of "tote"), while "gym shoes" stays shoes (its other types are not shoes). Types then added: those at
 # least TYPE_MATCH_SHARE (the share search.query's TYPE_MATCH_WEIGHT pulls products in at).
 NAMED_OVERRULED_BELOW = 0.1
 TYPE_MATCH_SHARE = 0.3
@@ -577,10 +577,15 @@ class QueryUnderstanding(BaseEstimator):
         if named and used:
             # The words together may point firmly elsewhere than the types they name: a
             # "tote bag" is a handbag (the catalog's word), not a duffel bag.
+            # Only a word naming several types (a generic "bag") is overruled, and only by types
+            # of the same kind (whose label has that word: Handbags for "bag").
             p = np.exp(log_p_main - log_p_main.max())
             best_named = max((p[i] for i, t in enumerate(self.types_) if t in named), default=0.0)
-            if best_named < NAMED_OVERRULED_BELOW:
-                named = set(named) | {self.types_[i] for i in np.flatnonzero(p >= TYPE_MATCH_SHARE)}
+            shared = set.intersection(*(set(search_words(t)) for t in named))
+            if len(named) > 1 and shared and best_named < NAMED_OVERRULED_BELOW:
+                named = set(named) | {
+                    self.types_[i] for i in np.flatnonzero(p >= TYPE_MATCH_SHARE)
+                    if any(word in "".join(search_words(self.types_[i])) for word in shared)}
         if named:
             index = {t: i for i, t in enumerate(self.types_)}
             rows = [index[t] for t in sorted(named) if t in index]
