@@ -5,22 +5,27 @@ between spaces (:mod:`main.search_text`). The trained query reader (:mod:`ml.sea
 artifact ``search``, served by :mod:`serving.registry`) turns a query into a gender, colours, a
 brand, weighted article types and the words a product should contain, with spelling and
 spacing fixed and words the catalog never uses read semantically ("parka" -> Jackets).
-:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`):
+:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`).
+The result set is what the query means, in every order (best match, price, newest):
 
-- a product **matches** when it is of one of the query's article types or contains one of its
-  words, and (when the query names them) is for that gender and of that brand
-  (``Product.brand``);
+- a product **matches** when it is of an article type the query's words name (a type's own
+  label word, "blazer", or a word of the shared vocabulary :mod:`ml.catalog.vocabulary`,
+  "joggers"; see ``QueryUnderstanding._named_types``), or, when no word names a type, of a
+  type its words point at firmly, or else when it contains the query's words; and it is of
+  the gender, colour, brand and price range the query states, each a filter;
 - it is **ranked** by points: its article type's weight, its colour, then the query's words
   it contains (rarer words weigh more). ``search.listing`` orders by these points.
 
 The words are found by the database's own full-text index where it has one (SQLite FTS5,
 PostgreSQL ``tsvector`` with a GIN index; see :mod:`search.fulltext`), else by ``LIKE``: one
 lookup per word of the query, which gives both the match and the word's points. Types,
-genders, colours and brands are columns of the table.
-A query that matches nothing is relaxed step by step (brand, gender, then any product
-sharing the start of a word) so that a page is never empty; :func:`query_summary` then says
-the results are not exact. Without a trained reader (tests, a fresh clone) every word must
-start a word of the product text, as before.
+genders, colours, brands and prices are columns of the table.
+When nothing matches, the query's colour, price, brand and gender are given up in that order
+(:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given up
+("No black heels — showing heels in all colours"). A query read as nothing the catalog has
+("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
+the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
+word must start a word of the product text, as before.
 """
 
 from __future__ import annotations
@@ -50,7 +55,6 @@ MAX_QUERY_WORDS = 10  # a longer query is cut: each word costs the database a co
 TYPE_POINTS = 8.0  # the query's top article type; others by their weight
 COLOUR_POINTS = 4.0
 TERM_POINTS = 2.0  # a word the product text contains, times the word's weight (rarer: more)
-TYPE_MATCH_WEIGHT = 0.3  # article types weighted below this boost but do not pull products in
 RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first letters of a word
 SEARCHES_KEPT = 256  # the latest searches' matches kept per process (a few kB to a few hundred each)
 
@@ -161,7 +165,7 @@ class _Evidence:
     """What the catalog table says of a parsed query: a row mask per condition, and points.
 
     The result set is what the query means: the article types its words name (or, naming
-    none, point at firmly: ``TYPE_MATCH_WEIGHT``), else the products containing its words;
+    none, point at firmly: ``ParsedQuery.asked_types``), else the products containing its words;
     and its gender, colour, brand and stated price, each a filter. Colour, price, brand and
     gender are given up in that order, one more at a time, only when nothing matches."""
 
@@ -175,8 +179,7 @@ class _Evidence:
         for article, weight in parsed.types.items():
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
             self.points[rows] += TYPE_POINTS * weight
-            firm = article in parsed.named or (not parsed.named and weight >= TYPE_MATCH_WEIGHT)
-            if firm and ids[ARTICLE].get(article):
+            if article in parsed.asked_types and ids[ARTICLE].get(article):
                 of_type |= rows
                 types_asked = True
         colour = table.any_of("colour", parsed.colours) if parsed.colours else everything
@@ -339,7 +342,7 @@ _LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "gender": GEN
 def _labels(parsed: ParsedQuery) -> dict[str, str]:
     """The query's reading as labels, by level (empty where it asks for nothing)."""
     genders = tuple(sorted(parsed.genders))
-    types = list(parsed.named or [t for t, w in parsed.types.items() if w >= TYPE_MATCH_WEIGHT])
+    types = list(parsed.asked_types)
     type_label = ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
     price = ""
     if parsed.min_price is not None and parsed.max_price is not None:

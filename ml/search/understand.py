@@ -82,9 +82,9 @@ NAMED_MIN_WEIGHT = 0.1
 # The words' distributions multiplied (top type = 1) overrule the types a generic word names
 # when every named type weighs less than this: "tote bag" (Handbags by the catalog's own use
 # of "tote"), while "gym shoes" stays shoes (its other types are not shoes). Types then added: those at
-# least TYPE_MATCH_SHARE (the share search.query's TYPE_MATCH_WEIGHT pulls products in at).
+# least TYPE_MATCH_WEIGHT.
 NAMED_OVERRULED_BELOW = 0.1
-TYPE_MATCH_SHARE = 0.3
+TYPE_MATCH_WEIGHT = 0.3  # a type the words point at (none naming one) below this ranks but does not pull in
 # A price a query states: "under 500", "below rs 1000", "upto 799", "above 2000".
 _MAX_PRICE = re.compile(r"\b(?:under|below|less than|lower than|upto|up to|within|max|cheaper than)"
                         r"\s*(?:rs\.?|inr|₹)?\s*(\d{2,6})\b")
@@ -138,9 +138,8 @@ class ParsedQuery:
     @property
     def asked_types(self) -> tuple[str, ...]:
         """The article types the result set is narrowed to: those the words name, else the
-        types the words' distributions point at firmly enough (see ``TYPE_MATCH_WEIGHT`` in
-        ``search.query``, which the caller applies to ``types``)."""
-        return self.named
+        types the words' distributions point at firmly enough (:data:`TYPE_MATCH_WEIGHT`)."""
+        return self.named or tuple(t for t, w in self.types.items() if w >= TYPE_MATCH_WEIGHT)
 
 
 class QueryUnderstanding(BaseEstimator):
@@ -584,7 +583,7 @@ class QueryUnderstanding(BaseEstimator):
             shared = set.intersection(*(set(search_words(t)) for t in named))
             if len(named) > 1 and shared and best_named < NAMED_OVERRULED_BELOW:
                 named = set(named) | {
-                    self.types_[i] for i in np.flatnonzero(p >= TYPE_MATCH_SHARE)
+                    self.types_[i] for i in np.flatnonzero(p >= TYPE_MATCH_WEIGHT)
                     if any(word in "".join(search_words(self.types_[i])) for word in shared)}
         if named:
             index = {t: i for i, t in enumerate(self.types_)}
