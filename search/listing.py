@@ -312,10 +312,17 @@ def _type_twins() -> dict[int, tuple[int, ...]]:
     """Article type id -> every id of the same name. The dataset files some types under two
     subcategories (Backpacks under Bags and under Free Gifts): one type to a shopper, so the
     facet lists it once (under its smallest id) and picking it picks every node of the name."""
-    by_name: dict[str, list[int]] = {}
-    for type_id, row in taxonomy_rows()["article_type_id"].items():
-        by_name.setdefault(" ".join(row[0].split()).casefold(), []).append(type_id)
-    return {i: tuple(sorted(ids)) for ids in by_name.values() for i in ids}
+    version = catalog_table().version  # a listing saved or imported (a new type's first product) bumps it
+    if _twins_kept.get("version") != version:
+        by_name: dict[str, list[int]] = {}
+        for type_id, row in taxonomy_rows()["article_type_id"].items():
+            by_name.setdefault(" ".join(row[0].split()).casefold(), []).append(type_id)
+        twins = {i: tuple(sorted(ids)) for ids in by_name.values() for i in ids}
+        _twins_kept.update(version=version, twins=twins)
+    return _twins_kept["twins"]
+
+
+_twins_kept: dict[str, object] = {}
 
 
 def _size_values(*, filters: CatalogFilters, counts: Counter) -> list[FacetValue]:
