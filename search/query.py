@@ -40,10 +40,10 @@ from main.catalog_table import MISSING, CatalogTable, catalog_table
 from main.categorize import SURE_ENOUGH
 from main.search_text import normalise_words
 from main.selectors import taxonomy_rows
-from ml.catalog.schema import ARTICLE, COLOUR, GENDER, SUB
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB
 from ml.catalog.text import mentions_gender
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.search.text import STOP_WORDS
+from ml.search.text import APPAREL, STOP_WORDS
 from ml.search.train import ARTIFACT_NAME as SEARCH
 from ml.search.understand import ParsedQuery
 from serving.registry import loaded
@@ -202,6 +202,9 @@ class _Evidence:
             self.what = [every_word, some_word]  # all the words, else any of them
         else:  # a gender, a colour, a brand or a price alone ("nike", "black", "under 500")
             self.what = [everything]
+        if parsed.apparel:  # "gym wear": clothes, whatever else the words point at
+            apparel = table.any_of("master", ids[MASTER].get(APPAREL, ()))
+            self.what = [mask & apparel for mask in self.what] + [apparel]
         gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
         price = everything
         if parsed.min_price is not None:
@@ -240,10 +243,12 @@ class _Evidence:
 
 
 def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
-    """Article type and gender ids by name (from the taxonomy rows the selectors cache)."""
+    """Article type, gender and master category ids by name (from the taxonomy rows the
+    selectors cache)."""
     rows = taxonomy_rows()
     result = {}
-    for level, column in ((ARTICLE, "article_type_id"), (GENDER, "gender_id")):
+    levels = ((ARTICLE, "article_type_id"), (GENDER, "gender_id"), (MASTER, "master_category_id"))
+    for level, column in levels:
         by_name: dict[str, tuple[int, ...]] = {}
         for i, row in rows[column].items():
             by_name[row[0]] = (*by_name.get(row[0], ()), i)
@@ -333,9 +338,11 @@ def query_summary(*, q: str) -> QuerySummary:
 
 
 # Who a query's genders are, in the shop's words ("kids": Boys and Girls).
-GENDER_LABELS = {("Boys", "Girls"): "Kids", ("Men", "Unisex"): "Men", ("Women", "Unisex"): "Women",
+# Keys sorted, as _labels looks them up.
+GENDER_LABELS = {("Boys", "Girls"): "Kids", ("Men", "Unisex"): "Men", ("Unisex", "Women"): "Women",
                  ("Men", "Unisex", "Women"): "Everyone"}
 TYPES_NAMED = 3  # article types a summary names before "…"
+APPAREL_LABEL = "Clothing"  # how a summary names a query for clothes of no named type ("gym wear")
 _LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "gender": GENDER}  # RELAXATIONS -> label
 
 
@@ -343,6 +350,8 @@ def _labels(parsed: ParsedQuery) -> dict[str, str]:
     """The query's reading as labels, by level (empty where it asks for nothing)."""
     genders = tuple(sorted(parsed.genders))
     types = list(parsed.asked_types)
+    if parsed.apparel and not parsed.named:  # what the words point at, among clothes only
+        types = [APPAREL_LABEL]
     type_label = ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
     price = ""
     if parsed.min_price is not None and parsed.max_price is not None:

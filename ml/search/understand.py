@@ -43,7 +43,7 @@ from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
 from ml.catalog.vocabulary import VOCABULARY, phrases_in
 
-from .text import STOP_WORDS, search_words
+from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
 # Who a gender word asks for (catalog labels); Unisex products are for men and women alike.
 GENDER_OF_WORD = {
@@ -124,6 +124,7 @@ class ParsedQuery:
     colour_words: tuple[str, ...] = ()  # the colours as typed ("blue", "navy blue")
     min_price: int | None = None  # rupees, as stated ("above 2000")
     max_price: int | None = None  # rupees, as stated ("under 500")
+    apparel: bool = False  # a word says clothes without saying which ("gym wear"): see GARMENT_WORDS
 
     @property
     def exact(self) -> bool:
@@ -132,7 +133,7 @@ class ParsedQuery:
 
     @property
     def asks_for_something(self) -> bool:
-        return bool(self.genders or self.colours or self.brand or self.types or self.terms
+        return bool(self.genders or self.colours or self.brand or self.types or self.terms or self.apparel
                     or self.min_price is not None or self.max_price is not None)
 
     @property
@@ -346,6 +347,7 @@ class QueryUnderstanding(BaseEstimator):
         colour_words = [shade.lower() for shade in shades]
         purpose: list[str] = []  # content words after "for" / "with": what the thing goes with
         after_purpose = False
+        apparel = False
         for word in words:
             if word in PURPOSE_WORDS:
                 after_purpose = True
@@ -353,6 +355,8 @@ class QueryUnderstanding(BaseEstimator):
                 continue
             if word in GENDER_OF_WORD:
                 genders += [g for g in GENDER_OF_WORD[word] if g not in genders]
+            elif word in GARMENT_WORDS:
+                apparel = True
             elif word in self.colour_words_:
                 colours += [c for c in self.colour_words_[word] if c not in colours]
                 colour_words.append(word)
@@ -383,6 +387,7 @@ class QueryUnderstanding(BaseEstimator):
             colour_words=tuple(colour_words),
             min_price=min_price,
             max_price=max_price,
+            apparel=apparel,
         )
 
     # ------------------------------------------------------------------ types the words name

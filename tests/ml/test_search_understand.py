@@ -165,3 +165,9 @@ def test_a_stated_price_is_read_and_is_no_word(reader, query, low, high):
 def test_a_query_of_nothing_known_asks_for_nothing(reader):
     parsed = reader.parse("xyzqwerty")
     assert not parsed.asks_for_something and parsed.named == () and parsed.unknown == ("xyzqwerty",)
+
+
+def test_a_word_for_clothes_asks_for_apparel_and_names_no_type(reader):
+    parsed = reader.parse("gym wear")
+    assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
+    assert not reader.parse("gym bag").apparel

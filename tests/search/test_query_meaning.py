@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
 def listed(q: str, sort: str = "relevance") -> list[Product]:
     ids = search_ids(filters=CatalogFilterForm({"q": q, "sort": sort}).filters())
-    by_id = Product.objects.select_related("article_type", "gender").in_bulk(ids)
+    by_id = Product.objects.select_related("article_type", "gender", "master_category").in_bulk(ids)
     return [by_id[i] for i in ids]
 
 
@@ -102,3 +102,14 @@ def test_an_article_type_under_two_subcategories_is_one_facet_value():
     assert len(values) == 1 and values[0].count == total
     picked = CatalogFilterForm({"type": [values[0].value]}).filters()
     assert len(search_ids(filters=picked)) == total
+
+
+def test_a_gender_word_reads_as_that_gender():
+    assert query_summary(q="tshirts for women").understood["gender"] == "Women"
+    assert query_summary(q="tshirts for men").understood["gender"] == "Men"
+
+
+def test_clothes_of_no_named_type_are_apparel():
+    found = listed("gym wear")
+    assert found and {p.master_category.name for p in found} == {"Apparel"}
+    assert query_summary(q="gym wear").understood["articleType"] == "Clothing"
