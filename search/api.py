@@ -74,6 +74,7 @@ class SearchView(ApiView):
             "understood": summary.understood if summary else {},
             "did_you_mean": summary.did_you_mean if summary else "",
             "exact": summary.exact if summary else True,
+            "message": summary.message if summary else "",
         }).data)
 
 

@@ -23,7 +23,7 @@ from main.money import rupees
 from main.selectors import TAXONOMY_TABLES, products_by_ids, taxonomy_rows
 
 from .photos import photo_search_ids
-from .query import QuerySummary, query_summary, search_rows
+from .query import QuerySummary, query_summary, rows_starting_words, search_rows
 
 FACET_TITLES = {
     "gender": "Gender", "master": "Category", "sub": "Subcategory", "type": "Article type",
@@ -78,6 +78,17 @@ def search_ids(*, filters: CatalogFilters) -> list[int]:
     return [int(i) for i in _listing(filters=filters).ids]
 
 
+def ids_starting_words(*, q: str, limit: int) -> list[int]:
+    """The first ``limit`` products (newest first) whose words every word of ``q`` starts:
+    what is typed so far, as the suggestions read it ("sungl" -> sunglasses)."""
+    table = catalog_table()
+    rows = rows_starting_words(q=q, table=table)
+    chosen = np.zeros(len(table), dtype=bool)
+    chosen[rows] = True
+    newest = table.order["newest"]
+    return [int(i) for i in table.ids[newest[chosen[newest]]][:limit]]
+
+
 @dataclass(frozen=True)
 class _Listing:
     ids: np.ndarray  # the result, in the listing's order
@@ -100,7 +111,11 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
     if filters.max_price is not None:
         keep = table.price[rows] <= float(filters.max_price)
         rows, points = rows[keep], points[keep]
-    picked = {param: table.any_of(param, values)[rows] for param, values in filters.selected().items()}
+    selected = filters.selected()
+    if "type" in selected:  # an article type is every taxonomy node of its name (see _type_twins)
+        twins = _type_twins()
+        selected["type"] = tuple({twin for i in selected["type"] for twin in twins.get(i, (i,))})
+    picked = {param: table.any_of(param, values)[rows] for param, values in selected.items()}
     every = np.ones(len(rows), dtype=bool)
     for mask in picked.values():
         every &= mask
@@ -141,6 +156,30 @@ def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.nda
         found = search_rows(q=filters.q, table=table)
         return found.rows, found.points
     return np.arange(len(table)), np.zeros(len(table), dtype=np.float32)
+
+
+POPULAR_SHOWN = 8  # shown, labelled, when a search finds nothing: a row of the grid on a wide screen
+
+
+def popular_products(*, limit: int = POPULAR_SHOWN) -> list:
+    """What a search that finds nothing shows under its "no results" (labelled as such, never
+    counted as results): the newest product of each of the catalog's biggest article types."""
+    table = catalog_table()
+    key = (table.version, id(table), limit)
+    ids = _popular_kept.get(key)
+    if ids is None:
+        biggest = [value for value, _n in table.counts("type", np.arange(len(table))).most_common(limit)]
+        newest = table.order["newest"]
+        ids = []
+        for type_id in biggest:
+            rows = newest[table.any_of("type", [type_id])[newest]]
+            ids += [int(table.ids[rows[0]])] if len(rows) else []
+        _popular_kept.clear()
+        _popular_kept[key] = ids
+    return products_by_ids(ids=ids, in_stock_only=False)
+
+
+_popular_kept: dict[tuple, list[int]] = {}
 
 
 def search_summary(*, q: str) -> QuerySummary | None:
@@ -236,6 +275,14 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
     names = _taxonomy_names(counters)
     searching = bool(filters.q)
     not_offered = _not_departments(counters)
+    twins = _type_twins()
+    # A type listed once, under a twin a shopper is offered (Backpacks under Bags, not Free Gifts).
+    canonical = {i: min([j for j in ids if j not in not_offered["type"]] or ids) for i, ids in twins.items()}
+    merged: Counter = Counter()
+    for type_id, n in counters["type"].items():
+        merged[canonical.get(type_id, type_id)] += n
+    counters = {**counters, "type": merged}
+    filters = replace(filters, type=tuple(sorted({canonical.get(i, i) for i in filters.type})))
 
     def facet(param, labels=None, limit=None):
         chosen, counts = getattr(filters, param), counters[param]
@@ -271,6 +318,23 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
         ],
         total=total,
     )
+
+
+def _type_twins() -> dict[int, tuple[int, ...]]:
+    """Article type id -> every id of the same name. The dataset files some types under two
+    subcategories (Backpacks under Bags and under Free Gifts): one type to a shopper, so the
+    facet lists it once (under its smallest id) and picking it picks every node of the name."""
+    version = catalog_table().version  # a listing saved or imported (a new type's first product) bumps it
+    if _twins_kept.get("version") != version:
+        by_name: dict[str, list[int]] = {}
+        for type_id, row in taxonomy_rows()["article_type_id"].items():
+            by_name.setdefault(" ".join(row[0].split()).casefold(), []).append(type_id)
+        twins = {i: tuple(sorted(ids)) for ids in by_name.values() for i in ids}
+        _twins_kept.update(version=version, twins=twins)
+    return _twins_kept["twins"]
+
+
+_twins_kept: dict[str, object] = {}
 
 
 def _size_values(*, filters: CatalogFilters, counts: Counter) -> list[FacetValue]:

@@ -5,22 +5,27 @@ between spaces (:mod:`main.search_text`). The trained query reader (:mod:`ml.sea
 artifact ``search``, served by :mod:`serving.registry`) turns a query into a gender, colours, a
 brand, weighted article types and the words a product should contain, with spelling and
 spacing fixed and words the catalog never uses read semantically ("parka" -> Jackets).
-:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`):
+:func:`search_rows` turns that into rows of the catalog table (:mod:`main.catalog_table`).
+The result set is what the query means, in every order (best match, price, newest):
 
-- a product **matches** when it is of one of the query's article types or contains one of its
-  words, and (when the query names them) is for that gender and of that brand
-  (``Product.brand``);
+- a product **matches** when it is of an article type the query's words name (a type's own
+  label word, "blazer", or a word of the shared vocabulary :mod:`ml.catalog.vocabulary`,
+  "joggers"; see ``QueryUnderstanding._named_types``), or, when no word names a type, of a
+  type its words point at firmly, or else when it contains the query's words; and it is of
+  the gender, colour, brand and price range the query states, each a filter;
 - it is **ranked** by points: its article type's weight, its colour, then the query's words
   it contains (rarer words weigh more). ``search.listing`` orders by these points.
 
 The words are found by the database's own full-text index where it has one (SQLite FTS5,
 PostgreSQL ``tsvector`` with a GIN index; see :mod:`search.fulltext`), else by ``LIKE``: one
 lookup per word of the query, which gives both the match and the word's points. Types,
-genders, colours and brands are columns of the table.
-A query that matches nothing is relaxed step by step (brand, gender, then any product
-sharing the start of a word) so that a page is never empty; :func:`query_summary` then says
-the results are not exact. Without a trained reader (tests, a fresh clone) every word must
-start a word of the product text, as before.
+genders, colours, brands and prices are columns of the table.
+When nothing matches, the query's colour, price, brand and gender are given up in that order
+(:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given up
+("No black heels — showing heels in all colours"). A query read as nothing the catalog has
+("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
+the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
+word must start a word of the product text, as before.
 """
 
 from __future__ import annotations
@@ -31,14 +36,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from main.catalog_table import CatalogTable, catalog_table
+from main.catalog_table import MISSING, CatalogTable, catalog_table
 from main.categorize import SURE_ENOUGH
 from main.search_text import normalise_words
 from main.selectors import taxonomy_rows
-from ml.catalog.schema import ARTICLE, COLOUR, GENDER, SUB
+from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB
 from ml.catalog.text import mentions_gender
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.search.text import STOP_WORDS
+from ml.search.text import APPAREL, STOP_WORDS
 from ml.search.train import ARTIFACT_NAME as SEARCH
 from ml.search.understand import ParsedQuery
 from serving.registry import loaded
@@ -50,7 +55,6 @@ MAX_QUERY_WORDS = 10  # a longer query is cut: each word costs the database a co
 TYPE_POINTS = 8.0  # the query's top article type; others by their weight
 COLOUR_POINTS = 4.0
 TERM_POINTS = 2.0  # a word the product text contains, times the word's weight (rarer: more)
-TYPE_MATCH_WEIGHT = 0.3  # article types weighted below this boost but do not pull products in
 RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first letters of a word
 SEARCHES_KEPT = 256  # the latest searches' matches kept per process (a few kB to a few hundred each)
 
@@ -84,16 +88,31 @@ def forget_parses(**signal) -> None:
 models_reloaded.connect(forget_parses, dispatch_uid="search.query.forget_parses")
 
 
+# What a relaxation step gives up, in the order a search gives them up when nothing matches,
+# and how the page says so ("No black heels — showing heels in all colours").
+RELAXATIONS = {
+    "colour": "in all colours",
+    "price": "at any price",
+    "brand": "of every brand",
+    "gender": "for everyone",
+}
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """A query's matches in the catalog table: their rows, their points (the relevance the
-    listing orders by, higher first), and whether the match had to be relaxed (then nothing
-    matched the query as typed)."""
+    listing orders by, higher first), and how the match was reached: ``dropped`` names what
+    the query asked for that had to be given up (keys of :data:`RELAXATIONS`) for anything to
+    match, ``relaxed`` is True when the match is not the query as read (something dropped, or
+    only products sharing the start of a word), and ``understood`` is False when the query
+    was read as nothing the catalog has (then ``rows`` is empty: no results, not the catalog)."""
 
     rows: np.ndarray
     points: np.ndarray
     parsed: ParsedQuery | None = None
     relaxed: bool = False
+    dropped: tuple[str, ...] = ()
+    understood: bool = True
 
 
 def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
@@ -110,6 +129,7 @@ def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
 
 
 _kept: OrderedDict[tuple, SearchResult] = OrderedDict()
+_NO_ROWS = np.zeros(0, dtype=np.int32)
 
 
 def _search(q: str, table: CatalogTable) -> SearchResult:
@@ -118,14 +138,13 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
         rows = np.flatnonzero(_every_word(q, table)).astype(np.int32)
         return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
     evidence = _Evidence(parsed, table)
-    relaxed = False
-    for match in evidence.matches():
+    for match, dropped, relaxed in evidence.matches():
         rows = np.flatnonzero(match).astype(np.int32)
         if len(rows):
-            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed, relaxed=relaxed)
-        relaxed = True
-    rows = np.arange(len(table), dtype=np.int32)
-    return SearchResult(rows=rows, points=evidence.points, parsed=parsed, relaxed=True)
+            return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed,
+                                relaxed=relaxed, dropped=dropped)
+    return SearchResult(rows=_NO_ROWS, points=np.zeros(0, dtype=np.float32), parsed=parsed,
+                        relaxed=True, understood=False)
 
 
 def _every_word(q: str, table: CatalogTable) -> np.ndarray:
@@ -137,8 +156,18 @@ def _every_word(q: str, table: CatalogTable) -> np.ndarray:
     return match
 
 
+def rows_starting_words(*, q: str, table: CatalogTable) -> np.ndarray:
+    """The rows whose text has, for every word of ``q`` (but stop words), a word it starts."""
+    return np.flatnonzero(_every_word(q, table)).astype(np.int32)
+
+
 class _Evidence:
-    """What the catalog table says of a parsed query: a row mask per condition, and points."""
+    """What the catalog table says of a parsed query: a row mask per condition, and points.
+
+    The result set is what the query means: the article types its words name (or, naming
+    none, point at firmly: ``ParsedQuery.asked_types``), else the products containing its words;
+    and its gender, colour, brand and stated price, each a filter. Colour, price, brand and
+    gender are given up in that order, one more at a time, only when nothing matches."""
 
     def __init__(self, parsed: ParsedQuery, table: CatalogTable):
         self.parsed, self.table = parsed, table
@@ -150,48 +179,76 @@ class _Evidence:
         for article, weight in parsed.types.items():
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
             self.points[rows] += TYPE_POINTS * weight
-            if weight >= TYPE_MATCH_WEIGHT and ids[ARTICLE].get(article):
+            if article in parsed.asked_types and ids[ARTICLE].get(article):
                 of_type |= rows
                 types_asked = True
+        colour = table.any_of("colour", parsed.colours) if parsed.colours else everything
+        missing = table.codes["colour"] == MISSING
+        if parsed.colour_words and missing.any():
+            # A listing with no colour recorded matches by its words ("Men Blue Slim Jeans").
+            colour = colour | (missing & table.has_ids(ids_with_words(parsed.colour_words)))
         if parsed.colours:
-            self.points[table.any_of("colour", parsed.colours)] += COLOUR_POINTS
-        with_words = np.zeros(len(table), dtype=bool)
+            self.points[colour] += COLOUR_POINTS
+        every_word = everything.copy()
+        some_word = np.zeros(len(table), dtype=bool)
         for term in parsed.terms:
             rows = table.has_ids(ids_with_words(term.forms))
             self.points[rows] += TERM_POINTS * term.weight
-            with_words |= rows
-        self.text = of_type | with_words
-        if not (types_asked or parsed.terms):
-            self.text = table.any_of("colour", parsed.colours) if parsed.colours else everything
+            every_word &= rows
+            some_word |= rows
+        if types_asked:
+            self.what = [of_type]
+        elif parsed.terms:
+            self.what = [every_word, some_word]  # all the words, else any of them
+        else:  # a gender, a colour, a brand or a price alone ("nike", "black", "under 500")
+            self.what = [everything]
+        if parsed.apparel:  # "gym wear": clothes, whatever else the words point at
+            apparel = table.any_of("master", ids[MASTER].get(APPAREL, ()))
+            self.what = [mask & apparel for mask in self.what] + [apparel]
         gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
-        self.gender = table.any_of("gender", gender_ids) if parsed.genders else everything
-        self.brand = self._brand() if parsed.brand else everything
+        price = everything
+        if parsed.min_price is not None:
+            price = price & (table.price >= parsed.min_price)
+        if parsed.max_price is not None:
+            price = price & (table.price <= parsed.max_price)
+        self.filters = {
+            "colour": colour if parsed.colours else None,
+            "price": price if parsed.min_price is not None or parsed.max_price is not None else None,
+            "brand": self._brand() if parsed.brand else None,
+            "gender": table.any_of("gender", gender_ids) if parsed.genders else None,
+        }
 
     def _brand(self) -> np.ndarray:
         """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
         return self.table.of_brand(self.parsed.brand, self.parsed.brand_prefixes)
 
     def matches(self):
-        """The match masks to try, strictest first: the query as read, then without its
-        brand, then without its gender, then any product sharing the start of a word."""
+        """(mask, what was dropped, relaxed) to try, strictest first: the query as read, then
+        without its colour, price, brand and gender in turn (cumulatively), then any product
+        sharing the start of a word the catalog does not know."""
         parsed = self.parsed
         if parsed.asks_for_something:
-            yield self.text & self.gender & self.brand
-            if parsed.brand:
-                yield self.text & self.gender
-            if parsed.genders:
-                yield self.text
+            asked = [name for name in RELAXATIONS if self.filters[name] is not None]
+            for step, what in enumerate(self.what):
+                for n_dropped in range(len(asked) + 1):
+                    mask = what.copy()
+                    for name in asked[n_dropped:]:
+                        mask &= self.filters[name]
+                    dropped = tuple(asked[:n_dropped])
+                    yield mask, dropped, bool(dropped) or step > 0
         unknown = [w for w in parsed.unknown + parsed.semantic if len(w) >= RELAXED_PREFIX_CHARS]
         if unknown:
             starts = [word[:RELAXED_PREFIX_CHARS] for word in unknown]
-            yield self.table.has_ids(ids_with_words(starts, prefix=True))
+            yield self.table.has_ids(ids_with_words(starts, prefix=True)), (), True
 
 
 def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
-    """Article type and gender ids by name (from the taxonomy rows the selectors cache)."""
+    """Article type, gender and master category ids by name (from the taxonomy rows the
+    selectors cache)."""
     rows = taxonomy_rows()
     result = {}
-    for level, column in ((ARTICLE, "article_type_id"), (GENDER, "gender_id")):
+    levels = ((ARTICLE, "article_type_id"), (GENDER, "gender_id"), (MASTER, "master_category_id"))
+    for level, column in levels:
         by_name: dict[str, tuple[int, ...]] = {}
         for i, row in rows[column].items():
             by_name[row[0]] = (*by_name.get(row[0], ()), i)
@@ -234,35 +291,95 @@ def query_intent(*, q: str) -> QueryIntent:
 @dataclass(frozen=True)
 class QuerySummary:
     """What a results page (and the search API's ``understood``) says about a search: the
-    labels the query was read as, a spelling correction to offer, and whether anything
-    matched the words exactly (if not, the page says so above the closest products)."""
+    labels the query was read as, a spelling correction to offer, whether anything matched
+    the query as read (``exact``), whether it was read as anything at all (``found``: False
+    for "xyzqwerty", which then lists nothing), and the sentence saying what was given up
+    ("No black heels — showing heels in all colours") or that nothing was found."""
 
     understood: dict[str, str]
     did_you_mean: str = ""
     exact: bool = True
+    message: str = ""
+    found: bool = True
 
 
 def query_summary(*, q: str) -> QuerySummary:
-    """The labels ``q`` was read as (gender, article type, colour, brand; the top article
-    type only), the corrected query when a word was misspelt, and whether the results match
-    the query as typed (False when it had to be relaxed or read semantically)."""
+    """The labels ``q`` was read as (gender, article types, colour, brand, price), the
+    corrected query when a word was misspelt, whether the results match the query as typed,
+    and what the page says when they do not."""
     result = search_rows(q=q)
     parsed = result.parsed
     if parsed is None:
         intent = query_intent(q=q)
         understood = {GENDER: intent.gender, SUB: intent.sub_category, ARTICLE: intent.article_type}
-        return QuerySummary(understood={level: label for level, label in understood.items() if label})
-    understood = {
-        GENDER: parsed.genders[0] if parsed.genders else "",
-        ARTICLE: next(iter(parsed.types), ""),
-        COLOUR: parsed.colours[0] if len(parsed.colours) == 1 else "",
-        "brand": parsed.brand,
-    }
+        found = bool(len(result.rows)) or not normalise_words(q)
+        return QuerySummary(understood={level: label for level, label in understood.items() if label},
+                            message="" if found else f"No results for “{q.strip()}”", found=found)
+    labels = _labels(parsed)
+    understood = {level: label for level, label in labels.items() if label}
+    if not result.understood:
+        message = f"No results for “{q.strip()}”"
+    elif result.dropped:
+        given_up = {_LABEL_OF[name] for name in result.dropped}
+        kept = {level: label for level, label in labels.items() if level not in given_up}
+        message = (f"No {_described(labels)} — showing {_described(kept)} "
+                   + " and ".join(RELAXATIONS[name] for name in result.dropped))
+    elif result.relaxed:
+        message = f"No exact matches for “{q.strip()}” — closest products"
+    else:
+        message = ""
     return QuerySummary(
-        understood={level: label for level, label in understood.items() if label},
+        understood=understood,
         did_you_mean=parsed.corrected,
         exact=parsed.exact and not result.relaxed,
+        message=message,
+        found=result.understood,
     )
 
 
-__all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "search_rows"]
+# Who a query's genders are, in the shop's words ("kids": Boys and Girls).
+# Keys sorted, as _labels looks them up.
+GENDER_LABELS = {("Boys", "Girls"): "Kids", ("Men", "Unisex"): "Men", ("Unisex", "Women"): "Women",
+                 ("Men", "Unisex", "Women"): "Everyone"}
+TYPES_NAMED = 3  # article types a summary names before "…"
+APPAREL_LABEL = "Clothing"  # how a summary names a query for clothes of no named type ("gym wear")
+_LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "gender": GENDER}  # RELAXATIONS -> label
+
+
+def _labels(parsed: ParsedQuery) -> dict[str, str]:
+    """The query's reading as labels, by level (empty where it asks for nothing)."""
+    genders = tuple(sorted(parsed.genders))
+    types = list(parsed.asked_types)
+    if parsed.apparel and not parsed.named:  # what the words point at, among clothes only
+        types = [APPAREL_LABEL]
+    type_label = ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
+    price = ""
+    if parsed.min_price is not None and parsed.max_price is not None:
+        price = f"₹{parsed.min_price}–₹{parsed.max_price}"
+    elif parsed.max_price is not None:
+        price = f"under ₹{parsed.max_price}"
+    elif parsed.min_price is not None:
+        price = f"above ₹{parsed.min_price}"
+    return {
+        GENDER: GENDER_LABELS.get(genders, " / ".join(genders)),
+        ARTICLE: type_label,
+        COLOUR: " / ".join(word.title() for word in parsed.colour_words) or " / ".join(parsed.colours[:1]),
+        "brand": parsed.brand,
+        "price": price,
+    }
+
+
+def _described(labels: dict[str, str]) -> str:
+    """The labels as a phrase: "black Nike heels for women under ₹500"."""
+    things = labels.get(ARTICLE, "").lower() or "products"
+    words = [labels.get(COLOUR, "").lower(), labels.get("brand", ""), things]
+    phrase = " ".join(word for word in words if word)
+    if labels.get(GENDER):
+        phrase += f" for {labels[GENDER].lower()}"
+    if labels.get("price"):
+        phrase += f" {labels['price']}"
+    return phrase
+
+
+__all__ = ["QuerySummary", "SearchResult", "parse_query", "query_summary", "rows_starting_words",
+           "search_rows"]

@@ -2,10 +2,10 @@
 
 from rest_framework import serializers
 
-from main.catalog_table import PRICE_RANGES, RATING_FLOORS, SORTS
+from main.catalog_table import PRICE_RANGES, RATING_FLOORS, SIZE_ORDER, SORTS
 from main.serializers import DATASET_ID_HELP, LISTING_ID_HELP, RecommendationListSerializer
 
-from .forms import MAX_QUERY_LENGTH, MAX_VALUES_PER_FACET
+from .forms import MAX_QUERY_LENGTH, MAX_VALUES_PER_FACET, SIZE_LABEL_LENGTH
 
 
 class PhotoSearchInputSerializer(serializers.Serializer):
@@ -49,6 +49,9 @@ class SearchQuerySerializer(serializers.Serializer):
     price = _values(serializers.ChoiceField(choices=[]), "Price range (the price facet's values)")
     rating = _values(serializers.ChoiceField(choices=list(RATING_FLOORS)),
                      "Lowest average rating: 4 (4★ and up) or 3 (3★ and up)")
+    size = _values(serializers.CharField(max_length=SIZE_LABEL_LENGTH),
+                   "Size label (the size facet's values: XS … XXL, 2-3Y …, UK 5 …): products with any "
+                   "of them in stock")
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     sort = serializers.ChoiceField(choices=[], required=False,
@@ -60,6 +63,13 @@ class SearchQuerySerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["price"].child.choices = list(PRICE_RANGES)
         self.fields["sort"].choices = list(SORTS)
+
+    def validate_size(self, values: list[str]) -> list[str]:
+        unknown = [value for value in values if value not in SIZE_ORDER]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown size {', '.join(map(repr, unknown))}: sizes are {', '.join(SIZE_ORDER)}.")
+        return values
 
     def validate(self, data):
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -102,5 +112,10 @@ class SearchResponseSerializer(serializers.Serializer):
                                        help_text="What the query was read as, by category level")
     did_you_mean = serializers.CharField(allow_blank=True)
     exact = serializers.BooleanField(
-        help_text="False: nothing matched the words; these are the closest products"
+        help_text="False: nothing matched the query as read; these are the closest products"
+    )
+    message = serializers.CharField(
+        allow_blank=True,
+        help_text="What was given up for anything to match (\"No black heels — showing heels in all "
+                  "colours\"), or \"No results for …\" when the query was read as nothing (count 0)",
     )

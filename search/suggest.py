@@ -2,9 +2,11 @@
 
 ``suggestions(q=, limit=)`` is what the search box's endpoint (``/search/suggest``) calls.
 Categories and brands match when every word typed starts a word of their name ("sport sh" →
-Sports Shoes), a gender word picks the gender ("men sho" → Men · Casual Shoes), and products
-are the first of the search's own best-match order, so a suggestion never promises what the
-results page will not show.
+Sports Shoes), a gender word picks the gender ("men sho" → Men · Casual Shoes). Products come
+from the same reading: the first products of the first category row (or, without one, of the
+first brand row); with neither, the products whose words every typed word starts ("black hee"),
+in the search's best-match order. A half-typed word is never "corrected" into another word
+("sungl" is sunglasses, not Singh).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from main.search_text import normalise_words
 from main.selectors import products_by_ids, taxonomy_rows
 from ml.catalog.brands import brand_key
 
-from .listing import CatalogFilters, catalog_counts, search_ids
+from .listing import CatalogFilters, catalog_counts, ids_starting_words, search_ids
 
 CATEGORIES_SUGGESTED = 4  # at most, biggest first
 BRANDS_SUGGESTED = 2
@@ -64,8 +66,10 @@ def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:
                 names_seen.add(name)
                 label = f"{genders[gender]} · {name}" if gender else name
                 url = f"{catalog}?{f'gender={gender}&' if gender else ''}{param}={node}"
-                categories.append((n, {"kind": "category", "label": label, "url": url}))
-    categories = [item for _, item in sorted(categories, key=lambda pair: -pair[0])][:CATEGORIES_SUGGESTED]
+                narrowed = {param: (node,), **({"gender": (gender,)} if gender else {})}
+                categories.append((n, {"kind": "category", "label": label, "url": url}, narrowed))
+    categories.sort(key=lambda found: -found[0])
+    categories = categories[:CATEGORIES_SUGGESTED]
 
     typed_key = "".join(typed)  # as brand_key joins a brand's words: "us polo" -> U.S. Polo Assn.
     brands = [
@@ -75,7 +79,12 @@ def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:
     ][:BRANDS_SUGGESTED]
 
     room = max(limit - len(categories) - len(brands), MIN_PRODUCTS_SUGGESTED)
-    ids = search_ids(filters=CatalogFilters(q=q, sort="relevance"))[:room]
+    if categories:  # the products of the first category row: what its link lists first
+        ids = search_ids(filters=CatalogFilters(**categories[0][2]))[:room]
+    elif brands:
+        ids = search_ids(filters=CatalogFilters(brand=(brands[0]["label"],)))[:room]
+    else:
+        ids = ids_starting_words(q=q, limit=room)
     products = [
         {
             "kind": "product",
@@ -86,4 +95,4 @@ def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:
         }
         for product in products_by_ids(ids=ids, in_stock_only=False)
     ]
-    return (categories + brands + products)[:limit]
+    return ([item for _n, item, _narrowed in categories] + brands + products)[:limit]

@@ -14,7 +14,7 @@ from serving.registry import ModelUnavailable
 from . import photos
 from .filter_links import PRICE_TYPED, facet_links, filter_pairs, listing_query
 from .forms import MAX_QUERY_LENGTH, CatalogFilterForm, PhotoSearchForm
-from .listing import CatalogFilters, Facets, catalog_page, search_summary
+from .listing import CatalogFilters, Facets, catalog_page, popular_products, search_summary
 from .photos import photo_search_ids
 from .suggest import suggestions
 
@@ -32,6 +32,7 @@ def catalog_context(
     catalog, and pages built on it such as a search by photo, which names itself in
     ``listing`` so that its cached facet panel is its own)."""
     panel, chips, clear_all = facet_panel(filters=filters, facets=facets, listing=listing)
+    summary = search_summary(q=filters.q)
     return {
         "page": page,
         "facets": facets,
@@ -41,7 +42,9 @@ def catalog_context(
         "clear_all": clear_all,
         "query": listing_query(filters),  # without the page: what the page links add it to
         "keep_for_sort": filter_pairs(filters, without=("sort",)),  # the sort form's hidden fields
-        "summary": search_summary(q=filters.q),
+        "summary": summary,
+        # A search read as nothing the shop has lists nothing; popular products, labelled.
+        "popular": popular_products() if summary is not None and not summary.found else [],
         "photo_expired": bool(filters.photo) and photo_search_ids(key=filters.photo) is None,
     }
 

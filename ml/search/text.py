@@ -16,6 +16,12 @@ STOP_WORDS = frozenset(
 )
 
 
+# Words that say "clothes" without saying which ("gym wear", "winter clothes"): the query asks
+# for apparel (the master category :data:`APPAREL`), and the word names no article type.
+GARMENT_WORDS = frozenset({"wear", "clothes", "clothing", "cloth", "outfit", "apparel", "garment"})
+APPAREL = "Apparel"  # the catalog's master category of clothes
+
+
 def search_words(text: str) -> list[str]:
     """Lower-case singular words; apostrophes and hyphens join ("t-shirt" -> "tshirt")."""
     return singular_words(_JOINED.sub("", text))

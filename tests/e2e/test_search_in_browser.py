@@ -117,3 +117,18 @@ def test_phone_suggestion_tap_and_facets(phone_page, page_errors, e2e_catalog, a
         page.locator('[data-test="clear-all"]').tap()
     assert result_count(page) == total and "q=shirt" in page.url
     assert not page_errors, page_errors
+
+
+def test_a_search_that_finds_nothing_says_so_and_shows_popular_products(page, page_errors, e2e_catalog,
+                                                                         artifacts):
+    page.goto("/")
+    field = page.locator('[data-test="search-desktop"] input[name="q"]')
+    field.fill("xyzqwerty")
+    with page.expect_navigation():
+        field.press("Enter")
+    assert result_count(page) == 0  # not the whole catalog counted as results
+    assert "No results for “xyzqwerty”" in page.locator('[data-test="query-summary"]').inner_text()
+    popular = page.locator('[data-test="popular"]')
+    assert "Popular in the shop" in popular.inner_text() and popular.locator("img").count()
+    page.screenshot(path=artifacts / "search-nothing-found.png", full_page=True)
+    assert not page_errors, page_errors

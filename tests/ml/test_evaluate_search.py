@@ -140,3 +140,10 @@ def test_the_query_set_is_big_and_varied():
     for kind in KINDS:
         assert sum(q.kind == kind for q in queries) >= 12, kind
     assert all(q.article_types for q in queries)
+
+
+def test_the_query_set_has_a_test_split_never_tuned_on():
+    dev, test = load_queries(QUERIES_PATH, split="dev"), load_queries(QUERIES_PATH, split="test")
+    assert len(dev) + len(test) == len(load_queries(QUERIES_PATH)) >= 500
+    assert len(test) >= 150
+    assert not {q.text for q in dev} & {q.text for q in test}

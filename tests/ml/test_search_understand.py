@@ -125,3 +125,49 @@ def test_a_word_the_catalog_never_uses_is_read_semantically(semantic_reader, tmp
     semantic_reader.save(tmp_path)
     loaded = QueryUnderstanding.load(tmp_path)
     assert loaded.parse("raincoat").types == semantic_reader.parse("raincoat").types
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("blazer", {"Blazers"}),  # the type's own word, though Nike Blazer shoes use it too
+        ("shoes", {"Casual Shoes", "Sports Shoes", "Formal Shoes"}),  # not Shoe Accessories
+        ("casual shoes", {"Casual Shoes"}),  # an earlier word narrows the head
+        ("formal shirt", {"Shirts"}),  # ... or only modifies it
+        ("sports bra", {"Bra"}),
+        ("boxer shorts", {"Boxers"}),  # a word heading fewer types replaces the head
+        ("leggings for kurti", {"Leggings"}),  # what follows "for" never heads
+        ("joggers", {"Track Pants"}),  # the shared vocabulary (ml.catalog.vocabulary)
+        ("parka", {"Jackets"}),  # never "corrected" into a catalog word (park)
+    ],
+)
+def test_the_types_a_query_names(reader, query, named):
+    assert set(reader.parse(query).named) == named
+
+
+def test_a_typo_of_a_type_word_is_read_as_it(reader):
+    assert reader.parse("legins").named == ("Leggings",)  # not the brand Levis
+    assert reader.parse("high heals").named == ("Heels",)
+
+
+@pytest.mark.parametrize(
+    ("query", "low", "high"),
+    [("kurti under 500", None, 500), ("shoes below rs 1000", None, 1000), ("watch above 2000", 2000, None),
+     ("tshirt", None, None)],
+)
+def test_a_stated_price_is_read_and_is_no_word(reader, query, low, high):
+    parsed = reader.parse(query)
+    assert (parsed.min_price, parsed.max_price) == (low, high)
+    assert not any(term.word.isdigit() for term in parsed.terms)
+    assert parsed.asks_for_something
+
+
+def test_a_query_of_nothing_known_asks_for_nothing(reader):
+    parsed = reader.parse("xyzqwerty")
+    assert not parsed.asks_for_something and parsed.named == () and parsed.unknown == ("xyzqwerty",)
+
+
+def test_a_word_for_clothes_asks_for_apparel_and_names_no_type(reader):
+    parsed = reader.parse("gym wear")
+    assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
+    assert not reader.parse("gym bag").apparel

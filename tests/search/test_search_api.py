@@ -80,6 +80,8 @@ def test_a_search_says_what_it_was_read_as(client, trained_models):
         ({"page_size": "101"}, "page_size"),
         ({"q": "x" * 201}, "q"),
         ({"colors": "Blue"}, "detail"),  # a misspelt parameter is not silently ignored
+        ({"size": "XXXL"}, "size"),  # not a size of any chart
+        ({"size": "x" * 21}, "size"),
     ],
 )
 def test_bad_parameters_are_a_400_with_the_reason(client, params, field):
@@ -96,3 +98,27 @@ def test_an_empty_result_is_a_page_of_nothing(client):
 def test_the_search_is_in_the_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/search" in schema and "page_size" in schema
+
+
+def test_size_narrows_the_results_to_products_with_it_in_stock(client):
+    from main.models import ProductSize
+
+    answer = client.get(SEARCH, {"size": "M", "page_size": 100}).json()
+    with_m = ProductSize.objects.filter(label="M", stock__gt=0, product__is_active=True)
+    assert answer["count"] == with_m.values("product").distinct().count() > 0
+    assert {r["listing_id"] for r in answer["results"]} <= set(with_m.values_list("product_id", flat=True))
+    assert [v["value"] for v in answer["facets"]["size"] if v["selected"]] == ["M"]
+    both = client.get(SEARCH, {"size": ["M", "UK 8"]}).json()
+    assert both["count"] > answer["count"]
+
+
+def test_a_size_reason_names_the_sizes(client):
+    reason = client.get(SEARCH, {"size": "XXXL"}).json()["size"]
+    assert "XXXL" in str(reason) and "XS" in str(reason)
+
+
+def test_the_search_api_reads_the_query_as_the_page_does(client, trained_models):
+    answer = client.get(SEARCH, {"q": "xyzqwerty"}).json()
+    assert answer["count"] == 0 and answer["message"] == "No results for “xyzqwerty”"
+    kids = client.get(SEARCH, {"q": "kids tshirt"}).json()
+    assert kids["understood"].get("gender") == "Kids"

@@ -23,7 +23,7 @@ def test_half_a_word_suggests_the_category_and_its_products(client):
     listed = client.get(categories[0]["url"]).context["facets"].total
     assert listed == Product.objects.filter(is_active=True, article_type__name="Tshirts").count()
     products = [s for s in found if s["kind"] == "product"]
-    page = client.get("/catalog/", {"q": "tsh"}).context["page"].object_list
+    page = client.get(categories[0]["url"]).context["page"].object_list
     assert [p["id"] for p in products] == [p.dataset_id for p in page][: len(products)]
     assert products and all(p["url"] == f"/products/{p['id']}/" and p["image"] for p in products)
     assert len(found) <= 8
@@ -49,3 +49,24 @@ def test_a_brand_is_suggested_from_its_first_letters(client):
 def test_nothing_to_suggest_is_an_empty_list(client, q):
     assert isinstance(suggest(client, q), list)
     assert suggest(client, "") == []
+
+
+def test_without_a_category_row_the_products_start_with_every_typed_word(client):
+    """A half-typed word is read as the start of a word, never "corrected" into another one
+    (the category rows and the product rows read what was typed alike)."""
+    found = suggest(client, "black sh")
+    assert not [s for s in found if s["kind"] == "category"]
+    products = [Product.objects.get(dataset_id=s["id"]) for s in found if s["kind"] == "product"]
+    assert products
+    for product in products:
+        words = product.search_text.split()
+        assert any(w.startswith("black") for w in words) and any(w.startswith("sh") for w in words)
+
+
+def test_the_products_of_a_category_row_are_of_that_category(client):
+    found = suggest(client, "sungl")
+    categories = [s for s in found if s["kind"] == "category"]
+    products = [s for s in found if s["kind"] == "product"]
+    assert categories and categories[0]["label"] == "Sunglasses"
+    assert products
+    assert {Product.objects.get(dataset_id=p["id"]).article_type.name for p in products} == {"Sunglasses"}

@@ -1,0 +1,303 @@
+"""The fashion words sellers and shoppers use that the catalog does not: each -> its article type.
+
+The catalog (Fashion Product Images, ``styles.csv``) names its products in a house style:
+"Nike Men Black Jacket", "Biba Women Red Kurta", "Lakme Nail Polish". Sellers and shoppers
+write "olive parka", "printed palazzo", "tan moccasins", "matte nail paint", "sherwani for
+groom" -- words its ~40k names never (or only a handful of times) use, and that neither TF-IDF
+nor a nearest catalog name can read reliably. This table says, from general fashion knowledge
+(never copied from an evaluation row), which of the catalog's own article types each word
+belongs to, so that the categorizer and the shop's search read them alike.
+
+Entries are lower-case words or two-word phrases, in their singular (each word is compared
+after :func:`ml.catalog.text.singular`, so "palazzos", "Boots" and "PALAZZO" all match), and
+where the catalog lacks the type itself (boots, spectacles, sherwani), the nearest type it has:
+boots are Casual Shoes (the catalog files its few boots there), spectacle frames are Sunglasses
+(its only eyewear type), a sherwani is sold as a set, Kurta Sets. A two-word phrase wins over
+its words: "top coat" is Nail Polish, "coat" alone is Jackets; "kurta pyjama" is Kurta Sets,
+"kurta" alone the catalog's own Kurtas. Words the catalog already uses for one type ("tote",
+"sling", "aviator", "wedge", "slipper") are left to it.
+
+:data:`GENDERS` holds a gender only where the word itself says it ("lehenga": Women,
+"sherwani": Men); most garments are worn by anyone.
+
+Public interface (the categorizer and ``ml.search`` code against exactly this):
+:data:`VOCABULARY`, :data:`GENDERS`, :func:`article_types_in`, :func:`phrases_in`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from ml.catalog.text import singular_words
+
+# The catalog's article types named here (checked against styles.csv by
+# tests/ml/catalog/test_vocabulary.py).
+_JACKETS, _SWEATERS, _SWEATSHIRTS, _TSHIRTS, _TOPS, _SHIRTS = (
+    "Jackets", "Sweaters", "Sweatshirts", "Tshirts", "Tops", "Shirts")
+_TROUSERS, _TRACK_PANTS, _SHORTS, _SKIRTS, _DRESSES = (
+    "Trousers", "Track Pants", "Shorts", "Skirts", "Dresses")
+_CASUAL, _FORMAL, _SPORTS, _HEELS, _FLATS, _SANDALS, _FLIP_FLOPS = (
+    "Casual Shoes", "Formal Shoes", "Sports Shoes", "Heels", "Flats", "Sandals", "Flip Flops")
+_EYEWEAR = "Sunglasses"  # the catalog's one eyewear type: frames and spectacles go here too
+_WOMEN, _MEN = "Women", "Men"
+
+# (word or two-word phrase, article type, gender only if the word itself implies it)
+_ENTRIES: tuple[tuple[str, str, str | None], ...] = (
+    # ---- outerwear
+    ("parka", _JACKETS, None),
+    ("anorak", _JACKETS, None),
+    ("windcheater", _JACKETS, None),
+    ("windbreaker", _JACKETS, None),
+    ("bomber", _JACKETS, None),
+    ("puffer", _JACKETS, None),
+    ("gilet", _JACKETS, None),
+    ("coat", _JACKETS, None),
+    ("overcoat", _JACKETS, None),
+    ("trench", _JACKETS, None),
+    ("pea coat", _JACKETS, None),
+    ("shacket", _JACKETS, None),
+    ("raincoat", "Rain Jacket", None),
+    ("rain coat", "Rain Jacket", None),
+    ("tuxedo", "Suits", _MEN),
+    ("bandhgala", "Blazers", _MEN),
+    ("jodhpuri", "Blazers", _MEN),
+    # ---- knitwear and sweatshirts
+    ("pullover", _SWEATERS, None),
+    ("jumper", _SWEATERS, None),
+    ("cardigan", _SWEATERS, None),
+    ("turtleneck", _SWEATERS, None),
+    ("hoodie", _SWEATSHIRTS, None),
+    # ---- tops
+    ("tee", _TSHIRTS, None),
+    ("henley", _TSHIRTS, None),
+    ("blouse", _TOPS, None),
+    ("crop top", _TOPS, None),
+    ("tank top", _TOPS, None),
+    ("tank", _TOPS, None),
+    ("peplum", _TOPS, None),
+    ("bodysuit", _TOPS, None),
+    ("overshirt", _SHIRTS, None),
+    ("kimono", "Shrug", None),
+    ("bolero", "Shrug", None),
+    # ---- Indian wear
+    ("kameez", "Kurtas", _WOMEN),
+    ("anarkali", "Kurtas", _WOMEN),
+    ("kurta pyjama", "Kurta Sets", _MEN),
+    ("salwar suit", "Kurta Sets", _WOMEN),
+    ("salwar kameez", "Kurta Sets", _WOMEN),
+    ("sherwani", "Kurta Sets", _MEN),
+    ("lehenga", "Lehenga Choli", _WOMEN),
+    ("ghagra", "Lehenga Choli", _WOMEN),
+    ("chaniya choli", "Lehenga Choli", _WOMEN),
+    ("choli", "Lehenga Choli", _WOMEN),
+    ("sari", "Sarees", _WOMEN),
+    ("odhni", "Dupatta", _WOMEN),
+    ("chunni", "Dupatta", _WOMEN),
+    ("shawl", "Stoles", None),
+    ("pashmina", "Stoles", None),
+    # ---- bottoms
+    ("palazzo", _TROUSERS, None),
+    ("culotte", _TROUSERS, None),
+    ("slack", _TROUSERS, None),
+    ("pant", _TROUSERS, None),
+    ("cargo", _TROUSERS, None),
+    ("lounge pant", "Lounge Pants", None),
+    ("pyjama pant", "Lounge Pants", None),
+    ("jogger", _TRACK_PANTS, None),
+    ("sweatpant", _TRACK_PANTS, None),
+    ("trackpant", _TRACK_PANTS, None),
+    ("track pant", _TRACK_PANTS, None),
+    ("cargo short", _SHORTS, None),
+    ("hot pant", _SHORTS, None),
+    ("bermuda", _SHORTS, None),
+    ("skort", _SKIRTS, None),
+    ("maxi skirt", _SKIRTS, None),
+    ("three fourth", "Capris", None),
+    ("pantyhose", "Stockings", _WOMEN),
+    # ---- dresses and one-pieces
+    ("gown", _DRESSES, None),
+    ("frock", _DRESSES, None),
+    ("sundress", _DRESSES, None),
+    ("bodycon", _DRESSES, None),
+    ("maxi", _DRESSES, None),
+    ("playsuit", "Jumpsuit", None),
+    ("dungaree", "Jumpsuit", None),
+    ("overall", "Jumpsuit", None),
+    ("co ord", "Clothing Set", None),
+    ("swimsuit", "Swimwear", None),
+    ("swimming costume", "Swimwear", None),
+    ("swim trunk", "Swimwear", _MEN),
+    ("bikini", "Swimwear", _WOMEN),
+    ("monokini", "Swimwear", _WOMEN),
+    # ---- innerwear and nightwear
+    ("panty", "Briefs", _WOMEN),
+    ("brassiere", "Bra", _WOMEN),
+    ("bralette", "Bra", _WOMEN),
+    ("undershirt", "Innerwear Vests", None),
+    ("banian", "Innerwear Vests", _MEN),
+    ("tummy tucker", "Shapewear", None),
+    ("nighty", "Nightdress", _WOMEN),
+    ("nightie", "Nightdress", _WOMEN),
+    ("nightgown", "Nightdress", _WOMEN),
+    ("pj set", "Night suits", None),
+    ("sleepwear", "Night suits", None),
+    ("bathrobe", "Bath Robe", None),
+    ("dressing gown", "Bath Robe", None),
+    # ---- footwear
+    ("boot", _CASUAL, None),
+    ("sneaker", _CASUAL, None),
+    ("loafer", _CASUAL, None),
+    ("moccasin", _CASUAL, None),
+    ("espadrille", _CASUAL, None),
+    ("boat shoe", _CASUAL, None),
+    ("slip on", _CASUAL, None),
+    ("mojari", _CASUAL, None),
+    ("brogue", _FORMAL, None),
+    ("oxford shoe", _FORMAL, None),
+    ("monk strap", _FORMAL, None),
+    ("trainer", _SPORTS, None),
+    ("running shoe", _SPORTS, None),
+    ("stiletto", _HEELS, _WOMEN),
+    ("pump", _HEELS, _WOMEN),
+    ("ballerina", _FLATS, _WOMEN),
+    ("ballet flat", _FLATS, _WOMEN),
+    ("belly", _FLATS, _WOMEN),
+    ("jutti", _FLATS, None),
+    ("kolhapuri", _SANDALS, None),
+    ("chappal", _SANDALS, None),
+    ("gladiator", _SANDALS, None),
+    ("clog", _SANDALS, None),
+    ("slide", _FLIP_FLOPS, None),
+    # ---- eyewear
+    ("spectacle", _EYEWEAR, None),
+    ("specs", _EYEWEAR, None),
+    ("eyeglass", _EYEWEAR, None),
+    ("eyewear", _EYEWEAR, None),
+    ("frame", _EYEWEAR, None),
+    ("goggle", _EYEWEAR, None),
+    # ---- bags, wallets, watches
+    ("satchel", "Handbags", None),
+    ("hobo", "Handbags", None),
+    ("shoulder bag", "Handbags", None),
+    ("potli", "Clutches", _WOMEN),
+    ("wristlet", "Clutches", None),
+    ("bagpack", "Backpacks", None),
+    ("school bag", "Backpacks", None),
+    ("haversack", "Backpacks", None),
+    ("gym bag", "Duffel Bag", None),
+    ("travel bag", "Duffel Bag", None),
+    ("suitcase", "Trolley Bag", None),
+    ("luggage", "Trolley Bag", None),
+    ("briefcase", "Laptop Bag", None),
+    ("card holder", "Wallets", None),
+    ("money clip", "Wallets", None),
+    ("smartwatch", "Watches", None),
+    ("wristwatch", "Watches", None),
+    ("chronograph", "Watches", None),
+    # ---- jewellery
+    ("jhumka", "Earrings", _WOMEN),
+    ("stud", "Earrings", None),
+    ("hoop", "Earrings", None),
+    ("choker", "Necklace and Chains", _WOMEN),
+    ("mangalsutra", "Necklace and Chains", _WOMEN),
+    ("locket", "Pendant", None),
+    ("kada", "Bangle", None),
+    ("kangan", "Bangle", _WOMEN),
+    ("toe ring", "Ring", _WOMEN),
+    # ---- headwear, neckwear, small accessories
+    ("fedora", "Hat", None),
+    ("bucket hat", "Hat", None),
+    ("snapback", "Caps", None),
+    ("hairband", "Headband", None),
+    ("bandana", "Headband", None),
+    ("scrunchie", "Hair Accessory", _WOMEN),
+    ("hair clip", "Hair Accessory", None),
+    ("bow tie", "Ties", _MEN),
+    ("necktie", "Ties", _MEN),
+    ("cravat", "Ties", _MEN),
+    ("brace", "Suspenders", None),
+    ("mitten", "Gloves", None),
+    ("keyring", "Key chain", None),
+    ("sipper", "Water Bottle", None),
+    ("shaker", "Water Bottle", None),
+    # ---- beauty and personal care
+    ("nail paint", "Nail Polish", None),
+    ("nail enamel", "Nail Polish", None),
+    ("top coat", "Nail Polish", None),
+    ("base coat", "Nail Polish", None),
+    ("polish remover", "Nail Essentials", None),
+    ("lip balm", "Lip Care", None),
+    ("lip crayon", "Lipstick", None),
+    ("lip tint", "Lip Gloss", None),
+    ("kohl", "Kajal and Eyeliner", None),
+    ("eye shadow", "Eyeshadow", None),
+    ("bronzer", "Highlighter and Blush", None),
+    ("bb cream", "Foundation and Primer", None),
+    ("cc cream", "Foundation and Primer", None),
+    ("face powder", "Compact", None),
+    ("moisturizer", "Face Moisturisers", None),
+    ("face cream", "Face Moisturisers", None),
+    ("cleanser", "Face Wash and Cleanser", None),
+    ("sunblock", "Sunscreen", None),
+    ("serum", "Face Serum and Gel", None),
+    ("sheet mask", "Mask and Peel", None),
+    ("face pack", "Mask and Peel", None),
+    ("body butter", "Body Lotion", None),
+    ("shower gel", "Body Wash and Scrub", None),
+    ("hair dye", "Hair Colour", None),
+    ("hair color", "Hair Colour", None),
+    ("cologne", "Perfume and Body Mist", None),
+    ("attar", "Perfume and Body Mist", None),
+    ("edp", "Perfume and Body Mist", None),
+    ("deo", "Deodorant", None),
+    ("antiperspirant", "Deodorant", None),
+    ("roll on", "Deodorant", None),
+    ("body spray", "Deodorant", None),
+    ("shaving kit", "Mens Grooming Kit", _MEN),
+    # ---- sporting goods
+    ("soccer ball", "Footballs", None),
+)
+
+VOCABULARY: Mapping[str, str] = MappingProxyType({word: kind for word, kind, _ in _ENTRIES})
+GENDERS: Mapping[str, str] = MappingProxyType(
+    {word: gender for word, _, gender in _ENTRIES if gender is not None}
+)
+
+
+def _key(phrase: str) -> str:
+    return " ".join(singular_words(phrase))
+
+
+_BY_KEY: dict[str, str] = {_key(word): word for word in VOCABULARY}
+_MAX_WORDS = max(len(key.split()) for key in _BY_KEY)
+
+
+def phrases_in(text: str) -> list[str]:
+    """The :data:`VOCABULARY` entries ``text`` names, longest phrase first (a word inside a
+    matched phrase is not matched again: "top coat" yields "top coat", not also "coat"); then
+    in reading order."""
+    words = singular_words(text)
+    taken = [False] * len(words)
+    found = []
+    for size in range(_MAX_WORDS, 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(taken[start:start + size]):
+                continue
+            entry = _BY_KEY.get(" ".join(words[start:start + size]))
+            if entry is not None:
+                found.append(entry)
+                taken[start:start + size] = [True] * size
+    return found
+
+
+def article_types_in(text: str) -> list[str]:
+    """The catalog article types ``text``'s words and phrases name, longest phrase first,
+    each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"])."""
+    return list(dict.fromkeys(VOCABULARY[entry] for entry in phrases_in(text)))
+
+
+def gender_in(text: str) -> str | None:
+    """The gender ``text``'s vocabulary words imply, if they imply exactly one."""
+    genders = {GENDERS[entry] for entry in phrases_in(text) if entry in GENDERS}
+    return genders.pop() if len(genders) == 1 else None

@@ -1,0 +1,62 @@
+"""The fashion vocabulary (ml/catalog/vocabulary.py): real catalog types, phrases before words."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml.catalog.dataset import load_styles
+from ml.catalog.schema import ARTICLE, GENDER
+from ml.catalog.vocabulary import GENDERS, VOCABULARY, article_types_in, gender_in, phrases_in
+
+# The table's documented size: enough for the words sellers use, small enough to review by hand.
+MIN_ENTRIES, MAX_ENTRIES = 100, 200
+
+
+@pytest.fixture(scope="module")
+def styles():
+    return load_styles()
+
+
+def test_every_article_type_is_the_catalogs(styles):
+    catalog = set(styles[ARTICLE])
+    assert {kind for kind in VOCABULARY.values() if kind not in catalog} == set()
+
+
+def test_every_gender_hint_is_the_catalogs(styles):
+    assert set(GENDERS.values()) <= set(styles[GENDER])
+    assert set(GENDERS) <= set(VOCABULARY)
+
+
+def test_entries_are_lower_case_words_or_two_word_phrases():
+    assert MIN_ENTRIES <= len(VOCABULARY) <= MAX_ENTRIES
+    for word in VOCABULARY:
+        assert word == word.lower().strip() and 1 <= len(word.split()) <= 2, word
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("Olive PARKA for men", ["Jackets"]),
+    ("printed palazzos", ["Trousers"]),
+    ("tan suede moccasins", ["Casual Shoes"]),
+    ("black leather boots", ["Casual Shoes"]),
+    ("round spectacle frames", ["Sunglasses"]),
+    ("glossy top coat", ["Nail Polish"]),
+    ("long wool coat", ["Jackets"]),
+    ("cotton kurta pyjama set", ["Kurta Sets"]),
+    ("grey joggers", ["Track Pants"]),
+    ("navy track pants", ["Track Pants"]),
+    ("cotton formal pant", ["Trousers"]),
+    ("plain white shirt", []),
+])
+def test_article_types_in(text, types):
+    assert article_types_in(text) == types
+
+
+def test_longest_phrase_first_then_reading_order():
+    assert phrases_in("hoodie with cargo shorts") == ["cargo short", "hoodie"]
+    assert article_types_in("hoodie with cargo shorts") == ["Shorts", "Sweatshirts"]
+
+
+def test_gender_only_where_the_word_says_it():
+    assert gender_in("red silk lehenga") == "Women"
+    assert gender_in("cream sherwani") == "Men"
+    assert gender_in("olive parka") is None
