@@ -12,7 +12,9 @@ from django.db.models import Count, Q, QuerySet
 from core.pages import ATTRIBUTE_CHOICES_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 from ml.recommend.ranking import Recommendation
+from serving.registry import loaded_versions
 
+from .catalog_table import shown_version
 from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 
@@ -199,3 +201,20 @@ def supported_article_types(*, keep: int | None = None) -> QuerySet[ArticleType]
     if not supported:
         return types
     return types.filter(Q(pk__in=supported) | Q(pk=keep))
+
+
+def page_version() -> str:
+    """What every page cached for all shoppers shows besides its own rows: the catalog (names,
+    prices, sold-out tiles: :func:`main.catalog_table.shown_version`) and the served models'
+    versions (a hot swap draws pages afresh). Part of every such page's key."""
+    models = ",".join(f"{name}={version}" for name, version in sorted(loaded_versions().items()))
+    return f"{shown_version()}|{models}"
+
+
+def product_page_key(*, product: Product, sizes: list) -> str:
+    """A product page's cache key: everything on it a shopper buys by, read with the page's
+    own queries (its price, its stock and each size's), so that a sale, a price change or a
+    restock is a new key at once, whatever the other versions say."""
+    stock = ",".join(f"{size.pk}:{size.stock}" for size in sizes)
+    shown = f"{product.price}:{product.stock}:{product.is_active}:{stock}"
+    return f"product:{product.pk}:{shown}|{page_version()}"
