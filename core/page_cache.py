@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -92,7 +93,7 @@ def shopper_part(request: HttpRequest | None, name: str) -> str:
 
 def shareable(request: HttpRequest) -> bool:
     """Whether this shopper's page is the one every anonymous shopper gets."""
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
     from django.contrib.messages import get_messages
 

@@ -15,6 +15,11 @@ from tests.conftest import sell_out
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE = True
+
+
 @pytest.fixture
 def shirt(seller, make_product):
     return make_product(seller=seller, name="Cached Linen Shirt", price="537.00", sizes={"S": 1, "M": 3})
@@ -160,3 +165,10 @@ def test_a_message_is_shown_to_its_shopper_and_never_cached(client, shopper, shi
     assert constants.DEFAULT_TAGS  # messages are on
     assert "X-Page-Cache" not in page and 'role="alert"' in page.content.decode()
     assert 'role="alert"' not in shopper.get(url(shirt)).content.decode()
+
+
+def test_a_cached_catalog_page_costs_no_query(client, shopper, shirt, django_assert_num_queries):
+    client.get("/catalog/?q=cached+linen")
+    with django_assert_num_queries(0):
+        cached = shopper.get("/catalog/?q=cached+linen")
+    assert cached["X-Page-Cache"] == "hit" and f'href="{url(shirt)}"' in cached.content.decode()
