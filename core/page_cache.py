@@ -1,9 +1,10 @@
-"""Whole pages drawn once for every anonymous shopper, with each shopper's own parts filled in.
+"""Whole pages drawn once for every shopper, with each shopper's own parts filled in.
 
-Most page views are anonymous shoppers opening the same product and catalog pages: drawing
-them is most of a page's CPU (template, tiles, carousels), and the drawing is the same for
-all of them but for a few parts of the shopper's own: the cart badge, the CSRF token of the
-forms, and, for a few, their wishlist's hearts, a message or an experiment's variant. So a
+Most page views are shoppers opening the same product and catalog pages: drawing them is
+most of a page's CPU (template, tiles, carousels), and the drawing is the same for all of
+them but for a few parts of the shopper's own: the cart badge, the account links of the
+header (their name, the log-out form), the CSRF token of the forms, and, for a few, their
+wishlist's hearts, a message or an experiment's variant. So a
 page is stored in the shared cache with a marker where each shopper's part goes
 (``{% shopper_part "name" %}`` in a template, and every form's CSRF token), and the markers
 are filled for the request that reads it, fresh from its own session, every time (on a miss
@@ -12,7 +13,7 @@ too: one path, so that a test of either is a test of both).
 The caller names what the page shows besides its address (``key``: the catalog's version,
 the product's price and stock, the models' versions), so that a change of any of them is a
 new key: nothing is ever invalidated, an old page is simply never asked for again. Shoppers
-who cannot share (logged in; with a wishlist, a message or anything an app's
+who cannot share (sellers and staff; with a wishlist, a message or anything an app's
 :func:`serve_only_if` refuses) get the page drawn for them alone, without markers.
 
 Apps above this one register with it at start (this module imports no app): the parts they
@@ -48,7 +49,22 @@ CSRF_PART = "csrf"
 _FILLING = "_page_cache_filling"
 _NOTES = "_page_cache_notes"
 
-_parts: dict[str, Callable[[HttpRequest], str]] = {CSRF_PART: lambda request: get_token(request)}
+ACCOUNT_NAV = "includes/account_nav.html"
+
+
+def _account_nav(request: HttpRequest) -> str:
+    """The header's links of the shopper's account (or log in / sign up): their name, and a
+    log-out form with their own token."""
+    from django.template.loader import get_template
+
+    context = {"user": request.user, "request": request, "csrf_token": get_token(request)}
+    return get_template(ACCOUNT_NAV).render(context)
+
+
+_parts: dict[str, Callable[[HttpRequest], str]] = {
+    CSRF_PART: lambda request: get_token(request),
+    "account-nav": _account_nav,
+}
 _conditions: list[Callable[[HttpRequest], bool]] = []
 _varies: list[Callable[[HttpRequest], str]] = []
 _replays: dict[str, Callable[[HttpRequest, str], None]] = {}
@@ -92,8 +108,13 @@ def shopper_part(request: HttpRequest | None, name: str) -> str:
 
 
 def shareable(request: HttpRequest) -> bool:
-    """Whether this shopper's page is the one every anonymous shopper gets."""
-    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    """Whether this shopper's page is the one every shopper gets: anonymous or a buyer (whose
+    name and links are a part of their own); never a seller (their unlisted previews, the
+    verification banner) or staff."""
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return False
+    user = request.user
+    if user.is_authenticated and (user.is_staff or getattr(user, "is_seller", True)):
         return False
     from django.contrib.messages import get_messages
 
@@ -103,7 +124,7 @@ def shareable(request: HttpRequest) -> bool:
 
 
 def shared_page(request: HttpRequest, *, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page at this address for every anonymous shopper, drawn by ``render`` once per
+    """The page at this address for every shopper who may share it, drawn by ``render`` once per
     ``key`` (plus the address and what :func:`vary_by` says), with this shopper's parts."""
     if not shareable(request):
         return render()

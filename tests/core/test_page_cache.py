@@ -138,12 +138,35 @@ def test_a_model_swap_draws_pages_afresh(client, shopper, shirt, monkeypatch):
     assert client.get(url(shirt))["X-Page-Cache"] == "hit"
 
 
-def test_a_logged_in_shoppers_page_is_their_own_and_never_shared(buyer_client, buyer, shopper, shirt):
+def test_a_buyer_shares_the_page_but_their_name_and_log_out_form_are_their_own(
+    buyer_client, buyer, shopper, shirt
+):
     mine = buyer_client.get(url(shirt))
-    assert "X-Page-Cache" not in mine and buyer.username in mine.content.decode()
+    html = mine.content.decode()
+    assert mine["X-Page-Cache"] == "miss" and f"Log out ({buyer.username})" in html and "My orders" in html
     theirs = shopper.get(url(shirt))
-    assert theirs["X-Page-Cache"] == "miss" and buyer.username not in theirs.content.decode()
-    assert "X-Page-Cache" not in buyer_client.get(url(shirt))
+    html = theirs.content.decode()
+    assert theirs["X-Page-Cache"] == "hit"
+    assert buyer.username not in html and "Log out" not in html and "My orders" not in html
+    assert "Log in" in html and f"?next={url(shirt)}" in html.replace("%2F", "/")
+    again = buyer_client.get(url(shirt))
+    assert again["X-Page-Cache"] == "hit" and f"Log out ({buyer.username})" in again.content.decode()
+    # The log-out form's token is the buyer's own: it logs them out.
+    token = TOKEN.search(again.content.decode().split('action="/accounts/logout/"')[1]).group(1)
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = buyer_client.cookies
+    assert strict.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "Log in" in strict.get(url(shirt)).content.decode()
+
+
+def test_a_sellers_page_is_their_own_and_never_shared(seller_client, seller, shopper, shirt):
+    mine = seller_client.get(url(shirt))
+    assert "X-Page-Cache" not in mine and "Seller dashboard" in mine.content.decode()
+    theirs = shopper.get(url(shirt))
+    assert theirs["X-Page-Cache"] == "miss" and "Seller dashboard" not in theirs.content.decode()
+    assert "X-Page-Cache" not in seller_client.get(url(shirt))
 
 
 def test_a_shopper_with_a_wishlist_sees_their_hearts_not_the_shared_ones(client, shopper, shirt):
