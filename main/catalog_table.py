@@ -163,6 +163,12 @@ def stock_shown_changed() -> None:
     transaction.on_commit(lambda: cache.set(SHOWN_KEY, uuid.uuid4().hex, None))
 
 
+def catalog_version() -> str:
+    """The catalog's version alone (names, prices, listings; not who sold out): the key part of
+    what shows only products in stock when it is drawn (carousels) or reads its own stock."""
+    return cache.get(VERSION_KEY) or ""
+
+
 def shown_version() -> str:
     """The version of what catalog pages show: the catalog's and its sold-out products' (one
     read of the shared cache). Part of the keys of cached pages and carousels."""

@@ -15,7 +15,7 @@ from ml.catalog.brands import brand_key
 from ml.recommend.ranking import Recommendation
 from serving.registry import loaded_versions
 
-from .catalog_table import shown_version
+from .catalog_table import catalog_version, shown_version
 from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 
@@ -213,18 +213,21 @@ def supported_article_types(*, keep: int | None = None) -> QuerySet[ArticleType]
     return types.filter(Q(pk__in=supported) | Q(pk=keep))
 
 
-def page_version() -> str:
+def page_version(*, sold_out: bool = True) -> str:
     """What every page cached for all shoppers shows besides its own rows: the catalog (names,
-    prices, sold-out tiles: :func:`main.catalog_table.shown_version`) and the served models'
-    versions (a hot swap draws pages afresh). Part of every such page's key."""
+    prices and, with ``sold_out``, which tiles say "Out of stock":
+    :func:`main.catalog_table.shown_version`) and the served models' versions (a hot swap draws
+    pages afresh). Part of every such page's key."""
     models = ",".join(f"{name}={version}" for name, version in sorted(loaded_versions().items()))
-    return f"{shown_version()}|{models}"
+    return f"{shown_version() if sold_out else catalog_version()}|{models}"
 
 
 def product_page_key(*, product: Product, sizes: list) -> str:
     """A product page's cache key: everything on it a shopper buys by, read with the page's
     own queries (its price, its stock and each size's), so that a sale, a price change or a
-    restock is a new key at once, whatever the other versions say."""
+    restock is a new key at once, whatever the other versions say. Another product selling
+    out is not (its carousels offer only what was in stock when drawn, as they always did):
+    checkouts would otherwise draw every product page again."""
     stock = ",".join(f"{size.pk}:{size.stock}" for size in sizes)
     shown = f"{product.price}:{product.stock}:{product.is_active}:{stock}"
-    return f"product:{product.pk}:{shown}|{page_version()}"
+    return f"product:{product.pk}:{shown}|{page_version(sold_out=False)}"

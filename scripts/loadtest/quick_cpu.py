@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import _django
@@ -93,16 +94,21 @@ def main() -> None:
     urls = [draw(data) for _ in range(2 * args.requests)]
     latencies: list[float] = []
     errors: list[str] = []
+    served: Counter = Counter()  # X-Page-Cache of the measured requests: hit, miss, or not shared
 
     def work(chunk: list[str], record: bool) -> None:
         for url in chunk:
             started = time.perf_counter()
             try:
-                urllib.request.urlopen(args.url + url, timeout=30).read()
+                with urllib.request.urlopen(args.url + url, timeout=30) as response:
+                    response.read()
+                    cache = response.headers.get("X-Page-Cache", "not shared")
             except Exception as error:  # noqa: BLE001 - counted and shown, the run goes on
                 errors.append(f"{url}: {error}")
+                cache = "error"
             if record:
                 latencies.append((time.perf_counter() - started) * 1000)
+                served[f"{url.split('?')[0].split('/')[1] or 'home'} {cache}"] += 1
 
     def run(part: list[str], record: bool) -> None:
         threads = [
@@ -123,6 +129,7 @@ def main() -> None:
         f"{(cpu_after - cpu_before) / args.requests:.2f} ms/request, {args.requests / seconds:.0f} req/s, "
         f"median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, errors {len(errors)}"
     )
+    print("  pages: " + ", ".join(f"{key} {n}" for key, n in sorted(served.items())))
     for line in errors[:5]:
         print("  " + line)
 
