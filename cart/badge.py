@@ -8,7 +8,7 @@ from another device shows up here at the next cart change or visit of the cart p
 
 from __future__ import annotations
 
-from .selectors import ANONYMOUS_CART_KEY, cart_quantity
+from .selectors import ANONYMOUS_CART_KEY, cart_quantity, wishlist_product_ids
 
 BADGE_KEY = "cart_badge"
 
@@ -29,3 +29,19 @@ def badge_refresh(*, request, quantity: int | None = None) -> int:
     if request.session.get(BADGE_KEY) != quantity:  # an unchanged session is not saved again
         request.session[BADGE_KEY] = quantity
     return quantity
+
+
+def badge_count(request) -> str:
+    """The badge's number (``{% shopper_part "cart-badge" %}``, filled per request)."""
+    return str(badge_quantity(request=request))
+
+
+def badge_items(request) -> str:
+    """The cart link's label: "1 item", "3 items" (``{% shopper_part "cart-items" %}``)."""
+    quantity = badge_quantity(request=request)
+    return f"{quantity} item{'' if quantity == 1 else 's'}"
+
+
+def shares_pages(request) -> bool:
+    """A shopper whose wishlist is empty sees the hearts every anonymous shopper sees."""
+    return not wishlist_product_ids(request=request)

@@ -337,3 +337,12 @@ def _daily(units: list[_Unit], variant_ids: list[int]) -> list[DailyPoint]:
             done[v] += converted_on[v, day]
         points.append(DailyPoint(day, {v: done[v] / seen[v] if seen[v] else None for v in variant_ids}))
     return points
+
+
+def variants_seen(*, request) -> str:
+    """The variants this shopper is assigned in the running experiments ("" when none runs):
+    what a page cached for every shopper varies by (``core.page_cache.vary_by``)."""
+    running = [(surface, surface_plan(surface=surface).running) for surface in Experiment.Surface.values]
+    return ",".join(
+        f"{surface}={plan.variant_of(shopper_unit(request=request))[0]}" for surface, plan in running if plan
+    )

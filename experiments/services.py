@@ -23,7 +23,7 @@ from django.utils import timezone
 from serving.services import RegistryError, version_promote
 
 from .models import Experiment, Exposure, SurfaceDefault, UnitAlias, Variant
-from .selectors import surface_plans_forget
+from .selectors import shopper_unit, surface_plan, surface_plans_forget
 from .signals import experiment_shipped
 
 FLUSH_EVERY = 200  # exposures per INSERT: one write per this many first visits, not one per view
@@ -179,3 +179,15 @@ def experiment_ship(*, experiment: Experiment, variant: Variant, by: str) -> Exp
         lambda: experiment_shipped.send(sender=Experiment, experiment=experiment, variant=variant)
     )
     return experiment
+
+
+def strategy_shown(*, request, surface: str) -> str:
+    """The strategy a shopper gets on ``surface`` (the running experiment's variant, else the
+    shipped default, else ""), with their exposure queued."""
+    plan = surface_plan(surface=surface)
+    if plan.running is None or request is None:
+        return plan.default
+    unit = shopper_unit(request=request)
+    variant_id, value = plan.running.variant_of(unit)
+    exposure_log(experiment_id=plan.running.experiment_id, variant_id=variant_id, unit=unit)
+    return value

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
+from django.db import transaction
 
 from core.pages import FACETS_SECONDS
 from ml.catalog.brands import brand_key
@@ -77,6 +78,7 @@ SORTS = {
 }
 TABLE_SECONDS = FACETS_SECONDS  # the longest a process trusts its table without a token change
 VERSION_KEY = "catalog-table-version"
+SHOWN_KEY = "catalog-stock-shown-version"  # bumped when a product sells out or comes back
 MISSING = -1  # the code of a missing value
 
 _COMPUTED = ("price", "size", "rating")  # price ranges from the price, sizes from ProductSize
@@ -151,8 +153,34 @@ class CatalogTable:
 
 def catalog_changed() -> None:
     """Every process reads the table again before its next listing (a product was saved,
-    deleted, imported)."""
+    deleted, imported), and every cached page is drawn afresh.
+
+    Bumped now (so that this process sees its own write), and once more when the transaction
+    commits: a page drawn meanwhile by another process, from the rows as they were before the
+    commit, is then cached under a version nobody asks for again."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+
+def stock_shown_changed() -> None:
+    """A product sold out or came back (a tile's "Out of stock"): cached pages are drawn afresh,
+    but the table, which holds no stock, is kept (a checkout's take is not a catalog change).
+    Bumped now and at commit, as :func:`catalog_changed`."""
+    cache.set(SHOWN_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(SHOWN_KEY, uuid.uuid4().hex, None))
+
+
+def catalog_version() -> str:
+    """The catalog's version alone (names, prices, listings; not who sold out): the key part of
+    what shows only products in stock when it is drawn (carousels) or reads its own stock."""
+    return cache.get(VERSION_KEY) or ""
+
+
+def shown_version() -> str:
+    """The version of what catalog pages show: the catalog's and its sold-out products' (one
+    read of the shared cache). Part of the keys of cached pages and carousels."""
+    versions = cache.get_many([VERSION_KEY, SHOWN_KEY])
+    return f"{versions.get(VERSION_KEY, '')}.{versions.get(SHOWN_KEY, '')}"
 
 
 _held: dict[str, object] = {}  # "table", "built": this process's table and when it was read

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
-from serving.registry import loaded, loaded_for, require
+from serving.registry import loaded, loaded_for, require, version_for
 
 from .images import normalise_product_photo
 
@@ -102,3 +102,8 @@ def _fused(cascade):
     from ml.photo.fusion import NamePhotoCategorizer
 
     return NamePhotoCategorizer(cascade, require(loaded(PHOTO_MODEL), "photo model"))
+
+
+def categorizer_version_for(*, seller_id: int | None) -> str:
+    """The version of :func:`categorizer_for`'s model (a key part of its cached answers)."""
+    return version_for(CATEGORIZER, unit=seller_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F, ProtectedError, Sum
 
-from .catalog_table import catalog_changed
+from .catalog_table import catalog_changed, stock_shown_changed
 from .models import Product, ProductSize
 
 
@@ -27,13 +27,18 @@ def stock_take(*, product_id: int, size_id: int, quantity: int) -> bool:
         )
         if not taken:
             transaction.set_rollback(True)
+        elif not Product.objects.filter(pk=product_id, stock__gt=0).exists():
+            stock_shown_changed()  # sold out: its tiles say so from now on
     return taken
 
 
 def stock_return(*, product_id: int, size_id: int, quantity: int) -> None:
     """Put ``quantity`` of one size back on sale (a cancelled order's line)."""
-    Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + quantity)
+    with transaction.atomic():
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        ProductSize.objects.filter(pk=size_id).update(stock=F("stock") + quantity)
+        if Product.objects.filter(pk=product_id, stock=quantity).exists():
+            stock_shown_changed()  # back from sold out
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from accounts.signals import account_deleting, seller_verified
 
-from .catalog_table import catalog_changed
+from .catalog_table import catalog_changed, stock_shown_changed
 from .models import Product
 from .services import listings_publish_held, listings_take_down
 
@@ -19,6 +19,8 @@ NOT_LISTED = frozenset({"stock", "updated_at", "description", "image"})
 def _product_saved(sender, update_fields=None, **kwargs):
     if update_fields is None or not set(update_fields) <= NOT_LISTED:
         catalog_changed()
+    else:  # the table is kept, but cached pages show a photo, a description, a stock
+        stock_shown_changed()
 
 
 @receiver(post_delete, sender=Product)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from core.pages import ATTRIBUTE_CHOICES_SECONDS, TAXONOMY_SECONDS
 from ml.catalog.brands import brand_key
 from ml.recommend.ranking import Recommendation
+from serving.registry import loaded_versions
 
+from .catalog_table import catalog_version, shown_version
 from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
 
-TAXONOMY_CACHE_KEY = "taxonomy_rows"
 BRANDS_CACHE_KEY = "brands_known"
 # What a product tile shows.
 TILE_FIELDS = (
@@ -48,19 +50,29 @@ TAXONOMY_TABLES = {
 }
 
 
+_taxonomy: dict[str, object] = {}  # "rows", "read": this process's taxonomy and when it was read
+
+
 def taxonomy_rows(*, needed: dict[str, list[int]] | None = None) -> dict[str, dict[int, tuple]]:
     """The taxonomy's few hundred rows, ``{product column: {id: (name, parent id)}}`` (genders:
-    ``(name,)``): cached, and rebuilt when a node in ``needed`` is new."""
+    ``(name,)``): held in the process for :data:`TAXONOMY_SECONDS` (read on every product and
+    catalog page, as the catalog table is: not a cache a page clears, four queries and ~1 ms of
+    CPU to read again), and read again at once when a node in ``needed`` is new."""
     needed = needed or {}
-    local = caches["local"]  # read on every product page: kept in the process, not fetched
-    rows = local.get(TAXONOMY_CACHE_KEY)
-    if rows is None or any(i not in rows[c] for c, ids in needed.items() for i in ids):
+    rows = _taxonomy.get("rows")
+    fresh = rows is not None and time.monotonic() - _taxonomy["read"] < TAXONOMY_SECONDS
+    if not fresh or any(i not in rows[c] for c, ids in needed.items() for i in ids):
         rows = {
             column: {row[0]: row[1:] for row in model.objects.values_list("id", *fields)}
             for column, (model, fields) in TAXONOMY_TABLES.items()
         }
-        local.set(TAXONOMY_CACHE_KEY, rows, TAXONOMY_SECONDS)
+        _taxonomy.update(rows=rows, read=time.monotonic())
     return rows
+
+
+def taxonomy_forget() -> None:
+    """Read the taxonomy afresh at its next use (a renamed node; tests)."""
+    _taxonomy.clear()
 
 
 def product_for_page(
@@ -202,3 +214,24 @@ def supported_article_types(*, keep: int | None = None) -> QuerySet[ArticleType]
     if not supported:
         return types
     return types.filter(Q(pk__in=supported) | Q(pk=keep))
+
+
+def page_version(*, sold_out: bool = True) -> str:
+    """What every page cached for all shoppers shows besides its own rows: the catalog (names,
+    prices and, with ``sold_out``, which tiles say "Out of stock":
+    :func:`main.catalog_table.shown_version`) and the served models' versions (a hot swap draws
+    pages afresh). Part of every such page's key."""
+    models = ",".join(f"{name}={version}" for name, version in sorted(loaded_versions().items()))
+    return f"{shown_version() if sold_out else catalog_version()}|{models}"
+
+
+def product_page_key(*, product: Product, sizes: list) -> str:
+    """A product page's cache key: everything on it a shopper buys by, read with the page's
+    own queries (its price, its stock and each size's, its rating), so that a sale, a price
+    change, a restock or a review is a new key at once, whatever the other versions say. Another product selling
+    out is not (its carousels offer only what was in stock when drawn, as they always did):
+    checkouts would otherwise draw every product page again."""
+    stock = ",".join(f"{size.pk}:{size.stock}" for size in sizes)
+    rating = f"{product.rating_average}:{product.rating_count}"  # a review written or hidden
+    shown = f"{product.price}:{product.stock}:{product.is_active}:{stock}:{rating}"
+    return f"product:{product.pk}:{shown}|{page_version(sold_out=False)}"

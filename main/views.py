@@ -2,6 +2,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 
+from core.page_cache import shared_page
+
 from . import policies, selectors
 from .models import Product
 from .signals import product_viewed
@@ -42,16 +44,17 @@ def _product_page(request, product: Product):
     if product.is_active:  # a seller previewing their unlisted product is not a shopper's view
         product_viewed.send(sender=Product, request=request, product=product)
     sizes = list(product.sizes.all())
-    return render(
+    context = {
+        "product": product,
+        "sizes": sizes,
+        "one_size": len(sizes) == 1,
+        "size_chart": size_chart(sizes=tuple(size.label for size in sizes)),
+        "policies": policies,
+    }
+    return shared_page(
         request,
-        "main/product.html",
-        {
-            "product": product,
-            "sizes": sizes,
-            "one_size": len(sizes) == 1,
-            "size_chart": size_chart(sizes=tuple(size.label for size in sizes)),
-            "policies": policies,
-        },
+        key=selectors.product_page_key(product=product, sizes=sizes),
+        render=lambda: render(request, "main/product.html", context),
     )
 
 

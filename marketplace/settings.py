@@ -197,6 +197,9 @@ else:
         "local": _LOCAL_CACHE,
     }
 
+# Whole product and catalog pages drawn once for every anonymous shopper (core/page_cache.py).
+PAGE_CACHE = config("PAGE_CACHE", default=True, cast=bool)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -36,6 +36,11 @@ def orders_for_seller(*, seller: User, status: str = "") -> QuerySet[Order]:
     return orders.filter(status=status) if status in Order.Status.values else orders
 
 
+def has_received_any(*, buyer: User) -> bool:
+    """Whether any order of ``buyer``'s was delivered (they may review something)."""
+    return Order.objects.filter(buyer=buyer, status=Order.Status.DELIVERED).exists()
+
+
 def has_received(*, buyer: User, product_id: int) -> bool:
     """Whether ``buyer`` has an order with ``product_id`` in it that was delivered (a verified
     buyer of the product, who may review it)."""

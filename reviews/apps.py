@@ -8,4 +8,11 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core import page_cache
+
         from . import receivers  # noqa: F401  (account deletion)
+        from .selectors import page_audience, shares_pages
+
+        # A product page shared by shoppers never shows one of them another's way to review.
+        page_cache.serve_only_if(shares_pages)
+        page_cache.vary_by(page_audience)

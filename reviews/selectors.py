@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from main.models import Product
-from orders.selectors import has_received
+from orders.selectors import has_received, has_received_any
 
-from .models import HIGHEST_RATING, LOWEST_RATING, Review
+from .models import HIGHEST_RATING, LOWEST_RATING, HelpfulVote, Review
 
 AVERAGE_PLACES = Decimal("0.01")  # as Product.rating_average keeps it
 REVIEW_ORDERS = {
@@ -154,3 +154,19 @@ def empty_summary() -> ReviewSummary:
 
 def review_for_staff(*, pk: int) -> Review:
     return Review.objects.select_related("product").get(pk=pk)
+
+
+def shares_pages(request) -> bool:
+    """Whether the review section this shopper sees is everyone's (a page cached for every
+    shopper may be theirs): anonymous, or a buyer who received nothing and voted on nothing,
+    so that no "write a review" link, own review or vote is another shopper's."""
+    user = request.user
+    if not user.is_authenticated:
+        return True
+    return not has_received_any(buyer=user) and not HelpfulVote.objects.filter(voter=user).exists()
+
+
+def page_audience(request) -> str:
+    """What a shared page's review section varies by: what it tells the shopper who may not
+    write a review ("log in" or "only verified buyers")."""
+    return "signed-in" if request.user.is_authenticated else "anonymous"

@@ -18,8 +18,11 @@ benchmark writes are deleted at the end, so the shop's data is left as it was.
 ``--cpu`` measures CPU time instead (``time.process_time``, medians), with one BLAS/OpenMP
 thread as gunicorn workers run: product pages on a carousel miss (the caches are cleared
 once, then every request opens another product, as most shoppers do on 40k products) and
-``GET /api/v1/category-prediction`` for catalog names; ``--profile FILE`` writes a cProfile of
-those product pages (read it with ``python -m pstats FILE``).
+``GET /api/v1/category-prediction`` for catalog names; then what most requests of a shop cost:
+the same few product pages and catalog pages again (for anonymous shoppers, served from the
+shared page cache), catalog pages with every cache cleared, and names asked of the API again.
+``--profile FILE`` writes a cProfile of the product pages on a carousel miss (read it with
+``python -m pstats FILE``).
 
     DEBUG=1 .venv/bin/python scripts/bench_pages.py --cpu [--requests 200] [--profile page.prof]
 """
@@ -127,13 +130,13 @@ def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
     events_before = ProductEvent.objects.aggregate(n=Max("id"))["n"] or 0
     profiler = cProfile.Profile() if profile else None
 
-    def cpu_ms(url: str, *, measured: bool = True) -> tuple[float, int]:
+    def cpu_ms(url: str, *, profiled: bool = False) -> tuple[float, int]:
         with CaptureQueriesContext(connection) as queries:
             started = time.process_time()
-            if profiler and measured:
+            if profiler and profiled:
                 profiler.enable()
             response = client.get(url, secure=settings.SECURE_SSL_REDIRECT)
-            if profiler and measured:
+            if profiler and profiled:
                 profiler.disable()
             elapsed = (time.process_time() - started) * 1000
         if response.status_code != 200:
@@ -144,16 +147,40 @@ def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
     try:
         for i, dataset_id in enumerate(sample):
             measured = i >= warmup
-            result = cpu_ms(f"/products/{dataset_id}/", measured=measured)
+            result = cpu_ms(f"/products/{dataset_id}/", profiled=measured)
             if measured:
                 rows.append(result)
+        cpu_table(cpu_ms=cpu_ms, rows=rows, sample=sample, products=products,
+                  requests=requests, warmup=warmup)
     finally:
         cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
         if cookie:
             ProductEvent.objects.filter(id__gt=events_before, session_key=cookie.value).delete()
             Session.objects.filter(session_key=cookie.value).delete()
+    if profiler:
+        profiler.dump_stats(profile)
+        print(f"cProfile of the product pages: {profile}")
+
+
+def cpu_table(*, cpu_ms, rows, sample, products, requests: int, warmup: int) -> None:
+    """The API's and the shop's other requests, then the table of every CPU median."""
     names = random.Random(7).sample(list(products.values_list("name", flat=True)), len(sample))
     api = [cpu_ms(f"/api/v1/category-prediction?name={quote_plus(name)}")[0] for name in names][warmup:]
+
+    def again(urls: list[str], *, clear: bool = False) -> tuple[list[float], object]:
+        """CPU of ``urls`` in turn, after a warm-up; ``clear``: every cache cleared before each."""
+        measured = []
+        for i in range(warmup + requests):
+            if clear:
+                clear_caches_but_the_table()
+                forget_parses()
+            measured.append(cpu_ms(urls[i % len(urls)]))
+        kept = measured[warmup:]
+        return [ms for ms, _ in kept], statistics.median(q for _, q in kept) if settings.DEBUG else "-"
+
+    few = [f"/products/{dataset_id}/" for dataset_id in sample[:5]]
+    listings = ["/catalog/", "/catalog/?q=men+tshirt", "/catalog/?sort=price_asc&page=3"]
+    asked = [f"/api/v1/category-prediction?name={quote_plus(name)}" for name in names[:5]]
     line = "{:<52} {:>4} {:>14} {:>8} {:>8}"
     print(line.format("request", "n", "median CPU ms", "p90 ms", "queries"))
     print("-" * 90)
@@ -162,12 +189,13 @@ def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
         ("product page, carousel miss (a new product each time)", page_ms,
          statistics.median(q for _, q in rows) if settings.DEBUG else "-"),
         ("GET /api/v1/category-prediction?name=<catalog name>", api, "-"),
+        ("product page, the same 5 products again", *again(few)),
+        ("catalog and search, the same 3 pages again", *again(listings)),
+        ("catalog and search, every cache cleared", *again(listings, clear=True)),
+        ("category-prediction API, the same 5 names again", *again(asked)),
     ):
         p90 = statistics.quantiles(times, n=10)[8]
         print(line.format(label, len(times), f"{statistics.median(times):.2f}", f"{p90:.2f}", queries))
-    if profiler:
-        profiler.dump_stats(profile)
-        print(f"cProfile of the product pages: {profile}")
 
 
 def main() -> None:

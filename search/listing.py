@@ -290,8 +290,9 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
         hidden = not_offered.get(param, set())
         values = sorted(((v, n) for v, n in counts.items() if v not in hidden or v in chosen),
                         key=lambda kv: (-kv[1], label(kv[0])))
+        if limit:  # the few hundred brands: only those listed become values (~1 ms a page)
+            values = values[:limit] + [(v, n) for v, n in values[limit:] if v in chosen]
         found = [FacetValue(v, label(v), n, v in chosen) for v, n in values]
-        found = found[:limit] + [v for v in found[limit:] if v.selected] if limit else found
         # A picked value nothing matches any more is still listed, so that it can be removed.
         return found + [FacetValue(v, label(v), 0, True) for v in chosen if v not in counts]
 

@@ -7,8 +7,10 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 
+from core.page_cache import shared_page
 from core.pages import FACETS_SECONDS, PAGE_SIZE
 from main.categorize import PhotoRefused
+from main.selectors import page_version
 from serving.registry import ModelUnavailable
 
 from . import photos
@@ -21,8 +23,15 @@ from .suggest import suggestions
 
 def catalog(request):
     filters = CatalogFilterForm(request.GET).filters()
-    page, facets = catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
-    return render(request, "search/catalog.html", catalog_context(filters=filters, page=page, facets=facets))
+
+    def draw():
+        page, facets = catalog_page(filters=filters, number=request.GET.get("page"), size=PAGE_SIZE)
+        context = catalog_context(filters=filters, page=page, facets=facets)
+        return render(request, "search/catalog.html", context)
+
+    if filters.photo:  # a search by photo's results live as long as its upload's ids
+        return draw()
+    return shared_page(request, key=f"catalog|{page_version()}", render=draw)
 
 
 def catalog_context(

@@ -175,6 +175,16 @@ def loaded_for(name: str, *, unit: int | None):
     return _variants[key] if _variants[key] is not None else model
 
 
+def version_for(name: str, *, unit: int | None) -> str:
+    """The version of the model :func:`loaded_for` serves ``unit`` (an experiment's variant, or
+    the serving one): part of the keys of answers cached across processes."""
+    model = loaded_for(name, unit=unit)
+    for (variant_name, wanted), variant in _variants.items():
+        if variant_name == name and variant is model and model is not None:
+            return wanted
+    return _versions.get(name, NOT_LOADED)
+
+
 def loaded_versions() -> dict[str, str]:
     """``{model: version}`` of the models this process has loaded (``/readyz`` shows them)."""
     return {name: _versions[name] for name in SERVED if _loaded.get(name) is not None}

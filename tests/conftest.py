@@ -68,12 +68,17 @@ def media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clear_local_cache():
-    """Facet counts and lookups are cached per process: no test sees another's counts."""
+    """Facet counts and lookups are cached per process: no test sees another's counts (nor
+    another's taxonomy, held in the process)."""
+    from main.selectors import taxonomy_forget
+
     for alias in ("default", "local"):
         caches[alias].clear()
+    taxonomy_forget()
     yield
     for alias in ("default", "local"):
         caches[alias].clear()
+    taxonomy_forget()
 
 
 @pytest.fixture(autouse=True)

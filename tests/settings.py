@@ -28,6 +28,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No model-poller thread in tests: they call serving.registry.swap_if_moved() when they mean to.
 MODEL_POLL_SECONDS = 0
+# Pages are drawn for each request, so that a test reads the response's context; the tests of
+# the shared page cache (tests/core/test_page_cache.py) switch it on.
+PAGE_CACHE = False
 # Tasks run in the test's process, whatever broker the environment names (tests/queue starts a
 # Redis and a worker of its own).
 CELERY_TASK_ALWAYS_EAGER = True

@@ -5,22 +5,19 @@ hand the answer to the recommendations' tags: neither app imports this one."""
 
 from django import template
 
-from ..selectors import shopper_unit, surface_plan
-from ..services import exposure_log
+from core.page_cache import note
+
+from ..services import strategy_shown
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def experiment_strategy(context, surface: str) -> str:
-    plan = surface_plan(surface=surface)
     request = context.get("request")
-    if plan.running is None or request is None:
-        return plan.default
-    unit = shopper_unit(request=request)
-    variant_id, value = plan.running.variant_of(unit)
-    exposure_log(experiment_id=plan.running.experiment_id, variant_id=variant_id, unit=unit)
-    return value
+    if request is not None:
+        note(request, "experiment", surface)  # a page cached for every shopper logs it per reader
+    return strategy_shown(request=request, surface=surface)
 
 
 DASH = "—"  # a figure that is not defined yet (nothing exposed, nobody converted)

@@ -6,6 +6,7 @@ from django import template
 from django.utils.functional import SimpleLazyObject
 
 from core.pages import CAROUSELS_SECONDS
+from main.catalog_table import catalog_version
 
 from ..selectors import (
     carousel_sections,
@@ -25,7 +26,9 @@ FEED_LENGTH = 12
 @register.inclusion_tag("recommendations/_carousels.html")
 def product_carousels(product, strategy: str = "") -> dict:
     """A product page's carousels, cached per product, per loaded index (a new index draws
-    them afresh) and per strategy (an experiment's variant: see ``CAROUSEL_ORDERS``): computed
+    them afresh), per version of the catalog (their tiles' names and prices; they offer only
+    what is in stock when drawn, so a sale elsewhere does not draw them again) and per
+    strategy (an experiment's variant: see ``CAROUSEL_ORDERS``): computed
     only when the cached fragment is rendered afresh."""
     strategy = carousel_strategy(strategy)
     carousels = SimpleLazyObject(lambda: carousels_for(product=product))
@@ -34,7 +37,7 @@ def product_carousels(product, strategy: str = "") -> dict:
         "strategy": strategy,
         "carousels": carousels,
         "sections": SimpleLazyObject(lambda: carousel_sections(carousels=carousels, strategy=strategy)),
-        "carousels_version": recommendations_version(),
+        "carousels_version": f"{recommendations_version()}.{catalog_version()}",
         "carousels_seconds": CAROUSELS_SECONDS,
     }
 

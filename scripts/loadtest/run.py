@@ -7,7 +7,9 @@
    promote``), then rolled back: the errors, and how long until every worker serves it;
 5. fault 1: under the same load, ``kill -9`` of one gunicorn worker: the error share;
 6. fault 2: under load, PostgreSQL stopped and started again: how long until the site answers;
-7. every order whole: ≥ 1 line each, totals equal to their lines, no negative stock.
+7. every order whole: ≥ 1 line each, totals equal to their lines, no negative stock;
+8. (after the steady load, still under it) no cached page shows a stale price or stock, or
+   another shopper's cart badge or CSRF token (stale.py).
 
 Locust runs as a library (gevent) in this process; response times are recorded per request and
 the percentiles computed exactly from them. Exit status: 1 if the harness or the integrity check
@@ -423,6 +425,17 @@ def main() -> int:
         f"[goal 0: {verdict(steady['TOTAL']['errors'] == 0)}]"
     )
 
+    # ---------------------------------------------------------------- stale pages, under load
+    say("\n== Cached pages under load: a price change, a size sold out, another shopper's cart ==")
+    stale = json.loads(django_script(env, "stale.py", "--data", str(data_file)))
+    say(
+        f"  {stale['checks']} checks ({stale['cache_hits_before_change']} pages served from the shared "
+        f"cache before their change): {len(stale['stale'])} stale [goal 0: {verdict(stale['ok'])}]"
+    )
+    for line in stale["stale"][:6]:
+        say(f"    {line}")
+    results["stale"] = stale
+
     if not args.no_swap:
         # ------------------------------------------------------------ hot swap
         swap = json.loads(django_script(env, "swap.py"))
@@ -560,7 +573,7 @@ def main() -> int:
     if report["examples"]:
         say(f"   examples: {report['examples']}")
     (STACK_VAR / "loadtest" / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    return 0 if integrity_ok else 1
+    return 0 if integrity_ok and stale["ok"] else 1
 
 
 if __name__ == "__main__":
