@@ -228,9 +228,9 @@ def page_version(*, sold_out: bool = True) -> str:
 def product_page_key(*, product: Product, sizes: list) -> str:
     """A product page's cache key: everything on it a shopper buys by, read with the page's
     own queries (its price, its stock and each size's, its rating), so that a sale, a price
-    change, a restock or a review is a new key at once, whatever the other versions say. Another product selling
-    out is not (its carousels offer only what was in stock when drawn, as they always did):
-    checkouts would otherwise draw every product page again."""
+    change, a restock or a review is a new key at once, whatever the other versions say.
+    Another product selling out is not (its carousels offer only what was in stock when drawn,
+    as they always did): checkouts would otherwise draw every product page again."""
     stock = ",".join(f"{size.pk}:{size.stock}" for size in sizes)
     rating = f"{product.rating_average}:{product.rating_count}"  # a review written or hidden
     shown = f"{product.price}:{product.stock}:{product.is_active}:{stock}:{rating}"
