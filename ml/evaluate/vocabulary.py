@@ -130,11 +130,23 @@ def _fitted(settings: dict, train: pd.DataFrame, load: Path | None, save: Path |
     return model, seconds
 
 
+def _served(folder: Path) -> tuple[CategoryCascade, dict]:
+    """A saved version (its folder in the artifact store) as ``load_categorizer`` serves it."""
+    from ml.categorize.train import load_categorizer
+    from ml.store import ArtifactStore
+
+    store = ArtifactStore(folder.parent.parent, serving={folder.parent.name: folder.name})
+    return load_categorizer(store=store), store.metadata(folder.parent.name, folder.name)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", type=Path, default=NAMES_CSV, help="the phrase set (csv)")
     parser.add_argument("--load", type=Path, help="a cascade fitted on the train split (joblib)")
     parser.add_argument("--save", type=Path, help="save the fitted default cascade here")
+    parser.add_argument("--served", type=Path, metavar="MODEL_FOLDER",
+                        help="measure a saved categorizer version's folder (models/categorizer/<v>) "
+                             "on the phrases; its hold-out figure is the one its build measured")
     parser.add_argument("--compare", action="store_true",
                         help="also fit the cascade without retrieval and vocabulary copies")
     parser.add_argument("--list", action="store_true", help="print every wrong or unsure name")
@@ -150,10 +162,15 @@ def main(argv: list[str] | None = None) -> None:
           f"1-5 in {sum(0 < c <= 5 for c in counts)}, more in {sum(c > 5 for c in counts)}")
 
     chosen = MODELS if args.compare else {title: s for title, s in MODELS.items() if not s}
+    if args.served is not None:
+        chosen = {args.served.name: None}
     rows: dict[str, dict[str, str]] = {}
     for title, settings in chosen.items():
-        model, fit_seconds = _fitted(settings, train, args.load if not settings else None,
-                                     args.save if not settings else None)
+        if settings is None:
+            model, build = _served(args.served)
+        else:
+            model, fit_seconds = _fitted(settings, train, args.load if not settings else None,
+                                         args.save if not settings else None)
         embedding.clear_cache()
         cells = rows.setdefault(title, {})
         for part in PARTS:
@@ -176,12 +193,19 @@ def main(argv: list[str] | None = None) -> None:
                         print(f"  {'x' if wrong else ' '} {name[:44]:44s} {subset[ARTICLE].iat[row]:20s} "
                               f"{article['labels'][row]:20s} ({article['confidence'][row]:.2f}) "
                               f"{master['labels'][row]} ({master['confidence'][row]:.2f})")
-        holdout = model.predict_labels(list(test[NAME]))[ARTICLE] == test[ARTICLE].to_numpy()
-        phrases = model.predict_labels(list(seller[NAME]))[ARTICLE] == seller[ARTICLE].to_numpy()
         cpu = categorization_cpu_ms(model, list(seller[NAME])[:TIMED_NAMES])
-        cells[f"held-out catalog names ({len(test)}), article type"] = f"{holdout.mean():.2%}"
-        cells[f"seller-style phrases ({len(seller)}), article type"] = f"{phrases.mean():.2%}"
-        cells["fit on the train split (2 processes)"] = f"{fit_seconds:.0f} s"
+        if settings is None:  # fitted on every row: the hold-out figures are its build's
+            metrics = build["metrics"]
+            cells["held-out catalog names, article type (its build)"] = (
+                f"{metrics['holdout_accuracy_articleType']:.2%}")
+            cells["seller-style phrases, article type (its build)"] = (
+                f"{metrics['holdout_seller_style_accuracy_articleType']:.2%}")
+        else:
+            holdout = model.predict_labels(list(test[NAME]))[ARTICLE] == test[ARTICLE].to_numpy()
+            phrases = model.predict_labels(list(seller[NAME]))[ARTICLE] == seller[ARTICLE].to_numpy()
+            cells[f"held-out catalog names ({len(test)}), article type"] = f"{holdout.mean():.2%}"
+            cells[f"seller-style phrases ({len(seller)}), article type"] = f"{phrases.mean():.2%}"
+            cells["fit on the train split (2 processes)"] = f"{fit_seconds:.0f} s"
         cells[f"one categorization, CPU, median (budget {CPU_BUDGET_MS:.0f} ms)"] = f"{cpu:.1f} ms"
 
     titles = list(rows)
