@@ -26,7 +26,7 @@ def _unit(rows):
 
 def test_neighbour_shares_weigh_the_nearest_texts_by_similarity():
     vectors = _unit([[1, 0], [1, 0.1], [0, 1], [1, 0]])
-    neighbours = NameNeighbours(k=2).fit(["a", "b", "c", "a"], [0, 0, 1, 1], vectors, 2)
+    neighbours = NameNeighbours(k=2, dimensions=2).fit(["a", "b", "c", "a"], [0, 0, 1, 1], vectors, 2)
     assert len(neighbours.vectors_) == 3  # each distinct text once
     shares = neighbours.shares(_unit([[1, 0.05], [0, 1]]))
     assert np.allclose(shares.sum(axis=1), 1.0)
