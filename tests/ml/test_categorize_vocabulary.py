@@ -158,3 +158,10 @@ def test_the_retrieval_can_be_turned_off(train_sample):
         *text_and_labels(train_sample.head(400)))
     assert plain.retrieval_ is None
     assert plain.predict_one("women palazzo").label(ARTICLE)
+
+
+def test_the_phrase_set_keeps_a_test_part_never_tuned_on():
+    names = vocabulary.load_names()
+    assert set(names["part"]) == set(vocabulary.PARTS)
+    assert (names["part"] == "test").sum() >= 150
+    assert not names["name"].str.lower().duplicated().any()
