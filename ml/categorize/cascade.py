@@ -108,6 +108,9 @@ VOCABULARY_COPIES = 12
 # parts (a cascade fitted on the others reads them): 1/5 of the rows, ~7,000 catalog names
 # and as many seller-style copies, enough for its 4 weights.
 STACKER_FOLDS = 5
+# Fewer held-out catalog names than this (a toy catalog) and no stacker is fitted: 4 weights
+# measured on a handful of names would be noise, and the cascade answers alone.
+MIN_STACKER_NAMES = 100
 
 
 # --------------------------------------------------------------------------- results
@@ -455,7 +458,7 @@ class CategoryCascade(_TextModel):
             len(types))
 
     def _fit_retrieval(self, frame: pd.DataFrame, rows: pd.DataFrame,
-                       stacker: retrieval.EvidenceStacker | None) -> dict[str, Any]:
+                       stacker: retrieval.EvidenceStacker | None) -> dict[str, Any] | None:
         """The neighbour index, the type words and the stacker fitted out of fold: a cascade
         and an index fitted on the rows whose name hashes outside one of
         :data:`STACKER_FOLDS` parts, read on that part's names (catalog names, their
@@ -472,6 +475,8 @@ class CategoryCascade(_TextModel):
         if stacker is not None:
             return {**found, "stacker": stacker}
         held = frame[NAME].map(lambda name: zlib.crc32(name.encode("utf-8")) % STACKER_FOLDS == 0)
+        if held.sum() < MIN_STACKER_NAMES:
+            return None  # too few names to measure the weights on: the heads alone answer
         inner = clone(self).set_params(retrieval=False)
         inner_rows = inner._fit_cascade(frame[~held.to_numpy()].reset_index(drop=True))
         held_rows = _training_frame(frame[held.to_numpy()].reset_index(drop=True),
