@@ -31,7 +31,8 @@ from scipy.special import log_softmax
 
 from ml.catalog.vocabulary import VOCABULARY, article_types_in
 
-# Nearest training names read per name. 10 is the photo index's k; see ml.evaluate.vocabulary.
+# Nearest training names read per name: the photo index's k, not tuned here (see VOCABULARY_COPIES
+# in ml.categorize.cascade for what the retrieval and the vocabulary changed together).
 NEIGHBOURS = 10
 # The neighbours are searched in the embedding's first principal directions: the full 384
 # dimensions over ~40,000 training texts cost 5.7 ms of CPU per name (one thread, median of
