@@ -17,6 +17,8 @@ scores a short hand-written list of seller phrases.
 from __future__ import annotations
 
 import string
+import zlib
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -128,20 +130,28 @@ def seller_variant(
     return text
 
 
+def row_rng(seed: int, name: str, copy: int = 0) -> np.random.Generator:
+    """The random draws of one row's ``copy``-th rewrite: a function of the seed and the name
+    alone, so that a row is rewritten alike whichever frame it is in (the trial fit on the
+    train split, the served fit on every row, an inner fold), and its sentence embedding is
+    computed once per build."""
+    return np.random.default_rng([seed, copy, zlib.crc32(name.encode("utf-8"))])
+
+
 def seller_style_frame(
     frame: pd.DataFrame, *, brands: BrandLexicon, seed: int, variants_per_row: int = 1
 ) -> pd.DataFrame:
     """Copies of ``frame``'s rows with the name rewritten by :func:`seller_variant`.
 
-    Labels are kept; rows whose rewrite is empty are dropped.
+    Labels are kept; rows whose rewrite is empty are dropped. Each row's rewrite depends on
+    its name and ``seed`` only (:func:`row_rng`).
     """
-    rng = np.random.default_rng(seed)
     copies = []
-    for _ in range(variants_per_row):
+    for number in range(variants_per_row):
         copy = frame.copy()
         copy[NAME] = [
             seller_variant(name, gender=gender, article_type=article, colour=colour,
-                           rng=rng, brands=brands)
+                           rng=row_rng(seed, name, number), brands=brands)
             for name, gender, article, colour in zip(
                 frame[NAME], frame[GENDER], frame[ARTICLE], frame[COLOUR], strict=True,
             )
@@ -156,3 +166,63 @@ def seller_style_test_set(train: pd.DataFrame, test: pd.DataFrame, seed: int = 1
     """Seller-style phrases made only from ``test`` rows (brands learned from ``train``)."""
     brands = BrandLexicon().fit(train[NAME])
     return seller_style_frame(test, brands=brands, seed=seed)
+
+
+def vocabulary_variant(name: str, *, article_type: str, word: str) -> str | None:
+    """``name`` with the words that spell its article type (the catalog's product noun,
+    "Casual Shoes", "Jackets") replaced by ``word``, a vocabulary word for the same type
+    ("Puma Men Black Casual Shoes" -> "Puma Men Black boots"); None if the name does not
+    spell its type."""
+    tokens = name.split()
+    type_words = {_word_key(part) for part in article_type.split()}
+    spelled = [i for i, token in enumerate(tokens) if _word_key(token) in type_words]
+    if not spelled:
+        return None
+    end = spelled[-1]
+    start = end
+    while start > 0 and _word_key(tokens[start - 1]) in type_words:
+        start -= 1
+    return " ".join([*tokens[:start], word, *tokens[end + 1:]])
+
+
+def vocabulary_frame(frame: pd.DataFrame, *, vocabulary: Mapping[str, str],
+                     genders: Mapping[str, str], brands: BrandLexicon, seed: int,
+                     copies_per_word: int) -> pd.DataFrame:
+    """Seller-style rows for the words the catalog does not use (:mod:`ml.catalog.vocabulary`):
+    for each word, up to ``copies_per_word`` rows of its article type (of its gender, if the
+    word implies one) with the type's noun replaced by the word, then rewritten by
+    :func:`seller_variant`. Labels are the source rows'; the rows are drawn by :func:`row_rng`
+    of the word, so a word's copies are the same in every frame that holds their sources."""
+    by_type = {article: group for article, group in frame.groupby(ARTICLE, sort=False)}
+    parts = []
+    for word, article in vocabulary.items():
+        group = by_type.get(article)
+        if group is None:
+            continue
+        if word in genders:
+            group = group[group[GENDER] == genders[word]]
+        if group.empty:
+            continue
+        order = row_rng(seed, word).permutation(len(group))
+        rows, names = [], []
+        for position in order:
+            row = group.iloc[position]
+            swapped = vocabulary_variant(row[NAME], article_type=article, word=word)
+            text = swapped and seller_variant(
+                swapped, gender=row[GENDER], article_type=word, colour=row[COLOUR],
+                rng=row_rng(seed, swapped), brands=brands)
+            if text and word in normalize(text):
+                rows.append(row)
+                names.append(text)
+            if len(rows) == copies_per_word:
+                break
+        if rows:
+            part = pd.DataFrame(rows).reset_index(drop=True)
+            part[NAME] = names
+            parts.append(part)
+    if not parts:
+        return frame.iloc[:0].copy()
+    result = pd.concat(parts, ignore_index=True)
+    if DESCRIPTION in result.columns:
+        result[DESCRIPTION] = ""
+    return result

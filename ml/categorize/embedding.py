@@ -29,6 +29,7 @@ SINGLE_THREAD_TEXTS = 16
 
 _ENCODER: SentenceEncoder | None = None
 _CACHE: dict[str, np.ndarray] = {}
+_REMEMBERING = False  # inside remembering(): predictions cache their vectors too
 
 
 def use_encoder(chosen: SentenceEncoder) -> None:
@@ -69,7 +70,7 @@ def embed(texts: Sequence[str], *, cache: bool = True) -> np.ndarray:
     keys = [text_key(text) for text in texts]
     if not keys:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    known = _CACHE if cache else {}
+    known = _CACHE if cache or _REMEMBERING else {}
     missing = list(dict.fromkeys(key for key in keys if key not in known))
     if missing:
         with _one_thread(len(missing) <= SINGLE_THREAD_TEXTS and not encoder().uses_onnx):
@@ -91,6 +92,19 @@ def _one_thread(active: bool) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(threads)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Inside the block every text's vector is cached, a prediction's too: a build measures a
+    trial model on the hold-out names and then fits the served model on them, and each name
+    is encoded once."""
+    global _REMEMBERING
+    before, _REMEMBERING = _REMEMBERING, True
+    try:
+        yield
+    finally:
+        _REMEMBERING = before
 
 
 def clear_cache() -> None:

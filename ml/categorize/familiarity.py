@@ -53,13 +53,18 @@ class WordFamiliarity:
             and not any(char.isdigit() for char in word)
         ]
 
-    def fit(self, names: Sequence[str]) -> WordFamiliarity:
+    def fit(self, names: Sequence[str], known: Iterable[str] = ()) -> WordFamiliarity:
+        """Count the words of ``names``; the words of the phrases in ``known`` (the fashion
+        vocabulary, :mod:`ml.catalog.vocabulary`) are known whatever their count."""
         counts: Counter[str] = Counter()
         for name in names:
             counts.update(set(self.product_words(name)))
+        vouched = {word for phrase in known for word in self.product_words(phrase)}
         # Only the counts below known_count matter; every other word is simply "known".
-        self.rare_ = {word: count for word, count in counts.items() if count < self.known_count}
-        self.known_ = frozenset(word for word, count in counts.items() if count >= self.known_count)
+        self.rare_ = {word: count for word, count in counts.items()
+                      if count < self.known_count and word not in vouched}
+        self.known_ = frozenset(
+            {word for word, count in counts.items() if count >= self.known_count} | vouched)
         return self
 
     def word_familiarity(self, word: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import joblib
 import numpy as np
 import pandas as pd
 
@@ -21,7 +22,7 @@ from ml.categorize.augment import seller_style_test_set
 from ml.categorize.cascade import CategoryCascade, text_and_labels
 from ml.categorize.heads import DEFAULT_ESTIMATOR
 from ml.embed.text import load_text_encoder, text_encoder
-from ml.store import ArtifactMissing, ArtifactStore
+from ml.store import MODEL_FILE, ArtifactMissing, ArtifactStore
 
 ARTIFACT_NAME = "categorizer"
 # The levels whose training label mix is saved with the model: what a serving monitor compares
@@ -69,6 +70,11 @@ def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMAT
     holdout's per-row outcomes (``{HOLDOUT_IDS: ids, HOLDOUT_OUTCOMES: outcomes}``)."""
     train, test = train_test_split_by_id(styles)
     trial = CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(train))
+    return _trial_evaluation(trial, train, test)[:2]
+
+
+def _trial_evaluation(trial: CategoryCascade, train: pd.DataFrame, test: pd.DataFrame
+                      ) -> tuple[dict[str, float], dict[str, np.ndarray], CategoryCascade]:
     outcomes = level_outcomes(trial, test)
     metrics = {f"holdout_accuracy_{k}": round(v, 4) for k, v in _accuracies(outcomes).items()}
     seller = seller_style_test_set(train, test)
@@ -76,7 +82,7 @@ def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMAT
         level_accuracies(trial, seller)[ARTICLE], 4
     )
     rows = {HOLDOUT_IDS: test[ID].to_numpy(dtype=np.int64), HOLDOUT_OUTCOMES: outcomes}
-    return metrics, rows
+    return metrics, rows, trial
 
 
 def label_mix(rows: pd.DataFrame, levels: tuple[str, ...] = MIX_LEVELS) -> dict[str, dict[str, float]]:
@@ -98,9 +104,10 @@ def holdout_metrics(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
 
 
 def fit_categorizer(rows: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
-                    n_jobs: int = 2) -> CategoryCascade:
-    """The served model, fitted on ``rows`` (names and levels)."""
-    return CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(rows))
+                    n_jobs: int = 2, stacker=None) -> CategoryCascade:
+    """The served model, fitted on ``rows`` (names and levels); ``stacker``: the retrieval
+    stacker of a trial fit, reused rather than fitted out of fold again."""
+    return CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(rows), stacker=stacker)
 
 
 def train_categorizer(
@@ -123,11 +130,16 @@ def train_categorizer(
     empty for a listing not from the dataset, ``name`` and the levels); see :func:`corrected`.
     """
     embedding.use_encoder(text_encoder(store=store))  # ONNX Runtime: half the encoding time
-    metrics, holdout = holdout_evaluation(styles, estimator=estimator, n_jobs=n_jobs)
-    styles, extra = corrected(styles, corrections)
-    sellers = confirmed_rows(extra if confirmed is None else pd.concat([confirmed, extra], ignore_index=True))
-    rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
-    model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs)
+    with embedding.remembering():  # each distinct text is encoded once in the whole build
+        train, test = train_test_split_by_id(styles)
+        trial = CategoryCascade(estimator, n_jobs=n_jobs).fit(*text_and_labels(train))
+        metrics, holdout, trial = _trial_evaluation(trial, train, test)
+        styles, extra = corrected(styles, corrections)
+        sellers = confirmed_rows(
+            extra if confirmed is None else pd.concat([confirmed, extra], ignore_index=True))
+        rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
+        stacker = trial.retrieval_["stacker"] if trial.retrieval_ is not None else None
+        model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs, stacker=stacker)
     embedding.clear_cache()  # the trial and the served fit shared the training names' vectors
     return store.save(
         ARTIFACT_NAME,
@@ -184,7 +196,10 @@ def corrected(styles: pd.DataFrame, corrections: pd.DataFrame | None) -> tuple[p
 
 def load_categorizer(*, store: ArtifactStore) -> CategoryCascade:
     """The current cascade with ``model_version`` set; ``ArtifactMissing`` if absent."""
-    model, metadata = store.load(ARTIFACT_NAME)
+    # The retrieval index's vectors are memory-mapped (one copy in the page cache for every
+    # worker), not read.
+    model, metadata = store.load(ARTIFACT_NAME, reader=lambda folder: joblib.load(
+        folder / MODEL_FILE, mmap_mode="r"))
     model.model_version = metadata["version"]
     if model.embedding_weight:
         try:  # the ONNX export serves a name in a quarter of PyTorch's CPU time

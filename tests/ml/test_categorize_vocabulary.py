@@ -54,7 +54,9 @@ def test_a_garment_in_unseen_words_is_not_filled_in_as_shoes(embedded, name):
 
 def test_an_unknown_noun_lowers_the_confidence(embedded):
     trusting = copy.deepcopy(embedded).set_params(unknown_word_temperature=0.0)
-    names = ["men pullover grey", "women palazzo", "men hoodie black"]
+    # Words neither the catalog nor ml.catalog.vocabulary knows (a fisherman's sweater, a
+    # bib-and-brace ski trouser, a short blouson jacket).
+    names = ["men gansey grey", "women salopette", "men blouson black"]
     X = embedded._features(names, None)
     tempered_paths = embedded._path_probabilities(X, names)
     plain_paths = trusting._path_probabilities(X, names)
@@ -129,3 +131,37 @@ def test_the_fill_in_threshold_is_the_shops():
     from main.categorize import SURE_ENOUGH
 
     assert vocabulary.SURE_ENOUGH == SURE_ENOUGH
+
+
+def test_vocabulary_words_are_known_nouns():
+    familiarity = WordFamiliarity().fit(["Nike Men Black Jacket"] * KNOWN_COUNT,
+                                        known=["parka", "nail paint"])
+    assert familiarity.familiarity(["olive parka for men", "red nail paint", "men gansey"]).tolist() == [
+        1.0, 1.0, 0.0]
+
+
+def test_retrieval_evidence_is_fused_into_valid_paths(embedded):
+    assert embedded.retrieval_ is not None
+    weights = embedded.retrieval_["stacker"].weights_
+    assert weights.shape == (4,) and np.isfinite(weights).all()
+    names = ["men woolen long coat", "quick dry top coat clear nail", "round spectacle frames"]
+    paths = embedded._path_probabilities(embedded._features(names, None), names)
+    assert paths.shape == (3, len(embedded.paths_))
+    assert np.allclose(paths.sum(axis=1), 1.0) and (paths >= 0).all()
+    answers = [(p.label(MASTER), p.label(ARTICLE)) for p in embedded.predict(names)]
+    assert answers == [("Apparel", "Jackets"), ("Personal Care", "Nail Polish"),
+                       ("Accessories", "Sunglasses")]
+
+
+def test_the_retrieval_can_be_turned_off(train_sample):
+    plain = CategoryCascade(retrieval=False, vocabulary_copies=0, augment=0).fit(
+        *text_and_labels(train_sample.head(400)))
+    assert plain.retrieval_ is None
+    assert plain.predict_one("women palazzo").label(ARTICLE)
+
+
+def test_the_phrase_set_keeps_a_test_part_never_tuned_on():
+    names = vocabulary.load_names()
+    assert set(names["part"]) == set(vocabulary.PARTS)
+    assert (names["part"] == "test").sum() >= 150
+    assert not names["name"].str.lower().duplicated().any()

@@ -1,0 +1,170 @@
+"""Retrieval evidence beside the cascade's linear heads, and its calibrated fusion.
+
+A name is also read by what it is near in the sentence-embedding space
+(:mod:`ml.categorize.embedding`):
+
+- :class:`NameNeighbours`: the article types of its ``k`` nearest training names (each distinct
+  training text once, labelled with its commonest type), weighted by similarity, searched in
+  the embedding's principal directions. The vectors are one contiguous float32 array,
+  memory-mapped when the model is loaded (``ml.categorize.train.load_categorizer``), like the
+  photo index;
+- :class:`TypeWords`: how close it is to the article types' own names and to the words of
+  :mod:`ml.catalog.vocabulary` for each ("Jackets": "jacket", "parka", "anorak", ...), embedded
+  once at fit;
+- the vocabulary itself: the types :func:`ml.catalog.vocabulary.article_types_in` reads in it.
+
+:class:`EvidenceStacker` fuses them with the cascade's article-type probabilities: a
+conditional logit (one softmax over the article types) with one weight per kind of evidence,
+fitted by maximum likelihood on out-of-fold rows (names the cascade and the neighbours were
+not fitted on; see ``CategoryCascade.fit``), so the fused probabilities are calibrated by
+measurement rather than weighted by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import log_softmax
+
+from ml.catalog.vocabulary import VOCABULARY, article_types_in
+
+# Nearest training names read per name: the photo index's k, not tuned here (see VOCABULARY_COPIES
+# in ml.categorize.cascade for what the retrieval and the vocabulary changed together).
+NEIGHBOURS = 10
+# The neighbours are searched in the embedding's first principal directions: the full 384
+# dimensions over ~40,000 training texts cost 5.7 ms of CPU per name (one thread, median of
+# 50: a 64 MB scan), a third of them a third of that, inside the 10 ms budget of one
+# categorization (ml.evaluate.vocabulary.CPU_BUDGET_MS).
+SEARCH_DIMENSIONS = 128
+_BASIS_SAMPLE = 20_000  # training vectors the principal directions are computed from
+# Names whose neighbours are searched at once: bounds the (names x training names) matrix.
+_SEARCH_CHUNK = 256
+_LOG_FLOOR = 1e-9  # the cascade's probability floor (cascade._PROBABILITY_FLOOR)
+# L2 penalty on the stacker's weights, per out-of-fold row: keeps them finite when a kind of
+# evidence separates the rows it fires on perfectly (the vocabulary on its own copies).
+STACKER_PENALTY = 1e-3
+FEATURES = ("cascade log-probability", "neighbour share", "type-word similarity", "vocabulary")
+
+
+class NameNeighbours:
+    """``shares(vectors) -> (n, types)``: the similarity-weighted share of each article type
+    among a name's ``k`` nearest training texts.
+
+    After ``fit``: ``vectors_`` ((texts, dimensions) float32) and ``types_`` (each text's type
+    index).
+    """
+
+    def __init__(self, k: int = NEIGHBOURS, dimensions: int = SEARCH_DIMENSIONS):
+        self.k = k
+        self.dimensions = dimensions
+
+    def fit(self, texts: Sequence[str], types: Sequence[int], vectors: np.ndarray,
+            n_types: int) -> NameNeighbours:
+        """``texts`` with their type indices and embeddings (one row per text, repeats
+        allowed: a text keeps its commonest type)."""
+        votes: dict[str, Counter[int]] = {}
+        first: dict[str, int] = {}
+        for row, (text, kind) in enumerate(zip(texts, types, strict=True)):
+            votes.setdefault(text, Counter())[int(kind)] += 1
+            first.setdefault(text, row)
+        vectors = np.asarray(vectors[list(first.values())], dtype=np.float32)
+        sample = vectors[np.random.default_rng(0).permutation(len(vectors))[:_BASIS_SAMPLE]]
+        directions = np.linalg.svd(sample, full_matrices=False)[2][: self.dimensions]
+        self.basis_ = np.ascontiguousarray(directions.T, dtype=np.float32)
+        self.vectors_ = np.ascontiguousarray(self._projected(vectors))
+        self.types_ = np.array([votes[text].most_common(1)[0][0] for text in first], dtype=np.int32)
+        self.n_types_ = n_types
+        return self
+
+    def _projected(self, vectors: np.ndarray) -> np.ndarray:
+        """Unit vectors in the search directions (their dot product is a cosine)."""
+        projected = np.asarray(vectors, dtype=np.float32) @ self.basis_
+        norms = np.linalg.norm(projected, axis=1, keepdims=True)
+        return projected / np.maximum(norms, np.float32(1e-12))
+
+    def shares(self, vectors: np.ndarray) -> np.ndarray:
+        shares = np.zeros((len(vectors), self.n_types_))
+        k = min(self.k, len(self.vectors_))
+        for start in range(0, len(vectors), _SEARCH_CHUNK):
+            block = self._projected(vectors[start:start + _SEARCH_CHUNK])
+            similarity = block @ self.vectors_.T
+            nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            weights = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 0.0)
+            rows = np.repeat(np.arange(len(block)), k)
+            np.add.at(shares[start:start + len(block)], (rows, self.types_[nearest].ravel()),
+                      weights.ravel())
+        totals = shares.sum(axis=1, keepdims=True)
+        return np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0)
+
+
+def type_words(types: Sequence[str]) -> list[tuple[str, int]]:
+    """(text, type index) for each article type: its own name and its vocabulary words."""
+    index = {kind: i for i, kind in enumerate(types)}
+    pairs = [(kind.lower(), i) for i, kind in enumerate(types)]
+    pairs += [(word, index[kind]) for word, kind in VOCABULARY.items() if kind in index]
+    return pairs
+
+
+class TypeWords:
+    """``closeness(vectors) -> (n, types)``: a name's cosine to each type's nearest word,
+    minus its best over all types (0 for the closest type, negative for the others)."""
+
+    def fit(self, vectors: np.ndarray, types: Sequence[int], n_types: int) -> TypeWords:
+        self.vectors_ = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.types_ = np.asarray(types, dtype=np.int32)
+        self.n_types_ = n_types
+        return self
+
+    def closeness(self, vectors: np.ndarray) -> np.ndarray:
+        similarity = np.asarray(vectors, dtype=np.float32) @ self.vectors_.T
+        best = np.full((len(similarity), self.n_types_), -1.0)
+        for column, kind in enumerate(self.types_):
+            np.maximum(best[:, kind], similarity[:, column], out=best[:, kind])
+        return best - best.max(axis=1, keepdims=True)
+
+
+def vocabulary_hits(names: Sequence[str], types: Sequence[str]) -> np.ndarray:
+    """(n, types) 1 where the name's vocabulary words name the type."""
+    index = {kind: i for i, kind in enumerate(types)}
+    hits = np.zeros((len(names), len(types)))
+    for row, name in enumerate(names):
+        for kind in article_types_in(name):
+            if kind in index:
+                hits[row, index[kind]] = 1.0
+    return hits
+
+
+def evidence(cascade: np.ndarray, neighbours: np.ndarray, closeness: np.ndarray,
+             vocabulary: np.ndarray) -> np.ndarray:
+    """(n, types, len(FEATURES)): the stacker's inputs for every (name, type)."""
+    return np.stack([np.log(np.maximum(cascade, _LOG_FLOOR)), neighbours, closeness, vocabulary],
+                    axis=2)
+
+
+class EvidenceStacker:
+    """P(type | evidence) = softmax over types of ``features @ weights_``, fitted by maximum
+    likelihood (L-BFGS) on out-of-fold rows."""
+
+    def fit(self, features: np.ndarray, truth: np.ndarray) -> EvidenceStacker:
+        rows = np.arange(len(truth))
+
+        def loss(weights):
+            logp = log_softmax(features @ weights, axis=1)
+            probabilities = np.exp(logp)
+            expected = np.einsum("nt,ntf->nf", probabilities, features)
+            observed = features[rows, truth]
+            n = len(truth)
+            value = -logp[rows, truth].sum() / n + STACKER_PENALTY * weights @ weights
+            gradient = -(observed - expected).sum(axis=0) / n + 2 * STACKER_PENALTY * weights
+            return value, gradient
+
+        start = np.zeros(features.shape[2])
+        start[0] = 1.0  # the cascade alone
+        self.weights_ = minimize(loss, start, jac=True, method="L-BFGS-B").x
+        return self
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        return np.exp(log_softmax(features @ self.weights_, axis=1))

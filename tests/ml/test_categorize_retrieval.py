@@ -1,0 +1,112 @@
+"""Retrieval evidence (ml/categorize/retrieval.py) and the vocabulary copies (augment.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ml.catalog.brands import BrandLexicon
+from ml.categorize import embedding
+from ml.categorize.augment import row_rng, vocabulary_frame, vocabulary_variant
+from ml.categorize.retrieval import (
+    FEATURES,
+    EvidenceStacker,
+    NameNeighbours,
+    TypeWords,
+    evidence,
+    type_words,
+    vocabulary_hits,
+)
+
+
+def _unit(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_neighbour_shares_weigh_the_nearest_texts_by_similarity():
+    vectors = _unit([[1, 0], [1, 0.1], [0, 1], [1, 0]])
+    neighbours = NameNeighbours(k=2, dimensions=2).fit(["a", "b", "c", "a"], [0, 0, 1, 1], vectors, 2)
+    assert len(neighbours.vectors_) == 3  # each distinct text once
+    shares = neighbours.shares(_unit([[1, 0.05], [0, 1]]))
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    assert shares[0].argmax() == 0
+    assert shares[1, 1] > 0.5
+
+
+def test_type_words_closeness_is_zero_for_the_closest_type():
+    words = TypeWords().fit(_unit([[1, 0], [0, 1], [0.9, 0.1]]), [0, 1, 1], 2)
+    closeness = words.closeness(_unit([[1, 0], [0, 1]]))
+    assert closeness.max(axis=1).tolist() == [0.0, 0.0]
+    assert closeness[0, 1] < 0 and closeness[1, 0] < 0
+
+
+def test_type_words_are_the_types_and_their_vocabulary():
+    pairs = type_words(["Jackets", "Trousers"])
+    assert ("jackets", 0) in pairs and ("parka", 0) in pairs and ("palazzo", 1) in pairs
+
+
+def test_vocabulary_hits():
+    hits = vocabulary_hits(["olive parka", "plain shirt"], ["Jackets", "Shirts"])
+    assert hits.tolist() == [[1.0, 0.0], [0.0, 0.0]]
+
+
+def test_the_stacker_learns_which_evidence_to_trust():
+    rng = np.random.default_rng(0)
+    n, types = 400, 5
+    truth = rng.integers(types, size=n)
+    trusted = np.eye(types)[truth]  # right every time
+    noise = rng.dirichlet(np.ones(types), size=n)
+    features = evidence(noise, trusted, np.zeros((n, types)), np.zeros((n, types)))
+    assert features.shape == (n, types, len(FEATURES))
+    stacker = EvidenceStacker().fit(features, truth)
+    assert stacker.weights_[1] > abs(stacker.weights_[0])
+    probabilities = stacker.predict_proba(features)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert (probabilities.argmax(axis=1) == truth).mean() == 1.0
+
+
+def test_vocabulary_variant_swaps_the_type_noun():
+    assert vocabulary_variant("Puma Men Black Casual Shoes", article_type="Casual Shoes",
+                              word="boots") == "Puma Men Black boots"
+    assert vocabulary_variant("Lakme Red Lipstick", article_type="Jackets", word="parka") is None
+
+
+def test_vocabulary_frame_copies_rows_of_the_words_type_and_gender():
+    frame = pd.DataFrame({
+        "name": ["Roadster Men Olive Jacket", "Only Women Black Jacket", "Biba Women Red Kurta"],
+        "gender": ["Men", "Women", "Women"], "articleType": ["Jackets", "Jackets", "Kurtas"],
+        "baseColour": ["Olive", "Black", "Red"],
+    })
+    brands = BrandLexicon().fit(frame["name"])
+    copies = vocabulary_frame(frame, vocabulary={"parka": "Jackets", "anarkali": "Kurtas"},
+                              genders={"anarkali": "Women"}, brands=brands, seed=0, copies_per_word=5)
+    assert sorted(copies["articleType"]) == ["Jackets", "Jackets", "Kurtas"]
+    assert all(("parka" in name.lower()) == (kind == "Jackets")
+               for name, kind in zip(copies["name"], copies["articleType"], strict=True))
+
+
+def test_a_rows_rewrite_depends_on_its_name_only():
+    assert row_rng(0, "Nike Men Shoes").random() == row_rng(0, "Nike Men Shoes").random()
+    assert row_rng(0, "Nike Men Shoes").random() != row_rng(1, "Nike Men Shoes").random()
+
+
+def test_remembering_caches_predictions_vectors(monkeypatch):
+    encoded = []
+
+    class Counting:
+        uses_onnx = True
+
+        def encode(self, texts):
+            encoded.extend(texts)
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+    monkeypatch.setattr(embedding, "_ENCODER", Counting())
+    monkeypatch.setattr(embedding, "_CACHE", {})
+    embedding.embed(["a new name"], cache=False)
+    embedding.embed(["a new name"], cache=False)
+    assert encoded == ["a new name", "a new name"]  # serving: nothing kept
+    with embedding.remembering():
+        embedding.embed(["another name"], cache=False)
+    embedding.embed(["another name"], cache=True)
+    assert encoded[2:] == ["another name"]
