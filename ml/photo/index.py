@@ -320,7 +320,8 @@ class PhotoIndex:
 
         ``levels`` (``PhotoModel.level_probabilities`` of the same photos) re-ranks them by what
         the photos are read as: the catalog products of the likely article type and gender first
-        (:data:`UPLOAD_RERANK_WEIGHT`); the score shown stays the cosine."""
+        (:data:`UPLOAD_RERANK_WEIGHT`); the score is then the cosine plus that (never above the
+        cosine), so that the results stay in the order of their scores."""
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         if len(self) and vectors.shape[1] != self.vectors.shape[1]:
             raise ValueError(
@@ -328,10 +329,10 @@ class PhotoIndex:
             )
         results = []
         for start in range(0, len(vectors), QUERY_CHUNK):
-            scores = vectors[start : start + QUERY_CHUNK] @ np.asarray(self.vectors).T
-            ranked = scores.copy()
+            ranked = vectors[start : start + QUERY_CHUNK] @ np.asarray(self.vectors).T
             if levels:
                 ranked += self._kind_scores(levels, slice(start, start + QUERY_CHUNK))
+            scores = ranked.copy()
             self._ban(ranked, [exclude] * len(ranked))
             chosen = self._top(ranked, np.full(len(ranked), NO_GROUP, dtype=np.int32), k)
             for row, columns in enumerate(chosen):
