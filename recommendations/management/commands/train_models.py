@@ -143,7 +143,7 @@ class Command(BaseCommand):
             self.stdout.write("photo: no product has a photo, skipped")
             return
         self.stdout.write(f"Training the photo model and embedding {with_photo:,} product photos …")
-        quick = self.photo_quick or getattr(settings, "PHOTO_TRAINING_QUICK", False)
+        quick = self.photo_quick or settings.PHOTO_TRAINING_QUICK
         estimator = PhotoClassifier(**(QUICK_PARAMS if quick else {}))
         summary = train_photo_models(catalog=catalog, store=store(), estimator=estimator)
         self.stdout.write(self.style.SUCCESS(
