@@ -54,6 +54,14 @@ def embed(images: list[bytes]):
     return np.vstack(known)
 
 
+def analyse(image: bytes):
+    """An accepted photo's vector (1, D) and what it is read as ({level: (names, (1, c))}),
+    from one decode: the levels re-rank its neighbours (``PhotoIndex.nearest``)."""
+    model = require(loaded(PHOTO_MODEL), "photo model")
+    with photo_refusals():
+        return model.analyse([image])
+
+
 @dataclass(frozen=True)
 class PhotoSearch:
     key: str
@@ -72,7 +80,8 @@ def photo_search(*, image: bytes, k: int = PHOTO_SEARCH_RESULTS) -> PhotoSearch:
     if cached is not None and cached[2] == version(PHOTO_INDEX):
         ids, scores, _ = cached
         return PhotoSearch(key, ids[:k], scores[:k])
-    found = index.nearest(embed([image]), k=k, exclude=set())[0]
+    vectors, levels = analyse(image)
+    found = index.nearest(vectors, k=k, exclude=set(), levels=levels)[0]
     ids, scores = [r.product_id for r in found], [round(float(r.score), 4) for r in found]
     cache.set(PHOTO_SEARCH_CACHE_PREFIX + key, (ids, scores, version(PHOTO_INDEX)), PHOTO_SEARCH_SECONDS)
     return PhotoSearch(key, ids, scores)

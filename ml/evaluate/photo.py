@@ -6,10 +6,13 @@ inner split is where :mod:`ml.photo.fusion`'s weights are tuned; ``--tune``):
 
 1. photo-only accuracy per level on the holdout photos (with the served test-time flip);
 2. photo similarity: each holdout photo queries an index of the train split's photos
-   (``PhotoIndex.nearest``, no attributes known); the share of its top 10 with the same
-   article type AND gender;
+   (``PhotoIndex.nearest``, no attributes known; by the vector alone, then re-ranked by the
+   photo's own reading of article type and gender, as an upload is); the share of its top 10
+   with the same article type AND gender;
 3. catalog embedding throughput from JPEG files (decode + pad + ONNX Runtime, 2 threads);
-4. one upload: photo bytes -> vector + categories, median server time.
+4. one upload: photo bytes -> vector + categories, median server time;
+5. name only, photo only and name + photo per level (a cascade fitted on the train split minus
+   the inner split, cached as ``cascade.joblib`` beside the models).
 
 ``--models DIR`` keeps the trained model there and reuses it on the next run.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import os
 import statistics
 import time
 import warnings
@@ -88,11 +92,32 @@ def main(argv=None) -> None:
     styles = photo_styles()
     store = evaluation_store(args.models, styles)
     print(report(store, styles), flush=True)
+    test = styles[styles["holdout"]].reset_index(drop=True)
+    model = load_photo_model(store=store, threads=BATCH_THREADS)
+    print(f"holdout ({len(test):,}), cascade fitted on the train split minus the inner split:", flush=True)
+    print("\n".join(side_by_side(evaluation_cascade(args.models, styles), model, test)), flush=True)
     if args.tune:
         print("\n".join(tune(store, styles)))
 
 
 # ---------------------------------------------------------------------- name + photo
+
+
+def evaluation_cascade(models: Path, styles: pd.DataFrame):
+    """The name cascade fitted on the train split minus the inner split (fitted once, cached)."""
+    import joblib
+
+    from ml.categorize.cascade import CategoryCascade, text_and_labels
+
+    path = Path(models) / "cascade.joblib"
+    if path.exists():
+        return joblib.load(path)
+    fit_rows = styles[~styles["holdout"] & ~styles["inner"]]
+    started = time.perf_counter()
+    cascade = CategoryCascade(n_jobs=2).fit(*text_and_labels(fit_rows))
+    print(f"name cascade fitted on {len(fit_rows):,} in {time.perf_counter() - started:.0f} s", flush=True)
+    joblib.dump(cascade, path)
+    return cascade
 
 
 def level_marginals(cascade, paths: np.ndarray, flat: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -201,16 +226,38 @@ def report(store: ArtifactStore, styles: pd.DataFrame) -> str:
     model = load_photo_model(store=store, threads=BATCH_THREADS)
     index = load_photo_index(store=store)
     lines = [f"photo model {model.model_version} ({store.root})"]
+    metrics, params = model.metadata.get("metrics", {}), model.metadata.get("params", {})
+    lines.append(
+        f"training: blocks {params.get('split', '?')}-15 + head, {params.get('epochs', '?')} epochs, "
+        f"{metrics.get('train_seconds', '?')} s wall ({metrics.get('train_cpu_seconds', '?')} CPU-s; "
+        f"activations {metrics.get('bottom_seconds', '?')} s), load average at report "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     test = styles[styles["holdout"]].reset_index(drop=True)
     row_of = {int(i): r for r, i in enumerate(index.ids)}
     # 1. photo-only accuracy per level, with the served test-time flip
     levels = model.level_probabilities(list(test["photo"]))
-    lines.append(f"photo only, holdout ({len(test):,} photos), test-time flip:")
+    lines.append(
+        f"photo only, holdout ({len(test):,} photos), test-time flip (baseColour: network x pixels):"
+    )
     for level, (classes, probabilities) in levels.items():
         truth = test[level].to_numpy()
         labelled = truth != ""
         accuracy = (classes[probabilities.argmax(1)][labelled] == truth[labelled]).mean()
         lines.append(f"  {level:<15} {accuracy:.2%}")
+    if model.colour is not None:  # the two colour experts alone
+        from ml.photo.colour import colour_features
+        from ml.photo.images import load_photos
+
+        truth = test[COLOUR].to_numpy()
+        labelled = truth != ""
+        net = model.run(list(test["photo"]), flip=True).probabilities[COLOUR]
+        names, pixels = model.colour_probabilities(colour_features(load_photos(list(test["photo"]))))
+        for name, (classes, probabilities) in (
+            ("network alone", (model.classes[COLOUR], net)), ("pixels alone", (names, pixels))
+        ):
+            accuracy = (classes[probabilities.argmax(1)][labelled] == truth[labelled]).mean()
+            lines.append(f"  {COLOUR + ', ' + name:<30} {accuracy:.2%}")
     # 2. similarity: holdout photos against an index of the train split
     train = styles[~styles["holdout"]].reset_index(drop=True)
     train_rows = [row_of[int(i)] for i in train[ID]]
@@ -225,13 +272,18 @@ def report(store: ArtifactStore, styles: pd.DataFrame) -> str:
     found = train_index.nearest(queries, k=SIMILARITY_K)
     key = dict(zip(train[ID], train[ARTICLE] + "|" + train[GENDER], strict=True))
     wanted = (test[ARTICLE] + "|" + test[GENDER]).to_numpy()
-    share = np.mean(
-        [np.mean([key[r.product_id] == want for r in hits]) for hits, want in zip(found, wanted, strict=True)]
-    )
-    lines.append(
-        f"photo similarity: same article type AND gender in top {SIMILARITY_K} "
-        f"(holdout photo -> train index of {len(train_index):,}): {share:.3f}"
-    )
+    reranked = train_index.nearest(queries, k=SIMILARITY_K, levels=levels)
+    for name, hits_of in (
+        ("by the vector alone", found), ("re-ranked by the photo's type and gender", reranked)
+    ):
+        share = np.mean(
+            [np.mean([key[r.product_id] == want for r in hits])
+             for hits, want in zip(hits_of, wanted, strict=True)]
+        )
+        lines.append(
+            f"photo similarity: same article type AND gender in top {SIMILARITY_K} "
+            f"(holdout photo -> train index of {len(train_index):,}), {name}: {share:.3f}"
+        )
     # 3. throughput from JPEG
     paths = list(styles["photo"][:THROUGHPUT_PHOTOS])
     started, cpu = time.perf_counter(), time.process_time()

@@ -195,9 +195,10 @@ def colour_histogram(rgb: np.ndarray) -> np.ndarray:
     s_bin = np.minimum((sat - GREY_SATURATION) * SAT_BINS // (256 - GREY_SATURATION), SAT_BINS - 1)
     v_bin = val * VAL_BINS // 256
     colour_index = (h_bin * SAT_BINS + s_bin) * VAL_BINS + v_bin
-    hist = np.zeros(HUE_BINS * SAT_BINS * VAL_BINS + GREY_BINS, dtype=np.float32)
-    np.add.at(hist, colour_index[~grey], 1.0)
-    np.add.at(hist, HUE_BINS * SAT_BINS * VAL_BINS + val[grey] * GREY_BINS // 256, 1.0)
+    chromatic = HUE_BINS * SAT_BINS * VAL_BINS
+    # one bincount over both kinds of bins (np.add.at was ~half of this function's time)
+    bins = np.where(grey, chromatic + val * GREY_BINS // 256, colour_index)
+    hist = np.bincount(bins, minlength=chromatic + GREY_BINS).astype(np.float32)
     hist = np.sqrt(hist / max(hist.sum(), 1.0))
     mean_rgb = pixels[foreground].mean(axis=0) / 255.0
     return np.concatenate([hist, [foreground.mean()], mean_rgb]).astype(np.float32)

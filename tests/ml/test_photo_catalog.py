@@ -43,3 +43,16 @@ def test_without_trained_photo_models_the_loaders_answer_none(catalog):
 def test_train_models_if_missing_skips_the_trained_photo_models(catalog, trained_photo_models, capsys):
     call_command("train_models", "--only", "photo", "--if-missing")
     assert "photo: already trained" in capsys.readouterr().out
+
+
+def test_train_models_quick_trains_the_quick_photo_recipe(catalog, trained_models, monkeypatch):
+    """``--quick`` trains the quick recipe (fewer epochs), recorded with the model."""
+    from ml.photo import train
+    from ml.photo.model import load_photo_model
+    from serving.registry import store
+
+    monkeypatch.setattr(train, "QUICK_PARAMS", {**train.QUICK_PARAMS, "projection_components": 8})
+    call_command("train_models", "--only", "photo", "--quick")
+    params = load_photo_model(store=store()).metadata["params"]
+    assert params["epochs"] == train.QUICK_PARAMS["epochs"] < train.EPOCHS
+    assert params["split"] == train.QUICK_PARAMS["split"]

@@ -103,6 +103,50 @@ def test_nearest_finds_the_photo_itself_first(model, index, catalog):
     assert int(catalog[ID][0]) not in [r.product_id for r in excluded]
 
 
+def test_nearest_reranks_an_upload_by_what_its_photo_is_read_as(model, index, catalog):
+    """With the photo's own type and gender probabilities, neighbours of the type it is read
+    as come first; the scores shown are the ranking's (the cosine, lowered by the unlikely kinds)."""
+    photos = list(catalog[PHOTO][:4])
+    vectors, levels = model.analyse(photos)
+    plain = index.nearest(vectors, k=10)
+    reranked = index.nearest(vectors, k=10, levels=levels)
+    assert all(len(hits) == 10 for hits in reranked)
+    types = catalog.set_index(ID)[ARTICLE]
+    names, probabilities = levels[ARTICLE]
+    for row, (before, after) in enumerate(zip(plain, reranked, strict=True)):
+        p = dict(zip(names, probabilities[row], strict=True))
+        likely = sum(p.get(types[r.product_id], 0.0) for r in after)
+        assert likely >= sum(p.get(types[r.product_id], 0.0) for r in before) - 1e-6
+        assert [r.score for r in after] == sorted((r.score for r in after), reverse=True)
+        for hit in after:  # never above the cosine of the two vectors
+            assert hit.score <= float(index.vector(hit.product_id) @ vectors[row]) + 1e-3
+    own = types[int(catalog[ID][0])]
+    certain = {ARTICLE: (names, np.eye(len(names))[[list(names).index(own)]])}
+    first = index.nearest(vectors[:1], k=5, levels=certain)[0]
+    assert first[0].product_id == int(catalog[ID][0])  # the photo itself still comes first
+
+    def same(hits):
+        return sum(types[r.product_id] == own for r in hits)
+
+    assert same(first) >= same(plain[0][:5])
+
+
+def test_the_photo_model_reads_colour_from_the_pixels_too(model, catalog, tmp_path):
+    """The served model carries the pixel colour classifier, saved and loaded with it; its
+    baseColour is the fusion of both experts."""
+    from ml.photo.colour import colour_features
+    from ml.photo.images import load_photos
+    from ml.photo.model import COLOUR, PhotoModel, fuse_colour
+
+    assert model.colour is not None
+    images = load_photos(list(catalog[PHOTO][:3]))
+    net = model.run(images, flip=True).probabilities[COLOUR]
+    expected = fuse_colour((model.classes[COLOUR], net), model.colour_probabilities(colour_features(images)))
+    assert np.allclose(model.level_probabilities(images)[COLOUR][1], expected, atol=1e-6)
+    copy = PhotoModel.load(model.save(tmp_path))
+    assert np.allclose(copy.level_probabilities(images)[COLOUR][1], expected, atol=1e-6)
+
+
 def test_nearest_refuses_vectors_of_another_width(index):
     with pytest.raises(ValueError, match="width"):
         index.nearest(np.ones((1, 3), np.float32))

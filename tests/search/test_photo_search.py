@@ -20,7 +20,8 @@ def test_search_by_photo_finds_the_product_itself_first(client):
     body = response.json()
     results = body["results"]
     assert len(results) == 5
-    assert results[0]["id"] == product.dataset_id and results[0]["score"] > 0.99
+    # (the score: the cosine, lowered when the photo reads as another kind than the product's)
+    assert results[0]["id"] == product.dataset_id and results[0]["score"] > 0.5
     scores = [r["score"] for r in results]
     assert scores == sorted(scores, reverse=True)
     assert re.fullmatch(r"/catalog/\?photo=[0-9a-f]{16}", body["catalog_url"])

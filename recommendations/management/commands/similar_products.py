@@ -1,6 +1,7 @@
 import csv
 from pathlib import Path
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from main.models import Product
@@ -127,8 +128,11 @@ class Command(BaseCommand):
         if not ids:
             raise CommandError(f"No row of {input_csv} has a usable photo in {folder}.")
         model = loaded(PHOTO_MODEL)
-        found = [hit for start in range(0, len(pictures), PHOTO_BATCH)
-                 for hit in index.nearest(model.embed(pictures[start:start + PHOTO_BATCH]), k=k)]
+        found = []
+        for start in range(0, len(pictures), PHOTO_BATCH):
+            # each photo's vector and what it is read as (type, gender): those re-rank its neighbours
+            vectors, levels = model.analyse(np.stack(pictures[start:start + PHOTO_BATCH]))
+            found += index.nearest(vectors, k=k, levels=levels)
         return list(zip(ids, found, strict=True))
 
     def _for_new(self, index, input_csv: Path, k: int):
