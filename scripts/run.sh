@@ -14,10 +14,17 @@ LOG=var/log/train-background.log
 export DEBUG=1
 mkdir -p "$(dirname "$LOG")"
 
-nice -n 10 "$PY" manage.py train_models --if-missing --only categorizer photo >"$LOG" 2>&1 &
+# The photo model's quick recipe first (minutes); where there was none, the full one follows and
+# replaces it by the same hot swap if the registry's gate finds it better.
+full_photo=0
+[ -d "${MODELS_DIR:-models}/photo" ] || full_photo=1
+(
+  nice -n 10 "$PY" manage.py train_models --if-missing --only categorizer photo --quick
+  if [ "$full_photo" = 1 ]; then nice -n 10 "$PY" manage.py train_models --only photo; fi
+) >"$LOG" 2>&1 &
 trainer=$!
 # Stopping the server stops the training too; the next `make run` starts what is missing again.
-trap 'kill "$trainer" 2>/dev/null || true' EXIT
+trap 'pkill -P "$trainer" 2>/dev/null; kill "$trainer" 2>/dev/null || true' EXIT
 echo "Training the categorizer and the photo models in the background (log: $LOG);"
 echo "they serve as soon as each is ready, without a restart."
 
