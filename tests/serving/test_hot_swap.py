@@ -91,6 +91,9 @@ def test_the_polling_thread_swaps_while_requests_keep_being_answered(served):
     deadline = time.monotonic() + 10
     while loaded(KIND)["version"] != new and time.monotonic() < deadline:
         time.sleep(0.02)
+    swapped_at = len(answered)  # let the shopper answer a few requests after the swap too
+    while len(answered) < swapped_at + 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
     stop.set()
     thread.join()
     assert loaded(KIND)["version"] == new
