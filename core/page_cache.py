@@ -65,8 +65,9 @@ _parts: dict[str, Callable[[HttpRequest], str]] = {
     CSRF_PART: lambda request: get_token(request),
     "account-nav": _account_nav,
 }
-_conditions: list[Callable[[HttpRequest], bool]] = []
-_varies: list[Callable[[HttpRequest], str]] = []
+# Each with the pages it applies to (``None``: every page).
+_conditions: list[tuple[Callable[[HttpRequest], bool], frozenset[str] | None]] = []
+_varies: list[tuple[Callable[[HttpRequest], str], frozenset[str] | None]] = []
 _replays: dict[str, Callable[[HttpRequest, str], None]] = {}
 
 
@@ -75,16 +76,28 @@ def register_part(name: str, fill: Callable[[HttpRequest], str]) -> None:
     _parts[name] = fill
 
 
-def serve_only_if(condition: Callable[[HttpRequest], bool]) -> None:
-    """A shopper shares cached pages only while ``condition(request)`` holds."""
-    if condition not in _conditions:
-        _conditions.append(condition)
+def _pages(pages: tuple[str, ...] | None) -> frozenset[str] | None:
+    return frozenset(pages) if pages is not None else None
 
 
-def vary_by(vary: Callable[[HttpRequest], str]) -> None:
-    """Shoppers for whom ``vary(request)`` differs get pages drawn and cached apart."""
-    if vary not in _varies:
-        _varies.append(vary)
+def serve_only_if(condition: Callable[[HttpRequest], bool], *, pages: tuple[str, ...] | None = None) -> None:
+    """A shopper shares cached pages (or only those named ``pages``, as :func:`shared_page`
+    names them) only while ``condition(request)`` holds."""
+    entry = (condition, _pages(pages))
+    if entry not in _conditions:
+        _conditions.append(entry)
+
+
+def vary_by(vary: Callable[[HttpRequest], str], *, pages: tuple[str, ...] | None = None) -> None:
+    """Shoppers for whom ``vary(request)`` differs get pages (or only those named ``pages``)
+    drawn and cached apart."""
+    entry = (vary, _pages(pages))
+    if entry not in _varies:
+        _varies.append(entry)
+
+
+def _applies(pages: frozenset[str] | None, page: str) -> bool:
+    return pages is None or page in pages
 
 
 def on_hit(kind: str, replay: Callable[[HttpRequest, str], None]) -> None:
@@ -107,8 +120,8 @@ def shopper_part(request: HttpRequest | None, name: str) -> str:
     return _parts[name](request) if request is not None else ""
 
 
-def shareable(request: HttpRequest) -> bool:
-    """Whether this shopper's page is the one every shopper gets: anonymous or a buyer (whose
+def shareable(request: HttpRequest, *, page: str) -> bool:
+    """Whether this shopper's ``page`` is the one every shopper gets: anonymous or a buyer (whose
     name and links are a part of their own); never a seller (their unlisted previews, the
     verification banner) or staff."""
     if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
@@ -120,15 +133,19 @@ def shareable(request: HttpRequest) -> bool:
 
     if len(get_messages(request)):  # counted, not read: the message still shows once
         return False
-    return all(condition(request) for condition in _conditions)
+    return all(condition(request) for condition, pages in _conditions if _applies(pages, page))
 
 
-def shared_page(request: HttpRequest, *, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+def shared_page(
+    request: HttpRequest, *, page: str, key: str, render: Callable[[], HttpResponse]
+) -> HttpResponse:
     """The page at this address for every shopper who may share it, drawn by ``render`` once per
-    ``key`` (plus the address and what :func:`vary_by` says), with this shopper's parts."""
-    if not shareable(request):
+    ``key`` (plus the address and what :func:`vary_by` says), with this shopper's parts.
+    ``page`` names the kind of page ("product", "catalog") for the apps that register a
+    condition or a variation of one kind only."""
+    if not shareable(request, page=page):
         return render()
-    varies = "|".join(vary(request) for vary in _varies)
+    varies = "|".join(vary(request) for vary, pages in _varies if _applies(pages, page))
     digest = hashlib.sha1(f"{request.get_full_path()}\n{key}\n{varies}".encode()).hexdigest()
     cache_key = f"page:{digest}"
     stored = cache.get(cache_key)

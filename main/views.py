@@ -53,6 +53,7 @@ def _product_page(request, product: Product):
     }
     return shared_page(
         request,
+        page="product",
         key=selectors.product_page_key(product=product, sizes=sizes),
         render=lambda: render(request, "main/product.html", context),
     )

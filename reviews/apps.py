@@ -13,6 +13,7 @@ class ReviewsConfig(AppConfig):
         from . import receivers  # noqa: F401  (account deletion)
         from .selectors import page_audience, shares_pages
 
-        # A product page shared by shoppers never shows one of them another's way to review.
-        page_cache.serve_only_if(shares_pages)
-        page_cache.vary_by(page_audience)
+        # A product page shared by shoppers never shows one of them another's way to review
+        # (the review section is drawn on product pages only).
+        page_cache.serve_only_if(shares_pages, pages=("product",))
+        page_cache.vary_by(page_audience, pages=("product",))

@@ -31,7 +31,7 @@ def catalog(request):
 
     if filters.photo:  # a search by photo's results live as long as its upload's ids
         return draw()
-    return shared_page(request, key=f"catalog|{page_version()}", render=draw)
+    return shared_page(request, page="catalog", key=f"catalog|{page_version()}", render=draw)
 
 
 def catalog_context(

@@ -47,3 +47,14 @@ def test_a_verified_buyers_review_link_is_never_another_shoppers(client, product
     client.logout()
     anonymous = client.get(url).content.decode()
     assert "Log in to review" in anonymous and "Only verified buyers" not in anonymous
+
+
+def test_a_verified_buyer_still_shares_the_catalog_whose_pages_show_no_review_section(client, product, buyer):
+    """The review section's rule holds on product pages only: a buyer who received an order
+    keeps sharing the catalog's pages with everyone else."""
+    order_of(buyer=buyer, product=product)
+    client.force_login(buyer)
+    assert "X-Page-Cache" not in client.get(product.get_absolute_url())
+    catalog = "/catalog/?q=shorts"
+    assert client.get(catalog)["X-Page-Cache"] == "miss"
+    assert client.get(catalog)["X-Page-Cache"] == "hit"
