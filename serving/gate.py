@@ -2,10 +2,11 @@
 
 How each kind is gated (:data:`RULES`):
 
-- ``categorizer`` — **paired test**. Both versions' answers on the same hold-out rows (the
-  dataset ids both measured, saved per version by :func:`ml.categorize.train.train_categorizer`)
-  are compared level by level with McNemar's test (exact binomial when few rows disagree). The
-  candidate is held back if, at any level, it is wrong on significantly more of those rows
+- ``categorizer``, ``photo`` (the photo model) — **paired test**. Both versions' answers on the
+  same hold-out rows (the dataset ids both measured, saved per version by
+  :func:`ml.categorize.train.train_categorizer` and :func:`ml.photo.train.train_photo_models`,
+  :mod:`ml.holdout`) are compared level by level with McNemar's test (exact binomial when few
+  rows disagree). The candidate is held back if, at any level, it is wrong on significantly more of those rows
   than the serving version (Bonferroni over the levels); equal within noise, or better, passes.
 - ``similarity``, ``complete_the_look``, ``hybrid`` (the feed), ``search``, ``photo_index`` —
   **coverage**. They have no per-row accuracy to pair; their point is fresh data (new listings,
@@ -13,8 +14,8 @@ How each kind is gated (:data:`RULES`):
   version (a truncated export), and, for the two built over another model (complete the look
   over a similarity index, the photo index over a photo model), unless that model is not the
   one serving.
-- ``photo`` (the photo model), ``text_encoder`` — **by a person**. No paired measure is saved
-  with them: the first version serves, later ones wait for ``models promote``.
+- ``text_encoder`` — **by a person**. No paired measure is saved with it (the categorizer built
+  over it is what is measured): the first version serves, later ones wait for ``models promote``.
 
 Every kind's first version passes: there is nothing to compare it with.
 """
@@ -28,8 +29,8 @@ import numpy as np
 from statsmodels.stats.contingency_tables import mcnemar
 
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.categorize.train import CORRECT, HOLDOUT_IDS, HOLDOUT_OUTCOMES, UNLABELLED
 from ml.embed.text import ARTIFACT_NAME as TEXT_ENCODER
+from ml.holdout import CORRECT, HOLDOUT_IDS, HOLDOUT_OUTCOMES, UNLABELLED
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
@@ -45,7 +46,7 @@ RULES = {
     HYBRID: COVERAGE,
     SEARCH: COVERAGE,
     PHOTO_INDEX: COVERAGE,
-    PHOTO_MODEL: BY_A_PERSON,
+    PHOTO_MODEL: PAIRED,
     TEXT_ENCODER: BY_A_PERSON,
 }
 # What a version built over another model records as that model's version.

@@ -22,6 +22,7 @@ from ml.categorize.augment import seller_style_test_set
 from ml.categorize.cascade import CategoryCascade, text_and_labels
 from ml.categorize.heads import DEFAULT_ESTIMATOR
 from ml.embed.text import load_text_encoder, text_encoder
+from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES, accuracies_of, outcomes_of
 from ml.store import MODEL_FILE, ArtifactMissing, ArtifactStore
 
 ARTIFACT_NAME = "categorizer"
@@ -34,34 +35,15 @@ METRICS_PROTOCOL = (
 )
 
 
-# The hold-out's per-row outcomes saved with each version (``<stem>.npy``), so that a promotion
-# gate can pair two versions' answers on the very same rows: the rows' dataset ids, and one
-# column per level of LEVELS with CORRECT, WRONG or UNLABELLED.
-HOLDOUT_IDS = "holdout_ids"
-HOLDOUT_OUTCOMES = "holdout_outcomes"
-CORRECT, WRONG, UNLABELLED = 1, 0, -1
-
-
 def level_outcomes(model, frame: pd.DataFrame) -> np.ndarray:
     """One row per name of ``frame``, one column per level: CORRECT, WRONG or UNLABELLED (an
-    empty label)."""
-    predicted = model.predict_labels(list(frame[NAME]))
-    outcomes = np.full((len(frame), len(LEVELS)), UNLABELLED, dtype=np.int8)
-    for column, level in enumerate(LEVELS):
-        truth = frame[level].to_numpy()
-        labelled = truth != ""
-        outcomes[labelled, column] = np.where(predicted[level][labelled] == truth[labelled], CORRECT, WRONG)
-    return outcomes
+    empty label), as the promotion gate pairs them (:mod:`ml.holdout`)."""
+    return outcomes_of(predicted=model.predict_labels(list(frame[NAME])), truth=frame, levels=LEVELS)
 
 
 def level_accuracies(model, frame: pd.DataFrame) -> dict[str, float]:
     """Accuracy per level on ``frame``'s names (rows with an empty label are skipped)."""
-    return _accuracies(level_outcomes(model, frame))
-
-
-def _accuracies(outcomes: np.ndarray) -> dict[str, float]:
-    return {level: float((outcomes[:, column][outcomes[:, column] != UNLABELLED] == CORRECT).mean())
-            for column, level in enumerate(LEVELS)}
+    return accuracies_of(level_outcomes(model, frame), LEVELS)
 
 
 def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMATOR,
@@ -76,7 +58,7 @@ def holdout_evaluation(styles: pd.DataFrame, *, estimator: str = DEFAULT_ESTIMAT
 def _trial_evaluation(trial: CategoryCascade, train: pd.DataFrame, test: pd.DataFrame
                       ) -> tuple[dict[str, float], dict[str, np.ndarray], CategoryCascade]:
     outcomes = level_outcomes(trial, test)
-    metrics = {f"holdout_accuracy_{k}": round(v, 4) for k, v in _accuracies(outcomes).items()}
+    metrics = {f"holdout_accuracy_{k}": round(v, 4) for k, v in accuracies_of(outcomes, LEVELS).items()}
     seller = seller_style_test_set(train, test)
     metrics[f"holdout_seller_style_accuracy_{ARTICLE}"] = round(
         level_accuracies(trial, seller)[ARTICLE], 4

@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator
 
 from ml.catalog.dataset import fingerprint, is_holdout
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, MASTER, SUB, USAGE
+from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES, outcomes_of
 from ml.photo.colour import ColourClassifier, colour_features
 from ml.photo.images import (
     RESOLUTION,
@@ -323,14 +324,18 @@ def holdout_mask(catalog: pd.DataFrame) -> np.ndarray:
     return np.array([key is not None and not pd.isna(key) and is_holdout(int(key)) for key in keys])
 
 
+def predicted_labels(outputs: PhotoOutputs, classes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The most probable label per level and row."""
+    return {level: names[outputs.probabilities[level].argmax(axis=1)] for level, names in classes.items()}
+
+
 def accuracies(outputs: PhotoOutputs, classes: dict[str, np.ndarray], y: pd.DataFrame) -> dict[str, float]:
     """Accuracy per level over the labelled rows."""
     result = {}
-    for level, names in classes.items():
+    for level, predicted in predicted_labels(outputs, classes).items():
         truth = y[level].to_numpy()
         labelled = truth != ""
         if labelled.any():
-            predicted = names[outputs.probabilities[level].argmax(axis=1)]
             result[level] = round(float((predicted[labelled] == truth[labelled]).mean()), 4)
     return result
 
@@ -373,17 +378,25 @@ def train_photo_models(
     estimator.fit_activations(views, labels[~held].reset_index(drop=True), colours=colours[~held])
     trained = time.perf_counter()
     metrics: dict[str, Any] = {}
+    outcomes: dict[str, np.ndarray] | None = None
     outputs = estimator.outputs_from_activations(activations)
     if held.any():
         holdout = estimator.with_pixel_colour(
             PhotoOutputs(outputs.features[held], {k: v[held] for k, v in outputs.probabilities.items()}),
             colours[held],
         )
+        truth = labels[held].reset_index(drop=True)
         metrics = {
             f"holdout_accuracy_{k}": v
-            for k, v in accuracies(holdout, estimator.classes_, labels[held].reset_index(drop=True)).items()
+            for k, v in accuracies(holdout, estimator.classes_, truth).items()
         }
         metrics["holdout_photos"] = int(held.sum())
+        keys = rows[HOLDOUT_KEY] if HOLDOUT_KEY in rows.columns else rows[ID]
+        outcomes = {
+            HOLDOUT_IDS: keys[held].to_numpy(dtype=np.int64),
+            HOLDOUT_OUTCOMES: outcomes_of(predicted=predicted_labels(holdout, estimator.classes_),
+                                          truth=truth, levels=list(estimator.classes_)),
+        }
     vectors = similarity_vectors(
         outputs.features, outputs.probabilities, colour_histograms(images), estimator.projection_
     )
@@ -393,7 +406,8 @@ def train_photo_models(
         "train_seconds": round(trained - cached, 1),
         "train_cpu_seconds": round(estimator.fit_cpu_seconds_, 1),
     }
-    saved = save_photo_model(estimator, store=store, rows=rows[~held], metrics={**metrics, **timings})
+    saved = save_photo_model(estimator, store=store, rows=rows[~held], metrics={**metrics, **timings},
+                             outcomes=outcomes)
     model = estimator.photo_model(model_version=saved["version"])
     index = PhotoIndex.from_vectors(
         ids=rows[ID].to_numpy(),
@@ -416,8 +430,10 @@ def train_photo_models(
     }
 
 
-def save_photo_model(estimator: PhotoClassifier, *, store, rows: pd.DataFrame, metrics: dict) -> dict:
-    """Save a fitted estimator's served files as the current ``photo`` artifact."""
+def save_photo_model(estimator: PhotoClassifier, *, store, rows: pd.DataFrame, metrics: dict,
+                     outcomes: dict[str, np.ndarray] | None = None) -> dict:
+    """Save a fitted estimator's served files as the current ``photo`` artifact, with the
+    hold-out's per-row ``outcomes`` the promotion gate pairs (:mod:`ml.holdout`) if measured."""
     import importlib.metadata
 
     model = estimator.photo_model()
@@ -441,7 +457,9 @@ def save_photo_model(estimator: PhotoClassifier, *, store, rows: pd.DataFrame, m
         training_rows=len(rows),
         metrics=metrics,
         writer=model.save,
+        arrays=outcomes,
         extra={
+            "holdout_levels": list(estimator.classes_),
             "photo_libraries": versions,
             "levels": {k: len(v) for k, v in estimator.classes_.items()},
             "history": estimator.history_,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from django.core.management import call_command
 
 from main.ml_fields import photo_catalog_frame
 from main.models import Product
+from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES, accuracies_of
 from ml.photo.index import ARTIFACT_NAME as PHOTO_INDEX
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from serving.registry import loaded
@@ -53,6 +55,14 @@ def test_train_models_quick_trains_the_quick_photo_recipe(catalog, trained_model
 
     monkeypatch.setattr(train, "QUICK_PARAMS", {**train.QUICK_PARAMS, "projection_components": 8})
     call_command("train_models", "--only", "photo", "--quick")
-    params = load_photo_model(store=store()).metadata["params"]
+    metadata = load_photo_model(store=store()).metadata
+    params = metadata["params"]
     assert params["epochs"] == train.QUICK_PARAMS["epochs"] < train.EPOCHS
     assert params["split"] == train.QUICK_PARAMS["split"]
+    # the hold-out's answers, row by row, for the promotion gate to pair with the next version's
+    ids = store().array(PHOTO_MODEL, metadata["version"], HOLDOUT_IDS)
+    outcomes = store().array(PHOTO_MODEL, metadata["version"], HOLDOUT_OUTCOMES)
+    assert len(ids) == metadata["metrics"]["holdout_photos"] > 0
+    assert outcomes.shape == (len(ids), len(metadata["holdout_levels"]))
+    accuracy = accuracies_of(outcomes, metadata["holdout_levels"])["articleType"]
+    assert accuracy == pytest.approx(metadata["metrics"]["holdout_accuracy_articleType"], abs=1e-4)

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.categorize.train import CORRECT, HOLDOUT_IDS, HOLDOUT_OUTCOMES, WRONG
+from ml.holdout import CORRECT, HOLDOUT_IDS, HOLDOUT_OUTCOMES, WRONG
+from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
 from serving import registry, selectors, services
 from serving.models import AliasMove, ModelVersion
 
@@ -70,6 +71,17 @@ def test_promote_and_rollback_move_the_alias_and_append_the_history(models_dir):
     assert moves[1] == ("rollback", second.version, first.version, "shoppers complain", "person:ops")
     assert moves[2][:3] == ("promote", first.version, second.version) and moves[2][4] == "gate"
     assert moves[3][:3] == ("promote", None, first.version)
+
+
+def test_a_better_photo_model_replaces_the_serving_one_and_a_worse_one_waits(models_dir):
+    """The photo model is gated on its hold-out's rows as the categorizer is, so that the full
+    recipe `make run` trains after the quick one serves without a person."""
+    quick = register(save(PHOTO_MODEL, correct=300))
+    full = register(save(PHOTO_MODEL, correct=340))
+    assert full.gate == ModelVersion.Gate.PASSED and selectors.serving_versions()[PHOTO_MODEL] == full.version
+    worse = register(save(PHOTO_MODEL, correct=280))
+    assert worse.gate != ModelVersion.Gate.PASSED and "worse beyond noise" in worse.gate_reason
+    assert selectors.serving_versions()[PHOTO_MODEL] == full.version != quick.version
 
 
 def test_the_history_is_never_updated_or_deleted(models_dir):

@@ -7,7 +7,8 @@ from django.test import override_settings
 
 from ml.catalog.dataset import load_styles
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.categorize.train import HOLDOUT_IDS, HOLDOUT_OUTCOMES, train_categorizer
+from ml.categorize.train import train_categorizer
+from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES
 from serving import registry, selectors, services
 from serving.models import ModelVersion
 from tests.conftest import fashion_data
