@@ -11,7 +11,8 @@ belongs to, so that the categorizer and the shop's search read them alike.
 Entries are lower-case words or two-word phrases, in their singular (each word is compared
 after :func:`ml.catalog.text.singular`, so "palazzos", "Boots" and "PALAZZO" all match), and
 where the catalog lacks the type itself (boots, spectacles, sherwani), the nearest type it has:
-boots are Casual Shoes (the catalog files its few boots there), spectacle frames are Sunglasses
+boots are Casual Shoes (the catalog files most of its few boots there; sports boots, heeled
+boots and booties are its other types for them), spectacle frames are Sunglasses
 (its only eyewear type), a sherwani is sold as a set, Kurta Sets. A two-word phrase wins over
 its words: "top coat" is Nail Polish, "coat" alone is Jackets; "kurta pyjama" is Kurta Sets,
 "kurta" alone the catalog's own Kurtas. Words the catalog already uses for one type ("tote",
@@ -183,7 +184,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("bathrobe", "Bath Robe", None),
     ("dressing gown", "Bath Robe", None),
     # ---- footwear
-    ("boot", _CASUAL, None),
+    ("boot", (_CASUAL, _SPORTS, _HEELS, "Booties"), None),
     ("sneaker", _CASUAL, None),
     ("loafer", _CASUAL, None),
     ("moccasin", _CASUAL, None),

@@ -166,7 +166,8 @@ def label_nouns(types: tuple[str, ...]) -> dict[str, frozenset[str]]:
 
 def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]) -> np.ndarray:
     """(n, types) 1 for the types a name's head noun names where that noun is a vocabulary
-    word (:func:`ml.catalog.vocabulary.head_entry`) and no catalog noun before it names a type
+    word the catalog's labels do not end in (:func:`ml.catalog.vocabulary.head_entry`) and no
+    catalog noun before it names a type
     of another master category (``masters``: each type's; "nail polish coat" stays open);
     rows of names headed otherwise are 0."""
     index = {kind: i for i, kind in enumerate(types)}
@@ -174,7 +175,7 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
     hits = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
         entry, others = head_entry(name, nouns)
-        if entry is None:
+        if entry is None or entry in nouns:  # "pant" heads the catalog's Track and Lounge Pants
             continue
         named = [index[kind] for kind in TYPES[entry] if kind in index]
         own = {masters[i] for i in named}
