@@ -618,7 +618,8 @@ class CategoryCascade(_TextModel):
         cascade gave the type nothing). Where the evidence disagrees on the master category
         (the cascade's likeliest type, the nearest names' and the vocabulary's types lie
         under different masters) the stacker's answer is pooled with each of theirs, so no
-        single master is sure."""
+        single master is sure. A name headed by a fashion word (:func:`retrieval.head_hits`)
+        then keeps :data:`HEAD_OTHER_TYPES` of the types it does not name."""
         found = self.retrieval_
         types = self._level_labels[ARTICLE]
         column = self._path_label_index[ARTICLE]

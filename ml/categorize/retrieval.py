@@ -12,6 +12,8 @@ A name is also read by what it is near in the sentence-embedding space
   :mod:`ml.catalog.vocabulary` for each ("Jackets": "jacket", "parka", "anorak", ...), embedded
   once at fit;
 - the vocabulary itself: the types :func:`ml.catalog.vocabulary.article_types_in` reads in it.
+- the name's head noun, where it is a vocabulary word (:func:`head_hits`): the cascade keeps
+  little of the other types (``HEAD_OTHER_TYPES`` in ``ml.categorize.cascade``).
 
 :class:`EvidenceStacker` fuses them with the cascade's article-type probabilities: a
 conditional logit (one softmax over the article types) with one weight per kind of evidence,
