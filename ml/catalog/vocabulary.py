@@ -11,7 +11,8 @@ belongs to, so that the categorizer and the shop's search read them alike.
 Entries are lower-case words or two-word phrases, in their singular (each word is compared
 after :func:`ml.catalog.text.singular`, so "palazzos", "Boots" and "PALAZZO" all match), and
 where the catalog lacks the type itself (boots, spectacles, sherwani), the nearest type it has:
-boots are Casual Shoes (the catalog files its few boots there), spectacle frames are Sunglasses
+boots are Casual Shoes (the catalog files most of its few boots there; sports boots, heeled
+boots and booties are its other types for them), spectacle frames are Sunglasses
 (its only eyewear type), a sherwani is sold as a set, Kurta Sets. A two-word phrase wins over
 its words: "top coat" is Nail Polish, "coat" alone is Jackets; "kurta pyjama" is Kurta Sets,
 "kurta" alone the catalog's own Kurtas. Words the catalog already uses for one type ("tote",
@@ -20,13 +21,18 @@ its words: "top coat" is Nail Polish, "coat" alone is Jackets; "kurta pyjama" is
 :data:`GENDERS` holds a gender only where the word itself says it ("lehenga": Women,
 "sherwani": Men); most garments are worn by anyone.
 
+A word for a whole kind of clothing ("gym wear", "nightwear", "lingerie", "chappal") means
+several types: :data:`TYPES` holds them all, likeliest first, and :data:`VOCABULARY` that first
+one (what the categorizer's vocabulary copies are made of).
+
 Public interface (the categorizer and ``ml.search`` code against exactly this):
-:data:`VOCABULARY`, :data:`GENDERS`, :func:`article_types_in`, :func:`phrases_in`.
+:data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :func:`article_types_in`,
+:func:`phrases_in`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 
 from ml.catalog.text import singular_words
@@ -41,9 +47,16 @@ _CASUAL, _FORMAL, _SPORTS, _HEELS, _FLATS, _SANDALS, _FLIP_FLOPS = (
     "Casual Shoes", "Formal Shoes", "Sports Shoes", "Heels", "Flats", "Sandals", "Flip Flops")
 _EYEWEAR = "Sunglasses"  # the catalog's one eyewear type: frames and spectacles go here too
 _WOMEN, _MEN = "Women", "Men"
+# Words for a whole kind of clothing: the catalog types a shopper asking for it means.
+_GYM_WEAR = (_TRACK_PANTS, _TSHIRTS, _SHORTS, "Tracksuits", _SWEATSHIRTS, "Tights")
+_WINTER_WEAR = (_JACKETS, _SWEATERS, _SWEATSHIRTS)
+_NIGHTWEAR = ("Night suits", "Nightdress", "Lounge Pants", "Baby Dolls")
+_LOUNGEWEAR = ("Lounge Pants", "Lounge Shorts", "Lounge Tshirts", "Night suits")
+_LINGERIE = ("Bra", "Briefs", "Camisoles", "Shapewear", "Baby Dolls")
 
-# (word or two-word phrase, article type, gender only if the word itself implies it)
-_ENTRIES: tuple[tuple[str, str, str | None], ...] = (
+# (word or two-word phrase, article type -- or the several types a word for a whole kind of
+# clothing means, likeliest first --, gender only if the word itself implies it)
+_ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     # ---- outerwear
     ("parka", _JACKETS, None),
     ("anorak", _JACKETS, None),
@@ -57,6 +70,8 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("trench", _JACKETS, None),
     ("pea coat", _JACKETS, None),
     ("shacket", _JACKETS, None),
+    ("winter wear", _WINTER_WEAR, None),
+    ("winterwear", _WINTER_WEAR, None),
     ("raincoat", "Rain Jacket", None),
     ("rain coat", "Rain Jacket", None),
     ("tuxedo", "Suits", _MEN),
@@ -78,12 +93,18 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("peplum", _TOPS, None),
     ("bodysuit", _TOPS, None),
     ("overshirt", _SHIRTS, None),
+    ("singlet", "Innerwear Vests", None),
+    ("gym wear", _GYM_WEAR, None),
+    ("activewear", _GYM_WEAR, None),
+    ("sportswear", _GYM_WEAR, None),
+    ("athleisure", _GYM_WEAR, None),
     ("kimono", "Shrug", None),
     ("bolero", "Shrug", None),
     # ---- Indian wear
     ("kameez", "Kurtas", _WOMEN),
     ("anarkali", "Kurtas", _WOMEN),
     ("kurta pyjama", "Kurta Sets", _MEN),
+    ("kurta pajama", "Kurta Sets", _MEN),
     ("salwar suit", "Kurta Sets", _WOMEN),
     ("salwar kameez", "Kurta Sets", _WOMEN),
     ("sherwani", "Kurta Sets", _MEN),
@@ -98,6 +119,7 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("pashmina", "Stoles", None),
     # ---- bottoms
     ("palazzo", _TROUSERS, None),
+    ("chino", _TROUSERS, None),
     ("culotte", _TROUSERS, None),
     ("slack", _TROUSERS, None),
     ("pant", _TROUSERS, None),
@@ -112,12 +134,15 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("hot pant", _SHORTS, None),
     ("bermuda", _SHORTS, None),
     ("skort", _SKIRTS, None),
+    ("miniskirt", _SKIRTS, None),
+    ("mini skirt", _SKIRTS, None),
     ("maxi skirt", _SKIRTS, None),
     ("three fourth", "Capris", None),
     ("pantyhose", "Stockings", _WOMEN),
     # ---- dresses and one-pieces
     ("gown", _DRESSES, None),
     ("frock", _DRESSES, None),
+    ("pinafore", _DRESSES, None),
     ("sundress", _DRESSES, None),
     ("bodycon", _DRESSES, None),
     ("maxi", _DRESSES, None),
@@ -132,20 +157,34 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("monokini", "Swimwear", _WOMEN),
     # ---- innerwear and nightwear
     ("panty", "Briefs", _WOMEN),
+    ("knicker", "Briefs", _WOMEN),
+    ("lingerie", _LINGERIE, _WOMEN),
     ("brassiere", "Bra", _WOMEN),
     ("bralette", "Bra", _WOMEN),
     ("undershirt", "Innerwear Vests", None),
     ("banian", "Innerwear Vests", _MEN),
+    ("baniyan", "Innerwear Vests", _MEN),
+    ("banyan", "Innerwear Vests", _MEN),
     ("tummy tucker", "Shapewear", None),
     ("nighty", "Nightdress", _WOMEN),
     ("nightie", "Nightdress", _WOMEN),
     ("nightgown", "Nightdress", _WOMEN),
+    ("night gown", "Nightdress", _WOMEN),
     ("pj set", "Night suits", None),
-    ("sleepwear", "Night suits", None),
+    ("pyjama set", "Night suits", None),
+    ("pajama set", "Night suits", None),
+    ("pajama pant", "Lounge Pants", None),
+    ("pyjama", ("Lounge Pants", "Night suits"), None),
+    ("pajama", ("Lounge Pants", "Night suits"), None),
+    ("sleepwear", _NIGHTWEAR, None),
+    ("nightwear", _NIGHTWEAR, None),
+    ("night wear", _NIGHTWEAR, None),
+    ("loungewear", _LOUNGEWEAR, None),
+    ("lounge wear", _LOUNGEWEAR, None),
     ("bathrobe", "Bath Robe", None),
     ("dressing gown", "Bath Robe", None),
     # ---- footwear
-    ("boot", _CASUAL, None),
+    ("boot", (_CASUAL, _SPORTS, _HEELS, "Booties"), None),
     ("sneaker", _CASUAL, None),
     ("loafer", _CASUAL, None),
     ("moccasin", _CASUAL, None),
@@ -153,19 +192,25 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("boat shoe", _CASUAL, None),
     ("slip on", _CASUAL, None),
     ("mojari", _CASUAL, None),
+    ("derby", _FORMAL, None),
     ("brogue", _FORMAL, None),
     ("oxford shoe", _FORMAL, None),
     ("monk strap", _FORMAL, None),
     ("trainer", _SPORTS, None),
     ("running shoe", _SPORTS, None),
+    ("gym shoe", _SPORTS, None),
+    ("training shoe", _SPORTS, None),
+    ("cleat", _SPORTS, None),
+    ("football boot", _SPORTS, None),
     ("stiletto", _HEELS, _WOMEN),
     ("pump", _HEELS, _WOMEN),
     ("ballerina", _FLATS, _WOMEN),
     ("ballet flat", _FLATS, _WOMEN),
     ("belly", _FLATS, _WOMEN),
     ("jutti", _FLATS, None),
-    ("kolhapuri", _SANDALS, None),
-    ("chappal", _SANDALS, None),
+    ("kolhapuri", (_SANDALS, _FLATS), None),
+    ("chappal", (_SANDALS, _FLIP_FLOPS), None),
+    ("hawai", _FLIP_FLOPS, None),
     ("gladiator", _SANDALS, None),
     ("clog", _SANDALS, None),
     ("slide", _FLIP_FLOPS, None),
@@ -186,11 +231,18 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("school bag", "Backpacks", None),
     ("haversack", "Backpacks", None),
     ("gym bag", "Duffel Bag", None),
+    ("holdall", "Duffel Bag", None),
+    ("bum bag", "Waist Pouch", None),
+    ("fanny pack", "Waist Pouch", None),
+    ("belt bag", "Waist Pouch", None),
+    ("passport cover", "Travel Accessory", None),
+    ("passport holder", "Travel Accessory", None),
     ("travel bag", "Duffel Bag", None),
     ("suitcase", "Trolley Bag", None),
     ("luggage", "Trolley Bag", None),
     ("briefcase", "Laptop Bag", None),
     ("card holder", "Wallets", None),
+    ("billfold", "Wallets", None),
     ("money clip", "Wallets", None),
     ("smartwatch", "Watches", None),
     ("wristwatch", "Watches", None),
@@ -219,6 +271,7 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("brace", "Suspenders", None),
     ("mitten", "Gloves", None),
     ("keyring", "Key chain", None),
+    ("keychain", "Key chain", None),
     ("sipper", "Water Bottle", None),
     ("shaker", "Water Bottle", None),
     # ---- beauty and personal care
@@ -233,6 +286,7 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("kohl", "Kajal and Eyeliner", None),
     ("eye shadow", "Eyeshadow", None),
     ("bronzer", "Highlighter and Blush", None),
+    ("rouge", "Highlighter and Blush", None),
     ("bb cream", "Foundation and Primer", None),
     ("cc cream", "Foundation and Primer", None),
     ("face powder", "Compact", None),
@@ -259,7 +313,11 @@ _ENTRIES: tuple[tuple[str, str, str | None], ...] = (
     ("soccer ball", "Footballs", None),
 )
 
-VOCABULARY: Mapping[str, str] = MappingProxyType({word: kind for word, kind, _ in _ENTRIES})
+TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {word: (kind,) if isinstance(kind, str) else kind for word, kind, _ in _ENTRIES})
+# Each entry's likeliest type (what a seller's listing of it is, and what the categorizer's
+# vocabulary copies are made of).
+VOCABULARY: Mapping[str, str] = MappingProxyType({word: kinds[0] for word, kinds in TYPES.items()})
 GENDERS: Mapping[str, str] = MappingProxyType(
     {word: gender for word, _, gender in _ENTRIES if gender is not None}
 )
@@ -273,11 +331,8 @@ _BY_KEY: dict[str, str] = {_key(word): word for word in VOCABULARY}
 _MAX_WORDS = max(len(key.split()) for key in _BY_KEY)
 
 
-def phrases_in(text: str) -> list[str]:
-    """The :data:`VOCABULARY` entries ``text`` names, longest phrase first (a word inside a
-    matched phrase is not matched again: "top coat" yields "top coat", not also "coat"); then
-    in reading order."""
-    words = singular_words(text)
+def _matches(words: list[str]) -> list[tuple[int, str]]:
+    """(start, entry) of the entries in ``words``, longest phrase first, then reading order."""
     taken = [False] * len(words)
     found = []
     for size in range(_MAX_WORDS, 0, -1):
@@ -286,15 +341,52 @@ def phrases_in(text: str) -> list[str]:
                 continue
             entry = _BY_KEY.get(" ".join(words[start:start + size]))
             if entry is not None:
-                found.append(entry)
+                found.append((start, entry))
                 taken[start:start + size] = [True] * size
     return found
 
 
+def phrases_in(text: str) -> list[str]:
+    """The :data:`VOCABULARY` entries ``text`` names, longest phrase first (a word inside a
+    matched phrase is not matched again: "top coat" yields "top coat", not also "coat"); then
+    in reading order."""
+    return [entry for _, entry in _matches(singular_words(text))]
+
+
+# What follows these says what a thing is for or comes with, not what it is.
+_PURPOSE_WORDS = frozenset({"with", "for"})
+
+
+def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The vocabulary entry that is ``text``'s head noun, if its head noun is one, and the
+    other ``nouns`` before it. The head is the last noun before any "with" or "for", nouns
+    being the vocabulary's entries and ``nouns`` (the words that head the catalog's own type
+    labels, singular: "shoe", "bag", "belt"). "womens winter coat with belt" -> ("coat", ());
+    "football cleats" -> ("cleat", ("football",)); "parka jacket" -> (None, ...): the
+    catalog's own noun heads it."""
+    words = singular_words(text)
+    cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
+    words = words[:cut]
+    units = {start: entry for start, entry in _matches(words)}
+    head, others, position = None, [], 0
+    while position < len(words):
+        entry = units.get(position)
+        if entry is not None:
+            head = entry
+            position += len(_key(entry).split())
+            continue
+        if words[position] in nouns:
+            head = None
+            others.append(words[position])
+        position += 1
+    return head, tuple(others)
+
+
 def article_types_in(text: str) -> list[str]:
     """The catalog article types ``text``'s words and phrases name, longest phrase first,
-    each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"])."""
-    return list(dict.fromkeys(VOCABULARY[entry] for entry in phrases_in(text)))
+    each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"]; "gym wear"
+    -> every type it means)."""
+    return list(dict.fromkeys(kind for entry in phrases_in(text) for kind in TYPES[entry]))
 
 
 def gender_in(text: str) -> str | None:

@@ -41,7 +41,7 @@ from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
-from ml.catalog.vocabulary import VOCABULARY, phrases_in
+from ml.catalog.vocabulary import TYPES, phrases_in
 
 from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
@@ -343,6 +343,7 @@ class QueryUnderstanding(BaseEstimator):
         if brand is None and corrections:
             brand, brand_words = self._brand(words)
         words, shades = self._shades(words)
+        words = _garment_phrases(words)
         colours += shades
         colour_words = [shade.lower() for shade in shades]
         purpose: list[str] = []  # content words after "for" / "with": what the thing goes with
@@ -361,6 +362,7 @@ class QueryUnderstanding(BaseEstimator):
                 colours += [c for c in self.colour_words_[word] if c not in colours]
                 colour_words.append(word)
             else:
+                apparel = apparel or word.split()[-1] in GARMENT_WORDS  # "gym wear" (one word here)
                 content.append(word)
                 if after_purpose:
                     purpose.append(word)
@@ -431,9 +433,9 @@ class QueryUnderstanding(BaseEstimator):
         """The types ``word`` heads and every type it names (catalog labels first, else the
         shared vocabulary)."""
         heads, every = self._label_words()
-        if word in every:
-            return set(heads.get(word, ())), set(every[word])
         found = _vocabulary_types(word)
+        if word in every:  # "pant": the Pants types by their labels, and Trousers by the vocabulary
+            return set(heads.get(word, ())) | found, set(every[word]) | found
         return found, found
 
     def _label_words(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -667,12 +669,30 @@ def _prices(text: str) -> tuple[str, int | None, int | None]:
 
 
 def _vocabulary_types(phrase: str) -> set[str]:
-    """The article type the shared vocabulary (:mod:`ml.catalog.vocabulary`) gives a word or
-    two-word phrase the catalog never uses ("jogger": Track Pants), when it is one entry."""
+    """The article types the shared vocabulary (:mod:`ml.catalog.vocabulary`) gives a word or
+    two-word phrase the catalog never uses ("jogger": Track Pants; "gym wear": the several
+    types it means), when it is one entry."""
     entries = phrases_in(phrase)
     if len(entries) != 1 or len(entries[0].split()) != len(phrase.split()):
         return set()
-    return {VOCABULARY[entries[0]]}
+    return set(TYPES[entries[0]])
+
+
+def _garment_phrases(words: list[str]) -> list[str]:
+    """``words`` with a vocabulary phrase ending in a garment word ("gym wear", "winter wear",
+    "night wear") taken as one word, so that the garment word, which alone says only "clothes",
+    is read with the word before it."""
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i:i + 2])
+        if i + 1 < len(words) and words[i + 1] in GARMENT_WORDS and _vocabulary_types(pair):
+            joined.append(pair)
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
 
 
 def _deletions(word: str) -> set[str]:

@@ -6,10 +6,18 @@ import pytest
 
 from ml.catalog.dataset import load_styles
 from ml.catalog.schema import ARTICLE, GENDER
-from ml.catalog.vocabulary import GENDERS, VOCABULARY, article_types_in, gender_in, phrases_in
+from ml.catalog.vocabulary import (
+    GENDERS,
+    TYPES,
+    VOCABULARY,
+    article_types_in,
+    gender_in,
+    head_entry,
+    phrases_in,
+)
 
 # The table's documented size: enough for the words sellers use, small enough to review by hand.
-MIN_ENTRIES, MAX_ENTRIES = 100, 200
+MIN_ENTRIES, MAX_ENTRIES = 100, 300
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +28,8 @@ def styles():
 def test_every_article_type_is_the_catalogs(styles):
     catalog = set(styles[ARTICLE])
     assert {kind for kind in VOCABULARY.values() if kind not in catalog} == set()
+    assert {kind for kinds in TYPES.values() for kind in kinds if kind not in catalog} == set()
+    assert {word: kinds[0] for word, kinds in TYPES.items()} == dict(VOCABULARY)
 
 
 def test_every_gender_hint_is_the_catalogs(styles):
@@ -37,7 +47,7 @@ def test_entries_are_lower_case_words_or_two_word_phrases():
     ("Olive PARKA for men", ["Jackets"]),
     ("printed palazzos", ["Trousers"]),
     ("tan suede moccasins", ["Casual Shoes"]),
-    ("black leather boots", ["Casual Shoes"]),
+    ("black leather boots", ["Casual Shoes", "Sports Shoes", "Heels", "Booties"]),
     ("round spectacle frames", ["Sunglasses"]),
     ("glossy top coat", ["Nail Polish"]),
     ("long wool coat", ["Jackets"]),
@@ -46,6 +56,10 @@ def test_entries_are_lower_case_words_or_two_word_phrases():
     ("navy track pants", ["Track Pants"]),
     ("cotton formal pant", ["Trousers"]),
     ("plain white shirt", []),
+    ("men chappals", ["Sandals", "Flip Flops"]),
+    ("satin lingerie set", ["Bra", "Briefs", "Camisoles", "Shapewear", "Baby Dolls"]),
+    ("kurta pajama for boys", ["Kurta Sets"]),
+    ("checked pyjama set", ["Night suits"]),
 ])
 def test_article_types_in(text, types):
     assert article_types_in(text) == types
@@ -60,3 +74,14 @@ def test_gender_only_where_the_word_says_it():
     assert gender_in("red silk lehenga") == "Women"
     assert gender_in("cream sherwani") == "Men"
     assert gender_in("olive parka") is None
+
+
+@pytest.mark.parametrize(("text", "head"), [
+    ("womens winter coat with belt grey", ("coat", ())),
+    ("men football cleats", ("cleat", ("football",))),
+    ("olive parka jacket", (None, ("jacket",))),
+    ("slim fit chinos for men", ("chino", ())),
+    ("plain white shirt", (None, ("shirt",))),
+])
+def test_head_entry_is_the_last_noun_before_with_or_for(text, head):
+    assert head_entry(text, {"jacket", "belt", "shirt", "football", "shoe"}) == head

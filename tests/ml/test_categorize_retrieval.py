@@ -14,6 +14,7 @@ from ml.categorize.retrieval import (
     NameNeighbours,
     TypeWords,
     evidence,
+    head_hits,
     type_words,
     vocabulary_hits,
 )
@@ -110,3 +111,15 @@ def test_remembering_caches_predictions_vectors(monkeypatch):
         embedding.embed(["another name"], cache=False)
     embedding.embed(["another name"], cache=True)
     assert encoded[2:] == ["another name"]
+
+
+def test_a_fashion_word_heading_the_name_names_its_types():
+    types = ["Jackets", "Belts", "Nail Polish", "Track Pants", "Trousers"]
+    masters = [0, 1, 2, 0, 0]  # Apparel, Accessories, Personal Care
+    hits = head_hits(["womens winter coat with belt grey", "nail polish coat", "grey sweat pants",
+                      "slim fit chinos for men", "leather belt"], types, masters)
+    assert hits[0].tolist() == [1, 0, 0, 0, 0]  # the coat, not the belt it comes with
+    assert not hits[1].any()  # a catalog noun of another master before it: left open
+    assert not hits[2].any()  # "pant" ends the catalog's own labels: the catalog reads it
+    assert hits[3].tolist() == [0, 0, 0, 0, 1]
+    assert not hits[4].any()  # the catalog's own noun heads it

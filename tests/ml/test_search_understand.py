@@ -168,6 +168,12 @@ def test_a_query_of_nothing_known_asks_for_nothing(reader):
 
 
 def test_a_word_for_clothes_asks_for_apparel_and_names_no_type(reader):
-    parsed = reader.parse("gym wear")
+    parsed = reader.parse("sports wear")
     assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
     assert not reader.parse("gym bag").apparel
+
+
+def test_a_vocabulary_phrase_for_a_kind_of_clothes_names_its_types(reader):
+    parsed = reader.parse("gym wear")
+    assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
+    assert {"Track Pants", "Tshirts"} & set(parsed.named)

@@ -112,4 +112,6 @@ def test_a_gender_word_reads_as_that_gender():
 def test_clothes_of_no_named_type_are_apparel():
     found = listed("gym wear")
     assert found and {p.master_category.name for p in found} == {"Apparel"}
-    assert query_summary(q="gym wear").understood["articleType"] == "Clothing"
+    assert query_summary(q="party wear").understood["articleType"] == "Clothing"
+    # a vocabulary phrase for a kind of clothes names the types it means
+    assert "Track Pants" in query_summary(q="gym wear").understood["articleType"]
