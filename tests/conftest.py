@@ -32,6 +32,45 @@ PASSWORD = "correct-Horse-battery-9"
 def pytest_configure(config):
     # WhiteNoise looks for collected static files; the tests render pages without collecting.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    # pytest-xdist registers it too; here so that --strict-markers accepts it with -p no:xdist.
+    config.addinivalue_line("markers", "xdist_group(name): tests that run on one xdist worker")
+
+
+# ---- parallel runs (pytest-xdist, ``-n 2 --dist loadgroup`` in pyproject.toml) ----
+
+# Packages whose servers are package-scoped fixtures (a PostgreSQL cluster, a Redis and a
+# Celery worker): all their modules run on one worker, so each server starts once.
+ONE_WORKER_PACKAGES = ("postgres", "queue")
+# Modules handed out first, longest first, so that no long one starts last and runs alone
+# (seconds of setup + calls in one serial run, --durations=0, on 2 cores shared with other
+# jobs, load ~7: a 1,479 s run).
+LONGEST_FIRST = {
+    "ml/test_categorization.py": 382,
+    "e2e/test_ml_in_browser.py": 217,
+    "ml/test_categorize_vocabulary.py": 120,
+    "stack/test_loopback_stack.py": 74,
+    "catalog_audit/test_audit.py": 68,
+    "stack/test_login_lockout_stack.py": 58,
+    "e2e/test_walkthrough_in_browser.py": 42,
+    "ml/test_photo_catalog.py": 40,
+    "e2e/test_lifecycle_in_browser.py": 37,
+    "ml/test_search_understand.py": 30,
+}
+
+
+def _group(item) -> str:
+    """The xdist group of a test: its package if listed above, else its module (module-scoped
+    fixtures, the imported catalog above all, are then built once)."""
+    parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
+    return parts[0] if parts[0] in ONE_WORKER_PACKAGES else "/".join(parts)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+    # A stable sort: tests keep their order within a group, groups their order among the rest.
+    order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: order.get(_group(item), len(order)))
 
 
 def fashion_data() -> Path:
@@ -277,6 +316,29 @@ def make_product(db):
 
 # ---- trained ML models, for the tests of the pages and commands that use them ----
 
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder that ``build(folder)`` fills once per test run and tests only read: under
+    pytest-xdist the first worker to ask builds it (holding a lock) and the others wait for it
+    and reuse it, instead of each training the same model."""
+    import fcntl
+    import os
+    import shutil
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's temp folder, above each worker's own
+    folder, done = root / f"built-{name}", root / f"built-{name}.done"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 CATEGORIZER_SAMPLE = 6000
 
 
@@ -291,17 +353,18 @@ def categorizer_artifact_dir(tmp_path_factory):
     from ml.categorize.train import ARTIFACT_NAME
     from ml.store import ArtifactStore
 
-    styles = load_styles(fashion_data())
-    by_type = styles.groupby("articleType")
-    quota = (by_type["id"].transform("size") * CATEGORIZER_SAMPLE / len(styles)).clip(lower=3)
-    sample = styles[by_type.cumcount() < quota]
-    folder = tmp_path_factory.mktemp("categorizer")
-    # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
-    model = CategoryCascade(estimator="nb", augment=1).fit(*text_and_labels(sample))
-    ArtifactStore(folder).save(
-        ARTIFACT_NAME, model, data_fingerprint=fingerprint(sample), training_rows=len(sample)
-    )
-    return folder
+    def build(folder: Path) -> None:
+        styles = load_styles(fashion_data())
+        by_type = styles.groupby("articleType")
+        quota = (by_type["id"].transform("size") * CATEGORIZER_SAMPLE / len(styles)).clip(lower=3)
+        sample = styles[by_type.cumcount() < quota]
+        # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
+        model = CategoryCascade(estimator="nb", augment=1).fit(*text_and_labels(sample))
+        ArtifactStore(folder).save(
+            ARTIFACT_NAME, model, data_fingerprint=fingerprint(sample), training_rows=len(sample)
+        )
+
+    return built_once(tmp_path_factory, "categorizer", build)
 
 
 @pytest.fixture
@@ -344,17 +407,18 @@ def photo_artifact_dir(tmp_path_factory):
     from ml.photo.train import PHOTO, PhotoClassifier, train_photo_models
     from ml.store import ArtifactStore
 
-    data = fashion_data()
-    styles = load_styles(data)
-    styles = styles[[(data / "images" / f"{i}.jpg").exists() for i in styles["id"]]]
-    by_type = styles.groupby("articleType")
-    quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
-    sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
-    sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
-    folder = tmp_path_factory.mktemp("photo")
-    train_photo_models(catalog=sample, store=ArtifactStore(folder),
-                       estimator=PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64))
-    return folder
+    def build(folder: Path) -> None:
+        data = fashion_data()
+        styles = load_styles(data)
+        styles = styles[[(data / "images" / f"{i}.jpg").exists() for i in styles["id"]]]
+        by_type = styles.groupby("articleType")
+        quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
+        sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
+        sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
+        estimator = PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64)
+        train_photo_models(catalog=sample, store=ArtifactStore(folder), estimator=estimator)
+
+    return built_once(tmp_path_factory, "photo", build)
 
 
 @pytest.fixture
