@@ -342,6 +342,48 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
 CATEGORIZER_SAMPLE = 6000
 
 
+class _ExportedOnFirstUse:
+    """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``), exported into a
+    folder the whole run shares on the first name encoded: tests that never encode a name pay
+    nothing, and the pytest-xdist workers export it once between them."""
+
+    uses_onnx = True  # ml.categorize.embedding then leaves torch's threads alone
+
+    def __init__(self, tmp_path_factory):
+        self._tmp_path_factory = tmp_path_factory
+        self._encoder = None
+
+    def _loaded(self):
+        if self._encoder is None:
+            from ml.embed.text import load_text_encoder, save_text_encoder
+            from ml.store import ArtifactStore
+
+            folder = built_once(self._tmp_path_factory, "text-encoder",
+                                lambda folder: save_text_encoder(store=ArtifactStore(folder)))
+            # All cores, as train_models' encoder (ml.categorize.train) has them.
+            self._encoder = load_text_encoder(store=ArtifactStore(folder), threads=0)
+        return self._encoder._loaded()
+
+    def encode(self, texts):
+        self._loaded()
+        return self._encoder.encode(texts)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _onnx_text_encoder(tmp_path_factory):
+    """Names are encoded by the ONNX Runtime export, as ``train_models`` trains the categorizer
+    (``ml.categorize.train``: twice as fast in batches as PyTorch, the same vectors to 1e-5,
+    tests/ml/test_text_encoder.py), not by the PyTorch fallback a process starts with. Encoding
+    was most of the suite's cascade fits: tests/ml/test_categorization.py's ``cascade`` fixture
+    took 82 s on PyTorch."""
+    from ml.categorize import embedding
+
+    before = embedding._ENCODER
+    embedding.use_encoder(_ExportedOnFirstUse(tmp_path_factory))
+    yield
+    embedding.use_encoder(before)
+
+
 @pytest.fixture(scope="session")
 def categorizer_artifact_dir(tmp_path_factory):
     """A categorizer trained once per session on a sample of the real dataset.
