@@ -32,45 +32,34 @@ PASSWORD = "correct-Horse-battery-9"
 def pytest_configure(config):
     # WhiteNoise looks for collected static files; the tests render pages without collecting.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
-    # pytest-xdist registers it too; here so that --strict-markers accepts it with -p no:xdist.
-    config.addinivalue_line("markers", "xdist_group(name): tests that run on one xdist worker")
 
 
-# ---- parallel runs (pytest-xdist, ``-n 2 --dist loadgroup`` in pyproject.toml) ----
+# ---- parallel runs (pytest-xdist: ``-n 2 --dist loadfile`` in pyproject.toml) ----
 
-# Packages whose servers are package-scoped fixtures (a PostgreSQL cluster, a Redis and a
-# Celery worker): all their modules run on one worker, so each server starts once.
-ONE_WORKER_PACKAGES = ("postgres", "queue")
-# Modules handed out first, longest first, so that no long one starts last and runs alone
-# (seconds of setup + calls in one serial run, --durations=0, on 2 cores shared with other
-# jobs, load ~7: a 1,479 s run).
+# Each test module runs on one worker (module-scoped fixtures, the imported catalog above all,
+# are built once; the PostgreSQL and queue packages start their server once per worker that
+# runs one of their modules). Modules handed out first, longest first, so that no long one
+# starts last and runs alone (seconds of setup + calls in one serial run, --durations=0, on 2
+# cores shared with other jobs, load ~7: a 1,479 s run). (--dist loadgroup would group whole
+# packages, but pytest-xdist 3.8 adds no group to the test ids under pytest 9: it runs as load.)
 LONGEST_FIRST = {
-    "ml/test_categorization.py": 382,
-    "e2e/test_ml_in_browser.py": 217,
-    "ml/test_categorize_vocabulary.py": 120,
-    "stack/test_loopback_stack.py": 74,
-    "catalog_audit/test_audit.py": 68,
-    "stack/test_login_lockout_stack.py": 58,
-    "e2e/test_walkthrough_in_browser.py": 42,
-    "ml/test_photo_catalog.py": 40,
-    "e2e/test_lifecycle_in_browser.py": 37,
-    "ml/test_search_understand.py": 30,
+    "tests/ml/test_categorization.py": 382,
+    "tests/e2e/test_ml_in_browser.py": 217,
+    "tests/ml/test_categorize_vocabulary.py": 120,
+    "tests/stack/test_loopback_stack.py": 74,
+    "tests/catalog_audit/test_audit.py": 68,
+    "tests/stack/test_login_lockout_stack.py": 58,
+    "tests/e2e/test_walkthrough_in_browser.py": 42,
+    "tests/ml/test_photo_catalog.py": 40,
+    "tests/e2e/test_lifecycle_in_browser.py": 37,
+    "tests/ml/test_search_understand.py": 30,
 }
 
 
-def _group(item) -> str:
-    """The xdist group of a test: its package if listed above, else its module (module-scoped
-    fixtures, the imported catalog above all, are then built once)."""
-    parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
-    return parts[0] if parts[0] in ONE_WORKER_PACKAGES else "/".join(parts)
-
-
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
-    # A stable sort: tests keep their order within a group, groups their order among the rest.
+    # A stable sort: tests keep their order within a module, modules theirs among the rest.
     order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: order.get(_group(item), len(order)))
+    items.sort(key=lambda item: order.get(item.nodeid.split("::")[0], len(order)))
 
 
 def fashion_data() -> Path:
