@@ -34,6 +34,34 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+# ---- parallel runs (pytest-xdist: ``-n 2 --dist loadfile`` in pyproject.toml) ----
+
+# Each test module runs on one worker (module-scoped fixtures, the imported catalog above all,
+# are built once; the PostgreSQL and queue packages start their server once per worker that
+# runs one of their modules). Modules handed out first, longest first, so that no long one
+# starts last and runs alone (seconds of setup + calls in one serial run, --durations=0, on 2
+# cores shared with other jobs, load ~7: a 1,479 s run). (--dist loadgroup would group whole
+# packages, but pytest-xdist 3.8 adds no group to the test ids under pytest 9: it runs as load.)
+LONGEST_FIRST = {
+    "tests/ml/test_categorization.py": 382,
+    "tests/e2e/test_ml_in_browser.py": 217,
+    "tests/ml/test_categorize_vocabulary.py": 120,
+    "tests/stack/test_loopback_stack.py": 74,
+    "tests/catalog_audit/test_audit.py": 68,
+    "tests/stack/test_login_lockout_stack.py": 58,
+    "tests/e2e/test_walkthrough_in_browser.py": 42,
+    "tests/ml/test_photo_catalog.py": 40,
+    "tests/e2e/test_lifecycle_in_browser.py": 37,
+    "tests/ml/test_search_understand.py": 30,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    # A stable sort: tests keep their order within a module, modules theirs among the rest.
+    order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: order.get(item.nodeid.split("::")[0], len(order)))
+
+
 def fashion_data() -> Path:
     """The dataset folder (``FASHION_DATA``); the tests need the real catalog."""
     path = Path(settings.FASHION_DATA)
@@ -277,7 +305,72 @@ def make_product(db):
 
 # ---- trained ML models, for the tests of the pages and commands that use them ----
 
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder that ``build(folder)`` fills once per test run and tests only read: under
+    pytest-xdist the first worker to ask builds it (holding a lock) and the others wait for it
+    and reuse it, instead of each training the same model."""
+    import fcntl
+    import os
+    import shutil
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's temp folder, above each worker's own
+    folder, done = root / f"built-{name}", root / f"built-{name}.done"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 CATEGORIZER_SAMPLE = 6000
+
+
+class _ExportedOnFirstUse:
+    """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``), exported into a
+    folder the whole run shares on the first name encoded: tests that never encode a name pay
+    nothing, and the pytest-xdist workers export it once between them."""
+
+    uses_onnx = True  # ml.categorize.embedding then leaves torch's threads alone
+
+    def __init__(self, tmp_path_factory):
+        self._tmp_path_factory = tmp_path_factory
+        self._encoder = None
+
+    def _loaded(self):
+        if self._encoder is None:
+            from ml.embed.text import load_text_encoder, save_text_encoder
+            from ml.store import ArtifactStore
+
+            folder = built_once(self._tmp_path_factory, "text-encoder",
+                                lambda folder: save_text_encoder(store=ArtifactStore(folder)))
+            # All cores, as train_models' encoder (ml.categorize.train) has them.
+            self._encoder = load_text_encoder(store=ArtifactStore(folder), threads=0)
+        return self._encoder._loaded()
+
+    def encode(self, texts):
+        self._loaded()
+        return self._encoder.encode(texts)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _onnx_text_encoder(tmp_path_factory):
+    """Names are encoded by the ONNX Runtime export, as ``train_models`` trains the categorizer
+    (``ml.categorize.train``: twice as fast in batches as PyTorch, the same vectors to 1e-5,
+    tests/ml/test_text_encoder.py), not by the PyTorch fallback a process starts with. Encoding
+    was most of the suite's cascade fits: tests/ml/test_categorization.py's ``cascade`` fixture
+    took 82 s on PyTorch."""
+    from ml.categorize import embedding
+
+    before = embedding._ENCODER
+    embedding.use_encoder(_ExportedOnFirstUse(tmp_path_factory))
+    yield
+    embedding.use_encoder(before)
 
 
 @pytest.fixture(scope="session")
@@ -291,17 +384,18 @@ def categorizer_artifact_dir(tmp_path_factory):
     from ml.categorize.train import ARTIFACT_NAME
     from ml.store import ArtifactStore
 
-    styles = load_styles(fashion_data())
-    by_type = styles.groupby("articleType")
-    quota = (by_type["id"].transform("size") * CATEGORIZER_SAMPLE / len(styles)).clip(lower=3)
-    sample = styles[by_type.cumcount() < quota]
-    folder = tmp_path_factory.mktemp("categorizer")
-    # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
-    model = CategoryCascade(estimator="nb", augment=1).fit(*text_and_labels(sample))
-    ArtifactStore(folder).save(
-        ARTIFACT_NAME, model, data_fingerprint=fingerprint(sample), training_rows=len(sample)
-    )
-    return folder
+    def build(folder: Path) -> None:
+        styles = load_styles(fashion_data())
+        by_type = styles.groupby("articleType")
+        quota = (by_type["id"].transform("size") * CATEGORIZER_SAMPLE / len(styles)).clip(lower=3)
+        sample = styles[by_type.cumcount() < quota]
+        # Naive Bayes: the same cascade, trained in seconds (the default estimator takes minutes).
+        model = CategoryCascade(estimator="nb", augment=1).fit(*text_and_labels(sample))
+        ArtifactStore(folder).save(
+            ARTIFACT_NAME, model, data_fingerprint=fingerprint(sample), training_rows=len(sample)
+        )
+
+    return built_once(tmp_path_factory, "categorizer", build)
 
 
 @pytest.fixture
@@ -344,17 +438,18 @@ def photo_artifact_dir(tmp_path_factory):
     from ml.photo.train import PHOTO, PhotoClassifier, train_photo_models
     from ml.store import ArtifactStore
 
-    data = fashion_data()
-    styles = load_styles(data)
-    styles = styles[[(data / "images" / f"{i}.jpg").exists() for i in styles["id"]]]
-    by_type = styles.groupby("articleType")
-    quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
-    sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
-    sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
-    folder = tmp_path_factory.mktemp("photo")
-    train_photo_models(catalog=sample, store=ArtifactStore(folder),
-                       estimator=PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64))
-    return folder
+    def build(folder: Path) -> None:
+        data = fashion_data()
+        styles = load_styles(data)
+        styles = styles[[(data / "images" / f"{i}.jpg").exists() for i in styles["id"]]]
+        by_type = styles.groupby("articleType")
+        quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
+        sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
+        sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
+        estimator = PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64)
+        train_photo_models(catalog=sample, store=ArtifactStore(folder), estimator=estimator)
+
+    return built_once(tmp_path_factory, "photo", build)
 
 
 @pytest.fixture
