@@ -1,5 +1,5 @@
 import sys, json, glob, time, numpy as np, pandas as pd
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, ".")  # run from the checkout; reads the caches cache.py wrote
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 E = "/tmp/photo-exp/"
 styles = pd.read_pickle(E+"styles.pkl"); ok = np.load(E+"ok.npy"); styles = styles[ok].reset_index(drop=True)
