@@ -435,7 +435,7 @@ def photo_artifact_dir(tmp_path_factory):
     dataset's photos (stratified by article type, so most types are seen). Its accuracy is
     low (a few hundred photos): tests assert behaviour, not quality."""
     from ml.catalog.dataset import load_styles
-    from ml.photo.train import PHOTO, PhotoClassifier, train_photo_models
+    from ml.photo.train import PHOTO, QUICK_SPLIT_BLOCK, PhotoClassifier, train_photo_models
     from ml.store import ArtifactStore
 
     def build(folder: Path) -> None:
@@ -446,7 +446,8 @@ def photo_artifact_dir(tmp_path_factory):
         quota = (by_type["id"].transform("size") * PHOTO_SAMPLE / len(styles)).clip(lower=1)
         sample = styles[by_type.cumcount() < quota].reset_index(drop=True)
         sample[PHOTO] = [str(data / "images" / f"{i}.jpg") for i in sample["id"]]
-        estimator = PhotoClassifier(epochs=PHOTO_EPOCHS, flip=False, projection_components=64)
+        estimator = PhotoClassifier(split=QUICK_SPLIT_BLOCK, epochs=PHOTO_EPOCHS, flip=False,
+                                    projection_components=64)
         train_photo_models(catalog=sample, store=ArtifactStore(folder), estimator=estimator)
 
     return built_once(tmp_path_factory, "photo", build)
