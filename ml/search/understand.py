@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,7 +343,7 @@ class QueryUnderstanding(BaseEstimator):
         if brand is None and corrections:
             brand, brand_words = self._brand(words)
         words, shades = self._shades(words)
-        words = _garment_phrases(words)
+        words = _vocabulary_phrases(words, ending_in=GARMENT_WORDS)
         colours += shades
         colour_words = [shade.lower() for shade in shades]
         purpose: list[str] = []  # content words after "for" / "with": what the thing goes with
@@ -404,7 +404,7 @@ class QueryUnderstanding(BaseEstimator):
         not Shoe Accessories); one that heads none names those it modifies. The ``purpose``
         words ("shoes for saree") only narrow, never replace, unless nothing else names a type."""
         named: set[str] = set()
-        for word in [*reversed(self._type_units(content)), *reversed(self._type_units(list(purpose)))]:
+        for word in [*reversed(_vocabulary_phrases(content)), *reversed(_vocabulary_phrases(list(purpose)))]:
             heads, every = self._types_named_by(word)
             if not every:
                 continue
@@ -415,19 +415,6 @@ class QueryUnderstanding(BaseEstimator):
             elif heads and len(heads) < len(named) and word not in purpose:
                 named = set(heads)
         return named
-
-    def _type_units(self, content: list[str]) -> list[str]:
-        """The content words, two-word vocabulary phrases ("gym wear") taken as one."""
-        units, i = [], 0
-        while i < len(content):
-            pair = " ".join(content[i:i + 2])
-            if i + 1 < len(content) and _vocabulary_types(pair):
-                units.append(pair)
-                i += 2
-            else:
-                units.append(content[i])
-                i += 1
-        return units
 
     def _types_named_by(self, word: str) -> tuple[set[str], set[str]]:
         """The types ``word`` heads and every type it names (catalog labels first, else the
@@ -678,15 +665,16 @@ def _vocabulary_types(phrase: str) -> set[str]:
     return set(TYPES[entries[0]])
 
 
-def _garment_phrases(words: list[str]) -> list[str]:
-    """``words`` with a vocabulary phrase ending in a garment word ("gym wear", "winter wear",
-    "night wear") taken as one word, so that the garment word, which alone says only "clothes",
-    is read with the word before it."""
+def _vocabulary_phrases(words: list[str], *, ending_in: Collection[str] | None = None) -> list[str]:
+    """``words`` with each two-word vocabulary phrase ("gym wear") taken as one word (only those
+    ending in a word of ``ending_in``, if given: a garment word, which alone says only
+    "clothes", is read with the word before it)."""
     joined: list[str] = []
     i = 0
     while i < len(words):
         pair = " ".join(words[i:i + 2])
-        if i + 1 < len(words) and words[i + 1] in GARMENT_WORDS and _vocabulary_types(pair):
+        if (i + 1 < len(words) and (ending_in is None or words[i + 1] in ending_in)
+                and _vocabulary_types(pair)):
             joined.append(pair)
             i += 2
         else:
