@@ -27,7 +27,7 @@ from sklearn.base import BaseEstimator
 
 from ml.catalog.dataset import fingerprint, is_holdout
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, ID, MASTER, SUB, USAGE
-from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES, outcomes_of
+from ml.holdout import HOLDOUT_IDS, HOLDOUT_OUTCOMES, UNLABELLED, accuracies_of, outcomes_of
 from ml.photo.colour import ColourClassifier, colour_features
 from ml.photo.images import (
     RESOLUTION,
@@ -331,17 +331,6 @@ def predicted_labels(outputs: PhotoOutputs, classes: dict[str, np.ndarray]) -> d
     return {level: names[outputs.probabilities[level].argmax(axis=1)] for level, names in classes.items()}
 
 
-def accuracies(outputs: PhotoOutputs, classes: dict[str, np.ndarray], y: pd.DataFrame) -> dict[str, float]:
-    """Accuracy per level over the labelled rows."""
-    result = {}
-    for level, predicted in predicted_labels(outputs, classes).items():
-        truth = y[level].to_numpy()
-        labelled = truth != ""
-        if labelled.any():
-            result[level] = round(float((predicted[labelled] == truth[labelled]).mean()), 4)
-    return result
-
-
 def train_photo_models(
     *,
     catalog: pd.DataFrame,
@@ -387,18 +376,19 @@ def train_photo_models(
             PhotoOutputs(outputs.features[held], {k: v[held] for k, v in outputs.probabilities.items()}),
             colours[held],
         )
-        truth = labels[held].reset_index(drop=True)
+        levels = list(estimator.classes_)
+        answers = outcomes_of(predicted=predicted_labels(holdout, estimator.classes_),
+                              truth=labels[held].reset_index(drop=True), levels=levels)
+        measured = (answers != UNLABELLED).any(axis=0)  # a level no held-out row is labelled at: no figure
         metrics = {
-            f"holdout_accuracy_{k}": v
-            for k, v in accuracies(holdout, estimator.classes_, truth).items()
+            f"holdout_accuracy_{level}": round(accuracy, 4)
+            for level, accuracy in accuracies_of(
+                answers[:, measured], [level for level, kept in zip(levels, measured, strict=True) if kept]
+            ).items()
         }
         metrics["holdout_photos"] = int(held.sum())
         keys = rows[HOLDOUT_KEY] if HOLDOUT_KEY in rows.columns else rows[ID]
-        outcomes = {
-            HOLDOUT_IDS: keys[held].to_numpy(dtype=np.int64),
-            HOLDOUT_OUTCOMES: outcomes_of(predicted=predicted_labels(holdout, estimator.classes_),
-                                          truth=truth, levels=list(estimator.classes_)),
-        }
+        outcomes = {HOLDOUT_IDS: keys[held].to_numpy(dtype=np.int64), HOLDOUT_OUTCOMES: answers}
     vectors = similarity_vectors(
         outputs.features, outputs.probabilities, colour_histograms(images), estimator.projection_
     )
