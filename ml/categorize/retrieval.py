@@ -135,9 +135,15 @@ class TypeWords:
 
     def closeness(self, vectors: np.ndarray) -> np.ndarray:
         similarity = np.asarray(vectors, dtype=np.float32) @ self.vectors_.T
+        # Each type's best word in one reduction over the words grouped by type (a loop over
+        # the words was a third of a name's retrieval time).
+        order = np.argsort(self.types_, kind="stable")
+        grouped = np.asarray(self.types_)[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
         best = np.full((len(similarity), self.n_types_), -1.0)
-        for column, kind in enumerate(self.types_):
-            np.maximum(best[:, kind], similarity[:, column], out=best[:, kind])
+        if len(order):
+            best[:, grouped[starts]] = np.maximum(
+                np.maximum.reduceat(similarity[:, order], starts, axis=1), -1.0)
         return best - best.max(axis=1, keepdims=True)
 
 
