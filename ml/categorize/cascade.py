@@ -114,6 +114,16 @@ VOCABULARY_COPIES = 12
 # type 88.1% without the rule (1), 91.0% at 0.05, 91.3% at 0.01, 91.0% at 0.001; master filled
 # in wrongly 3, 2, 2, 2 (master filled in 93.5%, 95.3%, 96.0%, 96.0%).
 HEAD_OTHER_TYPES = 0.01
+# A name headed by the catalog's own label noun ("women sun hat", "rose water face toner",
+# "wrist band sweat absorbent") whose fused evidence is below this confidence has its type
+# decided by that noun: the catalog's names rarely use a rare type's noun (its 3 "Hat" rows are
+# skull caps, its 7 "hat" names are Caps), so the heads give it almost nothing. Only unsure names:
+# on the catalog's own names the last label noun is often not the type ("T-shirt" ends in shirt,
+# "Kurta with Churidar" is a Kurta Set) and the cascade reads those well.
+# TODO measured below.
+LABEL_HEAD_UNSURE_BELOW = 0.6
+# The share of such a name's probability left to the types its head noun does not name.
+LABEL_HEAD_OTHER_SHARE = 0.01
 # The retrieval stacker learns from the training names whose crc32 falls in one of this many
 # parts (a cascade fitted on the others reads them): 1/5 of the rows, ~7,000 catalog names
 # and as many seller-style copies, enough for its 4 weights.
@@ -329,6 +339,22 @@ class _TextModel(BaseEstimator):
 
 
 # --------------------------------------------------------------------------- the cascade
+
+
+
+def _decided_by_head(fused: np.ndarray, named: np.ndarray, rows: np.ndarray,
+                     other_share: float) -> np.ndarray:
+    """``fused`` (n, types) with the ``rows`` (a boolean mask) given to the types their head
+    noun names (``named``, (n, types) 0/1), in the proportions the evidence gave them, all but
+    ``other_share``: a noun the heads barely know ("hat", "passport cover") still decides."""
+    if not rows.any():
+        return fused
+    inside = np.where(named[rows] > 0, np.maximum(fused[rows], _PROBABILITY_FLOOR), 0.0)
+    outside = np.where(named[rows] > 0, 0.0, fused[rows])
+    fused[rows] = ((1 - other_share) * inside / inside.sum(axis=1, keepdims=True)
+                   + other_share * outside
+                   / np.maximum(outside.sum(axis=1, keepdims=True), _PROBABILITY_FLOOR))
+    return fused
 
 
 class CategoryCascade(_TextModel):
@@ -638,14 +664,14 @@ class CategoryCascade(_TextModel):
                 pool = [fused[row]] + [v[row] / v[row].sum() for v in voters if v[row].any()]
                 fused[row] = np.mean(pool, axis=0)
         # A fashion word that heads the name decides its type over the modifiers around it
-        # ("winter coat with belt" is a coat, "football cleats" shoes): the other types keep
-        # HEAD_OTHER_TYPES of their probability.
+        # ("winter coat with belt" is a coat, "football cleats" shoes); so does the catalog's
+        # own label noun heading a name the evidence is unsure of ("women sun hat").
         head = retrieval.head_hits(names, types, masters)
         headed = head.any(axis=1)
-        if headed.any():
-            kept = np.where(head[headed] > 0, 1.0, HEAD_OTHER_TYPES)
-            fused[headed] = fused[headed] * kept
-            fused[headed] /= fused[headed].sum(axis=1, keepdims=True)
+        fused = _decided_by_head(fused, head, headed, HEAD_OTHER_TYPES)
+        label_head = retrieval.label_head_hits(names, types, masters)
+        unsure = label_head.any(axis=1) & ~headed & (fused.max(axis=1) < LABEL_HEAD_UNSURE_BELOW)
+        fused = _decided_by_head(fused, label_head, unsure, LABEL_HEAD_OTHER_SHARE)
         prior = self._path_prior / (self._path_prior @ by_type)[column]
         spread = np.where(marginals[:, column] > _PROBABILITY_FLOOR,
                           paths / np.maximum(marginals[:, column], _PROBABILITY_FLOOR), prior)

@@ -41,7 +41,7 @@ from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
-from ml.catalog.vocabulary import TYPES, phrases_in
+from ml.catalog.vocabulary import TYPES, gender_in, label_heads, label_parts, phrases_in
 
 from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
@@ -125,6 +125,12 @@ class ParsedQuery:
     min_price: int | None = None  # rupees, as stated ("above 2000")
     max_price: int | None = None  # rupees, as stated ("under 500")
     apparel: bool = False  # a word says clothes without saying which ("gym wear"): see GARMENT_WORDS
+    # The types the named ones' other label words head ("Kurta Sets": Kurtas): what a search
+    # shows instead when the named types have nothing for the query's gender.
+    related: tuple[str, ...] = ()
+    # Who the words imply, where the query says no gender ("kurta pajama": men; "lehenga":
+    # women): the vocabulary's (ml.catalog.vocabulary.GENDERS). Not a filter by itself.
+    implied_genders: tuple[str, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -371,6 +377,7 @@ class QueryUnderstanding(BaseEstimator):
         named = self._named_types(main_words, purpose) if main_words else self._named_types(content)
         types, unknown, semantic = self._types(content, named, purpose if main_words else ())
         named = set(types) if named else set()  # as _types kept (and perhaps overruled) them
+        implied = "" if genders else gender_in(" ".join(content))  # "kurta pajama": Men
         terms = tuple(self._term(word) for word in content if word in self.df_)
         corrected = " ".join(words) if corrections else ""
         return ParsedQuery(
@@ -390,7 +397,17 @@ class QueryUnderstanding(BaseEstimator):
             min_price=min_price,
             max_price=max_price,
             apparel=apparel,
+            related=self._related_types(named),
+            implied_genders=GENDER_OF_WORD[implied.lower()] if implied else (),
         )
+
+    def _related_types(self, named: Collection[str]) -> tuple[str, ...]:
+        """The types the other words of the ``named`` types' labels head ("Kurta Sets": Kurtas;
+        "Shoe Laces": the Shoes), not themselves named."""
+        heads = self._label_words()[0]
+        related = {kind for label in named for part in label_parts(label)
+                   for word in search_words(part)[:-1] for kind in heads.get(word, ())}
+        return tuple(sorted(related - set(named)))
 
     # ------------------------------------------------------------------ types the words name
 
@@ -426,26 +443,22 @@ class QueryUnderstanding(BaseEstimator):
         return found, found
 
     def _label_words(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-        """Words of the article types' labels: the types each heads (the last word of the
-        label or of a part of it: "Face Wash and Cleanser" is headed by wash and cleanser)
-        and every type whose label has it ("shoe": the Shoes, Shoe Accessories and Shoe
-        Laces). Derived from the fitted types (no refit needed)."""
+        """Words of the article types' labels: the types each heads
+        (:func:`ml.catalog.vocabulary.label_heads`, the categorizer's too) and every type
+        whose label has it ("shoe": the Shoes, Shoe Accessories and Shoe Laces). Derived from
+        the fitted types (no refit needed)."""
         index = self.__dict__.get("_label_index")
         if index is None:
-            heads: dict[str, set[str]] = defaultdict(set)
             every: dict[str, set[str]] = defaultdict(set)
             for label in self.types_:
-                for part in re.split(r"\band\b", label.lower()):
+                for part in label_parts(label):
                     words = search_words(part)
                     if words:
-                        heads[words[-1]].add(label)
-                        joined = singular("".join(words))  # "tshirt", "nightsuit", "flipflop"
-                        heads[joined].add(label)
-                        every[joined].add(label)
+                        every[singular("".join(words))].add(label)  # "tshirt", "nightsuit", "flipflop"
                     for word in words:
                         if word not in STOP_WORDS:
                             every[word].add(label)
-            index = ({w: frozenset(t) for w, t in heads.items()}, {w: frozenset(t) for w, t in every.items()})
+            index = (dict(label_heads(tuple(self.types_))), {w: frozenset(t) for w, t in every.items()})
             self.__dict__["_label_index"] = index
         return index
 
