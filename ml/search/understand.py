@@ -494,16 +494,20 @@ class QueryUnderstanding(BaseEstimator):
                 words.append(word)
                 continue
             split = self._split(word)
-            if split:
+            fixed = self._fix(word)
+            if split and not (_within_edits(word, fixed, 1) and self.df_[fixed] > self._split_df(split)):
                 words += split
                 continue
-            fixed = self._fix(word)
             if fixed:
                 corrections.append((word, fixed))
                 words.append(fixed)
             else:
                 words.append(word)
         return words, corrections
+
+    def _split_df(self, split: Sequence[str]) -> int:
+        """How many products use the rarer half of a split ("fast track": fast's 24)."""
+        return min(self.df_.get(part, 0) for part in split)
 
     def _split(self, word: str) -> list[str]:
         best, best_df = [], 0
