@@ -219,16 +219,12 @@ class _Evidence:
         if parsed.apparel:  # "gym wear": clothes, whatever else the words point at
             self.what = [mask & apparel for mask in self.what] + [apparel]
         gender = table.any_of("gender", [i for g in parsed.genders for i in ids[GENDER].get(g, ())])
-        implied = table.any_of("gender", [i for g in parsed.implied_genders for i in ids[GENDER].get(g, ())])
-        if parsed.implied_genders and not (of_type & implied).any():
-            # The words imply a gender the named types have nothing for ("kurta pajama": no
-            # men's kurta sets): it filters, so the types' relatives for it are shown instead.
-            gender = implied
-        gendered = parsed.genders or parsed.implied_genders and gender is implied
-        # The named types' relatives ("kurta sets": kurtas), shown instead of them, only where
-        # the catalog has them for the gender asked: otherwise the gender is given up.
+        # The named types' relatives ("kurta sets": kurtas), shown instead of them when nothing
+        # else matches, only where the catalog has them for the gender asked ("kurta pajama":
+        # no men's kurta sets, but men's kurtas); otherwise the gender is given up.
         of_related = table.any_of("type", [i for t in parsed.related for i in ids[ARTICLE].get(t, ())])
-        instead = types_asked and parsed.named and (of_related & (gender if gendered else everything)).any()
+        for_gender = gender if parsed.genders else everything
+        instead = types_asked and parsed.named and (of_related & for_gender).any()
         if instead:
             self.what = [mask | of_related for mask in self.what]
         price = everything
@@ -241,7 +237,7 @@ class _Evidence:
             "price": price if parsed.min_price is not None or parsed.max_price is not None else None,
             "brand": self._brand() if parsed.brand else None,
             "type": of_type if instead else None,
-            "gender": gender if gendered else None,
+            "gender": gender if parsed.genders else None,
         }
 
     def _brand(self) -> np.ndarray:
@@ -346,8 +342,6 @@ def query_summary(*, q: str) -> QuerySummary:
     if not result.understood:
         message = f"No results for “{q.strip()}”"
     elif result.dropped:
-        if "type" in result.dropped and not parsed.genders:  # the gender the words imply filtered
-            labels[GENDER] = GENDER_LABELS.get(tuple(sorted(parsed.implied_genders)), "")
         given_up = {_LABEL_OF[name] for name in result.dropped}
         kept = {level: label for level, label in labels.items() if level not in given_up}
         if "type" in result.dropped:

@@ -136,7 +136,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("shawl", "Stoles", None),
     ("pashmina", "Stoles", None),
     # ---- bottoms
-    ("palazzo", _TROUSERS, None),
+    ("palazzo", _TROUSERS, _WOMEN),
     ("chino", _TROUSERS, None),
     ("culotte", _TROUSERS, None),
     ("slack", _TROUSERS, None),

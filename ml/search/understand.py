@@ -110,7 +110,7 @@ class ParsedQuery:
     """A query as the catalog understands it. Empty fields ask for nothing."""
 
     text: str
-    genders: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()  # stated, or implied by a garment word (ml.catalog.vocabulary.GENDERS)
     colours: tuple[str, ...] = ()
     brand: str = ""  # spelled as the import stores it in Product.brand ("U.S. Polo Assn.")
     brand_prefixes: tuple[str, ...] = ()  # every spelling names start with ("Red Tape", "Redtape")
@@ -128,9 +128,6 @@ class ParsedQuery:
     # The types the named ones' other label words head ("Kurta Sets": Kurtas): what a search
     # shows instead when the named types have nothing for the query's gender.
     related: tuple[str, ...] = ()
-    # Who the words imply, where the query says no gender ("kurta pajama": men; "lehenga":
-    # women): the vocabulary's (ml.catalog.vocabulary.GENDERS). Not a filter by itself.
-    implied_genders: tuple[str, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -377,7 +374,9 @@ class QueryUnderstanding(BaseEstimator):
         named = self._named_types(main_words, purpose) if main_words else self._named_types(content)
         types, unknown, semantic = self._types(content, named, purpose if main_words else ())
         named = set(types) if named else set()  # as _types kept (and perhaps overruled) them
-        implied = "" if genders else gender_in(" ".join(content))  # "kurta pajama": Men
+        if not genders:  # a garment word that says who wears it: "kurta pajama", "palazzo"
+            implied = gender_in(" ".join(content))
+            genders = list(GENDER_OF_WORD[implied.lower()]) if implied else []
         terms = tuple(self._term(word) for word in content if word in self.df_)
         corrected = " ".join(words) if corrections else ""
         return ParsedQuery(
@@ -398,7 +397,6 @@ class QueryUnderstanding(BaseEstimator):
             max_price=max_price,
             apparel=apparel,
             related=self._related_types(named),
-            implied_genders=GENDER_OF_WORD[implied.lower()] if implied else (),
         )
 
     def _related_types(self, named: Collection[str]) -> tuple[str, ...]:

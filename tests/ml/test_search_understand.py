@@ -181,14 +181,13 @@ def test_a_vocabulary_phrase_for_a_kind_of_clothes_names_its_types(reader):
 
 def test_a_named_types_relatives_and_the_gender_its_words_imply(reader):
     """"kurta pajama" names Kurta Sets, whose relative is Kurtas (its label's other word heads
-    it), and implies men without saying so: the search shows men's kurtas when the catalog has
-    no men's kurta sets (search.query); a stated gender is never overridden."""
+    it), and implies men as "for men" would (ml.catalog.vocabulary.GENDERS): the search shows
+    men's kurtas when the catalog has no men's kurta sets (search.query); a stated gender wins."""
     parsed = reader.parse("kurta pajama")
     assert parsed.named == ("Kurta Sets",) and parsed.related == ("Kurtas",)
-    assert parsed.genders == () and parsed.implied_genders == ("Men", "Unisex")
-    stated = reader.parse("kurta pajama for boys")
-    assert stated.genders == ("Boys",) and stated.implied_genders == ()
-    assert reader.parse("jeans").related == () and reader.parse("jeans").implied_genders == ()
+    assert parsed.genders == ("Men", "Unisex")
+    assert reader.parse("kurta pajama for boys").genders == ("Boys",)
+    assert reader.parse("jeans").related == () and reader.parse("jeans").genders == ()
 
 
 def test_formal_pants_are_trousers(reader):
