@@ -455,8 +455,12 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
 def article_types_in(text: str) -> list[str]:
     """The catalog article types ``text``'s words and phrases name, longest phrase first,
     each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"]; "gym wear"
-    -> every type it means)."""
-    return list(dict.fromkeys(kind for entry in phrases_in(text) for kind in TYPES[entry]))
+    -> every type it means). A word for a whole kind of clothing names its types only where
+    no entry of one type is named beside it: "kurta pajama set ethnic wear" is a kurta set."""
+    entries = phrases_in(text)
+    if any(len(TYPES[entry]) == 1 for entry in entries):
+        entries = [entry for entry in entries if len(TYPES[entry]) == 1]
+    return list(dict.fromkeys(kind for entry in entries for kind in TYPES[entry]))
 
 
 def gender_in(text: str) -> str | None:

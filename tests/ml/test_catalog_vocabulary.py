@@ -63,6 +63,10 @@ def test_entries_are_lower_case_words_or_two_word_phrases():
     ("satin lingerie set", ["Bra", "Briefs", "Camisoles", "Shapewear", "Baby Dolls"]),
     ("kurta pajama for boys", ["Kurta Sets"]),
     ("checked pyjama set", ["Night suits"]),
+    ("boys kurta pajama set ethnic wear", ["Kurta Sets"]),  # the kind only where nothing narrower
+    ("ethnic wear for women", ["Kurtas", "Kurta Sets", "Kurtis", "Sarees", "Lehenga Choli",
+                               "Salwar and Dupatta", "Nehru Jackets"]),
+    ("mens swimming trunks", ["Swimwear"]),
 ])
 def test_article_types_in(text, types):
     assert article_types_in(text) == types
