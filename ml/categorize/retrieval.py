@@ -27,7 +27,7 @@ measurement rather than weighted by hand.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from scipy.optimize import minimize
@@ -177,12 +177,14 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
     return hits
 
 
-def label_head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]) -> np.ndarray:
+def label_head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int],
+                    open_masters: Collection[int] = ()) -> np.ndarray:
     """(n, types) 1 for the types a name's head noun heads where that noun is the catalog's
     own (:func:`ml.catalog.vocabulary.label_heads`: "sun hat" -> Hat, "wrist band" ->
     Wristbands, "face scrub" -> the two Scrub types), its types lie under one master category
-    ("set" heads gift, jewellery and kurta sets: it decides nothing) and no noun before it
-    names another (as :func:`head_hits`); other rows are 0."""
+    ("set" heads gift, jewellery and kurta sets: it decides nothing) that is not one of
+    ``open_masters`` (whose types the noun does not tell apart) and no noun before it names
+    another (as :func:`head_hits`); other rows are 0."""
     index = {kind: i for i, kind in enumerate(types)}
     nouns = label_heads(tuple(types))
     hits = np.zeros((len(names), len(types)))
@@ -191,7 +193,8 @@ def label_head_hits(names: Sequence[str], types: Sequence[str], masters: Sequenc
         if entry is not None or not others:
             continue
         named = [index[kind] for kind in nouns[others[-1]]]
-        if len({masters[i] for i in named}) == 1 and not _crosses_masters(
+        own = {masters[i] for i in named}
+        if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
                 named, others[:-1], nouns, index, masters):
             hits[row, named] = 1.0
     return hits
