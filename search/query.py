@@ -346,9 +346,12 @@ def query_summary(*, q: str) -> QuerySummary:
         kept = {level: label for level, label in labels.items() if level not in given_up}
         if "type" in result.dropped:
             kept[ARTICLE] = _types_label(parsed.related)
-        message = " ".join([f"No {_described(labels)} — showing {_described(kept)}",
-                            *[" and ".join(RELAXATIONS[name] for name in result.dropped if name != "type")],
-                            *(["instead"] if "type" in result.dropped else [])]).replace("  ", " ")
+        given = [RELAXATIONS[name] for name in result.dropped if name != "type"]
+        message = f"No {_described(labels)} — showing {_described(kept)}"
+        if given:
+            message += " " + " and ".join(given)
+        if "type" in result.dropped:  # "... showing kurtas for men instead"
+            message += f" {RELAXATIONS['type']}"
     elif result.relaxed:
         message = f"No exact matches for “{q.strip()}” — closest products"
     else:
