@@ -20,9 +20,10 @@ The words are found by the database's own full-text index where it has one (SQLi
 PostgreSQL ``tsvector`` with a GIN index; see :mod:`search.fulltext`), else by ``LIKE``: one
 lookup per word of the query, which gives both the match and the word's points. Types,
 genders, colours, brands and prices are columns of the table.
-When nothing matches, the query's colour, price, brand and gender are given up in that order
-(:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given up
-("No black heels — showing heels in all colours"). A query read as nothing the catalog has
+When nothing matches, the query's colour, price, brand, named type (for its relatives: "kurta
+sets" for men, which the catalog has none of, shows kurtas) and gender are given up in that
+order (:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given
+up ("No black heels — showing heels in all colours"). A query read as nothing the catalog has
 ("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
 the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
 word must start a word of the product text, as before.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +96,7 @@ RELAXATIONS = {
     "colour": "in all colours",
     "price": "at any price",
     "brand": "of every brand",
+    "type": "instead",  # the named types' relatives (ParsedQuery.related): "kurta sets" -> kurtas
     "gender": "for everyone",
 }
 
@@ -175,6 +178,8 @@ class _Evidence:
         everything = np.ones(len(table), dtype=bool)
         self.points = np.zeros(len(table), dtype=np.float32)
         of_type = np.zeros(len(table), dtype=bool)
+        apparel = table.any_of("master", ids[MASTER].get(APPAREL, ())) if parsed.apparel else everything
+        of_top_type, top_weight = np.zeros(len(table), dtype=bool), 0.0  # the likeliest asked type
         types_asked = False  # a type the query pulls products in by, known to the taxonomy
         for article, weight in parsed.types.items():
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
@@ -182,6 +187,10 @@ class _Evidence:
             if article in parsed.asked_types and ids[ARTICLE].get(article):
                 of_type |= rows
                 types_asked = True
+                if weight > top_weight and (rows & apparel).any():  # "workout clothes": of clothes
+                    of_top_type, top_weight = rows.copy(), weight
+                elif weight == top_weight:
+                    of_top_type |= rows
         colour = table.any_of("colour", parsed.colours) if parsed.colours else everything
         missing = table.codes["colour"] == MISSING
         if parsed.colour_words and missing.any():
@@ -196,16 +205,28 @@ class _Evidence:
             self.points[rows] += TERM_POINTS * term.weight
             every_word &= rows
             some_word |= rows
-        if types_asked:
+        if types_asked and not parsed.named and parsed.terms:
+            # Types the words only point at ("beanie": Caps, and T-shirts, shoes... whose names
+            # use it): the likeliest whole, the others only where a product has the words, so
+            # that a price order does not start with cheap T-shirts.
+            self.what = [of_top_type | (of_type & some_word)]
+        elif types_asked:
             self.what = [of_type]
         elif parsed.terms:
             self.what = [every_word, some_word]  # all the words, else any of them
         else:  # a gender, a colour, a brand or a price alone ("nike", "black", "under 500")
             self.what = [everything]
         if parsed.apparel:  # "gym wear": clothes, whatever else the words point at
-            apparel = table.any_of("master", ids[MASTER].get(APPAREL, ()))
             self.what = [mask & apparel for mask in self.what] + [apparel]
-        gender_ids = [i for g in parsed.genders for i in ids[GENDER].get(g, ())]
+        gender = table.any_of("gender", [i for g in parsed.genders for i in ids[GENDER].get(g, ())])
+        # The named types' relatives ("kurta sets": kurtas), shown instead of them when nothing
+        # else matches, only where the catalog has them for the gender asked ("kurta pajama":
+        # no men's kurta sets, but men's kurtas); otherwise the gender is given up.
+        of_related = table.any_of("type", [i for t in parsed.related for i in ids[ARTICLE].get(t, ())])
+        for_gender = gender if parsed.genders else everything
+        instead = types_asked and parsed.named and (of_related & for_gender).any()
+        if instead:
+            self.what = [mask | of_related for mask in self.what]
         price = everything
         if parsed.min_price is not None:
             price = price & (table.price >= parsed.min_price)
@@ -215,7 +236,8 @@ class _Evidence:
             "colour": colour if parsed.colours else None,
             "price": price if parsed.min_price is not None or parsed.max_price is not None else None,
             "brand": self._brand() if parsed.brand else None,
-            "gender": table.any_of("gender", gender_ids) if parsed.genders else None,
+            "type": of_type if instead else None,
+            "gender": gender if parsed.genders else None,
         }
 
     def _brand(self) -> np.ndarray:
@@ -322,8 +344,14 @@ def query_summary(*, q: str) -> QuerySummary:
     elif result.dropped:
         given_up = {_LABEL_OF[name] for name in result.dropped}
         kept = {level: label for level, label in labels.items() if level not in given_up}
-        message = (f"No {_described(labels)} — showing {_described(kept)} "
-                   + " and ".join(RELAXATIONS[name] for name in result.dropped))
+        if "type" in result.dropped:
+            kept[ARTICLE] = _types_label(parsed.related)
+        given = [RELAXATIONS[name] for name in result.dropped if name != "type"]
+        message = f"No {_described(labels)} — showing {_described(kept)}"
+        if given:
+            message += " " + " and ".join(given)
+        if "type" in result.dropped:  # "... showing kurtas for men instead"
+            message += f" {RELAXATIONS['type']}"
     elif result.relaxed:
         message = f"No exact matches for “{q.strip()}” — closest products"
     else:
@@ -343,7 +371,8 @@ GENDER_LABELS = {("Boys", "Girls"): "Kids", ("Men", "Unisex"): "Men", ("Unisex",
                  ("Men", "Unisex", "Women"): "Everyone"}
 TYPES_NAMED = 3  # article types a summary names before "…"
 APPAREL_LABEL = "Clothing"  # how a summary names a query for clothes of no named type ("gym wear")
-_LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "gender": GENDER}  # RELAXATIONS -> label
+_LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "type": ARTICLE,
+             "gender": GENDER}  # RELAXATIONS -> label
 
 
 def _labels(parsed: ParsedQuery) -> dict[str, str]:
@@ -352,7 +381,7 @@ def _labels(parsed: ParsedQuery) -> dict[str, str]:
     types = list(parsed.asked_types)
     if parsed.apparel and not parsed.named:  # what the words point at, among clothes only
         types = [APPAREL_LABEL]
-    type_label = ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
+    type_label = _types_label(types)
     price = ""
     if parsed.min_price is not None and parsed.max_price is not None:
         price = f"₹{parsed.min_price}–₹{parsed.max_price}"
@@ -367,6 +396,10 @@ def _labels(parsed: ParsedQuery) -> dict[str, str]:
         "brand": parsed.brand,
         "price": price,
     }
+
+
+def _types_label(types: Sequence[str]) -> str:
+    return ", ".join(types[:TYPES_NAMED]) + (", …" if len(types) > TYPES_NAMED else "")
 
 
 def _described(labels: dict[str, str]) -> str:

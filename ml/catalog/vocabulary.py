@@ -27,15 +27,17 @@ one (what the categorizer's vocabulary copies are made of).
 
 Public interface (the categorizer and ``ml.search`` code against exactly this):
 :data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :func:`article_types_in`,
-:func:`phrases_in`.
+:func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
-from ml.catalog.text import singular_words
+from ml.catalog.text import singular, singular_words
 
 # The catalog's article types named here (checked against styles.csv by
 # tests/ml/catalog/test_vocabulary.py).
@@ -53,6 +55,13 @@ _WINTER_WEAR = (_JACKETS, _SWEATERS, _SWEATSHIRTS)
 _NIGHTWEAR = ("Night suits", "Nightdress", "Lounge Pants", "Baby Dolls")
 _LOUNGEWEAR = ("Lounge Pants", "Lounge Shorts", "Lounge Tshirts", "Night suits")
 _LINGERIE = ("Bra", "Briefs", "Camisoles", "Shapewear", "Baby Dolls")
+_INNERWEAR = ("Briefs", "Bra", "Trunk", "Boxers", "Innerwear Vests", "Camisoles", "Shapewear")
+_ETHNIC_WEAR = ("Kurtas", "Kurta Sets", "Kurtis", "Sarees", "Lehenga Choli", "Salwar and Dupatta",
+                "Nehru Jackets")
+_OFFICE_WEAR = (_SHIRTS, _TROUSERS, _TOPS, "Blazers", "Kurtas")
+_BEACH_WEAR = ("Swimwear", _SHORTS, _FLIP_FLOPS)
+_SKIN_CARE = ("Face Moisturisers", "Face Wash and Cleanser", "Sunscreen", "Toner", "Face Serum and Gel",
+              "Mask and Peel", "Face Scrub and Exfoliator", "Eye Cream", "Body Lotion")
 
 # (word or two-word phrase, article type -- or the several types a word for a whole kind of
 # clothing means, likeliest first --, gender only if the word itself implies it)
@@ -93,11 +102,16 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("peplum", _TOPS, None),
     ("bodysuit", _TOPS, None),
     ("overshirt", _SHIRTS, None),
+    ("polo shirt", _TSHIRTS, None),  # the catalog files its polos as T-shirts
     ("singlet", "Innerwear Vests", None),
     ("gym wear", _GYM_WEAR, None),
     ("activewear", _GYM_WEAR, None),
     ("sportswear", _GYM_WEAR, None),
     ("athleisure", _GYM_WEAR, None),
+    ("office wear", _OFFICE_WEAR, None),
+    ("work wear", _OFFICE_WEAR, None),
+    ("beach wear", _BEACH_WEAR, None),
+    ("beachwear", _BEACH_WEAR, None),
     ("kimono", "Shrug", None),
     ("bolero", "Shrug", None),
     # ---- Indian wear
@@ -108,6 +122,10 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("salwar suit", "Kurta Sets", _WOMEN),
     ("salwar kameez", "Kurta Sets", _WOMEN),
     ("sherwani", "Kurta Sets", _MEN),
+    ("pathani", "Kurta Sets", _MEN),  # a pathani (suit): long kurta and salwar, sold as a set
+    ("ethnic wear", _ETHNIC_WEAR, None),
+    ("festive wear", _ETHNIC_WEAR, None),
+    ("traditional wear", _ETHNIC_WEAR, None),
     ("lehenga", "Lehenga Choli", _WOMEN),
     ("ghagra", "Lehenga Choli", _WOMEN),
     ("chaniya choli", "Lehenga Choli", _WOMEN),
@@ -118,11 +136,12 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("shawl", "Stoles", None),
     ("pashmina", "Stoles", None),
     # ---- bottoms
-    ("palazzo", _TROUSERS, None),
+    ("palazzo", _TROUSERS, _WOMEN),
     ("chino", _TROUSERS, None),
     ("culotte", _TROUSERS, None),
     ("slack", _TROUSERS, None),
     ("pant", _TROUSERS, None),
+    ("formal pant", _TROUSERS, None),  # not the catalog's Track or Lounge Pants
     ("cargo", _TROUSERS, None),
     ("lounge pant", "Lounge Pants", None),
     ("pyjama pant", "Lounge Pants", None),
@@ -153,6 +172,10 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("swimsuit", "Swimwear", None),
     ("swimming costume", "Swimwear", None),
     ("swim trunk", "Swimwear", _MEN),
+    ("swimming trunk", "Swimwear", _MEN),  # the catalog's "trunks" alone are innerwear (Trunk)
+    ("swim short", "Swimwear", _MEN),
+    ("bikini set", "Swimwear", _WOMEN),  # the catalog's "bikini" alone is a brief's cut (Briefs)
+    ("bikini top", "Swimwear", _WOMEN),
     ("bikini", "Swimwear", _WOMEN),
     ("monokini", "Swimwear", _WOMEN),
     # ---- innerwear and nightwear
@@ -162,6 +185,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("brassiere", "Bra", _WOMEN),
     ("bralette", "Bra", _WOMEN),
     ("undershirt", "Innerwear Vests", None),
+    ("undergarment", _INNERWEAR, None),
     ("banian", "Innerwear Vests", _MEN),
     ("baniyan", "Innerwear Vests", _MEN),
     ("banyan", "Innerwear Vests", _MEN),
@@ -298,6 +322,8 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("sheet mask", "Mask and Peel", None),
     ("face pack", "Mask and Peel", None),
     ("body butter", "Body Lotion", None),
+    ("skin care", _SKIN_CARE, None),
+    ("skincare", _SKIN_CARE, None),
     ("shower gel", "Body Wash and Scrub", None),
     ("hair dye", "Hair Colour", None),
     ("hair color", "Hair Colour", None),
@@ -353,6 +379,43 @@ def phrases_in(text: str) -> list[str]:
     return [entry for _, entry in _matches(singular_words(text))]
 
 
+_AND = re.compile(r"\band\b")
+
+
+def label_parts(label: str) -> list[str]:
+    """A catalog label's parts, lower-case: "Face Wash and Cleanser" names two things, each
+    headed by its own last word ("face wash", "cleanser")."""
+    return [part.strip() for part in _AND.split(label.lower())]
+
+
+# singular() reads "-ies" as "-y" ("ladies": lady), which a short stem is not: "ties" is tie.
+_IE_PLURAL_MAX_CHARS = 5
+
+
+def _ie_singular(word: str) -> tuple[str, ...]:
+    """The singular a seller writes for a short "-ies" plural ("ties": tie), besides singular()'s."""
+    return (word[:-1],) if word.endswith("ies") and len(word) <= _IE_PLURAL_MAX_CHARS else ()
+
+
+@lru_cache(maxsize=4)
+def label_heads(types: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
+    """The nouns that head the catalog's article-type labels, singular, each with the types it
+    heads: the last word of the label or of each part of it ("Casual Shoes": shoe; "Face Wash
+    and Cleanser": wash, cleanser; "Ties": ty, as singular() reads "ties", and tie) and the
+    label's words joined ("Tshirts": tshirt, "Night suits": nightsuit). The categorizer's
+    head-noun rule and the search's reading of a query both ask which types a noun heads, so
+    they share this one answer (the labels have no hyphen or apostrophe, so the search's own
+    word splitting reads them alike)."""
+    heads: dict[str, set[str]] = {}
+    for kind in types:
+        for part in label_parts(kind):
+            words = singular_words(part)
+            if words:
+                for noun in (words[-1], singular("".join(words)), *_ie_singular(part.split()[-1])):
+                    heads.setdefault(noun, set()).add(kind)
+    return MappingProxyType({noun: frozenset(kinds) for noun, kinds in heads.items()})
+
+
 # What follows these says what a thing is for or comes with, not what it is.
 _PURPOSE_WORDS = frozenset({"with", "for"})
 
@@ -361,9 +424,10 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
     """The vocabulary entry that is ``text``'s head noun, if its head noun is one, and the
     other ``nouns`` before it. The head is the last noun before any "with" or "for", nouns
     being the vocabulary's entries and ``nouns`` (the words that head the catalog's own type
-    labels, singular: "shoe", "bag", "belt"). "womens winter coat with belt" -> ("coat", ());
-    "football cleats" -> ("cleat", ("football",)); "parka jacket" -> (None, ...): the
-    catalog's own noun heads it."""
+    labels, singular: "shoe", "bag", "belt"; two words written apart count as the noun they
+    join into: "wrist band", "t shirt"). "womens winter coat with belt grey" -> ("coat", ());
+    "football cleats" -> ("cleat", ("football",)); "parka jacket" -> (None, ("jacket",)): the
+    catalog's own noun heads it (the last of the nouns returned)."""
     words = singular_words(text)
     cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
     words = words[:cut]
@@ -375,6 +439,12 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
             head = entry
             position += len(_key(entry).split())
             continue
+        joined = singular("".join(words[position:position + 2]))
+        if position + 1 < len(words) and joined in nouns and units.get(position + 1) is None:
+            head = None
+            others.append(joined)
+            position += 2
+            continue
         if words[position] in nouns:
             head = None
             others.append(words[position])
@@ -385,8 +455,12 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
 def article_types_in(text: str) -> list[str]:
     """The catalog article types ``text``'s words and phrases name, longest phrase first,
     each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"]; "gym wear"
-    -> every type it means)."""
-    return list(dict.fromkeys(kind for entry in phrases_in(text) for kind in TYPES[entry]))
+    -> every type it means). A word for a whole kind of clothing names its types only where
+    no entry of one type is named beside it: "kurta pajama set ethnic wear" is a kurta set."""
+    entries = phrases_in(text)
+    if any(len(TYPES[entry]) == 1 for entry in entries):
+        entries = [entry for entry in entries if len(TYPES[entry]) == 1]
+    return list(dict.fromkeys(kind for entry in entries for kind in TYPES[entry]))
 
 
 def gender_in(text: str) -> str | None:

@@ -13,7 +13,9 @@ A name is also read by what it is near in the sentence-embedding space
   once at fit;
 - the vocabulary itself: the types :func:`ml.catalog.vocabulary.article_types_in` reads in it.
 - the name's head noun, where it is a vocabulary word (:func:`head_hits`): the cascade keeps
-  little of the other types (``HEAD_OTHER_TYPES`` in ``ml.categorize.cascade``).
+  little of the other types (``HEAD_OTHER_TYPES`` in ``ml.categorize.cascade``); where it is
+  the catalog's own label noun (:func:`label_head_hits`), the same, but only for a name the
+  fused evidence is unsure of (``LABEL_HEAD_UNSURE_BELOW``).
 
 :class:`EvidenceStacker` fuses them with the cascade's article-type probabilities: a
 conditional logit (one softmax over the article types) with one weight per kind of evidence,
@@ -24,17 +26,14 @@ measurement rather than weighted by hand.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import log_softmax
 
-from ml.catalog.text import singular, singular_words
-from ml.catalog.vocabulary import TYPES, VOCABULARY, article_types_in, head_entry
+from ml.catalog.vocabulary import TYPES, VOCABULARY, article_types_in, head_entry, label_heads
 
 # Nearest training names read per name: the photo index's k, not tuned here (see VOCABULARY_COPIES
 # in ml.categorize.cascade for what the retrieval and the vocabulary changed together).
@@ -158,39 +157,52 @@ def vocabulary_hits(names: Sequence[str], types: Sequence[str]) -> np.ndarray:
     return hits
 
 
-@lru_cache(maxsize=4)
-def label_nouns(types: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """The words that head the article types' labels, singular, each with the types it heads:
-    the last word of the label or of each part of it ("Casual Shoes": shoe; "Face Wash and
-    Cleanser": wash, cleanser), and the label's words joined ("Tshirts": tshirt)."""
-    nouns: dict[str, set[str]] = {}
-    for kind in types:
-        for part in re.split(r"\band\b", kind.lower()):
-            words = singular_words(part)
-            if words:
-                nouns.setdefault(words[-1], set()).add(kind)
-                nouns.setdefault(singular("".join(words)), set()).add(kind)
-    return {noun: frozenset(kinds) for noun, kinds in nouns.items()}
+def _crosses_masters(named: Sequence[int], before: Sequence[str], nouns, index: dict[str, int],
+                     masters: Sequence[int]) -> bool:
+    """Whether a catalog noun ``before`` the head names a type of another master category than
+    the head's types (``named``): "nail polish coat", "denim jacket light wash" stay open."""
+    own = {masters[i] for i in named}
+    return any(masters[index[kind]] not in own for noun in before for kind in nouns[noun])
 
 
 def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]) -> np.ndarray:
     """(n, types) 1 for the types a name's head noun names where that noun is a vocabulary
     word the catalog's labels do not end in (:func:`ml.catalog.vocabulary.head_entry`) and no
-    catalog noun before it names a type
-    of another master category (``masters``: each type's; "nail polish coat" stays open);
-    rows of names headed otherwise are 0."""
+    catalog noun before it names a type of another master category (``masters``: each
+    type's; "nail polish coat" stays open); rows of names headed otherwise are 0."""
     index = {kind: i for i, kind in enumerate(types)}
-    nouns = label_nouns(tuple(types))
+    nouns = label_heads(tuple(types))
     hits = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
         entry, others = head_entry(name, nouns)
         if entry is None or entry in nouns:  # "pant" heads the catalog's Track and Lounge Pants
             continue
         named = [index[kind] for kind in TYPES[entry] if kind in index]
-        own = {masters[i] for i in named}
-        if any(masters[index[kind]] not in own for noun in others for kind in nouns[noun]):
+        if not _crosses_masters(named, others, nouns, index, masters):
+            hits[row, named] = 1.0
+    return hits
+
+
+def label_head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int],
+                    open_masters: Collection[int] = ()) -> np.ndarray:
+    """(n, types) 1 for the types a name's head noun heads where that noun is the catalog's
+    own (:func:`ml.catalog.vocabulary.label_heads`: "sun hat" -> Hat, "wrist band" ->
+    Wristbands, "face scrub" -> the two Scrub types), its types lie under one master category
+    ("set" heads gift, jewellery and kurta sets: it decides nothing) that is not one of
+    ``open_masters`` (whose types the noun does not tell apart) and no noun before it names
+    another (as :func:`head_hits`); other rows are 0."""
+    index = {kind: i for i, kind in enumerate(types)}
+    nouns = label_heads(tuple(types))
+    hits = np.zeros((len(names), len(types)))
+    for row, name in enumerate(names):
+        entry, others = head_entry(name, nouns)
+        if entry is not None or not others:
             continue
-        hits[row, named] = 1.0
+        named = [index[kind] for kind in nouns[others[-1]]]
+        own = {masters[i] for i in named}
+        if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
+                named, others[:-1], nouns, index, masters):
+            hits[row, named] = 1.0
     return hits
 
 

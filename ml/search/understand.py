@@ -41,7 +41,7 @@ from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
-from ml.catalog.vocabulary import TYPES, phrases_in
+from ml.catalog.vocabulary import TYPES, gender_in, label_heads, label_parts, phrases_in
 
 from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
@@ -110,7 +110,7 @@ class ParsedQuery:
     """A query as the catalog understands it. Empty fields ask for nothing."""
 
     text: str
-    genders: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()  # stated, or implied by a garment word (ml.catalog.vocabulary.GENDERS)
     colours: tuple[str, ...] = ()
     brand: str = ""  # spelled as the import stores it in Product.brand ("U.S. Polo Assn.")
     brand_prefixes: tuple[str, ...] = ()  # every spelling names start with ("Red Tape", "Redtape")
@@ -125,6 +125,9 @@ class ParsedQuery:
     min_price: int | None = None  # rupees, as stated ("above 2000")
     max_price: int | None = None  # rupees, as stated ("under 500")
     apparel: bool = False  # a word says clothes without saying which ("gym wear"): see GARMENT_WORDS
+    # The types the named ones' other label words head ("Kurta Sets": Kurtas): what a search
+    # shows instead when the named types have nothing for the query's gender.
+    related: tuple[str, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -371,6 +374,9 @@ class QueryUnderstanding(BaseEstimator):
         named = self._named_types(main_words, purpose) if main_words else self._named_types(content)
         types, unknown, semantic = self._types(content, named, purpose if main_words else ())
         named = set(types) if named else set()  # as _types kept (and perhaps overruled) them
+        if not genders:  # a garment word that says who wears it: "kurta pajama", "palazzo"
+            implied = gender_in(" ".join(content))
+            genders = list(GENDER_OF_WORD[implied.lower()]) if implied else []
         terms = tuple(self._term(word) for word in content if word in self.df_)
         corrected = " ".join(words) if corrections else ""
         return ParsedQuery(
@@ -390,7 +396,16 @@ class QueryUnderstanding(BaseEstimator):
             min_price=min_price,
             max_price=max_price,
             apparel=apparel,
+            related=self._related_types(named),
         )
+
+    def _related_types(self, named: Collection[str]) -> tuple[str, ...]:
+        """The types the other words of the ``named`` types' labels head ("Kurta Sets": Kurtas;
+        "Shoe Laces": the Shoes), not themselves named."""
+        heads = self._label_words()[0]
+        related = {kind for label in named for part in label_parts(label)
+                   for word in search_words(part)[:-1] for kind in heads.get(word, ())}
+        return tuple(sorted(related - set(named)))
 
     # ------------------------------------------------------------------ types the words name
 
@@ -426,26 +441,22 @@ class QueryUnderstanding(BaseEstimator):
         return found, found
 
     def _label_words(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-        """Words of the article types' labels: the types each heads (the last word of the
-        label or of a part of it: "Face Wash and Cleanser" is headed by wash and cleanser)
-        and every type whose label has it ("shoe": the Shoes, Shoe Accessories and Shoe
-        Laces). Derived from the fitted types (no refit needed)."""
+        """Words of the article types' labels: the types each heads
+        (:func:`ml.catalog.vocabulary.label_heads`, the categorizer's too) and every type
+        whose label has it ("shoe": the Shoes, Shoe Accessories and Shoe Laces). Derived from
+        the fitted types (no refit needed)."""
         index = self.__dict__.get("_label_index")
         if index is None:
-            heads: dict[str, set[str]] = defaultdict(set)
             every: dict[str, set[str]] = defaultdict(set)
             for label in self.types_:
-                for part in re.split(r"\band\b", label.lower()):
+                for part in label_parts(label):
                     words = search_words(part)
                     if words:
-                        heads[words[-1]].add(label)
-                        joined = singular("".join(words))  # "tshirt", "nightsuit", "flipflop"
-                        heads[joined].add(label)
-                        every[joined].add(label)
+                        every[singular("".join(words))].add(label)  # "tshirt", "nightsuit", "flipflop"
                     for word in words:
                         if word not in STOP_WORDS:
                             every[word].add(label)
-            index = ({w: frozenset(t) for w, t in heads.items()}, {w: frozenset(t) for w, t in every.items()})
+            index = (dict(label_heads(tuple(self.types_))), {w: frozenset(t) for w, t in every.items()})
             self.__dict__["_label_index"] = index
         return index
 
@@ -481,16 +492,20 @@ class QueryUnderstanding(BaseEstimator):
                 words.append(word)
                 continue
             split = self._split(word)
-            if split:
+            fixed = self._fix(word)
+            if split and not (_within_edits(word, fixed, 1) and self.df_[fixed] > self._split_df(split)):
                 words += split
                 continue
-            fixed = self._fix(word)
             if fixed:
                 corrections.append((word, fixed))
                 words.append(fixed)
             else:
                 words.append(word)
         return words, corrections
+
+    def _split_df(self, split: Sequence[str]) -> int:
+        """How many products use the rarer half of a split ("fast track": fast's 24)."""
+        return min(self.df_.get(part, 0) for part in split)
 
     def _split(self, word: str) -> list[str]:
         best, best_df = [], 0

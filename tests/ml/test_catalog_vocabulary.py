@@ -13,8 +13,11 @@ from ml.catalog.vocabulary import (
     article_types_in,
     gender_in,
     head_entry,
+    label_heads,
+    label_parts,
     phrases_in,
 )
+from ml.search.text import search_words
 
 # The table's documented size: enough for the words sellers use, small enough to review by hand.
 MIN_ENTRIES, MAX_ENTRIES = 100, 300
@@ -60,6 +63,10 @@ def test_entries_are_lower_case_words_or_two_word_phrases():
     ("satin lingerie set", ["Bra", "Briefs", "Camisoles", "Shapewear", "Baby Dolls"]),
     ("kurta pajama for boys", ["Kurta Sets"]),
     ("checked pyjama set", ["Night suits"]),
+    ("boys kurta pajama set ethnic wear", ["Kurta Sets"]),  # the kind only where nothing narrower
+    ("ethnic wear for women", ["Kurtas", "Kurta Sets", "Kurtis", "Sarees", "Lehenga Choli",
+                               "Salwar and Dupatta", "Nehru Jackets"]),
+    ("mens swimming trunks", ["Swimwear"]),
 ])
 def test_article_types_in(text, types):
     assert article_types_in(text) == types
@@ -85,3 +92,31 @@ def test_gender_only_where_the_word_says_it():
 ])
 def test_head_entry_is_the_last_noun_before_with_or_for(text, head):
     assert head_entry(text, {"jacket", "belt", "shirt", "football", "shoe"}) == head
+
+
+def test_label_heads_are_each_parts_last_noun_and_the_joined_label():
+    heads = label_heads(("Casual Shoes", "Face Wash and Cleanser", "Tshirts", "Night suits", "Suits",
+                         "Ties", "Accessory Gift Set"))
+    assert heads["shoe"] == {"Casual Shoes"}
+    assert heads["wash"] == heads["cleanser"] == {"Face Wash and Cleanser"}
+    assert heads["tshirt"] == {"Tshirts"}
+    assert heads["suit"] == {"Night suits", "Suits"}
+    assert heads["nightsuit"] == {"Night suits"}
+    assert "face" not in heads and "night" not in heads
+    assert heads["tie"] == heads["ty"] == {"Ties"}  # a short "-ies" plural: singular() says "ty"
+    assert heads["set"] == {"Accessory Gift Set"} and "gift" not in heads
+
+
+def test_the_search_reads_the_catalogs_label_heads_alike(styles):
+    """The categorizer's head-noun rule and the search's query reading share label_heads:
+    on the catalog's labels, the search's word splitting (hyphens joining) changes nothing
+    (label_heads adds "tie", the singular a seller writes of "Ties")."""
+    types = tuple(sorted(set(styles[ARTICLE])))
+    searched: dict[str, set[str]] = {}
+    for kind in types:
+        for part in label_parts(kind):
+            words = search_words(part)
+            searched.setdefault(words[-1], set()).add(kind)
+            searched.setdefault(search_words("".join(words))[0], set()).add(kind)
+    searched["tie"] = {kind for kind in types if kind.split()[0] == "Ties"}
+    assert dict(label_heads(types)) == {noun: frozenset(kinds) for noun, kinds in searched.items()}

@@ -8,6 +8,7 @@ import pandas as pd
 from ml.catalog.brands import BrandLexicon
 from ml.categorize import embedding
 from ml.categorize.augment import row_rng, vocabulary_frame, vocabulary_variant
+from ml.categorize.cascade import _decided_by_head
 from ml.categorize.retrieval import (
     FEATURES,
     EvidenceStacker,
@@ -15,6 +16,7 @@ from ml.categorize.retrieval import (
     TypeWords,
     evidence,
     head_hits,
+    label_head_hits,
     type_words,
     vocabulary_hits,
 )
@@ -123,3 +125,28 @@ def test_a_fashion_word_heading_the_name_names_its_types():
     assert not hits[2].any()  # "pant" ends the catalog's own labels: the catalog reads it
     assert hits[3].tolist() == [0, 0, 0, 0, 1]
     assert not hits[4].any()  # the catalog's own noun heads it
+
+
+def test_the_catalogs_own_noun_heading_the_name_names_its_types():
+    types = ["Hat", "Caps", "Jackets", "Face Wash and Cleanser", "Accessory Gift Set", "Kurta Sets",
+             "Wristbands", "Ties"]
+    masters = [1, 1, 0, 2, 1, 0, 1, 1]  # Apparel, Accessories, Personal Care
+    hits = label_head_hits(["women sun hat", "mens denim jacket light wash", "festive combo set",
+                            "wrist band sweat absorbent pair", "olive parka", "silk tie paisley"],
+                           types, masters)
+    assert hits[0].tolist() == [1, 0, 0, 0, 0, 0, 0, 0]
+    assert not hits[1].any()  # a noun of another master before it ("jacket ... wash"): open
+    assert not hits[2].any()  # "set" heads types of two masters: it decides nothing
+    assert hits[3].tolist() == [0, 0, 0, 0, 0, 0, 1, 0]  # two words joined into the label's noun
+    assert not hits[4].any()  # a vocabulary word heads it (head_hits)
+    assert hits[5].tolist() == [0, 0, 0, 0, 0, 0, 0, 1]  # "tie", though singular() reads "ties" as ty
+    assert label_head_hits(["cotton kurta set"], types, masters)[0].tolist() == [0, 0, 0, 0, 0, 1, 0, 0]
+
+
+def test_a_head_noun_decides_even_a_type_the_evidence_barely_gave():
+    fused = np.array([[0.6, 1e-7, 0.4 - 1e-7], [0.6, 1e-7, 0.4 - 1e-7]])
+    named = np.array([[0, 1, 0], [0, 1, 0]])
+    decided = _decided_by_head(fused.copy(), named, np.array([True, False]), 0.01)
+    assert decided[0].argmax() == 1 and np.isclose(decided[0].sum(), 1.0)
+    assert np.isclose(decided[0, 0] / decided[0, 2], 0.6 / (0.4 - 1e-7))  # the rest keep their ratio
+    assert (decided[1] == fused[1]).all()  # rows not asked about are left alone

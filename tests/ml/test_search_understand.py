@@ -177,3 +177,28 @@ def test_a_vocabulary_phrase_for_a_kind_of_clothes_names_its_types(reader):
     parsed = reader.parse("gym wear")
     assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
     assert {"Track Pants", "Tshirts"} & set(parsed.named)
+
+
+def test_a_named_types_relatives_and_the_gender_its_words_imply(reader):
+    """"kurta pajama" names Kurta Sets, whose relative is Kurtas (its label's other word heads
+    it), and implies men as "for men" would (ml.catalog.vocabulary.GENDERS): the search shows
+    men's kurtas when the catalog has no men's kurta sets (search.query); a stated gender wins."""
+    parsed = reader.parse("kurta pajama")
+    assert parsed.named == ("Kurta Sets",) and parsed.related == ("Kurtas",)
+    assert parsed.genders == ("Men", "Unisex")
+    assert reader.parse("kurta pajama for boys").genders == ("Boys",)
+    assert reader.parse("jeans").related == () and reader.parse("jeans").genders == ()
+
+
+def test_formal_pants_are_trousers(reader):
+    """The catalog's own "pant" heads Track and Lounge Pants; the vocabulary's "formal pant" is
+    a trouser."""
+    assert reader.parse("formal pants women").named == ("Trousers",)
+
+
+def test_a_word_one_letter_off_a_common_word_is_fixed_not_split(reader):
+    """"fasttrack" is Fastrack misspelt, not "fast track": the fixed word is far commoner than
+    the rarer half of the split; "sportsshoes" still splits."""
+    parsed = reader.parse("fasttrack watches")
+    assert ("fasttrack", "fastrack") in parsed.corrections and parsed.brand.lower() == "fastrack"
+    assert [t.word for t in reader.parse("sportsshoes").terms] == ["sport", "shoe"]
