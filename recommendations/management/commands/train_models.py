@@ -21,10 +21,10 @@ from recommendations.services import neighbours_forget
 from serving.registry import reload_all, store
 from serving.services import versions_register_new
 
-# The photo model's recipe: the full one (ml.photo.train: block 15 + head, 4 epochs, 842
-# CPU-seconds of training on 32,582 photos, shared machine), or with --quick (or the setting
-# PHOTO_TRAINING_QUICK) the quick one (2 epochs, half that), which fits `make run`'s ~7-minute
-# photo budget on 2 cores; a later `train_models --only photo` builds the full one.
+# The photo model's recipe: the full one (ml.photo.train: blocks 11-15 + head, 4 epochs; 571 s,
+# 1,040 CPU-s with every photo embedded, quiet 2-core machine), or with --quick (or the setting
+# PHOTO_TRAINING_QUICK) the quick one (block 15, 2 epochs; 285 s), which `make run` serves first;
+# a later `train_models --only photo` builds the full one, promoted by the gate if better.
 
 
 # What train_models builds, in order (--only picks some).
