@@ -355,7 +355,6 @@ class _TextModel(BaseEstimator):
 # --------------------------------------------------------------------------- the cascade
 
 
-
 def _decided_by_head(fused: np.ndarray, named: np.ndarray, rows: np.ndarray,
                      other_share: float) -> np.ndarray:
     """``fused`` (n, types) with the ``rows`` (a boolean mask) given to the types their head
@@ -658,9 +657,9 @@ class CategoryCascade(_TextModel):
         cascade gave the type nothing). Where the evidence disagrees on the master category
         (the cascade's likeliest type, the nearest names' and the vocabulary's types lie
         under different masters) the stacker's answer is pooled with each of theirs, so no
-        single master is sure. A name headed by a fashion word (:func:`retrieval.head_hits`),
-        or by the catalog's own label noun while the evidence is unsure
-        (:func:`retrieval.label_head_hits`, :data:`LABEL_HEAD_UNSURE_BELOW`), then leaves
+        single master is sure. A name headed by a fashion word, or by the catalog's own label
+        noun while the evidence is unsure (:func:`retrieval.head_hits`,
+        :data:`LABEL_HEAD_UNSURE_BELOW`), then leaves
         :data:`HEAD_OTHER_TYPES` of its probability to the types that noun does not name."""
         found = self.retrieval_
         types = self._level_labels[ARTICLE]
@@ -682,15 +681,14 @@ class CategoryCascade(_TextModel):
         # A fashion word that heads the name decides its type over the modifiers around it
         # ("winter coat with belt" is a coat, "football cleats" shoes); so does the catalog's
         # own label noun heading a name the evidence is unsure of ("women sun hat").
-        head = retrieval.head_hits(names, types, masters)
+        open_masters = [i for i, master in enumerate(self._level_labels[MASTER])
+                        if master in LABEL_HEAD_OPEN_MASTERS]
+        head, label_head = retrieval.head_hits(names, types, masters, open_masters)
         headed = head.any(axis=1)
         if headed.any():
             kept = np.where(head[headed] > 0, 1.0, HEAD_OTHER_TYPES)
             fused[headed] = fused[headed] * kept
             fused[headed] /= fused[headed].sum(axis=1, keepdims=True)
-        open_masters = [i for i, master in enumerate(self._level_labels[MASTER])
-                        if master in LABEL_HEAD_OPEN_MASTERS]
-        label_head = retrieval.label_head_hits(names, types, masters, open_masters)
         unsure = label_head.any(axis=1) & ~headed & (fused.max(axis=1) < LABEL_HEAD_UNSURE_BELOW)
         fused = _decided_by_head(fused, label_head, unsure, LABEL_HEAD_OTHER_SHARE)
         prior = self._path_prior / (self._path_prior @ by_type)[column]

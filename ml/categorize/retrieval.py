@@ -12,10 +12,10 @@ A name is also read by what it is near in the sentence-embedding space
   :mod:`ml.catalog.vocabulary` for each ("Jackets": "jacket", "parka", "anorak", ...), embedded
   once at fit;
 - the vocabulary itself: the types :func:`ml.catalog.vocabulary.article_types_in` reads in it.
-- the name's head noun, where it is a vocabulary word (:func:`head_hits`): the cascade keeps
+- the name's head noun (:func:`head_hits`), where it is a vocabulary word: the cascade keeps
   little of the other types (``HEAD_OTHER_TYPES`` in ``ml.categorize.cascade``); where it is
-  the catalog's own label noun (:func:`label_head_hits`), the same, but only for a name the
-  fused evidence is unsure of (``LABEL_HEAD_UNSURE_BELOW``).
+  the catalog's own label noun, the same, but only for a name the fused evidence is unsure of
+  (``LABEL_HEAD_UNSURE_BELOW``).
 
 :class:`EvidenceStacker` fuses them with the cascade's article-type probabilities: a
 conditional logit (one softmax over the article types) with one weight per kind of evidence,
@@ -165,45 +165,39 @@ def _crosses_masters(named: Sequence[int], before: Sequence[str], nouns, index: 
     return any(masters[index[kind]] not in own for noun in before for kind in nouns[noun])
 
 
-def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]) -> np.ndarray:
-    """(n, types) 1 for the types a name's head noun names where that noun is a vocabulary
-    word the catalog's labels do not end in (:func:`ml.catalog.vocabulary.head_entry`) and no
-    catalog noun before it names a type of another master category (``masters``: each
-    type's; "nail polish coat" stays open); rows of names headed otherwise are 0."""
+def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int],
+              open_masters: Collection[int] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Two (n, types) 0/1 arrays from each name's head noun (:func:`ml.catalog.vocabulary.head_entry`,
+    read once per name for both), where no catalog noun before the head names a type of another
+    master category (``masters``: each type's; "nail polish coat" stays open):
+
+    - by a vocabulary word the catalog's labels do not end in: the types it names;
+    - by the catalog's own label noun (:func:`ml.catalog.vocabulary.label_heads`: "sun hat" ->
+      Hat, "wrist band" -> Wristbands, "face scrub" -> the two Scrub types): the types it heads,
+      if they lie under one master category ("set" heads gift, jewellery and kurta sets: it
+      decides nothing) that is not one of ``open_masters`` (whose types the noun does not tell
+      apart).
+
+    Rows of names headed otherwise are 0 in both."""
     index = {kind: i for i, kind in enumerate(types)}
     nouns = label_heads(tuple(types))
-    hits = np.zeros((len(names), len(types)))
+    by_vocabulary = np.zeros((len(names), len(types)))
+    by_label = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
         entry, others = head_entry(name, nouns)
-        if entry is None or entry in nouns:  # "pant" heads the catalog's Track and Lounge Pants
-            continue
-        named = [index[kind] for kind in TYPES[entry] if kind in index]
-        if not _crosses_masters(named, others, nouns, index, masters):
-            hits[row, named] = 1.0
-    return hits
-
-
-def label_head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int],
-                    open_masters: Collection[int] = ()) -> np.ndarray:
-    """(n, types) 1 for the types a name's head noun heads where that noun is the catalog's
-    own (:func:`ml.catalog.vocabulary.label_heads`: "sun hat" -> Hat, "wrist band" ->
-    Wristbands, "face scrub" -> the two Scrub types), its types lie under one master category
-    ("set" heads gift, jewellery and kurta sets: it decides nothing) that is not one of
-    ``open_masters`` (whose types the noun does not tell apart) and no noun before it names
-    another (as :func:`head_hits`); other rows are 0."""
-    index = {kind: i for i, kind in enumerate(types)}
-    nouns = label_heads(tuple(types))
-    hits = np.zeros((len(names), len(types)))
-    for row, name in enumerate(names):
-        entry, others = head_entry(name, nouns)
-        if entry is not None or not others:
-            continue
-        named = [index[kind] for kind in nouns[others[-1]]]
-        own = {masters[i] for i in named}
-        if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
-                named, others[:-1], nouns, index, masters):
-            hits[row, named] = 1.0
-    return hits
+        if entry is not None:
+            if entry in nouns:  # "pant" heads the catalog's Track and Lounge Pants
+                continue
+            named = [index[kind] for kind in TYPES[entry] if kind in index]
+            if not _crosses_masters(named, others, nouns, index, masters):
+                by_vocabulary[row, named] = 1.0
+        elif others:
+            named = [index[kind] for kind in nouns[others[-1]]]
+            own = {masters[i] for i in named}
+            if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
+                    named, others[:-1], nouns, index, masters):
+                by_label[row, named] = 1.0
+    return by_vocabulary, by_label
 
 
 def evidence(cascade: np.ndarray, neighbours: np.ndarray, closeness: np.ndarray,
