@@ -319,12 +319,15 @@ beat_start() {
   wait_pidfile celery-beat || die "Celery beat did not start (log: $LOGS/celery-beat.log)"
 }
 
-wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and still runs after 2 s
+wait_pidfile() {  # name: a detached process wrote $RUN/<name>.pid and runs 2 s later
   # It writes the file once Django and the app are imported: a minute and more on a busy
-  # 2-core machine while gunicorn and the workers load the models too.
+  # 2-core machine while gunicorn and the workers load the models too. The file is read
+  # afresh for 10 s: a busy machine once caught Celery's detached worker between the file
+  # and its process (it ran, yet the start was reported failed); one that dies stays dead.
   for _ in $(seq 1 1800); do [ -s "$RUN/$1.pid" ] && break; sleep 0.1; done
   sleep 2
-  pid_alive "$RUN/$1.pid"
+  for _ in $(seq 1 10); do pid_alive "$RUN/$1.pid" && return 0; sleep 1; done
+  return 1
 }
 
 # Warm shutdown: a running job gets 30 s, then it is killed; acks late, so it runs again later.

@@ -56,6 +56,7 @@ class Sample:
     ms: float
     failed: bool
     error: str
+    page_cache: str = ""  # the shared page cache's answer (X-Page-Cache: hit, miss; "" not shareable)
 
 
 SAMPLES: list[Sample] = []
@@ -146,6 +147,20 @@ def print_table(samples: list[Sample], seconds: float) -> dict:
         figures[name] = row(name, by_name[name])
     figures["TOTAL"] = row("TOTAL", samples)
     return figures
+
+
+def print_page_cache(samples: list[Sample]) -> dict:
+    """Per page kind the shared cache serves, how many were drawn from it, drawn afresh (a first
+    visit in its key's lifetime: uniform random products are mostly first visits in a minute),
+    or drawn for one shopper alone (not shareable: a buyer's own review links, a wishlist)."""
+    shares = {}
+    for name in sorted({s.name for s in samples if s.page_cache}):
+        rows = [s for s in samples if s.name == name and not s.failed]
+        counts = Counter(s.page_cache or "own" for s in rows)
+        shares[name] = dict(counts)
+        say(f"  page cache, {name}: " + ", ".join(
+            f"{kind} {counts[kind] / len(rows):.0%}" for kind in ("hit", "miss", "own") if counts[kind]))
+    return shares
 
 
 def print_errors(samples: list[Sample], limit: int = 6) -> None:
@@ -381,13 +396,14 @@ def main() -> int:
 
     locust.stats.CSV_STATS_INTERVAL_SEC = 3600  # no console/CSV chatter: this script prints
 
-    def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
+    def on_request(request_type, name, response_time, response_length, exception=None, response=None,
+                   **kwargs):
         error = (
             "" if exception is None else str(exception).splitlines()[0] if str(exception) else repr(exception)
         )
-        SAMPLES.append(
-            Sample(time.monotonic(), name, float(response_time or 0), exception is not None, error)
-        )
+        page_cache = (response.headers.get("X-Page-Cache") or "") if response is not None else ""
+        failed = exception is not None
+        SAMPLES.append(Sample(time.monotonic(), name, float(response_time or 0), failed, error, page_cache))
 
     environment = Environment(user_classes=[locustfile.Shopper, locustfile.Buyer], host=base_url)
     environment.events.request.add_listener(on_request)
@@ -410,12 +426,14 @@ def main() -> int:
     cpu_after = cpu_snapshot(env)
     say(f"\n== Steady load: {end - start:.0f} s ==")
     steady = print_table(window(start, end), end - start)
+    page_cache = print_page_cache(window(start, end))
     print_errors(window(start, end))
     print_cpu(cpu_before, cpu_after, end - start, len(window(start, end)))
     outcomes = dict(locustfile.OUTCOMES)
     if outcomes:
         say("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     results["steady"] = steady
+    results["page_cache"] = page_cache
     product_p95 = steady.get("product", {}).get("p95", 0)
     say(
         f"  → {steady['TOTAL']['rps']:.1f} req/s "
