@@ -14,7 +14,8 @@ The result set is what the query means, in every order (best match, price, newes
   type its words point at firmly, or else when it contains the query's words; and it is of
   the gender, colour, brand and price range the query states, each a filter;
 - it is **ranked** by points: its article type's weight, its colour, then the query's words
-  it contains (rarer words weigh more). ``search.listing`` orders by these points.
+  it contains (rarer words weigh more), and, when the query states no gender, grown-ups'
+  products before children's. ``search.listing`` orders by these points.
 
 The words are found by the database's own full-text index where it has one (SQLite FTS5,
 PostgreSQL ``tsvector`` with a GIN index; see :mod:`search.fulltext`), else by ``LIKE``: one
