@@ -432,6 +432,11 @@ def label_heads(types: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
 _PURPOSE_WORDS = frozenset({"with", "for"})
 
 
+def _generic_for(noun_heads: Collection[str], entry_types: Collection[str]) -> bool:
+    """Whether a noun heading ``noun_heads`` is a more generic word for an entry's types."""
+    return bool(set(noun_heads) & set(entry_types)) and not set(noun_heads) <= set(entry_types)
+
+
 def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str, ...]]:
     """The vocabulary entry that is ``text``'s head noun, if its head noun is one, and the
     other ``nouns`` before it. The head is the last noun before any "with" or "for", nouns
@@ -439,17 +444,23 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
     labels, singular: "shoe", "bag", "belt"; two words written apart count as the noun they
     join into: "wrist band", "t shirt"). "womens winter coat with belt grey" -> ("coat", ());
     "football cleats" -> ("cleat", ("football",)); "parka jacket" -> (None, ("jacket",)): the
-    catalog's own noun heads it (the last of the nouns returned)."""
+    catalog's own noun heads it (the last of the nouns returned). Given as a mapping (noun ->
+    the types it heads, :func:`label_heads`), a noun heading the entry's own type leaves the
+    entry the head ("kurta pajama set" -> ("kurta pajama", ()))."""
     words = singular_words(text)
     cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
     words = words[:cut]
     slang_yields = any(word in nouns for word in words)  # "eyeshadow palette 12 shades"
     units = {start: entry for start, entry in _matches(words) if not (entry in SLANG and slang_yields)}
+    heads = nouns if isinstance(nouns, Mapping) else {}
     head, others, position = None, [], 0
     while position < len(words):
         entry = units.get(position)
         if entry is not None:
-            head = entry
+            # A word for a whole kind never heads what was named before it ("kurta pajama set
+            # ethnic wear"), as in article_types_in.
+            if len(TYPES[entry]) == 1 or (head is None and not others):
+                head = entry
             position += len(_key(entry).split())
             continue
         joined = singular("".join(words[position:position + 2]))
@@ -458,9 +469,13 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
             others.append(joined)
             position += 2
             continue
-        if words[position] in nouns:
+        word = words[position]
+        # A label noun heading the entry's own type among others, more generic than the entry
+        # ("set": kurta, clothing and gift sets), names that entry again and leaves it the head
+        # ("kurta pajama set": a Kurta Set).
+        if word in nouns and not (head is not None and _generic_for(heads.get(word, ()), TYPES[head])):
             head = None
-            others.append(words[position])
+            others.append(word)
         position += 1
     return head, tuple(others)
 

@@ -90,6 +90,15 @@ def test_slang_is_in_the_table():
     assert SLANG <= set(VOCABULARY)
 
 
+def test_a_generic_noun_or_a_whole_kind_after_an_entry_leaves_it_the_head():
+    nouns = {"set": frozenset({"Kurta Sets", "Clothing Set", "Accessory Gift Set"}),
+             "kurta": frozenset({"Kurtas"}), "blazer": frozenset({"Blazers"})}
+    assert head_entry("boys kurta pajama set ethnic wear", nouns) == ("kurta pajama", ())
+    assert head_entry("anarkali kurta", nouns) == (None, ("kurta",))  # as generic as the entry
+    assert head_entry("formal blazer office wear", nouns) == (None, ("blazer",))
+    assert head_entry("office wear", nouns) == ("office wear", ())
+
+
 def test_slang_heads_a_name_only_where_no_catalog_noun_is_named():
     nouns = {"eyeshadow", "sunglass"}
     assert head_entry("men black shades", nouns) == ("shade", ())
