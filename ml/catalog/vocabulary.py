@@ -26,7 +26,7 @@ several types: :data:`TYPES` holds them all, likeliest first, and :data:`VOCABUL
 one (what the categorizer's vocabulary copies are made of).
 
 Public interface (the categorizer and ``ml.search`` code against exactly this):
-:data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :func:`article_types_in`,
+:data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :func:`article_types_in`,
 :func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`.
 """
 
@@ -92,6 +92,10 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("cardigan", _SWEATERS, None),
     ("turtleneck", _SWEATERS, None),
     ("hoodie", _SWEATSHIRTS, None),
+    # thermals: warm underwear worn under clothes, a vest on top and long johns below (the
+    # catalog's Tights and Leggings); "thermal" before a catalog noun only says how warm it is
+    # ("thermal jacket"): see article_types_in
+    ("thermal", ("Innerwear Vests", "Tights", "Leggings"), None),
     # ---- tops
     ("tee", _TSHIRTS, None),
     ("henley", _TSHIRTS, None),
@@ -238,6 +242,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("gladiator", _SANDALS, None),
     ("clog", _SANDALS, None),
     ("slide", _FLIP_FLOPS, None),
+    ("slider", _FLIP_FLOPS, None),  # sliders: slides
     # ---- eyewear
     ("spectacle", _EYEWEAR, None),
     ("specs", _EYEWEAR, None),
@@ -245,6 +250,9 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("eyewear", _EYEWEAR, None),
     ("frame", _EYEWEAR, None),
     ("goggle", _EYEWEAR, None),
+    # "shades" is shoppers' word for sunglasses; the catalog's "shade" is a cosmetic's colour
+    # ("eyeshadow palette 12 shades"), which its own noun (eyeshadow) heads
+    ("shade", _EYEWEAR, None),
     # ---- bags, wallets, watches
     ("satchel", "Handbags", None),
     ("hobo", "Handbags", None),
@@ -344,6 +352,10 @@ TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 # Each entry's likeliest type (what a seller's listing of it is, and what the categorizer's
 # vocabulary copies are made of).
 VOCABULARY: Mapping[str, str] = MappingProxyType({word: kinds[0] for word, kinds in TYPES.items()})
+# Slang: words whose everyday sense is another thing ("12 shades" of an eyeshadow). They name
+# their type only as whole-kind words do, where nothing narrower is named beside them
+# (article_types_in; the search's reading likewise).
+SLANG = frozenset({"shade"})
 GENDERS: Mapping[str, str] = MappingProxyType(
     {word: gender for word, _, gender in _ENTRIES if gender is not None}
 )
@@ -420,6 +432,11 @@ def label_heads(types: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
 _PURPOSE_WORDS = frozenset({"with", "for"})
 
 
+def _generic_for(noun_heads: Collection[str], entry_types: Collection[str]) -> bool:
+    """Whether a noun heading ``noun_heads`` is a more generic word for an entry's types."""
+    return bool(set(noun_heads) & set(entry_types)) and not set(noun_heads) <= set(entry_types)
+
+
 def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str, ...]]:
     """The vocabulary entry that is ``text``'s head noun, if its head noun is one, and the
     other ``nouns`` before it. The head is the last noun before any "with" or "for", nouns
@@ -427,16 +444,23 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
     labels, singular: "shoe", "bag", "belt"; two words written apart count as the noun they
     join into: "wrist band", "t shirt"). "womens winter coat with belt grey" -> ("coat", ());
     "football cleats" -> ("cleat", ("football",)); "parka jacket" -> (None, ("jacket",)): the
-    catalog's own noun heads it (the last of the nouns returned)."""
+    catalog's own noun heads it (the last of the nouns returned). Given as a mapping (noun ->
+    the types it heads, :func:`label_heads`), a noun heading the entry's own type leaves the
+    entry the head ("kurta pajama set" -> ("kurta pajama", ()))."""
     words = singular_words(text)
     cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
     words = words[:cut]
-    units = {start: entry for start, entry in _matches(words)}
+    slang_yields = any(word in nouns for word in words)  # "eyeshadow palette 12 shades"
+    units = {start: entry for start, entry in _matches(words) if not (entry in SLANG and slang_yields)}
+    heads = nouns if isinstance(nouns, Mapping) else {}
     head, others, position = None, [], 0
     while position < len(words):
         entry = units.get(position)
         if entry is not None:
-            head = entry
+            # A word for a whole kind never heads what was named before it ("kurta pajama set
+            # ethnic wear"), as in article_types_in.
+            if len(TYPES[entry]) == 1 or (head is None and not others):
+                head = entry
             position += len(_key(entry).split())
             continue
         joined = singular("".join(words[position:position + 2]))
@@ -445,21 +469,33 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
             others.append(joined)
             position += 2
             continue
-        if words[position] in nouns:
+        word = words[position]
+        # A label noun heading the entry's own type among others, more generic than the entry
+        # ("set": kurta, clothing and gift sets), names that entry again and leaves it the head
+        # ("kurta pajama set": a Kurta Set).
+        if word in nouns and not (head is not None and _generic_for(heads.get(word, ()), TYPES[head])):
             head = None
-            others.append(words[position])
+            others.append(word)
         position += 1
     return head, tuple(others)
 
 
-def article_types_in(text: str) -> list[str]:
+def article_types_in(text: str, nouns: Collection[str] = ()) -> list[str]:
     """The catalog article types ``text``'s words and phrases name, longest phrase first,
     each once ("olive parka" -> ["Jackets"]; "kurta pyjama set" -> ["Kurta Sets"]; "gym wear"
     -> every type it means). A word for a whole kind of clothing names its types only where
-    no entry of one type is named beside it: "kurta pajama set ethnic wear" is a kurta set."""
+    nothing narrower is named beside it: no entry of one type ("kurta pajama set ethnic wear"
+    is a kurta set) and none of ``nouns``, the catalog's own label nouns (:func:`label_heads`:
+    "formal blazer office wear" is a blazer, "thermal jacket" a jacket); so does a
+    :data:`SLANG` word ("eyeshadow palette 12 shades")."""
     entries = phrases_in(text)
-    if any(len(TYPES[entry]) == 1 for entry in entries):
-        entries = [entry for entry in entries if len(TYPES[entry]) == 1]
+    broad = [entry for entry in entries if len(TYPES[entry]) > 1 or entry in SLANG]
+    narrower = len(broad) < len(entries)
+    if not narrower and nouns and broad:
+        inside = {word for entry in entries for word in _key(entry).split()}
+        narrower = any(word in nouns and word not in inside for word in singular_words(text))
+    if narrower:
+        entries = [entry for entry in entries if entry not in broad]
     return list(dict.fromkeys(kind for entry in entries for kind in TYPES[entry]))
 
 

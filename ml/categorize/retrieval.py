@@ -147,11 +147,13 @@ class TypeWords:
 
 
 def vocabulary_hits(names: Sequence[str], types: Sequence[str]) -> np.ndarray:
-    """(n, types) 1 where the name's vocabulary words name the type."""
+    """(n, types) 1 where the name's vocabulary words name the type (a word for a whole kind
+    of clothing only where no catalog label noun names something narrower)."""
     index = {kind: i for i, kind in enumerate(types)}
+    nouns = label_heads(tuple(types))
     hits = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
-        for kind in article_types_in(name):
+        for kind in article_types_in(name, nouns):
             if kind in index:
                 hits[row, index[kind]] = 1.0
     return hits
@@ -185,14 +187,16 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
     by_label = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
         entry, others = head_entry(name, nouns)
-        if entry is not None:
-            if entry in nouns:  # "pant" heads the catalog's Track and Lounge Pants
-                continue
+        if entry is not None and entry not in nouns:
             named = [index[kind] for kind in TYPES[entry] if kind in index]
             if not _crosses_masters(named, others, nouns, index, masters):
                 by_vocabulary[row, named] = 1.0
-        elif others:
-            named = [index[kind] for kind in nouns[others[-1]]]
+        elif others or entry is not None:
+            # A vocabulary word that also heads labels is read as a label noun, naming both
+            # ("serum": Face Serum and Gel; "pant": Trousers and the Track and Lounge Pants).
+            head = others[-1] if entry is None else entry
+            others = others if entry is None else (*others, entry)
+            named = sorted({index[kind] for kind in (*nouns[head], *TYPES.get(head, ())) if kind in index})
             own = {masters[i] for i in named}
             if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
                     named, others[:-1], nouns, index, masters):

@@ -41,7 +41,7 @@ from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
-from ml.catalog.vocabulary import TYPES, gender_in, label_heads, label_parts, phrases_in
+from ml.catalog.vocabulary import SLANG, TYPES, gender_in, label_heads, label_parts, phrases_in
 
 from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
@@ -352,7 +352,8 @@ class QueryUnderstanding(BaseEstimator):
         purpose: list[str] = []  # content words after "for" / "with": what the thing goes with
         after_purpose = False
         apparel = False
-        for word in words:
+        category = self._category_positions(words)
+        for position, word in enumerate(words):
             if word in PURPOSE_WORDS:
                 after_purpose = True
             if word in STOP_WORDS or word in brand_words:
@@ -361,7 +362,7 @@ class QueryUnderstanding(BaseEstimator):
                 genders += [g for g in GENDER_OF_WORD[word] if g not in genders]
             elif word in GARMENT_WORDS:
                 apparel = True
-            elif word in self.colour_words_:
+            elif word in self.colour_words_ and position not in category:
                 colours += [c for c in self.colour_words_[word] if c not in colours]
                 colour_words.append(word)
             else:
@@ -419,7 +420,12 @@ class QueryUnderstanding(BaseEstimator):
         not Shoe Accessories); one that heads none names those it modifies. The ``purpose``
         words ("shoes for saree") only narrow, never replace, unless nothing else names a type."""
         named: set[str] = set()
-        for word in [*reversed(_vocabulary_phrases(content)), *reversed(_vocabulary_phrases(list(purpose)))]:
+        words = [*reversed(_vocabulary_phrases(content)), *reversed(_vocabulary_phrases(list(purpose)))]
+        # A slang word ("shades") names its type only where no other word names one ("lipstick shades").
+        words = [w for w in words if w not in SLANG] + [w for w in words if w in SLANG]
+        for word in words:
+            if word in SLANG and named:
+                break
             heads, every = self._types_named_by(word)
             if not every:
                 continue
@@ -459,6 +465,23 @@ class QueryUnderstanding(BaseEstimator):
             index = (dict(label_heads(tuple(self.types_))), {w: frozenset(t) for w, t in every.items()})
             self.__dict__["_label_index"] = index
         return index
+
+    def _category_positions(self, words: Sequence[str]) -> set[int]:
+        """Positions of the words inside a two-word category phrase, a vocabulary phrase ("skin
+        care") or an article-type label's ("eye cream"): such a word is read as the category,
+        never as a colour (the catalog's colours include Skin and Cream)."""
+        phrases = self.__dict__.get("_label_phrases")
+        if phrases is None:
+            phrases = frozenset(
+                " ".join(pair) for label in self.types_ for part in label_parts(label)
+                for words_ in [search_words(part)] for pair in zip(words_, words_[1:], strict=False))
+            self.__dict__["_label_phrases"] = phrases
+        found: set[int] = set()
+        for i, pair in enumerate(zip(words, words[1:], strict=False)):
+            phrase = " ".join(pair)
+            if phrase in phrases or _vocabulary_types(phrase):
+                found |= {i, i + 1}
+        return found
 
     def _shades(self, words: list[str]) -> tuple[list[str], list[str]]:
         """A colour named in full ("navy blue") asks for that shade only, not its family."""

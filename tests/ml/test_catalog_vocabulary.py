@@ -8,6 +8,7 @@ from ml.catalog.dataset import load_styles
 from ml.catalog.schema import ARTICLE, GENDER
 from ml.catalog.vocabulary import (
     GENDERS,
+    SLANG,
     TYPES,
     VOCABULARY,
     article_types_in,
@@ -70,6 +71,38 @@ def test_entries_are_lower_case_words_or_two_word_phrases():
 ])
 def test_article_types_in(text, types):
     assert article_types_in(text) == types
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("men shades", ["Sunglasses"]),  # slang, alone
+    ("nude eyeshadow palette 12 shades", []),  # a cosmetic's shades: its own noun is narrower
+    ("men thermals", ["Innerwear Vests", "Tights", "Leggings"]),
+    ("men thermal jacket", []),  # the catalog's jacket is narrower than "thermal"
+    ("women formal blazer black office wear", []),
+    ("office wear for women", ["Shirts", "Trousers", "Tops", "Blazers", "Kurtas"]),
+    ("boys kurta pajama set ethnic wear", ["Kurta Sets"]),
+])
+def test_broad_and_slang_words_yield_to_a_catalog_noun(text, types):
+    assert article_types_in(text, {"eyeshadow", "jacket", "blazer", "set", "shirt"}) == types
+
+
+def test_slang_is_in_the_table():
+    assert SLANG <= set(VOCABULARY)
+
+
+def test_a_generic_noun_or_a_whole_kind_after_an_entry_leaves_it_the_head():
+    nouns = {"set": frozenset({"Kurta Sets", "Clothing Set", "Accessory Gift Set"}),
+             "kurta": frozenset({"Kurtas"}), "blazer": frozenset({"Blazers"})}
+    assert head_entry("boys kurta pajama set ethnic wear", nouns) == ("kurta pajama", ())
+    assert head_entry("anarkali kurta", nouns) == (None, ("kurta",))  # as generic as the entry
+    assert head_entry("formal blazer office wear", nouns) == (None, ("blazer",))
+    assert head_entry("office wear", nouns) == ("office wear", ())
+
+
+def test_slang_heads_a_name_only_where_no_catalog_noun_is_named():
+    nouns = {"eyeshadow", "sunglass"}
+    assert head_entry("men black shades", nouns) == ("shade", ())
+    assert head_entry("nude eyeshadow palette 12 shades", nouns) == (None, ("eyeshadow",))
 
 
 def test_longest_phrase_first_then_reading_order():

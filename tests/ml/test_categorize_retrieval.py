@@ -142,6 +142,15 @@ def test_the_catalogs_own_noun_heading_the_name_names_its_types():
     assert head_hits(["cotton kurta set"], types, masters)[1][0].tolist() == [0, 0, 0, 0, 0, 1, 0, 0]
 
 
+def test_a_vocabulary_word_heading_labels_is_read_as_a_label_noun_naming_both():
+    types = ["Face Serum and Gel", "Mask and Peel", "Track Pants", "Lounge Pants", "Trousers", "Jackets"]
+    masters = [2, 2, 0, 0, 0, 0]
+    by_vocabulary, by_label = head_hits(["vitamin c face serum 30 ml", "grey sweat pants"], types, masters)
+    assert not by_vocabulary.any()
+    assert by_label[0].tolist() == [1, 0, 0, 0, 0, 0]  # "serum": a vocabulary entry and a label noun
+    assert by_label[1].tolist() == [0, 0, 1, 1, 1, 0]  # "pant": the catalog's Pants and Trousers
+
+
 def test_a_head_noun_decides_even_a_type_the_evidence_barely_gave():
     fused = np.array([[0.6, 1e-7, 0.4 - 1e-7], [0.6, 1e-7, 0.4 - 1e-7]])
     named = np.array([[0, 1, 0], [0, 1, 0]])

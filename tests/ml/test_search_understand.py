@@ -202,3 +202,28 @@ def test_a_word_one_letter_off_a_common_word_is_fixed_not_split(reader):
     parsed = reader.parse("fasttrack watches")
     assert ("fasttrack", "fastrack") in parsed.corrections and parsed.brand.lower() == "fastrack"
     assert [t.word for t in reader.parse("sportsshoes").terms] == ["sport", "shoe"]
+
+
+def test_a_word_of_a_category_phrase_is_read_as_the_category_not_a_colour(reader):
+    """The catalog's colours include Skin and Cream; in "skin care" (a vocabulary phrase) and
+    "eye cream" (a label's) the word is the category, elsewhere still a colour."""
+    assert reader.parse("cream kurta").colour_words == ("cream",)
+    face_cream = reader.parse("face cream")
+    assert face_cream.colours == () and face_cream.named == ("Face Moisturisers",)
+    skin_care = reader.parse("skin care")
+    assert skin_care.colours == () and {"Face Moisturisers", "Sunscreen"} <= set(skin_care.named)
+    assert reader.parse("eye cream").colours == () and reader.parse("eye cream").named == ("Eye Cream",)
+    assert reader.parse("bb cream").named == ("Foundation and Primer",)
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("shades for men", {"Sunglasses"}),  # slang (ml.catalog.vocabulary.SLANG), alone
+        ("lipstick shades", {"Lipstick"}),  # ... yields to a word naming a type
+        ("thermals", {"Innerwear Vests", "Tights", "Leggings"}),
+        ("thermal jacket", {"Jackets"}),
+    ],
+)
+def test_slang_and_broad_words_name_their_types_only_alone(reader, query, named):
+    assert set(reader.parse(query).named) == named

@@ -4,6 +4,7 @@ typos, spacing, stop words, words the catalog never uses, "did you mean", never 
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count, Q
 
 from main.models import Product
 from search.forms import CatalogFilterForm
@@ -107,3 +108,19 @@ def test_suggestions_offer_categories_then_products(catalog, trained_models):
     product = next(s for s in found if s["kind"] == "product")
     assert {"id", "image", "label", "url"} <= set(product)
     assert suggestions(q="", limit=6) == []
+
+
+def test_a_query_stating_no_gender_ranks_grown_ups_first(catalog, trained_models):
+    """Children's products follow the grown-ups' (search.query.ADULT_POINTS) unless the query
+    asks for children; they still match."""
+    kids = ("Boys", "Girls")
+    both = (Product.objects.values("article_type__name")
+            .annotate(kids=Count("pk", filter=Q(gender__name__in=kids)),
+                      grown=Count("pk", filter=~Q(gender__name__in=kids)))
+            .filter(kids__gt=0, grown__gt=0).order_by("-kids"))
+    kind = both[0]["article_type__name"]
+    ids = search_ids(filters=CatalogFilterForm({"q": kind.lower()}).filters())
+    genders = dict(Product.objects.filter(pk__in=ids).values_list("pk", "gender__name"))
+    is_kid = [genders[i] in kids for i in ids if i in genders]
+    assert any(is_kid) and not all(is_kid)
+    assert is_kid == sorted(is_kid)  # every grown-up's product before the first child's
