@@ -56,10 +56,52 @@ LONGEST_FIRST = {
 }
 
 
+# Modules that share a server started by a package-scoped fixture run as one unit on one worker,
+# one after the other: the server then starts once per run instead of once per module (or per
+# worker, or again whenever another package's module ran in between on that worker).
+SHARED_SERVER_UNITS = {
+    # scripts/stack.sh's light stack (tests/stack/conftest.py ``light_stack``): ~30 s to start.
+    "tests/stack/test_loopback_stack.py": "tests/stack/light_stack",
+    "tests/stack/test_login_lockout_stack.py": "tests/stack/light_stack",
+}
+SHARED_SERVER_PACKAGES = ("tests/postgres/", "tests/queue/")
+
+
+def work_unit(path: str) -> str:
+    """The unit of work a test module is scheduled in (its own path unless it shares a server)."""
+    if path in SHARED_SERVER_UNITS:
+        return SHARED_SERVER_UNITS[path]
+    return next((package for package in SHARED_SERVER_PACKAGES if path.startswith(package)), path)
+
+
 def pytest_collection_modifyitems(config, items):
-    # A stable sort: tests keep their order within a module, modules theirs among the rest.
+    # A stable sort: tests keep their order within a module, modules theirs among the rest; the
+    # modules of one work unit next to each other (at the rank of its longest module).
     order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: order.get(item.nodeid.split("::")[0], len(order)))
+    position = {id(item): index for index, item in enumerate(items)}
+
+    def module_key(item) -> tuple[int, int]:
+        return order.get(item.nodeid.split("::")[0], len(order)), position[id(item)]
+
+    unit_key: dict[str, tuple[int, int]] = {}
+    for item in items:
+        unit = work_unit(item.nodeid.split("::")[0])
+        unit_key[unit] = min(unit_key.get(unit, module_key(item)), module_key(item))
+    items.sort(key=lambda item: (unit_key[work_unit(item.nodeid.split("::")[0])], module_key(item)[0]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, with the modules of a work unit (``work_unit``) handed out together."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid.split("::", 1)[0])
+
+    return LoadUnitScheduling(config, log)
 
 
 def fashion_data() -> Path:
