@@ -37,22 +37,29 @@ def pytest_configure(config):
 # ---- parallel runs (pytest-xdist: ``-n 2 --dist loadfile`` in pyproject.toml) ----
 
 # Each test module runs on one worker (module-scoped fixtures, the imported catalog above all,
-# are built once; the PostgreSQL and queue packages start their server once per worker that
-# runs one of their modules). Modules handed out first, longest first, so that no long one
-# starts last and runs alone (seconds of setup + calls in one serial run, --durations=0, on 2
-# cores shared with other jobs, load ~7: a 1,479 s run). (--dist loadgroup would group whole
-# packages, but pytest-xdist 3.8 adds no group to the test ids under pytest 9: it runs as load.)
+# are built once; the modules that share a server run as one unit, see ``work_unit`` below).
+# Modules handed out first, longest first, so that no long one starts last and runs alone: the
+# wall time is the busier worker's. Seconds of setup + calls from --durations of one run on 2
+# cores shared with other jobs (load ~5.5: a 1,044 s run), with this branch's savings taken off
+# (the e2e full catalog's recommenders on a sample; one light stack for both stack modules).
+# (--dist loadgroup would group whole packages, but pytest-xdist 3.8 adds no group to the test
+# ids under pytest 9: it runs as load.)
 LONGEST_FIRST = {
-    "tests/ml/test_categorization.py": 382,
-    "tests/e2e/test_ml_in_browser.py": 217,
-    "tests/ml/test_categorize_vocabulary.py": 120,
-    "tests/stack/test_loopback_stack.py": 74,
-    "tests/catalog_audit/test_audit.py": 68,
-    "tests/stack/test_login_lockout_stack.py": 58,
-    "tests/e2e/test_walkthrough_in_browser.py": 42,
-    "tests/ml/test_photo_catalog.py": 40,
-    "tests/e2e/test_lifecycle_in_browser.py": 37,
-    "tests/ml/test_search_understand.py": 30,
+    "tests/ml/test_categorization.py": 324,
+    "tests/stack/test_loopback_stack.py": 130,  # with tests/stack/test_login_lockout_stack.py
+    "tests/e2e/test_ml_in_browser.py": 125,
+    "tests/ml/test_categorize_vocabulary.py": 116,
+    "tests/catalog_audit/test_audit.py": 100,
+    "tests/stack/test_login_lockout_stack.py": 11,  # in the loopback module's unit, after it
+    "tests/ml/test_photo_catalog.py": 54,
+    "tests/e2e/test_photo_in_browser.py": 48,
+    "tests/ml/test_audit.py": 40,
+    "tests/security/test_api_fuzz.py": 34,
+    "tests/e2e/test_walkthrough_in_browser.py": 22,
+    "tests/ml/test_search_understand.py": 21,
+    "tests/e2e/test_reviews_in_browser.py": 21,
+    "tests/e2e/test_lifecycle_in_browser.py": 20,
+    "tests/serving/test_trained_versions.py": 20,
 }
 
 
