@@ -159,6 +159,18 @@ def _clear_local_cache():
 
 
 @pytest.fixture(autouse=True)
+def _not_inside_a_task():
+    """This process is no Celery worker. Celery keeps "inside a task: joins would block" in one
+    process-wide flag that every eager task saves and restores around itself
+    (``celery.result.denied_join_result``): eager tasks on several threads at once (the
+    concurrent checkouts of tests/postgres) leave it set, and a later test's ``.get()`` of a
+    task's result would then refuse to wait. Each test starts with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _no_trained_models(tmp_path_factory):
     """Every test runs without trained ML models (pages then show no suggestions, forms no
     predictions), so what it asserts does not depend on whether ``make run`` trained models
