@@ -37,29 +37,78 @@ def pytest_configure(config):
 # ---- parallel runs (pytest-xdist: ``-n 2 --dist loadfile`` in pyproject.toml) ----
 
 # Each test module runs on one worker (module-scoped fixtures, the imported catalog above all,
-# are built once; the PostgreSQL and queue packages start their server once per worker that
-# runs one of their modules). Modules handed out first, longest first, so that no long one
-# starts last and runs alone (seconds of setup + calls in one serial run, --durations=0, on 2
-# cores shared with other jobs, load ~7: a 1,479 s run). (--dist loadgroup would group whole
-# packages, but pytest-xdist 3.8 adds no group to the test ids under pytest 9: it runs as load.)
+# are built once; the modules that share a server run as one unit, see ``work_unit`` below).
+# Modules handed out first, longest first, so that no long one starts last and runs alone: the
+# wall time is the busier worker's. Seconds of setup + calls from --durations of one run on 2
+# cores shared with other jobs (load ~5.5: a 1,044 s run), with this branch's savings taken off
+# (the e2e full catalog's recommenders on a sample; one light stack for both stack modules).
+# (--dist loadgroup would group whole packages, but pytest-xdist 3.8 adds no group to the test
+# ids under pytest 9: it runs as load.)
 LONGEST_FIRST = {
-    "tests/ml/test_categorization.py": 382,
-    "tests/e2e/test_ml_in_browser.py": 217,
-    "tests/ml/test_categorize_vocabulary.py": 120,
-    "tests/stack/test_loopback_stack.py": 74,
-    "tests/catalog_audit/test_audit.py": 68,
-    "tests/stack/test_login_lockout_stack.py": 58,
-    "tests/e2e/test_walkthrough_in_browser.py": 42,
-    "tests/ml/test_photo_catalog.py": 40,
-    "tests/e2e/test_lifecycle_in_browser.py": 37,
-    "tests/ml/test_search_understand.py": 30,
+    "tests/ml/test_categorization.py": 324,
+    "tests/stack/test_loopback_stack.py": 130,  # with tests/stack/test_login_lockout_stack.py
+    "tests/e2e/test_ml_in_browser.py": 125,
+    "tests/ml/test_categorize_vocabulary.py": 116,
+    "tests/catalog_audit/test_audit.py": 100,
+    "tests/stack/test_login_lockout_stack.py": 11,  # in the loopback module's unit, after it
+    "tests/ml/test_photo_catalog.py": 54,
+    "tests/e2e/test_photo_in_browser.py": 48,
+    "tests/ml/test_audit.py": 40,
+    "tests/security/test_api_fuzz.py": 34,
+    "tests/e2e/test_walkthrough_in_browser.py": 22,
+    "tests/ml/test_search_understand.py": 21,
+    "tests/e2e/test_reviews_in_browser.py": 21,
+    "tests/e2e/test_lifecycle_in_browser.py": 20,
+    "tests/serving/test_trained_versions.py": 20,
 }
 
 
+# Modules that share a server started by a package-scoped fixture run as one unit on one worker,
+# one after the other: the server then starts once per run instead of once per module (or per
+# worker, or again whenever another package's module ran in between on that worker).
+SHARED_SERVER_UNITS = {
+    # scripts/stack.sh's light stack (tests/stack/conftest.py ``light_stack``): ~30 s to start.
+    "tests/stack/test_loopback_stack.py": "tests/stack/light_stack",
+    "tests/stack/test_login_lockout_stack.py": "tests/stack/light_stack",
+}
+SHARED_SERVER_PACKAGES = ("tests/postgres/", "tests/queue/")
+
+
+def work_unit(path: str) -> str:
+    """The unit of work a test module is scheduled in (its own path unless it shares a server)."""
+    if path in SHARED_SERVER_UNITS:
+        return SHARED_SERVER_UNITS[path]
+    return next((package for package in SHARED_SERVER_PACKAGES if path.startswith(package)), path)
+
+
 def pytest_collection_modifyitems(config, items):
-    # A stable sort: tests keep their order within a module, modules theirs among the rest.
+    # A stable sort: tests keep their order within a module, modules theirs among the rest; the
+    # modules of one work unit next to each other (at the rank of its longest module).
     order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: order.get(item.nodeid.split("::")[0], len(order)))
+    position = {id(item): index for index, item in enumerate(items)}
+
+    def module_key(item) -> tuple[int, int]:
+        return order.get(item.nodeid.split("::")[0], len(order)), position[id(item)]
+
+    unit_key: dict[str, tuple[int, int]] = {}
+    for item in items:
+        unit = work_unit(item.nodeid.split("::")[0])
+        unit_key[unit] = min(unit_key.get(unit, module_key(item)), module_key(item))
+    items.sort(key=lambda item: (unit_key[work_unit(item.nodeid.split("::")[0])], module_key(item)[0]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, with the modules of a work unit (``work_unit``) handed out together."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid.split("::", 1)[0])
+
+    return LoadUnitScheduling(config, log)
 
 
 def fashion_data() -> Path:
@@ -107,6 +156,18 @@ def _clear_local_cache():
     for alias in ("default", "local"):
         caches[alias].clear()
     taxonomy_forget()
+
+
+@pytest.fixture(autouse=True)
+def _not_inside_a_task():
+    """This process is no Celery worker. Celery keeps "inside a task: joins would block" in one
+    process-wide flag that every eager task saves and restores around itself
+    (``celery.result.denied_join_result``): eager tasks on several threads at once (the
+    concurrent checkouts of tests/postgres) leave it set, and a later test's ``.get()`` of a
+    task's result would then refuse to wait. Each test starts with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

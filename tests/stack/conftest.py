@@ -1,8 +1,11 @@
-"""The loopback stack, started by the real ``scripts/stack.sh`` in a tmp dir for one module.
+"""The loopback stack, started by the real ``scripts/stack.sh`` in a tmp dir for this package.
 
 A lighter variant than ``make stack``: SQLite instead of PostgreSQL, 300 products, no model
 training, two gunicorn workers; nginx, gunicorn and memcached on free loopback ports. Stopped and deleted
-when the module is done.
+when the package is done. Its modules share it (one start instead of one per module: ~30 s
+each) and run one after the other on one pytest-xdist worker (``SHARED_SERVER_UNITS`` in
+tests/conftest.py): the loopback module first, then the lock-out module (its logins lock the
+demo buyer; the loopback module logs nobody in).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from tests.network import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def light_stack():
     missing = [
         tool
