@@ -60,7 +60,7 @@ from ml.categorize.augment import seller_style_frame, vocabulary_frame
 from ml.categorize.explain import Explanation, explain
 from ml.categorize.familiarity import WordFamiliarity
 from ml.categorize.features import TextFeatures
-from ml.categorize.heads import DEFAULT_ESTIMATOR, fit_heads, make_estimator
+from ml.categorize.heads import DEFAULT_ESTIMATOR, fit_heads, head_temperatures, make_estimator
 from ml.categorize.memory import NameMemory
 from ml.embed.text import DIMENSIONS
 
@@ -456,9 +456,10 @@ class CategoryCascade(_TextModel):
             self.retrieval_ = self._fit_retrieval(frame, rows, stacker)
         return self
 
-    def _fit_cascade(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _fit_cascade(self, frame: pd.DataFrame, temperatures: dict | None = None) -> pd.DataFrame:
         """The heads, the paths, the name memory and the familiarity; returns the training
-        rows (the catalog's and the augmented copies)."""
+        rows (the catalog's and the augmented copies). ``temperatures``: the SVM heads' to keep
+        (an outer cascade's :attr:`temperatures_`) rather than fit."""
         rows = _training_frame(frame, self.augment, self.random_state, self.vocabulary_copies)
         X = self._fit_features(rows)
 
@@ -472,7 +473,9 @@ class CategoryCascade(_TextModel):
                 jobs[("branch", sub)] = (group.index.to_numpy(), group[ARTICLE].to_numpy(),
                                          _mean_one(weights[group.index.to_numpy()]))
 
-        heads = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state, C=self.C)
+        heads = fit_heads(jobs, self.estimator, X, self.n_jobs, self.random_state, C=self.C,
+                          temperatures=temperatures)
+        self.temperatures_ = head_temperatures(heads)
         self.branches_ = {key[1]: heads.pop(key) for key in list(heads) if key[0] == "branch"}
         self.heads_ = heads
         self.n_branch_models_ = len(self.branches_)
@@ -527,7 +530,12 @@ class CategoryCascade(_TextModel):
         if held.sum() < MIN_STACKER_NAMES:
             return None  # too few names to measure the weights on: the heads alone answer
         inner = clone(self).set_params(retrieval=False)
-        inner_rows = inner._fit_cascade(frame[~held.to_numpy()].reset_index(drop=True))
+        # Its heads keep this cascade's temperatures (fitted on most of the same rows) and are
+        # each fitted once, not twice: a sixth of a build's SVM fits. Measured on the full
+        # build: the same hold-out (97.64%) and seller phrases; the served heads' own temperatures
+        # reused the same way from the trial cost 2 dev and 1 test phrase, so they are refitted.
+        inner_rows = inner._fit_cascade(frame[~held.to_numpy()].reset_index(drop=True),
+                                        self.temperatures_)
         held_rows = _training_frame(frame[held.to_numpy()].reset_index(drop=True),
                                     self.augment, self.random_state, self.vocabulary_copies)
         held_rows = held_rows[held_rows[ARTICLE].isin(set(types))].reset_index(drop=True)

@@ -76,6 +76,7 @@ class LinearHead:
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)  # (features, classes)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.link = link
+        self.temperature: float | None = None  # what an SVM's margins were divided by (fit_head)
 
     @classmethod
     def from_estimator(cls, estimator) -> LinearHead:
@@ -114,17 +115,24 @@ class ConstantHead:
 def fit_head(
     kind: str, X, y: np.ndarray, random_state: int = 0, strength: float = 1.0,
     sample_weight: np.ndarray | None = None, C: float | None = None,
+    temperature: float | None = None,
 ) -> LinearHead | ConstantHead:
-    """Train one head and compact it. Module-level so that joblib workers can run it."""
+    """Train one head and compact it. Module-level so that joblib workers can run it.
+
+    ``temperature``: an SVM head's, fitted before by the same head on most of the same rows
+    (a trial fit's); without it, :func:`_svm_temperature` fits one, at the cost of a second
+    SVM fit (a third of a categorizer build)."""
     labels = np.unique(y)
     if len(labels) == 1:
         return ConstantHead(labels[0])
     estimator = make_estimator(kind, random_state, strength, C)
     head = LinearHead.from_estimator(estimator.fit(X, y, sample_weight=sample_weight))
     if kind == "svm":
-        temperature = _svm_temperature(X, y, random_state, strength, sample_weight, C)
+        if temperature is None:
+            temperature = _svm_temperature(X, y, random_state, strength, sample_weight, C)
         head.weights /= temperature
         head.bias /= temperature
+        head.temperature = temperature
     return head
 
 
@@ -157,12 +165,15 @@ def _svm_temperature(
 
 
 def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0,
-              C: float | None = None) -> dict:
+              C: float | None = None, temperatures: dict | None = None) -> dict:
     """Fit ``{key: (row_indices, labels[, sample_weights])}`` heads over ``n_jobs``
     processes, biggest first.
 
-    A key found in :data:`HEAD_STRENGTH` (a level name) gets that regularisation strength.
+    A key found in :data:`HEAD_STRENGTH` (a level name) gets that regularisation strength;
+    one found in ``temperatures`` (:func:`head_temperatures` of an earlier fit) keeps that
+    temperature rather than fitting its own.
     """
+    temperatures = temperatures or {}
     order = sorted(jobs, key=lambda key: -len(jobs[key][0]))
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(fit_head)(
@@ -170,7 +181,15 @@ def fit_heads(jobs: dict, kind: str, X, n_jobs: int = 1, random_state: int = 0,
             HEAD_STRENGTH.get(key, 1.0) if isinstance(key, str) else 1.0,
             jobs[key][2] if len(jobs[key]) > 2 else None,
             C,
+            temperatures.get(key),
         )
         for key in order
     )
     return dict(zip(order, fitted, strict=True))
+
+
+def head_temperatures(heads: dict) -> dict:
+    """``{key: temperature}`` of fitted SVM heads, for a later fit of the same heads on most of
+    the same rows (:func:`fit_heads`' ``temperatures``)."""
+    return {key: head.temperature for key, head in heads.items()
+            if getattr(head, "temperature", None) is not None}

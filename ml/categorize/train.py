@@ -100,8 +100,13 @@ def train_categorizer(
     corrections: pd.DataFrame | None = None,
     estimator: str = DEFAULT_ESTIMATOR,
     n_jobs: int = 2,
+    quick: bool = False,
 ) -> dict[str, Any]:
     """Measure, refit on ALL catalog rows (plus ``confirmed``) and save; return the metadata.
+
+    ``quick``: save the measured trial fit itself (the train split's rows, without the sellers'
+    or the audit's), skipping the refit: a first model in about half the time (``make run``
+    serves it, and the full build that follows replaces it by the gate).
 
     ``confirmed``: listings whose categories sellers confirmed or corrected (``name`` and the
     levels; blank colour or usage is fine). They join the served model's rows, so that what
@@ -121,7 +126,10 @@ def train_categorizer(
             extra if confirmed is None else pd.concat([confirmed, extra], ignore_index=True))
         rows = pd.concat([styles, sellers], ignore_index=True) if len(sellers) else styles
         stacker = trial.retrieval_["stacker"] if trial.retrieval_ is not None else None
-        model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs, stacker=stacker)
+        if quick:
+            model, rows, sellers = trial, train, sellers.iloc[:0]
+        else:
+            model = fit_categorizer(rows, estimator=estimator, n_jobs=n_jobs, stacker=stacker)
     embedding.clear_cache()  # the trial and the served fit shared the training names' vectors
     return store.save(
         ARTIFACT_NAME,
@@ -133,7 +141,8 @@ def train_categorizer(
         extra={
             "holdout_levels": list(LEVELS),
             "seller_confirmed_rows": len(sellers),
-            "audit_corrected_rows": 0 if corrections is None else len(corrections),
+            "audit_corrected_rows": 0 if corrections is None or quick else len(corrections),
+            "quick": quick,
             "n_branch_models": model.n_branch_models_,
             "taxonomy_paths": len(model.taxonomy_),
             "metrics_protocol": METRICS_PROTOCOL,

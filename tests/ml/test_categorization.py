@@ -229,6 +229,23 @@ def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
     assert load_categorizer(store=store).model_version == metadata["version"]
 
 
+def test_a_quick_build_serves_its_measured_trial_fit(tmp_path):
+    """``quick`` (make run's first categorizer): the trial fit, measured as a full build is, on
+    the train split's rows; the full build's metrics are the same (one protocol), its rows all."""
+    sample = _stratified_sample(load_styles(), 1500)
+    quick = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "quick"),
+                              estimator="nb", n_jobs=1, quick=True)
+    full = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "full"),
+                             estimator="nb", n_jobs=1)
+    train, _ = train_test_split_by_id(sample)
+    assert quick["quick"] and not full["quick"]
+    assert quick["training_rows"] == len(train) < full["training_rows"] == len(sample)
+    assert quick["metrics"] == full["metrics"]
+    model = load_categorizer(store=ArtifactStore(tmp_path / "quick"))
+    assert model.model_version == quick["version"]
+    assert model.predict_one("mens black leather wallet").label("articleType") == "Wallets"
+
+
 def test_listings_sellers_confirmed_are_learnt_but_not_measured(tmp_path):
     sample = _stratified_sample(load_styles(), 1500)
     watch = sample[sample["articleType"] == "Watches"].iloc[0]
@@ -335,3 +352,48 @@ def test_the_svm_heads_follow_the_C_parameter(split):
     loose = CategoryCascade(augment=0, C=1.0, retrieval=False).fit(X, y)
     tight = CategoryCascade(augment=0, C=0.01, retrieval=False).fit(X, y)
     assert not np.allclose(loose.heads_["subCategory"].weights, tight.heads_["subCategory"].weights)
+
+
+def test_an_svm_head_fits_its_temperature_once_and_a_refit_reuses_it(monkeypatch):
+    """A trial fit's temperatures carry to the served fit: its heads are fitted once, not
+    twice, and their margins are divided by the trial's temperature."""
+    from ml.categorize import heads
+
+    rng = np.random.default_rng(1)
+    X = np.abs(rng.normal(size=(300, 10))).astype(np.float32)
+    y = np.array(["abc"[i % 3] for i in range(300)])
+    X[np.arange(300), np.arange(300) % 3] += rng.uniform(0.0, 1.5, size=300)
+    jobs = {"level": (np.arange(300), y), "constant": (np.arange(10), np.array(["a"] * 10))}
+    fitted = heads.fit_heads(jobs, "svm", X)
+    temperatures = heads.head_temperatures(fitted)
+    assert set(temperatures) == {"level"}  # a single-label head has no margins to calibrate
+    assert temperatures["level"] in heads._TEMPERATURES
+
+    def second_fit(*args, **kwargs):
+        raise AssertionError("the temperature was given: no second SVM fit")
+
+    monkeypatch.setattr(heads, "_svm_temperature", second_fit)
+    refit = heads.fit_heads(jobs, "svm", X, temperatures={"level": 2.0})["level"]
+    raw = LinearHead.from_estimator(heads.make_estimator("svm").fit(X, y))
+    assert refit.temperature == 2.0
+    # (liblinear shuffles its rows: two fits agree to its tolerance, not to the bit)
+    assert np.allclose(refit.weights * 2.0, raw.weights, rtol=1e-3, atol=1e-4)
+
+
+def test_the_retrieval_evidence_refits_no_head_twice(split, monkeypatch):
+    """The inner cascade fitted out of fold for the stacker keeps the outer heads' temperatures:
+    each temperature is fitted once, by the outer cascade."""
+    from ml.categorize import heads
+
+    fitted = []
+    real = heads._svm_temperature
+
+    def counted(*args, **kwargs):
+        fitted.append(len(args[1]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(heads, "_svm_temperature", counted)
+    X, y = text_and_labels(split[0].iloc[:1200])
+    model = CategoryCascade(augment=0, n_jobs=1).fit(X, y)
+    assert model.retrieval_ is not None and "stacker" in model.retrieval_  # the inner fit ran
+    assert len(fitted) == len(model.temperatures_) > 0
