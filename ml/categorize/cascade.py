@@ -131,18 +131,6 @@ HEAD_OTHER_TYPES = 0.01
 # 96.58% at 0.9, 96.23% at 0.97, while of the 3,933 hold-out names 6, 10 and 24 changed, every
 # one for the worse (the model was fitted on them, so only its unsure names move): kept at 0.6.
 LABEL_HEAD_UNSURE_BELOW = 0.6
-# A name the evidence reads as a type no word of it names ("men silver chain 925": Pendant,
-# learnt from the catalog's "Pendant with Chain"; "walnut face scrub": Face Wash and Cleanser)
-# is decided by its head label noun as an unsure one is, up to this confidence, where the name
-# holds one of that noun's label parts whole ("chains", "face scrub"; "night cream" names no
-# "eye cream"): retrieval.unnamed, retrieval.names_whole. Chosen on the 292 dev names with the
-# served model: article type 96.58% without it (after the "pant" rule), 96.92% below 0.8 and
-# 0.9, 97.26% below 0.96 and 0.99 and for every name (97.26% / 96.92% without the names_whole
-# condition: "night cream" went to Eye Cream); of the 3,933 hold-out names (which the served
-# model was fitted on) it changed 2, 3, 6, 10 and 18, each to the type its name's own noun says
-# against the catalog's label ("Jealous 21 Women Black Jegging": Jeans, "Disney Kids Girl's
-# Jeans": Tshirts). 0.96, the least of the best.
-LABEL_HEAD_UNNAMED_BELOW = 0.96
 # The share left to the other types of such a name (_decided_by_head): 0.01 and 0.1 give the
 # same dev accuracy (94.52%), 0.01 fills in more masters (96.6% against 96.2%).
 LABEL_HEAD_OTHER_SHARE = HEAD_OTHER_TYPES
@@ -674,8 +662,7 @@ class CategoryCascade(_TextModel):
         under different masters) the stacker's answer is pooled with each of theirs, so no
         single master is sure. A name headed by a fashion word, or by the catalog's own label
         noun while the evidence is unsure (:func:`retrieval.head_hits`,
-        :data:`LABEL_HEAD_UNSURE_BELOW`, or while the evidence's type is one no word of the name
-        names, :data:`LABEL_HEAD_UNNAMED_BELOW`), then leaves
+        :data:`LABEL_HEAD_UNSURE_BELOW`), then leaves
         :data:`HEAD_OTHER_TYPES` of its probability to the types that noun does not name."""
         found = self.retrieval_
         types = self._level_labels[ARTICLE]
@@ -706,14 +693,6 @@ class CategoryCascade(_TextModel):
             fused[headed] = fused[headed] * kept
             fused[headed] /= fused[headed].sum(axis=1, keepdims=True)
         unsure = label_head.any(axis=1) & ~headed & (fused.max(axis=1) < LABEL_HEAD_UNSURE_BELOW)
-        # So does one the evidence reads as a type the name never names ("men silver chain").
-        candidates = (label_head.any(axis=1) & ~headed & ~unsure
-                      & (fused.max(axis=1) < LABEL_HEAD_UNNAMED_BELOW))
-        if candidates.any():
-            rows = np.flatnonzero(candidates)
-            read = [names[r] for r in rows]
-            unsure[rows] = (retrieval.unnamed(read, types, fused[rows].argmax(axis=1))
-                            & retrieval.names_whole(read, types, label_head[rows]))
         fused = _decided_by_head(fused, label_head, unsure, LABEL_HEAD_OTHER_SHARE)
         prior = self._path_prior / (self._path_prior @ by_type)[column]
         spread = np.where(marginals[:, column] > _PROBABILITY_FLOOR,

@@ -33,8 +33,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import log_softmax
 
-from ml.catalog.text import singular, singular_words
-from ml.catalog.vocabulary import TYPES, VOCABULARY, article_types_in, head_entry, label_heads, label_parts
+from ml.catalog.vocabulary import TYPES, VOCABULARY, article_types_in, head_entry, label_heads
 
 # Nearest training names read per name: the photo index's k, not tuned here (see VOCABULARY_COPIES
 # in ml.categorize.cascade for what the retrieval and the vocabulary changed together).
@@ -203,34 +202,6 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
                     named, others[:-1], nouns, index, masters):
                 by_label[row, named] = 1.0
     return by_vocabulary, by_label
-
-
-def unnamed(names: Sequence[str], types: Sequence[str], chosen: Sequence[int]) -> np.ndarray:
-    """(n,) True where no word of the name names its ``chosen`` type: none of the catalog's
-    label nouns heading it (:func:`ml.catalog.vocabulary.label_heads`) and no vocabulary entry
-    naming it ("silver chain" names no Pendant; "pendant with chain" does)."""
-    nouns = label_heads(tuple(types))
-    out = np.zeros(len(names), dtype=bool)
-    for row, (name, kind) in enumerate(zip(names, chosen, strict=True)):
-        words = singular_words(name)
-        joined = {singular("".join(words[i:i + 2])) for i in range(len(words) - 1)}
-        named = {t for word in (*words, *joined) for t in nouns.get(word, ())}
-        named.update(article_types_in(name))
-        out[row] = types[kind] not in named
-    return out
-
-
-def names_whole(names: Sequence[str], types: Sequence[str], named: np.ndarray) -> np.ndarray:
-    """(n,) True where the name holds every word of a label part of one of the types its row
-    of ``named`` (n, types) marks, in order ("walnut face scrub": Face Scrub and Exfoliator's
-    "face scrub"; "silver chain": Necklace and Chains' "chains"); "night cream" names no
-    "eye cream"."""
-    out = np.zeros(len(names), dtype=bool)
-    for row, name in enumerate(names):
-        text = f" {' '.join(singular_words(name))} "
-        out[row] = any(f" {' '.join(singular_words(part))} " in text
-                       for kind in np.flatnonzero(named[row]) for part in label_parts(types[kind]))
-    return out
 
 
 def evidence(cascade: np.ndarray, neighbours: np.ndarray, closeness: np.ndarray,

@@ -16,9 +16,7 @@ from ml.categorize.retrieval import (
     TypeWords,
     evidence,
     head_hits,
-    names_whole,
     type_words,
-    unnamed,
     vocabulary_hits,
 )
 
@@ -160,20 +158,3 @@ def test_a_head_noun_decides_even_a_type_the_evidence_barely_gave():
     assert decided[0].argmax() == 1 and np.isclose(decided[0].sum(), 1.0)
     assert np.isclose(decided[0, 0] / decided[0, 2], 0.6 / (0.4 - 1e-7))  # the rest keep their ratio
     assert (decided[1] == fused[1]).all()  # rows not asked about are left alone
-
-
-def test_a_type_no_word_of_the_name_names():
-    types = ["Pendant", "Necklace and Chains", "Face Wash and Cleanser", "Face Scrub and Exfoliator",
-             "Face Moisturisers", "Eye Cream", "Trousers"]
-    chosen = [0, 0, 2, 6, 4]
-    assert unnamed(["men silver chain 925", "women pendant with chain", "walnut face scrub",
-                    "slim chinos", "night cream"], types, chosen).tolist() == [
-        True, False, True, False, True]  # "chino" is a vocabulary word for Trousers
-
-
-def test_a_label_part_named_whole():
-    types = ["Pendant", "Necklace and Chains", "Face Scrub and Exfoliator", "Eye Cream"]
-    named = np.array([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 1, 0]])
-    assert names_whole(["men silver chains", "walnut face scrub", "night cream anti ageing",
-                        "under eye cream", "scrub face walnut"], types, named).tolist() == [
-        True, True, False, True, False]
