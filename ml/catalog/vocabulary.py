@@ -487,9 +487,14 @@ def article_types_in(text: str, nouns: Collection[str] = ()) -> list[str]:
     nothing narrower is named beside it: no entry of one type ("kurta pajama set ethnic wear"
     is a kurta set) and none of ``nouns``, the catalog's own label nouns (:func:`label_heads`:
     "formal blazer office wear" is a blazer, "thermal jacket" a jacket); so does a
-    :data:`SLANG` word ("eyeshadow palette 12 shades")."""
+    :data:`SLANG` word ("eyeshadow palette 12 shades"), and so does an entry that is itself
+    the label noun of other catalog types (given ``nouns`` as :func:`label_heads`' mapping:
+    "pant", Trousers to a seller, heads the catalog's Track and Lounge Pants), so that
+    "tracksuit jacket and pant set" names no Trousers."""
     entries = phrases_in(text)
-    broad = [entry for entry in entries if len(TYPES[entry]) > 1 or entry in SLANG]
+    heads = nouns if isinstance(nouns, Mapping) else {}
+    broad = [entry for entry in entries if len(TYPES[entry]) > 1 or entry in SLANG
+             or not set(heads.get(_key(entry), ())) <= set(TYPES[entry])]
     narrower = len(broad) < len(entries)
     if not narrower and nouns and broad:
         inside = {word for entry in entries for word in _key(entry).split()}
