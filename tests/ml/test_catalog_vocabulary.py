@@ -153,3 +153,14 @@ def test_the_search_reads_the_catalogs_label_heads_alike(styles):
             searched.setdefault(search_words("".join(words))[0], set()).add(kind)
     searched["tie"] = {kind for kind in types if kind.split()[0] == "Ties"}
     assert dict(label_heads(types)) == {noun: frozenset(kinds) for noun, kinds in searched.items()}
+
+
+def test_an_entry_that_is_the_catalogs_label_noun_for_other_types_yields_to_a_catalog_noun():
+    """"pant" is Trousers to a seller but the catalog's noun for Track and Lounge Pants: beside
+    a catalog noun (a tracksuit's jacket) it names no Trousers; alone it still does."""
+    from ml.catalog.vocabulary import article_types_in, label_heads
+
+    nouns = label_heads(("Track Pants", "Lounge Pants", "Trousers", "Jackets", "Tracksuits"))
+    assert article_types_in("tracksuit jacket and pant set", nouns) == []
+    assert article_types_in("tracksuit jacket and pant set") == ["Trousers"]  # no nouns given
+    assert article_types_in("mens formal pant", nouns) == ["Trousers"]
