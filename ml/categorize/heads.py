@@ -120,8 +120,8 @@ def fit_head(
     """Train one head and compact it. Module-level so that joblib workers can run it.
 
     ``temperature``: an SVM head's, fitted before by the same head on most of the same rows
-    (a trial fit's); without it, :func:`_svm_temperature` fits one, at the cost of a second
-    SVM fit (a third of a categorizer build)."""
+    (an outer cascade's, for the stacker's inner one); without it, :func:`_svm_temperature`
+    fits one, at the cost of a second SVM fit."""
     labels = np.unique(y)
     if len(labels) == 1:
         return ConstantHead(labels[0])
