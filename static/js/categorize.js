@@ -85,7 +85,8 @@
     const sure = likely && (words() >= 2 || p.fromPhoto);
     hint.replaceChildren();
     hint.className = "form-text";
-    hint.dataset.confidence = answer.confidence.toFixed(3);
+    // The exact value compared with the threshold (a rounded 0.600 may be 0.5996: not sure).
+    hint.dataset.confidence = String(answer.confidence);
     select.classList.remove("border-success", "border-warning");
     if (select.dataset.touched) {
       if (!select.value) { // the seller left it empty: offer, never fill
