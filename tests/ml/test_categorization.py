@@ -218,10 +218,19 @@ def test_save_and_load_round_trip(cascade, tmp_path):
         "blue denim jeans for men").to_dict()["articleType"]
 
 
-def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory):
+    """One full build of a 1,500-row sample (Naive Bayes heads): the sample, its store folder
+    and its metadata, built once for the tests below that read it."""
     sample = _stratified_sample(load_styles(), 1500)
-    store = ArtifactStore(tmp_path / "models")
-    metadata = train_categorizer(styles=sample, store=store, estimator="nb", n_jobs=1)
+    folder = tmp_path_factory.mktemp("full-build")
+    metadata = train_categorizer(styles=sample, store=ArtifactStore(folder), estimator="nb", n_jobs=1)
+    return sample, folder, metadata
+
+
+def test_train_categorizer_saves_metadata_with_holdout_metrics(full_build):
+    sample, folder, metadata = full_build
+    store = ArtifactStore(folder)
     assert metadata["training_rows"] == len(sample)
     assert metadata["n_branch_models"] > 5
     assert 0.5 < metadata["metrics"]["holdout_accuracy_subCategory"] <= 1.0
@@ -229,14 +238,12 @@ def test_train_categorizer_saves_metadata_with_holdout_metrics(split, tmp_path):
     assert load_categorizer(store=store).model_version == metadata["version"]
 
 
-def test_a_quick_build_serves_its_measured_trial_fit(tmp_path):
+def test_a_quick_build_serves_its_measured_trial_fit(full_build, tmp_path):
     """``quick`` (make run's first categorizer): the trial fit, measured as a full build is, on
     the train split's rows; the full build's metrics are the same (one protocol), its rows all."""
-    sample = _stratified_sample(load_styles(), 1500)
+    sample, _, full = full_build
     quick = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "quick"),
                               estimator="nb", n_jobs=1, quick=True)
-    full = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "full"),
-                             estimator="nb", n_jobs=1)
     train, _ = train_test_split_by_id(sample)
     assert quick["quick"] and not full["quick"]
     assert quick["training_rows"] == len(train) < full["training_rows"] == len(sample)
@@ -246,8 +253,8 @@ def test_a_quick_build_serves_its_measured_trial_fit(tmp_path):
     assert model.predict_one("mens black leather wallet").label("articleType") == "Wallets"
 
 
-def test_listings_sellers_confirmed_are_learnt_but_not_measured(tmp_path):
-    sample = _stratified_sample(load_styles(), 1500)
+def test_listings_sellers_confirmed_are_learnt_but_not_measured(full_build, tmp_path):
+    sample, _, plain = full_build
     watch = sample[sample["articleType"] == "Watches"].iloc[0]
     confirmed = pd.DataFrame(
         [{**watch[["gender", "masterCategory", "subCategory", "articleType"]].to_dict(),
@@ -255,8 +262,6 @@ def test_listings_sellers_confirmed_are_learnt_but_not_measured(tmp_path):
          for n in range(8)]
         + [{"name": "no category path", "gender": "Men"}]  # unusable: skipped
     )
-    plain = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "plain"),
-                              estimator="nb", n_jobs=1)
     taught = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "taught"),
                                estimator="nb", n_jobs=1, confirmed=confirmed)
     assert taught["seller_confirmed_rows"] == 8
