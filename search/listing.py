@@ -104,13 +104,13 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
     applied but not its own (so Blue stays beside Navy Blue once Navy Blue is picked, with
     the number it would add)."""
     table = catalog_table()
-    rows, points = _candidates(filters=filters, table=table)
+    rows, points, tiers = _candidates(filters=filters, table=table)
     if filters.min_price is not None:
         keep = table.price[rows] >= float(filters.min_price)
-        rows, points = rows[keep], points[keep]
+        rows, points, tiers = rows[keep], points[keep], tiers[keep]
     if filters.max_price is not None:
         keep = table.price[rows] <= float(filters.max_price)
-        rows, points = rows[keep], points[keep]
+        rows, points, tiers = rows[keep], points[keep], tiers[keep]
     selected = filters.selected()
     if "type" in selected:  # an article type is every taxonomy node of its name (see _type_twins)
         twins = _type_twins()
@@ -140,22 +140,28 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
         chosen = np.zeros(len(table), dtype=bool)
         chosen[result] = True
         ordered = table.order[sort][chosen[table.order[sort]]]
+        if tiers.any():  # a thin search's similar products follow its match in every order
+            tier_of = np.zeros(len(table), dtype=np.int8)
+            tier_of[rows] = tiers
+            ordered = ordered[np.argsort(tier_of[ordered], kind="stable")]
     return _Listing(ids=table.ids[ordered], counters=counters)
 
 
 _counts_kept: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
 
 
-def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.ndarray, np.ndarray]:
-    """The rows a listing starts from and their points: a photo search's products (closest
-    first; none once it has expired), a text search's matches, or every listed product."""
+def _candidates(*, filters: CatalogFilters, table: CatalogTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows a listing starts from, their points and tiers (``SearchResult.tiers``): a photo
+    search's products (closest first; none once it has expired), a text search's matches, or
+    every listed product."""
     if filters.photo:
         rows = table.rows_of(photo_search_ids(key=filters.photo) or [])
-        return rows, -np.arange(len(rows), dtype=np.float32)
+        return rows, -np.arange(len(rows), dtype=np.float32), np.zeros(len(rows), dtype=np.int8)
     if filters.q.strip():
         found = search_rows(q=filters.q, table=table)
-        return found.rows, found.points
-    return np.arange(len(table)), np.zeros(len(table), dtype=np.float32)
+        tiers = found.tiers if found.tiers is not None else np.zeros(len(found.rows), dtype=np.int8)
+        return found.rows, found.points, tiers
+    return np.arange(len(table)), np.zeros(len(table), dtype=np.float32), np.zeros(len(table), dtype=np.int8)
 
 
 POPULAR_SHOWN = 8  # shown, labelled, when a search finds nothing: a row of the grid on a wide screen

@@ -24,7 +24,10 @@ genders, colours, brands and prices are columns of the table.
 When nothing matches, the query's colour, price, brand, named type (for its relatives: "kurta
 sets" for men, which the catalog has none of, shows kurtas) and gender are given up in that
 order (:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given
-up ("No black heels — showing heels in all colours"). A query read as nothing the catalog has
+up ("No black heels — showing heels in all colours"). A match thinner than a page is
+followed, in every order, by similar products (:data:`TOP_UP_BELOW`): the named types'
+relatives, the types the categorizer reads the query as ("sun hat": 3 hats, then caps), then
+the relaxations above, and the page says so. A query read as nothing the catalog has
 ("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
 the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
 word must start a word of the product text, as before.
@@ -39,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.pages import PAGE_SIZE
 from main.catalog_table import MISSING, CatalogTable, catalog_table
 from main.categorize import SURE_ENOUGH
 from main.search_text import normalise_words
@@ -67,6 +71,14 @@ TERM_POINTS = 2.0  # a word the product text contains, times the word's weight (
 ADULT_POINTS = 2.0
 ADULT_GENDERS = ("Men", "Women", "Unisex")
 RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first letters of a word
+# A match thinner than a page of the grid is followed by similar products, each set after the
+# one before it in every order: the named types' relatives, the types the categorizer reads
+# the query as, then the relaxations below ("sun hat": 3 hats, then caps).
+TOP_UP_BELOW = PAGE_SIZE
+# The categorizer's article types for the query kept as similar, from this probability: "yellow
+# kurti" gives Kurtas 0.01, "kurta pyjama for boys" gives Swimwear 0.0002.
+SIMILAR_TYPE_PROBABILITY = 0.005
+TIER_POINTS = 1000.0  # a later set's points are this much lower: every set ranks after the last
 SEARCHES_KEPT = 256  # the latest searches' matches kept per process (a few kB to a few hundred each)
 
 
@@ -125,6 +137,13 @@ class SearchResult:
     relaxed: bool = False
     dropped: tuple[str, ...] = ()
     understood: bool = True
+    # Per row: 0 for the match, 1, 2... for the similar products that follow a thin one.
+    tiers: np.ndarray | None = None
+
+    @property
+    def matched(self) -> int:
+        """How many of ``rows`` are the match itself (the rest are similar products)."""
+        return len(self.rows) if self.tiers is None else int((self.tiers == 0).sum())
 
 
 def search_rows(*, q: str, table: CatalogTable | None = None) -> SearchResult:
@@ -150,13 +169,47 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
         rows = np.flatnonzero(_every_word(q, table)).astype(np.int32)
         return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
     evidence = _Evidence(parsed, table)
-    for match, dropped, relaxed in evidence.matches():
+    steps = evidence.matches()
+    for match, dropped, relaxed in steps:
         rows = np.flatnonzero(match).astype(np.int32)
-        if len(rows):
+        if len(rows) >= TOP_UP_BELOW:
             return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed,
                                 relaxed=relaxed, dropped=dropped)
+        if len(rows):
+            similar = [evidence.of_types(parsed.related, dropped),
+                       evidence.of_types(_similar_types(q), dropped),
+                       *(mask for mask, _, _ in steps)]
+            rows, points, tiers = _topped_up(match, similar, evidence.points)
+            return SearchResult(rows=rows, points=points, parsed=parsed, relaxed=relaxed,
+                                dropped=dropped, tiers=tiers)
     return SearchResult(rows=_NO_ROWS, points=np.zeros(0, dtype=np.float32), parsed=parsed,
                         relaxed=True, understood=False)
+
+
+def _similar_types(q: str) -> list[str]:
+    """The article types the categorizer reads ``q`` as, likeliest first ("sun hat": Caps)."""
+    model = loaded(CATEGORIZER)
+    if model is None or not normalise_words(q):
+        return []
+    answer = model.predict_one(q).levels[ARTICLE]
+    return [label for label, probability in answer.alternatives if probability >= SIMILAR_TYPE_PROBABILITY]
+
+
+def _topped_up(match: np.ndarray, similar, points: np.ndarray):
+    """The rows of ``match``, then of each ``similar`` mask in turn (rows not taken before),
+    until a page is filled: (rows, points lowered by tier, tiers)."""
+    taken = match.copy()
+    parts = [np.flatnonzero(match)]
+    for mask in similar:
+        if len(np.concatenate(parts)) >= TOP_UP_BELOW:
+            break
+        new = mask & ~taken
+        if new.any():
+            parts.append(np.flatnonzero(new))
+            taken |= new
+    rows = np.concatenate(parts).astype(np.int32)
+    tiers = np.concatenate([np.full(len(part), tier, dtype=np.int8) for tier, part in enumerate(parts)])
+    return rows, points[rows] - TIER_POINTS * tiers, tiers
 
 
 def _every_word(q: str, table: CatalogTable) -> np.ndarray:
@@ -187,7 +240,12 @@ class _Evidence:
         everything = np.ones(len(table), dtype=bool)
         self.points = np.zeros(len(table), dtype=np.float32)
         of_type = np.zeros(len(table), dtype=bool)
-        apparel = table.any_of("master", ids[MASTER].get(APPAREL, ())) if parsed.apparel else everything
+        apparel = everything
+        if parsed.apparel:  # "gym wear": clothes; "party wear shoes": the shoes say what, "wear" when
+            clothes = table.any_of("master", ids[MASTER].get(APPAREL, ()))
+            named = table.any_of("type", [i for t in parsed.named for i in ids[ARTICLE].get(t, ())])
+            if not named.any() or (named & clothes).any():
+                apparel = clothes
         of_top_type, top_weight = np.zeros(len(table), dtype=bool), 0.0  # the likeliest asked type
         types_asked = False  # a type the query pulls products in by, known to the taxonomy
         for article, weight in parsed.types.items():
@@ -225,7 +283,7 @@ class _Evidence:
             self.what = [every_word, some_word]  # all the words, else any of them
         else:  # a gender, a colour, a brand or a price alone ("nike", "black", "under 500")
             self.what = [everything]
-        if parsed.apparel:  # "gym wear": clothes, whatever else the words point at
+        if apparel is not everything:  # "gym wear": clothes, whatever else the words point at
             self.what = [mask & apparel for mask in self.what] + [apparel]
         gender = table.any_of("gender", [i for g in parsed.genders for i in ids[GENDER].get(g, ())])
         if not parsed.genders:
@@ -255,6 +313,15 @@ class _Evidence:
     def _brand(self) -> np.ndarray:
         """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
         return self.table.of_brand(self.parsed.brand, self.parsed.brand_prefixes)
+
+    def of_types(self, types: Sequence[str], dropped: tuple[str, ...]) -> np.ndarray:
+        """The rows of ``types`` that keep the filters the match kept (all but ``dropped``)."""
+        ids = _taxonomy_ids()[ARTICLE]
+        mask = self.table.any_of("type", [i for t in types for i in ids.get(t, ())])
+        for name, rows in self.filters.items():
+            if rows is not None and name not in dropped and name != "type":
+                mask &= rows
+        return mask
 
     def matches(self):
         """(mask, what was dropped, relaxed) to try, strictest first: the query as read, then
@@ -368,6 +435,12 @@ def query_summary(*, q: str) -> QuerySummary:
         message = f"No exact matches for “{q.strip()}” — closest products"
     else:
         message = ""
+    if result.matched < len(result.rows):  # a thin match, followed by similar products
+        if message:
+            message += ", then similar products"
+        else:
+            matched = f"{result.matched} product" + ("s match" if result.matched > 1 else " matches")
+            message = f"Only {matched} “{q.strip()}” — similar products follow"
     return QuerySummary(
         understood=understood,
         did_you_mean=parsed.corrected,

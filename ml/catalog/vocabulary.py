@@ -142,7 +142,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     # ---- bottoms
     ("palazzo", _TROUSERS, _WOMEN),
     ("chino", _TROUSERS, None),
-    ("culotte", _TROUSERS, None),
+    ("culotte", _TROUSERS, _WOMEN),
     ("slack", _TROUSERS, None),
     ("pant", _TROUSERS, None),
     ("formal pant", _TROUSERS, None),  # not the catalog's Track or Lounge Pants

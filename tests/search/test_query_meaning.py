@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from core.pages import PAGE_SIZE
 from main.models import ArticleType, Product, SubCategory
 from search.forms import CatalogFilterForm
 from search.listing import catalog_page, search_ids
@@ -17,8 +18,12 @@ from serving.registry import loaded
 pytestmark = pytest.mark.usefixtures("catalog", "trained_models")
 
 
-def listed(q: str, sort: str = "relevance") -> list[Product]:
+def listed(q: str, sort: str = "relevance", *, similar: bool = False) -> list[Product]:
+    """The products the search lists for ``q``: its match, and with ``similar`` the similar
+    products that follow a match thinner than a page (this sample catalog is small)."""
     ids = search_ids(filters=CatalogFilterForm({"q": q, "sort": sort}).filters())
+    if not similar:
+        ids = ids[:search_rows(q=q).matched]
     by_id = Product.objects.select_related("article_type", "gender", "master_category").in_bulk(ids)
     return [by_id[i] for i in ids]
 
@@ -115,3 +120,27 @@ def test_clothes_of_no_named_type_are_apparel():
     assert query_summary(q="party wear").understood["articleType"] == "Clothing"
     # a vocabulary phrase for a kind of clothes names the types it means
     assert "Track Pants" in query_summary(q="gym wear").understood["articleType"]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "price_asc", "newest"])
+def test_a_thin_match_comes_first_and_similar_products_follow_it(sort):
+    """A type with fewer products than a page: its products first in every order, then
+    similar ones (the categorizer's reading of the query), and the page says so."""
+    counts = Counter(Product.objects.filter(is_active=True).values_list("article_type__name", flat=True))
+    thin = sorted(name for name, n in counts.items() if 1 <= n < PAGE_SIZE)
+    topped_up = []
+    for article in thin:
+        q = article.lower()
+        result = search_rows(q=q)
+        if result.dropped or result.relaxed or not result.understood:
+            continue
+        found = listed(q, sort, similar=True)
+        head = found[:result.matched]
+        assert sum(p.article_type.name == article for p in head) == counts[article], q
+        if len(found) > result.matched:
+            assert article not in {p.article_type.name for p in found[result.matched:]}, q
+            assert query_summary(q=q).message.endswith("similar products follow"), q
+            topped_up.append(article)
+        else:
+            assert not query_summary(q=q).message, q
+    assert topped_up, f"no thin type of {thin} was followed by similar products"
