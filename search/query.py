@@ -139,6 +139,7 @@ class SearchResult:
     understood: bool = True
     # Per row: 0 for the match, 1, 2... for the similar products that follow a thin one.
     tiers: np.ndarray | None = None
+    instead: tuple[str, ...] = ()  # the types shown instead of the named ones, when "type" is dropped
 
     @property
     def matched(self) -> int:
@@ -170,18 +171,28 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
         return SearchResult(rows=rows, points=np.zeros(len(rows), dtype=np.float32))
     evidence = _Evidence(parsed, table)
     steps = evidence.matches()
+    instead: tuple[str, ...] = ()
     for match, dropped, relaxed in steps:
+        if "gender" in dropped and not instead:
+            # Before the stated gender is given up, the types the categorizer reads the query as,
+            # for that gender: "womens formal shoes" (the catalog's are all men's) shows heels
+            # and flats for women, not men's formal shoes.
+            kept = tuple(name for name in dropped if name != "gender")
+            instead = tuple(t for t in _similar_types(q) if t not in parsed.asked_types
+                            and evidence.of_types([t], kept).any())
+            if instead:
+                match, dropped = evidence.of_types(instead, kept), (*kept, "type")
         rows = np.flatnonzero(match).astype(np.int32)
         if len(rows) >= TOP_UP_BELOW:
             return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed,
-                                relaxed=relaxed, dropped=dropped)
+                                relaxed=relaxed, dropped=dropped, instead=instead)
         if len(rows):
             similar = [evidence.of_types(parsed.related, dropped),
                        evidence.of_types(_similar_types(q), dropped),
                        *(mask for mask, _, _ in steps)]
             rows, points, tiers = _topped_up(match, similar, evidence.points)
             return SearchResult(rows=rows, points=points, parsed=parsed, relaxed=relaxed,
-                                dropped=dropped, tiers=tiers)
+                                dropped=dropped, tiers=tiers, instead=instead)
     return SearchResult(rows=_NO_ROWS, points=np.zeros(0, dtype=np.float32), parsed=parsed,
                         relaxed=True, understood=False)
 
@@ -424,7 +435,7 @@ def query_summary(*, q: str) -> QuerySummary:
         given_up = {_LABEL_OF[name] for name in result.dropped}
         kept = {level: label for level, label in labels.items() if level not in given_up}
         if "type" in result.dropped:
-            kept[ARTICLE] = _types_label(parsed.related)
+            kept[ARTICLE] = _types_label(result.instead or parsed.related)
         given = [RELAXATIONS[name] for name in result.dropped if name != "type"]
         message = f"No {_described(labels)} — showing {_described(kept)}"
         if given:

@@ -122,6 +122,35 @@ def test_clothes_of_no_named_type_are_apparel():
     assert "Track Pants" in query_summary(q="gym wear").understood["articleType"]
 
 
+def test_a_named_type_worn_by_apparel_words_is_not_narrowed_to_clothes():
+    """"party wear shoes": the shoes say what, "wear" only when."""
+    shoes = {p.article_type.name for p in listed("party wear shoes")}
+    assert shoes and all("Shoes" in name for name in shoes), shoes
+
+
+def test_a_type_the_catalog_lacks_for_a_gender_shows_that_gender_s_nearest_types():
+    """"womens formal shoes" (none in the catalog): heels and flats for women, said so,
+    rather than men's formal shoes; the gender is given up only when nothing else serves."""
+    genders = {"women": "Women", "men": "Men"}
+    pairs = Product.objects.filter(is_active=True).values_list("article_type__name", "gender__name")
+    present = set(pairs)
+    shown_instead = 0
+    for article in sorted({a for a, _ in present}):
+        for word, gender in genders.items():
+            if (article, gender) in present or (article, "Unisex") in present:
+                continue
+            q = f"{word} {article.lower()}"
+            result = search_rows(q=q)
+            if not result.instead:
+                continue
+            shown_instead += 1
+            found = listed(q)
+            assert found and {p.gender.name for p in found} <= {gender, "Unisex"}, q
+            assert {p.article_type.name for p in found} <= set(result.instead), q
+            assert query_summary(q=q).message.endswith(" instead"), q
+    assert shown_instead, "no query for a type a gender lacks was answered with that gender's types"
+
+
 @pytest.mark.parametrize("sort", ["relevance", "price_asc", "newest"])
 def test_a_thin_match_comes_first_and_similar_products_follow_it(sort):
     """A type with fewer products than a page: its products first in every order, then
