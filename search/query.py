@@ -188,6 +188,7 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
                                 relaxed=relaxed, dropped=dropped, instead=instead)
         if len(rows):
             similar = [evidence.of_types(parsed.related, dropped),
+                       evidence.of_types(_shelf_siblings(parsed), dropped),
                        evidence.of_types(_similar_types(q), dropped),
                        *(mask for mask, _, _ in steps)]
             rows, points, tiers = _topped_up(match, similar, evidence.points)
@@ -195,6 +196,18 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
                                 dropped=dropped, tiers=tiers, instead=instead)
     return SearchResult(rows=_NO_ROWS, points=np.zeros(0, dtype=np.float32), parsed=parsed,
                         relaxed=True, understood=False)
+
+
+def _shelf_siblings(parsed: ParsedQuery) -> list[str]:
+    """The types beside the named ones on the catalog's shelf: the same subcategory and a
+    label ending in the same noun ("trolley bag": duffel bags; not "Suits": night suits)."""
+    model = loaded(SEARCH)
+    rows = taxonomy_rows()["article_type_id"]
+    shelves: dict[str, set] = {}
+    for name, sub_category in rows.values():
+        shelves.setdefault(name, set()).add(sub_category)
+    named = {shelf for t in parsed.named for shelf in shelves.get(t, ())}
+    return [t for t in model.head_siblings(parsed.named) if shelves.get(t, set()) & named]
 
 
 def _similar_types(q: str) -> list[str]:

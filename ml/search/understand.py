@@ -408,6 +408,14 @@ class QueryUnderstanding(BaseEstimator):
                    for word in search_words(part)[:-1] for kind in heads.get(word, ())}
         return tuple(sorted(related - set(named)))
 
+    def head_siblings(self, types: Collection[str]) -> tuple[str, ...]:
+        """The other types whose label ends in the same noun as one of ``types``' ("Trolley
+        Bag": Duffel, Laptop and Messenger Bag; "Rain Jacket": Jackets, Nehru Jackets)."""
+        heads = self._label_words()[0]
+        siblings = {kind for label in types for part in label_parts(label)
+                    for words in [search_words(part)] if words for kind in heads.get(words[-1], ())}
+        return tuple(sorted(siblings - set(types)))
+
     # ------------------------------------------------------------------ types the words name
 
     def _named_types(self, content: list[str], purpose: Sequence[str] = ()) -> set[str]:

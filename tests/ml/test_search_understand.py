@@ -227,3 +227,13 @@ def test_a_word_of_a_category_phrase_is_read_as_the_category_not_a_colour(reader
 )
 def test_slang_and_broad_words_name_their_types_only_alone(reader, query, named):
     assert set(reader.parse(query).named) == named
+
+
+def test_head_siblings_share_the_label_s_last_noun(reader):
+    labels = set(reader.types_)
+    bags = {t for t in labels if t.endswith(" Bag")}
+    assert len(bags) >= 2, "the sample has two kinds of bag"
+    some = sorted(bags)[0]
+    assert set(reader.head_siblings([some])) >= bags - {some}
+    assert some not in reader.head_siblings([some])
+    assert not set(reader.head_siblings([some])) & {"Handbags", "Tshirts"}
