@@ -48,9 +48,9 @@ from main.categorize import SURE_ENOUGH
 from main.search_text import normalise_words
 from main.selectors import taxonomy_rows
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, MASTER, SUB
-from ml.catalog.text import mentions_gender
+from ml.catalog.text import mentions_gender, singular
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
-from ml.search.text import APPAREL, STOP_WORDS
+from ml.search.text import APPAREL, STOP_WORDS, search_words
 from ml.search.train import ARTIFACT_NAME as SEARCH
 from ml.search.understand import ParsedQuery
 from serving.registry import loaded
@@ -75,6 +75,10 @@ RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first le
 # one before it in every order: the named types' relatives, the types the categorizer reads
 # the query as, then the relaxations below ("sun hat": 3 hats, then caps).
 TOP_UP_BELOW = PAGE_SIZE
+SHELF_TYPE_WEIGHT = 0.5  # a type only the shelf's name asks for ranks after the ones the word heads
+# Shelf names that are not what a shopper asks for: "home" (one cushion cover) and the free
+# gifts and vouchers that come with an order.
+SHELF_WORDS_IGNORED = frozenset({"home", "free", "freegift", "freeitem", "voucher"})
 # The categorizer's article types for the query kept as similar, from this probability: "yellow
 # kurti" gives Kurtas 0.01, "kurta pyjama for boys" gives Swimwear 0.0002.
 SIMILAR_TYPE_PROBABILITY = 0.005
@@ -198,6 +202,38 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
                         relaxed=True, understood=False)
 
 
+def _shelf_types(parsed: ParsedQuery) -> list[str]:
+    """The article types under the subcategory or master category a query's word names, where
+    that name is not an article type's own ("shoes": Casual, Formal and Sports Shoes, Heels,
+    Flats; "watches" is left to its type), when it is the query's only word but for a gender,
+    colour, brand or price ("girls shoes"; "running shoes", "tote bag" keep to their types)."""
+    words = _shelf_words()
+    if len(parsed.terms) != 1 or parsed.terms[0].word not in words:
+        return []
+    return sorted(words[parsed.terms[0].word])
+
+
+def _shelf_words() -> dict[str, frozenset[str]]:
+    rows = taxonomy_rows()
+    key = id(rows)
+    if _shelves_kept.get("key") != key:
+        types = list(rows["article_type_id"].values())
+        own = {singular("".join(search_words(name))) for name, _ in types}
+        under: dict[str, set[str]] = {}
+        for name, sub in types:
+            sub_name, master = rows["sub_category_id"][sub]
+            for shelf in (sub_name, rows["master_category_id"][master][0]):
+                word = singular("".join(search_words(shelf)))
+                if word not in own and len(search_words(shelf)) == 1:
+                    under.setdefault(word, set()).add(name)
+        _shelves_kept.update(key=key, words={w: frozenset(t) for w, t in under.items()
+                                             if w not in SHELF_WORDS_IGNORED})
+    return _shelves_kept["words"]
+
+
+_shelves_kept: dict = {}
+
+
 def _shelf_siblings(parsed: ParsedQuery) -> list[str]:
     """The types beside the named ones on the catalog's shelf: the same subcategory and a
     label ending in the same noun ("trolley bag": duffel bags; not "Suits": night suits)."""
@@ -296,7 +332,16 @@ class _Evidence:
             self.points[rows] += TERM_POINTS * term.weight
             every_word &= rows
             some_word |= rows
-        if types_asked and not parsed.named and parsed.terms:
+        # A word naming a whole shelf of the catalog ("shoes", "bags", "jewellery", "footwear")
+        # asks for every type on it, after the types the word itself heads.
+        shelf = _shelf_types(parsed)
+        for article in shelf:
+            rows = table.any_of("type", ids[ARTICLE].get(article, ()))
+            if article not in parsed.types:
+                self.points[rows] += TYPE_POINTS * SHELF_TYPE_WEIGHT
+            of_type |= rows
+            types_asked = True
+        if types_asked and not parsed.named and not shelf and parsed.terms:
             # Types the words only point at ("beanie": Caps, and T-shirts, shoes... whose names
             # use it): the likeliest whole, the others only where a product has the words, so
             # that a price order does not start with cheap T-shirts.
