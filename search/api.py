@@ -62,6 +62,7 @@ class SearchView(ApiView):
                 for product in page.object_list
             ],
             "count": facets.total,
+            "matched": facets.matched,
             "page": page.number,
             "num_pages": page.paginator.num_pages,
             "facets": {

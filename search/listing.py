@@ -70,7 +70,9 @@ def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, F
     listing = _listing(filters=filters)
     page = Paginator(listing.ids, size).get_page(number)
     page.object_list = products_by_ids(ids=[int(i) for i in page.object_list], in_stock_only=False)
-    return page, _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
+    facets = _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
+    facets.matched = listing.matched
+    return page, facets
 
 
 def search_ids(*, filters: CatalogFilters) -> list[int]:
@@ -93,6 +95,7 @@ def ids_starting_words(*, q: str, limit: int) -> list[int]:
 class _Listing:
     ids: np.ndarray  # the result, in the listing's order
     counters: dict[str, Counter]  # per facet: value -> products (the multi-select rule)
+    matched: int  # how many of ids match the search itself (the rest: similar products after them)
 
 
 def _listing(*, filters: CatalogFilters) -> _Listing:
@@ -144,7 +147,7 @@ def _listing(*, filters: CatalogFilters) -> _Listing:
             tier_of = np.zeros(len(table), dtype=np.int8)
             tier_of[rows] = tiers
             ordered = ordered[np.argsort(tier_of[ordered], kind="stable")]
-    return _Listing(ids=table.ids[ordered], counters=counters)
+    return _Listing(ids=table.ids[ordered], counters=counters, matched=int((tiers[every] == 0).sum()))
 
 
 _counts_kept: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
@@ -246,6 +249,12 @@ class Facets:
     sizes: list[FacetValue] = field(default_factory=list)
     ratings: list[FacetValue] = field(default_factory=list)
     total: int = 0
+    matched: int = 0  # of total, the products matching the search (the rest are similar ones)
+
+    @property
+    def similar(self) -> int:
+        """Similar products listed after a search's thin match."""
+        return self.total - self.matched
 
     @property
     def groups(self) -> list[Facet]:

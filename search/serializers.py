@@ -104,6 +104,10 @@ class FacetValueSerializer(serializers.Serializer):
 class SearchResponseSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
     count = serializers.IntegerField()
+    matched = serializers.IntegerField(
+        help_text="Of count, the products that match the query itself; the rest are similar products "
+                  "listed after a match thinner than a page"
+    )
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
     facets = serializers.DictField(child=FacetValueSerializer(many=True),

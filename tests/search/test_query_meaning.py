@@ -184,3 +184,19 @@ def test_a_thin_match_comes_first_and_similar_products_follow_it(sort):
         else:
             assert not query_summary(q=q).message, q
     assert topped_up, f"no thin type of {thin} was followed by similar products"
+
+
+def test_the_page_and_the_api_count_a_thin_match_apart_from_what_follows(client):
+    counts = Counter(Product.objects.filter(is_active=True).values_list("article_type__name", flat=True))
+    for article in sorted(name for name, n in counts.items() if 1 <= n < PAGE_SIZE):
+        q = article.lower()
+        result = search_rows(q=q)
+        if result.dropped or result.relaxed or result.matched == len(result.rows):
+            continue
+        data = client.get("/api/v1/search", {"q": q}).json()
+        assert data["matched"] == result.matched < data["count"], q
+        html = client.get("/catalog/", {"q": q}).content.decode()
+        similar = data["count"] - data["matched"]
+        assert f"then {similar} similar" in html, q
+        return
+    pytest.fail("no thin match in the sample was followed by similar products")
