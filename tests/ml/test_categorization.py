@@ -20,8 +20,8 @@ from ml.categorize.heads import LinearHead
 from ml.categorize.memory import NameMemory
 from ml.categorize.train import load_categorizer, train_categorizer
 from ml.store import ArtifactMissing, ArtifactStore
+from tests.ml.conftest import stratified_sample
 
-SAMPLE_SIZE = 4000
 SELLER_PHRASES = {
     "blue denim jeans for men": ("Men", "Jeans"),
     "women floral summer dress": ("Women", "Dresses"),
@@ -31,22 +31,16 @@ SELLER_PHRASES = {
 }
 
 
-def _stratified_sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
-    """Rows in proportion to their article type, at least 3 each, so the long tail stays."""
-    by_type = frame.groupby("articleType")
-    quota = (by_type["id"].transform("size") * size / len(frame)).clip(lower=3)
-    return frame[by_type.cumcount() < quota].reset_index(drop=True)
+@pytest.fixture(scope="module")
+def split(sample_split):
+    """A stratified 4,000 rows of the train split, 300 of the test split (tests/ml/conftest.py)."""
+    return sample_split
 
 
 @pytest.fixture(scope="module")
-def split():
-    train, test = train_test_split_by_id(load_styles())
-    return _stratified_sample(train, SAMPLE_SIZE), test.sample(300, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def cascade(split):
-    return CategoryCascade().fit(*text_and_labels(split[0]))
+def cascade(sample_cascade):
+    """``CategoryCascade()`` fitted on ``split``'s sample, once per run (tests/ml/conftest.py)."""
+    return sample_cascade
 
 
 def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
@@ -222,7 +216,7 @@ def test_save_and_load_round_trip(cascade, tmp_path):
 def full_build(tmp_path_factory):
     """One full build of a 1,500-row sample (Naive Bayes heads): the sample, its store folder
     and its metadata, built once for the tests below that read it."""
-    sample = _stratified_sample(load_styles(), 1500)
+    sample = stratified_sample(load_styles(), 1500)
     folder = tmp_path_factory.mktemp("full-build")
     metadata = train_categorizer(styles=sample, store=ArtifactStore(folder), estimator="nb", n_jobs=1)
     return sample, folder, metadata
