@@ -392,6 +392,18 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
 CATEGORIZER_SAMPLE = 6000
 
 
+def exported_text_encoder(tmp_path_factory):
+    """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``, as ``train_models``
+    encodes with it), exported once per run into a folder the pytest-xdist workers share."""
+    from ml.embed.text import load_text_encoder, save_text_encoder
+    from ml.store import ArtifactStore
+
+    folder = built_once(tmp_path_factory, "text-encoder",
+                        lambda folder: save_text_encoder(store=ArtifactStore(folder)))
+    # All cores, as train_models' encoder (ml.categorize.train) has them.
+    return load_text_encoder(store=ArtifactStore(folder), threads=0)
+
+
 class _ExportedOnFirstUse:
     """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``), exported into a
     folder the whole run shares on the first name encoded: tests that never encode a name pay
@@ -405,13 +417,7 @@ class _ExportedOnFirstUse:
 
     def _loaded(self):
         if self._encoder is None:
-            from ml.embed.text import load_text_encoder, save_text_encoder
-            from ml.store import ArtifactStore
-
-            folder = built_once(self._tmp_path_factory, "text-encoder",
-                                lambda folder: save_text_encoder(store=ArtifactStore(folder)))
-            # All cores, as train_models' encoder (ml.categorize.train) has them.
-            self._encoder = load_text_encoder(store=ArtifactStore(folder), threads=0)
+            self._encoder = exported_text_encoder(self._tmp_path_factory)
         return self._encoder._loaded()
 
     def encode(self, texts):
@@ -432,6 +438,12 @@ def _onnx_text_encoder(tmp_path_factory):
     embedding.use_encoder(_ExportedOnFirstUse(tmp_path_factory))
     yield
     embedding.use_encoder(before)
+
+
+@pytest.fixture(scope="session")
+def onnx_text_encoder(tmp_path_factory):
+    """The run's ONNX export of the sentence encoder (``exported_text_encoder``)."""
+    return exported_text_encoder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
