@@ -18,6 +18,7 @@ from tests.conftest import built_once
 SAMPLE_SIZE = 4000
 TEST_SIZE = 300
 MODEL_FILE = "cascade.joblib"
+FULL_BUILD_SIZE = 1500
 
 
 def stratified_sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
@@ -48,3 +49,26 @@ def sample_cascade(tmp_path_factory, sample_split):
         joblib.dump(model, folder / MODEL_FILE)
 
     return joblib.load(built_once(tmp_path_factory, "sample-cascade", build) / MODEL_FILE)
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory):
+    """One full build (``train_categorizer``, Naive Bayes heads) of a stratified
+    ``FULL_BUILD_SIZE`` rows of the catalog, once per run: ``(sample, store folder, metadata)``.
+    Tests read it (tests/ml/test_categorization.py, and the plain build tests/ml/test_audit.py
+    compares a build with fixes to) and write their own builds elsewhere."""
+    import joblib
+
+    from ml.catalog.dataset import load_styles
+    from ml.categorize.train import train_categorizer
+    from ml.store import ArtifactStore
+
+    sample = stratified_sample(load_styles(), FULL_BUILD_SIZE)
+
+    def build(folder):
+        metadata = train_categorizer(styles=sample, store=ArtifactStore(folder / "store"),
+                                     estimator="nb", n_jobs=1)
+        joblib.dump(metadata, folder / "metadata.joblib")
+
+    folder = built_once(tmp_path_factory, "full-build", build)
+    return sample, folder / "store", joblib.load(folder / "metadata.joblib")

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 
 from ml.catalog.brands import BrandLexicon
-from ml.catalog.dataset import load_styles, train_test_split_by_id
+from ml.catalog.dataset import train_test_split_by_id
 from ml.catalog.schema import LEVELS
 from ml.categorize.augment import seller_variant
 from ml.categorize.cascade import CategoryCascade, CategoryPrediction, FlatCategorizer, text_and_labels
@@ -20,7 +20,6 @@ from ml.categorize.heads import LinearHead
 from ml.categorize.memory import NameMemory
 from ml.categorize.train import load_categorizer, train_categorizer
 from ml.store import ArtifactMissing, ArtifactStore
-from tests.ml.conftest import stratified_sample
 
 SELLER_PHRASES = {
     "blue denim jeans for men": ("Men", "Jeans"),
@@ -212,14 +211,7 @@ def test_save_and_load_round_trip(cascade, tmp_path):
         "blue denim jeans for men").to_dict()["articleType"]
 
 
-@pytest.fixture(scope="module")
-def full_build(tmp_path_factory):
-    """One full build of a 1,500-row sample (Naive Bayes heads): the sample, its store folder
-    and its metadata, built once for the tests below that read it."""
-    sample = stratified_sample(load_styles(), 1500)
-    folder = tmp_path_factory.mktemp("full-build")
-    metadata = train_categorizer(styles=sample, store=ArtifactStore(folder), estimator="nb", n_jobs=1)
-    return sample, folder, metadata
+# ``full_build``: one full build of a stratified 1,500 rows, once per run (tests/ml/conftest.py).
 
 
 def test_train_categorizer_saves_metadata_with_holdout_metrics(full_build):
