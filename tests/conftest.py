@@ -42,17 +42,26 @@ def pytest_configure(config):
 # wall time is the busier worker's. Seconds of setup + calls from --durations of one run on 2
 # cores shared with other jobs (load ~5.5: a 1,044 s run), with this branch's savings taken off
 # (the e2e full catalog's recommenders on a sample; one light stack for both stack modules).
+# The categorization module fits the cascade the vocabulary module reads (tests/ml/conftest.py,
+# once per run): the vocabulary module, left with a 4,000-row TF-IDF-only fit (24-27 s) and
+# quick tests, comes after the modules that take longer, so that the shared fit is done when it
+# starts. (Measured on a run at load 5-8: the vocabulary module had 112 s of setup before
+# it shared the fit; tests/ml/test_photo_catalog.py 47 s of setup and 54 s in one test.)
 # (--dist loadgroup would group whole packages, but pytest-xdist 3.8 adds no group to the test
 # ids under pytest 9: it runs as load.)
 LONGEST_FIRST = {
-    "tests/ml/test_categorization.py": 324,
+    # Was one module of 324 s (the run's longest by far, so the busier worker's): the cascade's
+    # training tests now in their own module, run beside it (measured at load 5-7: the sample's
+    # cascade fit 196 s of setup; the training module's fits 78 + 40 + 33 + 22 + 21 + 20 + 17 s).
+    "tests/ml/test_categorize_training.py": 235,
+    "tests/ml/test_categorization.py": 215,
     "tests/stack/test_loopback_stack.py": 130,  # with tests/stack/test_login_lockout_stack.py
     "tests/e2e/test_ml_in_browser.py": 125,
-    "tests/ml/test_categorize_vocabulary.py": 116,
+    "tests/ml/test_photo_catalog.py": 105,
     "tests/catalog_audit/test_audit.py": 100,
     "tests/stack/test_login_lockout_stack.py": 11,  # in the loopback module's unit, after it
-    "tests/ml/test_photo_catalog.py": 54,
     "tests/e2e/test_photo_in_browser.py": 48,
+    "tests/ml/test_categorize_vocabulary.py": 45,  # its cascade fitted by the categorization module's
     "tests/ml/test_audit.py": 40,
     "tests/security/test_api_fuzz.py": 34,
     "tests/e2e/test_walkthrough_in_browser.py": 22,
@@ -392,6 +401,18 @@ def built_once(tmp_path_factory, name: str, build) -> Path:
 CATEGORIZER_SAMPLE = 6000
 
 
+def exported_text_encoder(tmp_path_factory):
+    """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``, as ``train_models``
+    encodes with it), exported once per run into a folder the pytest-xdist workers share."""
+    from ml.embed.text import load_text_encoder, save_text_encoder
+    from ml.store import ArtifactStore
+
+    folder = built_once(tmp_path_factory, "text-encoder",
+                        lambda folder: save_text_encoder(store=ArtifactStore(folder)))
+    # All cores, as train_models' encoder (ml.categorize.train) has them.
+    return load_text_encoder(store=ArtifactStore(folder), threads=0)
+
+
 class _ExportedOnFirstUse:
     """The sentence encoder's ONNX export (``ml.embed.text.text_encoder``), exported into a
     folder the whole run shares on the first name encoded: tests that never encode a name pay
@@ -405,13 +426,7 @@ class _ExportedOnFirstUse:
 
     def _loaded(self):
         if self._encoder is None:
-            from ml.embed.text import load_text_encoder, save_text_encoder
-            from ml.store import ArtifactStore
-
-            folder = built_once(self._tmp_path_factory, "text-encoder",
-                                lambda folder: save_text_encoder(store=ArtifactStore(folder)))
-            # All cores, as train_models' encoder (ml.categorize.train) has them.
-            self._encoder = load_text_encoder(store=ArtifactStore(folder), threads=0)
+            self._encoder = exported_text_encoder(self._tmp_path_factory)
         return self._encoder._loaded()
 
     def encode(self, texts):
@@ -432,6 +447,12 @@ def _onnx_text_encoder(tmp_path_factory):
     embedding.use_encoder(_ExportedOnFirstUse(tmp_path_factory))
     yield
     embedding.use_encoder(before)
+
+
+@pytest.fixture(scope="session")
+def onnx_text_encoder(tmp_path_factory):
+    """The run's ONNX export of the sentence encoder (``exported_text_encoder``)."""
+    return exported_text_encoder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

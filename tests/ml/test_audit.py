@@ -204,24 +204,26 @@ def test_a_photo_models_probabilities_are_read_per_product(photo_artifact_dir, c
     assert set(evidence) == {CATEGORY, COLOUR}
 
 
-def test_train_categorizer_learns_fixes_in_place_of_the_rows_they_correct(tmp_path):
+def test_train_categorizer_learns_fixes_in_place_of_the_rows_they_correct(full_build, tmp_path):
+    """The plain build is the run's ``full_build`` (tests/ml/conftest.py): a stratified 1,500
+    rows, the same parameters."""
     from ml.categorize.train import load_categorizer, train_categorizer
     from ml.store import ArtifactStore
 
-    styles = load_styles(fashion_data()).iloc[:1500].reset_index(drop=True)
+    styles, plain_folder, plain = full_build
     shoe = styles[styles[NAME].str.contains("Puma") & (styles[ARTICLE] == "Casual Shoes")].iloc[0]
     path = {"gender": "Men", "masterCategory": "Footwear", SUB: "Shoes"}
     fix = pd.DataFrame([{ID: shoe[ID], NAME: shoe[NAME], **path, ARTICLE: "Sports Shoes"},
                         {ID: None, NAME: "Seller Zorblax Sneaker", **path, ARTICLE: "Sports Shoes"}])
 
-    def train(folder, **corrections):
-        store = ArtifactStore(tmp_path / folder)
-        metadata = train_categorizer(styles=styles, store=store, estimator="nb", n_jobs=1, **corrections)
+    def sports_shoes(store):
         sports = dict(load_categorizer(store=store).predict_one(shoe[NAME]).levels[ARTICLE].alternatives)
-        return metadata, sports.get("Sports Shoes", 0.0)
+        return sports.get("Sports Shoes", 0.0)
 
-    plain, plain_sports = train("plain")
-    fixed, fixed_sports = train("fixed", corrections=fix)
+    plain_sports = sports_shoes(ArtifactStore(plain_folder))
+    store = ArtifactStore(tmp_path / "fixed")
+    fixed = train_categorizer(styles=styles, store=store, estimator="nb", n_jobs=1, corrections=fix)
+    fixed_sports = sports_shoes(store)
     assert fixed["audit_corrected_rows"] == 2
     assert fixed["training_rows"] == len(styles) + 1  # the catalog fix replaced its row; the listing joined
     assert fixed["metrics"] == plain["metrics"] and fixed["data_fingerprint"] != plain["data_fingerprint"]

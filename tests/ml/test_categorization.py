@@ -11,17 +11,15 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 
 from ml.catalog.brands import BrandLexicon
-from ml.catalog.dataset import load_styles, train_test_split_by_id
 from ml.catalog.schema import LEVELS
 from ml.categorize.augment import seller_variant
-from ml.categorize.cascade import CategoryCascade, CategoryPrediction, FlatCategorizer, text_and_labels
+from ml.categorize.cascade import CategoryCascade, CategoryPrediction, text_and_labels
 from ml.categorize.features import TextFeatures, word_features
 from ml.categorize.heads import LinearHead
 from ml.categorize.memory import NameMemory
-from ml.categorize.train import load_categorizer, train_categorizer
+from ml.categorize.train import load_categorizer
 from ml.store import ArtifactMissing, ArtifactStore
 
-SAMPLE_SIZE = 4000
 SELLER_PHRASES = {
     "blue denim jeans for men": ("Men", "Jeans"),
     "women floral summer dress": ("Women", "Dresses"),
@@ -31,22 +29,16 @@ SELLER_PHRASES = {
 }
 
 
-def _stratified_sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
-    """Rows in proportion to their article type, at least 3 each, so the long tail stays."""
-    by_type = frame.groupby("articleType")
-    quota = (by_type["id"].transform("size") * size / len(frame)).clip(lower=3)
-    return frame[by_type.cumcount() < quota].reset_index(drop=True)
+@pytest.fixture(scope="module")
+def split(sample_split):
+    """A stratified 4,000 rows of the train split, 300 of the test split (tests/ml/conftest.py)."""
+    return sample_split
 
 
 @pytest.fixture(scope="module")
-def split():
-    train, test = train_test_split_by_id(load_styles())
-    return _stratified_sample(train, SAMPLE_SIZE), test.sample(300, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def cascade(split):
-    return CategoryCascade().fit(*text_and_labels(split[0]))
+def cascade(sample_cascade):
+    """``CategoryCascade()`` fitted on ``split``'s sample, once per run (tests/ml/conftest.py)."""
+    return sample_cascade
 
 
 def _path(prediction: CategoryPrediction) -> tuple[str, ...]:
@@ -63,14 +55,6 @@ def test_every_prediction_is_a_taxonomy_path(cascade, split):
     names = list(split[1]["name"]) + list(SELLER_PHRASES) + ["xyz", "red"]
     for prediction in cascade.predict(names):
         assert _is_taxonomy_path(cascade, _path(prediction))
-
-
-def test_unseen_gender_weight_zero_keeps_genders_seen_with_the_path(split):
-    # Without the retrieval evidence (fitted after the paths, it re-weighs article types over the
-    # same paths): the path prior under test is the cascade's own, and the fit takes half as long.
-    model = CategoryCascade(unseen_gender_weight=0.0, retrieval=False).fit(*text_and_labels(split[0]))
-    names = list(split[1]["name"][:100]) + list(SELLER_PHRASES) + ["xyz", "red"]
-    assert all(_path(p) in model.taxonomy_ for p in model.predict(names))
 
 
 def test_a_branch_model_per_subcategory_with_several_article_types(cascade, split):
@@ -158,18 +142,6 @@ def test_naive_bayes_configuration_is_the_same_cascade(cascade, split):
     assert model.taxonomy_ == cascade.taxonomy_
 
 
-def test_unknown_estimator_fails_fast(split):
-    with pytest.raises(ValueError, match="Unknown estimator"):
-        CategoryCascade(estimator="forest").fit(*text_and_labels(split[0]))
-
-
-def test_flat_baseline_predicts_every_level(split):
-    flat = FlatCategorizer(estimator="nb").fit(*text_and_labels(split[0]))
-    labels = flat.predict_labels(["blue jeans for men"])
-    assert set(labels) == set(LEVELS)
-    assert labels["articleType"][0] == "Jeans"
-
-
 def _tiny_catalog() -> pd.DataFrame:
     """Socks sit under Accessories, but Booties (also subCategory Socks) under Apparel."""
     rows = [
@@ -216,60 +188,6 @@ def test_save_and_load_round_trip(cascade, tmp_path):
     assert prediction.model_version == loaded.model_version
     assert prediction.to_dict()["articleType"] == cascade.predict_one(
         "blue denim jeans for men").to_dict()["articleType"]
-
-
-@pytest.fixture(scope="module")
-def full_build(tmp_path_factory):
-    """One full build of a 1,500-row sample (Naive Bayes heads): the sample, its store folder
-    and its metadata, built once for the tests below that read it."""
-    sample = _stratified_sample(load_styles(), 1500)
-    folder = tmp_path_factory.mktemp("full-build")
-    metadata = train_categorizer(styles=sample, store=ArtifactStore(folder), estimator="nb", n_jobs=1)
-    return sample, folder, metadata
-
-
-def test_train_categorizer_saves_metadata_with_holdout_metrics(full_build):
-    sample, folder, metadata = full_build
-    store = ArtifactStore(folder)
-    assert metadata["training_rows"] == len(sample)
-    assert metadata["n_branch_models"] > 5
-    assert 0.5 < metadata["metrics"]["holdout_accuracy_subCategory"] <= 1.0
-    assert "holdout_seller_style_accuracy_articleType" in metadata["metrics"]
-    assert load_categorizer(store=store).model_version == metadata["version"]
-
-
-def test_a_quick_build_serves_its_measured_trial_fit(full_build, tmp_path):
-    """``quick`` (make run's first categorizer): the trial fit, measured as a full build is, on
-    the train split's rows; the full build's metrics are the same (one protocol), its rows all."""
-    sample, _, full = full_build
-    quick = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "quick"),
-                              estimator="nb", n_jobs=1, quick=True)
-    train, _ = train_test_split_by_id(sample)
-    assert quick["quick"] and not full["quick"]
-    assert quick["training_rows"] == len(train) < full["training_rows"] == len(sample)
-    assert quick["metrics"] == full["metrics"]
-    model = load_categorizer(store=ArtifactStore(tmp_path / "quick"))
-    assert model.model_version == quick["version"]
-    assert model.predict_one("mens black leather wallet").label("articleType") == "Wallets"
-
-
-def test_listings_sellers_confirmed_are_learnt_but_not_measured(full_build, tmp_path):
-    sample, _, plain = full_build
-    watch = sample[sample["articleType"] == "Watches"].iloc[0]
-    confirmed = pd.DataFrame(
-        [{**watch[["gender", "masterCategory", "subCategory", "articleType"]].to_dict(),
-          "name": f"Zorblax Quantum Gizmo {n}", "baseColour": "", "usage": ""}
-         for n in range(8)]
-        + [{"name": "no category path", "gender": "Men"}]  # unusable: skipped
-    )
-    taught = train_categorizer(styles=sample, store=ArtifactStore(tmp_path / "taught"),
-                               estimator="nb", n_jobs=1, confirmed=confirmed)
-    assert taught["seller_confirmed_rows"] == 8
-    assert taught["training_rows"] == len(sample) + 8
-    assert taught["metrics"] == plain["metrics"]  # measured on the catalog's holdout alone
-    assert taught["data_fingerprint"] != plain["data_fingerprint"]
-    model = load_categorizer(store=ArtifactStore(tmp_path / "taught"))
-    assert model.predict_one("zorblax quantum gizmo").label("articleType") == "Watches"
 
 
 def test_seller_variants_drop_brand_and_model_numbers_but_keep_the_product():
@@ -336,29 +254,6 @@ def test_name_memory_blends_remembered_paths_of_specific_names_only():
     assert np.allclose(blended[1], [0.1, 0.9])  # too generic to be remembered
 
 
-def test_the_cascade_is_a_scikit_learn_estimator(split):
-    """fit(X, y), get_params and clone: scikit-learn's own cross-validation can tune it."""
-    from sklearn.base import clone
-    from sklearn.model_selection import KFold, cross_val_score
-
-    model = CategoryCascade(estimator="nb", augment=0, C=2.0)
-    assert clone(model).get_params() == model.get_params()
-    assert model.get_params()["C"] == 2.0
-    X, y = text_and_labels(split[0].iloc[:1500])
-    scores = cross_val_score(model, X, y, cv=KFold(2, shuffle=True, random_state=0))
-    assert len(scores) == 2 and all(0.5 < score <= 1.0 for score in scores)
-    assert not hasattr(model, "heads_")  # cross_val_score fitted clones
-
-
-def test_the_svm_heads_follow_the_C_parameter(split):
-    """A stronger regularisation (smaller C) must change the fitted heads."""
-    X, y = text_and_labels(split[0].iloc[:800])
-    # Without the retrieval evidence: it is fitted after the heads and leaves them as they are.
-    loose = CategoryCascade(augment=0, C=1.0, retrieval=False).fit(X, y)
-    tight = CategoryCascade(augment=0, C=0.01, retrieval=False).fit(X, y)
-    assert not np.allclose(loose.heads_["subCategory"].weights, tight.heads_["subCategory"].weights)
-
-
 def test_an_svm_head_fits_its_temperature_once_and_a_refit_reuses_it(monkeypatch):
     """A trial fit's temperatures carry to the served fit: its heads are fitted once, not
     twice, and their margins are divided by the trial's temperature."""
@@ -383,22 +278,3 @@ def test_an_svm_head_fits_its_temperature_once_and_a_refit_reuses_it(monkeypatch
     assert refit.temperature == 2.0
     # (liblinear shuffles its rows: two fits agree to its tolerance, not to the bit)
     assert np.allclose(refit.weights * 2.0, raw.weights, rtol=1e-3, atol=1e-4)
-
-
-def test_the_retrieval_evidence_refits_no_head_twice(split, monkeypatch):
-    """The inner cascade fitted out of fold for the stacker keeps the outer heads' temperatures:
-    each temperature is fitted once, by the outer cascade."""
-    from ml.categorize import heads
-
-    fitted = []
-    real = heads._svm_temperature
-
-    def counted(*args, **kwargs):
-        fitted.append(len(args[1]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(heads, "_svm_temperature", counted)
-    X, y = text_and_labels(split[0].iloc[:1200])
-    model = CategoryCascade(augment=0, n_jobs=1).fit(X, y)
-    assert model.retrieval_ is not None and "stacker" in model.retrieval_  # the inner fit ran
-    assert len(fitted) == len(model.temperatures_) > 0

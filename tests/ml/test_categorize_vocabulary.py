@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.base import clone
 
@@ -16,28 +15,22 @@ from ml.categorize.familiarity import KNOWN_COUNT, WordFamiliarity
 from ml.embed.text import DIMENSIONS
 from ml.evaluate import vocabulary
 
-SAMPLE_SIZE = 2500
 # Garments named in words the catalog (almost) never uses: never to be filled in as shoes.
 UNSEEN_GARMENTS = ("men pullover grey", "men hoodie black", "women palazzo", "women trench coat",
                    "men parka olive", "women cardigan")
 
 
-def _stratified_sample(frame: pd.DataFrame, size: int) -> pd.DataFrame:
-    by_type = frame.groupby(ARTICLE)
-    quota = (by_type["id"].transform("size") * size / len(frame)).clip(lower=3)
-    return frame[by_type.cumcount() < quota].reset_index(drop=True)
+@pytest.fixture(scope="session")
+def train_sample(sample_split):
+    """A stratified 4,000 rows of the train split (tests/ml/conftest.py)."""
+    return sample_split[0]
 
 
 @pytest.fixture(scope="session")
-def train_sample():
-    train, _ = train_test_split_by_id(load_styles())
-    return _stratified_sample(train, SAMPLE_SIZE)
-
-
-@pytest.fixture(scope="session")
-def embedded(train_sample):
-    """The default cascade (embedding evidence on); the encoder loads once per session."""
-    return CategoryCascade(n_jobs=2).fit(*text_and_labels(train_sample))
+def embedded(sample_cascade):
+    """The default cascade (embedding evidence on) fitted on ``train_sample``, once per run and
+    shared with tests/ml/test_categorization.py (tests/ml/conftest.py)."""
+    return sample_cascade
 
 
 @pytest.fixture(scope="session")

@@ -107,13 +107,12 @@ def test_an_unfitted_reader_is_not_saved(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def semantic_reader(styles):
-    """With the sentence encoder, over a small lexicon of words this sample never uses."""
-    from ml.embed.text import SentenceEncoder
-
+def semantic_reader(styles, onnx_text_encoder):
+    """With the sentence encoder (its ONNX export, as train_models builds the search's reader;
+    exported once per run), over a small lexicon of words this sample never uses."""
     outside = ["raincoats", "hoody"]
     never_named = styles[~styles["name"].str.contains("raincoat|hood", case=False)]
-    return QueryUnderstanding(encoder=SentenceEncoder(), lexicon_words=outside).fit(never_named)
+    return QueryUnderstanding(encoder=onnx_text_encoder, lexicon_words=outside).fit(never_named)
 
 
 def test_a_word_the_catalog_never_uses_is_read_semantically(semantic_reader, tmp_path):

@@ -76,15 +76,15 @@ def test_the_brand_and_the_colour_of_a_query_come_first(catalog, trained_models)
 
 
 @pytest.fixture
-def semantic_models(trained_models):
-    """The reader rebuilt with the sentence encoder, over the catalog's words and "purses"."""
+def semantic_models(trained_models, onnx_text_encoder):
+    """The reader rebuilt with the sentence encoder (its ONNX export, as train_models builds it),
+    over the catalog's words and "purses"."""
     from main.ml_fields import catalog_frame
-    from ml.embed.text import SentenceEncoder
     from ml.search.understand import QueryUnderstanding
     from ml.store import ArtifactStore
     from serving import registry
 
-    model = QueryUnderstanding(encoder=SentenceEncoder(), lexicon_words=["purses"]).fit(catalog_frame())
+    model = QueryUnderstanding(encoder=onnx_text_encoder, lexicon_words=["purses"]).fit(catalog_frame())
     store = ArtifactStore(trained_models)
     store.save("search", model, data_fingerprint="test", training_rows=1, writer=model.save)
     registry.reload_all()
