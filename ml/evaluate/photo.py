@@ -14,7 +14,10 @@ inner split is where :mod:`ml.photo.fusion`'s weights are tuned; ``--tune``):
 5. name only, photo only and name + photo per level (a cascade fitted on the train split minus
    the inner split, cached as ``cascade.joblib`` beside the models).
 
-``--models DIR`` keeps the trained model there and reuses it on the next run.
+``--models DIR`` keeps the trained model there and reuses it on the next run. ``--resolution R``
+trains at R px instead of the served recipe's (a recipe attempt; ignored if ``DIR`` already holds a
+model). ``--inner`` prints the photo-only accuracy per level on the inner split and stops: the
+figure a recipe is chosen on, without reading the holdout.
 """
 
 from __future__ import annotations
@@ -62,8 +65,9 @@ def photo_styles() -> pd.DataFrame:
     return styles
 
 
-def evaluation_store(models: Path, styles: pd.DataFrame) -> ArtifactStore:
-    """A store with a photo model trained on train minus inner (trained now if absent)."""
+def evaluation_store(models: Path, styles: pd.DataFrame, params: dict | None = None) -> ArtifactStore:
+    """A store with a photo model trained on train minus inner (trained now if absent, with the
+    served recipe's parameters updated by ``params``)."""
     store = ArtifactStore(models)
     if store.missing([ARTIFACT_NAME]):
         from ml.photo.train import PhotoClassifier, train_photo_models
@@ -76,7 +80,7 @@ def evaluation_store(models: Path, styles: pd.DataFrame) -> ArtifactStore:
             catalog=styles,
             store=store,
             held_out=(styles["holdout"] | styles["inner"]).to_numpy(),
-            estimator=PhotoClassifier(verbose=True),
+            estimator=PhotoClassifier(verbose=True, **(params or {})),
         )
         print({k: v for k, v in summary.items() if k != "model"}, flush=True)
     return store
@@ -86,11 +90,18 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=Path, default=DEFAULT_MODELS)
     parser.add_argument("--tune", action="store_true", help="tune the fusion weights on the inner split")
+    parser.add_argument("--resolution", type=int, help="train at this input size (px), not the served one")
+    parser.add_argument("--inner", action="store_true",
+                        help="only the photo-only accuracy on the inner split (the holdout is not read)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")  # the training's epochs
     warnings.filterwarnings("ignore", category=UserWarning)  # the ONNX exporter's notes
     styles = photo_styles()
-    store = evaluation_store(args.models, styles)
+    params = {"resolution": args.resolution} if args.resolution else {}
+    store = evaluation_store(args.models, styles, params)
+    if args.inner:
+        print("\n".join(inner_report(store, styles)), flush=True)
+        return
     print(report(store, styles), flush=True)
     test = styles[styles["holdout"]].reset_index(drop=True)
     model = load_photo_model(store=store, threads=BATCH_THREADS)
@@ -222,13 +233,36 @@ def side_by_side(cascade, photo_model, test: pd.DataFrame, weights: dict | None 
     return lines
 
 
+def accuracy_lines(levels: dict, frame: pd.DataFrame) -> list[str]:
+    """One line per level: the share of ``frame``'s labelled rows whose argmax is the truth."""
+    lines = []
+    for level, (classes, probabilities) in levels.items():
+        truth = frame[level].to_numpy()
+        labelled = truth != ""
+        accuracy = (classes[probabilities.argmax(1)][labelled] == truth[labelled]).mean()
+        lines.append(f"  {level:<15} {accuracy:.2%}")
+    return lines
+
+
+def inner_report(store: ArtifactStore, styles: pd.DataFrame) -> list[str]:
+    """Photo-only accuracy per level on the inner split (the model was trained without it)."""
+    model = load_photo_model(store=store, threads=BATCH_THREADS)
+    inner = styles[styles["inner"]].reset_index(drop=True)
+    return [
+        f"photo model {model.model_version} ({store.root}), {model.resolution} px",
+        f"photo only, inner split ({len(inner):,} photos), test-time flip (baseColour: network x pixels):",
+        *accuracy_lines(model.level_probabilities(list(inner["photo"])), inner),
+    ]
+
+
 def report(store: ArtifactStore, styles: pd.DataFrame) -> str:
     model = load_photo_model(store=store, threads=BATCH_THREADS)
     index = load_photo_index(store=store)
     lines = [f"photo model {model.model_version} ({store.root})"]
     metrics, params = model.metadata.get("metrics", {}), model.metadata.get("params", {})
     lines.append(
-        f"training: blocks {params.get('split', '?')}-15 + head, {params.get('epochs', '?')} epochs, "
+        f"training: {model.resolution} px, blocks {params.get('split', '?')}-15 + head, "
+        f"{params.get('epochs', '?')} epochs, "
         f"{metrics.get('train_seconds', '?')} s wall ({metrics.get('train_cpu_seconds', '?')} CPU-s; "
         f"activations {metrics.get('bottom_seconds', '?')} s), load average at report "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
@@ -240,11 +274,7 @@ def report(store: ArtifactStore, styles: pd.DataFrame) -> str:
     lines.append(
         f"photo only, holdout ({len(test):,} photos), test-time flip (baseColour: network x pixels):"
     )
-    for level, (classes, probabilities) in levels.items():
-        truth = test[level].to_numpy()
-        labelled = truth != ""
-        accuracy = (classes[probabilities.argmax(1)][labelled] == truth[labelled]).mean()
-        lines.append(f"  {level:<15} {accuracy:.2%}")
+    lines += accuracy_lines(levels, test)
     if model.colour is not None:  # the two colour experts alone
         from ml.photo.colour import colour_features
         from ml.photo.images import load_photos
