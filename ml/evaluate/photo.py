@@ -82,7 +82,10 @@ def evaluation_store(models: Path, styles: pd.DataFrame, params: dict | None = N
             held_out=(styles["holdout"] | styles["inner"]).to_numpy(),
             estimator=PhotoClassifier(verbose=True, **(params or {})),
         )
-        print({k: v for k, v in summary.items() if k != "model"}, flush=True)
+        # The build's own holdout_accuracy_* read every photo it did not train on (the holdout and
+        # the inner split, without the flip): not the holdout figures printed below.
+        print("Build summary (its accuracy: holdout + inner split, no flip):",
+              {k: v for k, v in summary.items() if k != "model"}, flush=True)
     return store
 
 
