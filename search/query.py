@@ -24,10 +24,13 @@ genders, colours, brands and prices are columns of the table.
 When nothing matches, the query's colour, price, brand, named type (for its relatives: "kurta
 sets" for men, which the catalog has none of, shows kurtas) and gender are given up in that
 order (:data:`RELAXATIONS`), one more at a time, and :func:`query_summary` says what was given
-up ("No black heels — showing heels in all colours"). A match thinner than a page is
-followed, in every order, by similar products (:data:`TOP_UP_BELOW`): the named types'
-relatives, the types the categorizer reads the query as ("sun hat": 3 hats, then caps), then
-the relaxations above, and the page says so. A query read as nothing the catalog has
+up ("No black heels — showing heels in all colours"); a type the catalog lacks for the stated
+gender first shows that gender's types the categorizer reads the query as ("womens formal
+shoes": heels and flats for women). A match thinner than a page is followed, in every order,
+by similar products (:data:`TOP_UP_BELOW`): the named types' relatives, the types beside them
+on the catalog's shelf, the types the categorizer reads the query as ("sun hat": 3 hats, then
+caps), then the relaxations above, and the page says so. A shelf's name alone ("shoes",
+"jewellery") asks for every type on that shelf. A query read as nothing the catalog has
 ("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
 the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
 word must start a word of the product text, as before.
@@ -108,6 +111,7 @@ _generation = [0]  # bumped when a new reader is loaded: cached plans of the old
 def forget_parses(**signal) -> None:
     """Drop cached parses and matches (a new reader was loaded: ``serving.signals.models_reloaded``)."""
     _parsed.cache_clear()
+    _categorizer_types.cache_clear()
     _kept.clear()
     _generation[0] += 1
 
@@ -246,13 +250,18 @@ def _shelf_siblings(parsed: ParsedQuery) -> list[str]:
     return [t for t in model.head_siblings(parsed.named) if shelves.get(t, set()) & named]
 
 
-def _similar_types(q: str) -> list[str]:
+def _similar_types(q: str) -> tuple[str, ...]:
     """The article types the categorizer reads ``q`` as, likeliest first ("sun hat": Caps)."""
     model = loaded(CATEGORIZER)
     if model is None or not normalise_words(q):
-        return []
+        return ()
+    return _categorizer_types(model, q)
+
+
+@functools.lru_cache(maxsize=1024)
+def _categorizer_types(model, q: str) -> tuple[str, ...]:
     answer = model.predict_one(q).levels[ARTICLE]
-    return [label for label, probability in answer.alternatives if probability >= SIMILAR_TYPE_PROBABILITY]
+    return tuple(label for label, p in answer.alternatives if p >= SIMILAR_TYPE_PROBABILITY)
 
 
 def _topped_up(match: np.ndarray, similar, points: np.ndarray):
