@@ -70,9 +70,8 @@ def catalog_page(*, filters: CatalogFilters, number, size: int) -> tuple[Page, F
     listing = _listing(filters=filters)
     page = Paginator(listing.ids, size).get_page(number)
     page.object_list = products_by_ids(ids=[int(i) for i in page.object_list], in_stock_only=False)
-    facets = _facets(filters=filters, counters=listing.counters, total=len(listing.ids))
-    facets.matched = listing.matched
-    return page, facets
+    return page, _facets(filters=filters, counters=listing.counters, total=len(listing.ids),
+                         matched=listing.matched)
 
 
 def search_ids(*, filters: CatalogFilters) -> list[int]:
@@ -283,7 +282,7 @@ def _picked(values: list[FacetValue]) -> list[FacetValue]:
     return [v for v in values if v.selected]
 
 
-def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int) -> Facets:
+def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int, matched: int) -> Facets:
     """The facets a page lists. The taxonomy drills down while browsing: subcategories are
     offered once a category is chosen, article types once a subcategory is; a search offers
     both at once."""
@@ -333,6 +332,7 @@ def _facets(*, filters: CatalogFilters, counters: dict[str, Counter], total: int
             if counters["rating"][key] or key in filters.rating
         ],
         total=total,
+        matched=matched,
     )
 
 

@@ -79,9 +79,9 @@ RELAXED_PREFIX_CHARS = 4  # the last resort: products sharing this many first le
 # the query as, then the relaxations below ("sun hat": 3 hats, then caps).
 TOP_UP_BELOW = PAGE_SIZE
 SHELF_TYPE_WEIGHT = 0.5  # a type only the shelf's name asks for ranks after the ones the word heads
-# Shelf names that are not what a shopper asks for: "home" (one cushion cover) and the free
-# gifts and vouchers that come with an order.
-SHELF_WORDS_IGNORED = frozenset({"home", "free", "freegift", "freeitem", "voucher"})
+# One-word shelf names that are not what a shopper asks for: "home" (one cushion cover) and the
+# vouchers that come with an order.
+SHELF_WORDS_IGNORED = frozenset({"home", "voucher"})
 # The categorizer's article types for the query kept as similar, from this probability: "yellow
 # kurti" gives Kurtas 0.01, "kurta pyjama for boys" gives Swimwear 0.0002.
 SIMILAR_TYPE_PROBABILITY = 0.005
@@ -195,10 +195,7 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
             return SearchResult(rows=rows, points=evidence.points[rows], parsed=parsed,
                                 relaxed=relaxed, dropped=dropped, instead=instead)
         if len(rows):
-            similar = [evidence.of_types(parsed.related, dropped),
-                       evidence.of_types(_shelf_siblings(parsed), dropped),
-                       evidence.of_types(_similar_types(q), dropped),
-                       *(mask for mask, _, _ in steps)]
+            similar = _similar_masks(q, evidence, dropped, steps)
             rows, points, tiers = _topped_up(match, similar, evidence.points)
             return SearchResult(rows=rows, points=points, parsed=parsed, relaxed=relaxed,
                                 dropped=dropped, tiers=tiers, instead=instead)
@@ -206,48 +203,70 @@ def _search(q: str, table: CatalogTable) -> SearchResult:
                         relaxed=True, understood=False)
 
 
+def _similar_masks(q: str, evidence: _Evidence, dropped: tuple[str, ...], steps):
+    """What follows a thin match, in turn, each read only if the page still has room (the
+    categorizer's reading costs ~5 ms): the named types' relatives, their shelf siblings, the
+    types the categorizer reads ``q`` as (each keeping the match's filters), then the
+    relaxation ``steps`` left."""
+    parsed = evidence.parsed
+    yield evidence.of_types(parsed.related, dropped)
+    yield evidence.of_types(_shelf_siblings(parsed), dropped)
+    yield evidence.of_types(_similar_types(q), dropped)
+    for mask, _, _ in steps:
+        yield mask
+
+
 def _shelf_types(parsed: ParsedQuery) -> list[str]:
     """The article types under the subcategory or master category a query's word names, where
     that name is not an article type's own ("shoes": Casual, Formal and Sports Shoes, Heels,
     Flats; "watches" is left to its type), when it is the query's only word but for a gender,
     colour, brand or price ("girls shoes"; "running shoes", "tote bag" keep to their types)."""
-    words = _shelf_words()
+    words = _shelves().words
     if len(parsed.terms) != 1 or parsed.terms[0].word not in words:
         return []
     return sorted(words[parsed.terms[0].word])
 
 
-def _shelf_words() -> dict[str, frozenset[str]]:
-    rows = taxonomy_rows()
-    key = id(rows)
-    if _shelves_kept.get("key") != key:
-        types = list(rows["article_type_id"].values())
-        own = {singular("".join(search_words(name))) for name, _ in types}
-        under: dict[str, set[str]] = {}
-        for name, sub in types:
-            sub_name, master = rows["sub_category_id"][sub]
-            for shelf in (sub_name, rows["master_category_id"][master][0]):
-                word = singular("".join(search_words(shelf)))
-                if word not in own and len(search_words(shelf)) == 1:
-                    under.setdefault(word, set()).add(name)
-        _shelves_kept.update(key=key, words={w: frozenset(t) for w, t in under.items()
-                                             if w not in SHELF_WORDS_IGNORED})
-    return _shelves_kept["words"]
-
-
-_shelves_kept: dict = {}
-
-
 def _shelf_siblings(parsed: ParsedQuery) -> list[str]:
     """The types beside the named ones on the catalog's shelf: the same subcategory and a
     label ending in the same noun ("trolley bag": duffel bags; not "Suits": night suits)."""
-    model = loaded(SEARCH)
-    rows = taxonomy_rows()["article_type_id"]
-    shelves: dict[str, set] = {}
-    for name, sub_category in rows.values():
-        shelves.setdefault(name, set()).add(sub_category)
-    named = {shelf for t in parsed.named for shelf in shelves.get(t, ())}
-    return [t for t in model.head_siblings(parsed.named) if shelves.get(t, set()) & named]
+    subcategories = _shelves().subcategories
+    named = {sub for t in parsed.named for sub in subcategories.get(t, ())}
+    return [t for t in loaded(SEARCH).head_siblings(parsed.named) if subcategories.get(t, set()) & named]
+
+
+@dataclass(frozen=True)
+class _Shelves:
+    """The catalog's shelves, read from the taxonomy rows: the article types each one-word
+    subcategory or master category name asks for ("shoe": the Shoes subcategory's types), where
+    the name is not a type's own; and each article type's subcategories."""
+
+    words: dict[str, frozenset[str]]
+    subcategories: dict[str, frozenset[int]]
+
+
+def _shelves() -> _Shelves:
+    rows = taxonomy_rows()
+    if _shelves_kept.get("rows") is not rows:  # read again with the taxonomy
+        types = list(rows["article_type_id"].values())
+        own = {singular("".join(search_words(name))) for name, _ in types}
+        under: dict[str, set[str]] = {}
+        subcategories: dict[str, set[int]] = {}
+        for name, sub in types:
+            subcategories.setdefault(name, set()).add(sub)
+            sub_name, master = rows["sub_category_id"][sub]
+            for shelf in (sub_name, rows["master_category_id"][master][0]):
+                words = search_words(shelf)
+                word = singular("".join(words))
+                if len(words) == 1 and word not in own and word not in SHELF_WORDS_IGNORED:
+                    under.setdefault(word, set()).add(name)
+        _shelves_kept.update(rows=rows, shelves=_Shelves(
+            words={word: frozenset(kinds) for word, kinds in under.items()},
+            subcategories={name: frozenset(subs) for name, subs in subcategories.items()}))
+    return _shelves_kept["shelves"]
+
+
+_shelves_kept: dict = {}
 
 
 def _similar_types(q: str) -> tuple[str, ...]:
@@ -269,13 +288,15 @@ def _topped_up(match: np.ndarray, similar, points: np.ndarray):
     until a page is filled: (rows, points lowered by tier, tiers)."""
     taken = match.copy()
     parts = [np.flatnonzero(match)]
+    count = len(parts[0])
     for mask in similar:
-        if len(np.concatenate(parts)) >= TOP_UP_BELOW:
+        if count >= TOP_UP_BELOW:
             break
         new = mask & ~taken
         if new.any():
             parts.append(np.flatnonzero(new))
             taken |= new
+            count += len(parts[-1])
     rows = np.concatenate(parts).astype(np.int32)
     tiers = np.concatenate([np.full(len(part), tier, dtype=np.int8) for tier, part in enumerate(parts)])
     return rows, points[rows] - TIER_POINTS * tiers, tiers
@@ -306,6 +327,7 @@ class _Evidence:
     def __init__(self, parsed: ParsedQuery, table: CatalogTable):
         self.parsed, self.table = parsed, table
         ids = _taxonomy_ids()
+        self.type_ids = ids[ARTICLE]  # article type name -> its taxonomy ids
         everything = np.ones(len(table), dtype=bool)
         self.points = np.zeros(len(table), dtype=np.float32)
         of_type = np.zeros(len(table), dtype=bool)
@@ -394,7 +416,7 @@ class _Evidence:
 
     def of_types(self, types: Sequence[str], dropped: tuple[str, ...]) -> np.ndarray:
         """The rows of ``types`` that keep the filters the match kept (all but ``dropped``)."""
-        ids = _taxonomy_ids()[ARTICLE]
+        ids = self.type_ids
         mask = self.table.any_of("type", [i for t in types for i in ids.get(t, ())])
         for name, rows in self.filters.items():
             if rows is not None and name not in dropped and name != "type":
