@@ -29,12 +29,13 @@ gender first shows that gender's types the categorizer reads the query as ("wome
 shoes": heels and flats for women). A match thinner than a page is followed, in every order,
 by similar products (:data:`TOP_UP_BELOW`): the named types' relatives, the types beside them
 on the catalog's shelf, the types the categorizer reads the query as ("sun hat": 3 hats, then
-caps), the products having the query's rarest word ("body lotion": the other lotions, face
-moisturisers), then the relaxations above, and the page says so. A shelf's name alone ("shoes",
-"jewellery") asks for every type on that shelf. A query read as nothing the catalog has
-("xyzqwerty") matches nothing: no results (the page shows popular products, labelled), never
-the whole catalog counted as results. Without a trained reader (tests, a fresh clone) every
-word must start a word of the product text, as before.
+caps), the products having the query's rarest word, of the asked types' master categories
+("body lotion": the other lotions, face moisturisers), then the relaxations above, and the
+page says so. A shelf's name alone ("shoes", "jewellery") asks for every type on that shelf.
+A query read as nothing the catalog has ("xyzqwerty") matches nothing: no results (the page
+shows popular products, labelled), never the whole catalog counted as results. Without a
+trained reader (tests, a fresh clone) every word must start a word of the product text, as
+before.
 """
 
 from __future__ import annotations
@@ -215,8 +216,7 @@ def _similar_masks(q: str, evidence: _Evidence, dropped: tuple[str, ...], steps)
     yield evidence.of_types(parsed.related, dropped)
     yield evidence.of_types(_shelf_siblings(parsed), dropped)
     yield evidence.of_types(_similar_types(q), dropped)
-    if evidence.rarest_word is not None:  # "body lotion": the other lotions (face moisturisers)
-        yield evidence.kept(evidence.rarest_word, dropped)
+    yield evidence.kept(evidence.with_rarest_word(), dropped)
     for mask, _, _ in steps:
         yield mask
 
@@ -380,6 +380,7 @@ class _Evidence:
                 self.points[rows] += TYPE_POINTS * SHELF_TYPE_WEIGHT
             of_type |= rows
             types_asked = True
+        self.of_type = of_type
         if types_asked and not parsed.named and not shelf and parsed.terms:
             # Types the words only point at ("beanie": Caps, and T-shirts, shoes... whose names
             # use it): the likeliest whole, the others only where a product has the words, so
@@ -426,6 +427,15 @@ class _Evidence:
         """The rows of ``types`` that keep the filters the match kept (all but ``dropped``)."""
         ids = self.type_ids
         return self.kept(self.table.any_of("type", [i for t in types for i in ids.get(t, ())]), dropped)
+
+    def with_rarest_word(self) -> np.ndarray:
+        """The rows with the query's rarest word, of the asked types' master categories:
+        "body lotion" is followed by face moisturisers, "blue jeans" never by a deodorant named
+        "Blue Jeans". None of them without a word or an asked type."""
+        masters = np.unique(self.table.codes["master"][self.of_type])
+        if self.rarest_word is None or not masters.size:
+            return np.zeros(len(self.table), dtype=bool)
+        return self.rarest_word & np.isin(self.table.codes["master"], masters)
 
     def kept(self, mask: np.ndarray, dropped: tuple[str, ...]) -> np.ndarray:
         """``mask`` with the filters the match kept (all but ``dropped``)."""

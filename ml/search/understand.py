@@ -370,6 +370,7 @@ class QueryUnderstanding(BaseEstimator):
         apparel = False
         category = self._category_positions(words)
         garments = self._plural_garments(text_for_words, words)
+        families = [{shade} for shade in shades]  # each colour named, as the labels it stands for
         for position, word in enumerate(words):
             if word in PURPOSE_WORDS:
                 after_purpose = True
@@ -382,11 +383,16 @@ class QueryUnderstanding(BaseEstimator):
             elif word in self.colour_words_ and position not in category and word not in garments:
                 colours += [c for c in self.colour_words_[word] if c not in colours]
                 colour_words.append(word)
+                families.append(set(self.colour_words_[word]))
             else:
                 apparel = apparel or word.split()[-1] in GARMENT_WORDS  # "gym wear" (one word here)
                 content.append(word)
                 if after_purpose:
                     purpose.append(word)
+        # A colour inside another one named beside it is its shade: "olive green" is olive (the
+        # green family holds Olive); "black and white" keeps both.
+        wider = {c for family in families for other in families if other < family for c in family - other}
+        colours = [c for c in colours if c not in wider]
         # "leggings for kurti": the head is before "for"; the words after it only modify.
         main_words = [w for w in content if w not in purpose]
         named = self._named_types(main_words, purpose) if main_words else self._named_types(content)

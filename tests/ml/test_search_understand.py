@@ -289,3 +289,11 @@ def test_yoga_pants_are_women_s_stretch_pants(reader):
     parsed = reader.parse("yoga pants")
     assert parsed.genders == ("Women", "Unisex")
     assert set(parsed.named) <= {"Leggings", "Track Pants", "Tights", "Capris"} and parsed.named
+
+
+def test_a_colour_inside_another_named_beside_it_is_its_shade(reader):
+    """"olive green" is olive (the green family holds Olive); colours apart are both kept."""
+    olive = reader.parse("olive green trousers")
+    assert olive.colours == ("Olive",) and olive.named == ("Trousers",)
+    assert {"Black", "White"} <= set(reader.parse("black and white shirt").colours)
+    assert "Navy Blue" in reader.parse("green and blue shirt").colours
