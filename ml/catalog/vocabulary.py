@@ -128,10 +128,10 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("salwar suit", "Kurta Sets", _WOMEN),
     ("salwar kameez", "Kurta Sets", _WOMEN),
     ("sherwani", "Kurta Sets", _MEN),
-    ("pathani", "Kurta Sets", _MEN),
+    ("pathani", "Kurta Sets", _MEN),  # a pathani (suit): long kurta and salwar, sold as a set
     # a draped lower garment: sold with its kurta as a set, else the catalog's nearest loose
     # men's lower garment
-    ("dhoti", ("Kurta Sets", "Lounge Pants"), _MEN),  # a pathani (suit): long kurta and salwar, sold as a set
+    ("dhoti", ("Kurta Sets", "Lounge Pants"), _MEN),
     ("ethnic wear", _ETHNIC_WEAR, None),
     ("festive wear", _ETHNIC_WEAR, None),
     ("traditional wear", _ETHNIC_WEAR, None),
