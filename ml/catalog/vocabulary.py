@@ -135,6 +135,7 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("ethnic wear", _ETHNIC_WEAR, None),
     ("festive wear", _ETHNIC_WEAR, None),
     ("traditional wear", _ETHNIC_WEAR, None),
+    ("wedding wear", _ETHNIC_WEAR, None),  # an Indian wedding's guests dress ethnic
     ("lehenga", "Lehenga Choli", _WOMEN),
     ("ghagra", "Lehenga Choli", _WOMEN),
     ("chaniya choli", "Lehenga Choli", _WOMEN),

@@ -607,6 +607,9 @@ class QueryUnderstanding(BaseEstimator):
         if not any(_within_edits(word, c, 1) for c in candidates):
             same_initial = self.by_initial_.get(word[0], ())
             candidates |= {w for w in same_initial if _within_edits(word, w, TYPO_MAX_EDITS)}
+        # A gender is fixed from one edit only ("womn"): two edits from "women" lie words that
+        # say something else ("woolen"), and a wrong gender filters out most of the answer.
+        candidates = {c for c in candidates if c not in GENDER_OF_WORD or _within_edits(word, c, 1)}
         label_words = self._label_words()[1]
         if not candidates:  # spelled by ear, further than two edits: "neckless" -> necklace
             candidates = {w for w in self._sounds().get(jellyfish.metaphone(word), ())

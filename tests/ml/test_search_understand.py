@@ -176,6 +176,7 @@ def test_a_vocabulary_phrase_for_a_kind_of_clothes_names_its_types(reader):
     parsed = reader.parse("gym wear")
     assert parsed.apparel and "wear" not in [term.word for term in parsed.terms]
     assert {"Track Pants", "Tshirts"} & set(parsed.named)
+    assert {"Kurtas", "Sarees"} <= set(reader.parse("wedding wear men").named)  # not "no clothing for men"
 
 
 def test_a_named_types_relatives_and_the_gender_its_words_imply(reader):
@@ -297,3 +298,9 @@ def test_a_colour_inside_another_named_beside_it_is_its_shade(reader):
     assert olive.colours == ("Olive",) and olive.named == ("Trousers",)
     assert {"Black", "White"} <= set(reader.parse("black and white shirt").colours)
     assert "Navy Blue" in reader.parse("green and blue shirt").colours
+
+
+def test_a_gender_is_fixed_from_one_edit_only(reader):
+    """"woolen" lies two edits from "women": read so, "woolen cap" filtered out every man's cap."""
+    assert reader.parse("woolen cap").genders == ()
+    assert reader.parse("womn tshirt").genders == ("Women", "Unisex")
