@@ -17,6 +17,7 @@ from ml.catalog.vocabulary import (
     label_heads,
     label_parts,
     phrases_in,
+    thing_words,
 )
 from ml.search.text import search_words
 
@@ -106,8 +107,36 @@ def test_slang_heads_a_name_only_where_no_catalog_noun_is_named():
 
 
 def test_longest_phrase_first_then_reading_order():
-    assert phrases_in("hoodie with cargo shorts") == ["cargo short", "hoodie"]
-    assert article_types_in("hoodie with cargo shorts") == ["Shorts", "Sweatshirts"]
+    assert phrases_in("hoodie and cargo shorts") == ["cargo short", "hoodie"]
+    assert article_types_in("hoodie and cargo shorts") == ["Shorts", "Sweatshirts"]
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("women cotton printed saree with blouse piece", []),  # the blouse piece comes with it
+    ("hoodie with cargo shorts", ["Sweatshirts"]),
+    ("olive parka for men", ["Jackets"]),
+    ("blouse for saree", ["Tops"]),
+    ("with love parka", ["Jackets"]),  # a first word is no attachment
+])
+def test_what_comes_after_with_or_for_names_no_type(text, types):
+    assert article_types_in(text) == types
+
+
+def test_a_sleeve_after_its_length_is_no_noun():
+    nouns = {"vest": frozenset({"Innerwear Vests"}), "sleeve": frozenset({"Tablet Sleeve"})}
+    assert thing_words("men thermal vest full sleeves") == ["men", "thermal", "vest", "full"]
+    assert thing_words("3/4 sleeve top") == ["3", "4", "top"]
+    assert head_entry("men thermal vest full sleeve winter", nouns) == (None, ("vest",))
+    assert head_entry("laptop sleeve 15 inch", nouns) == (None, ("sleeve",))
+    assert article_types_in("men thermal vest half sleeve", nouns) == ["Innerwear Vests"]
+
+
+def test_a_broad_word_names_the_type_the_catalog_noun_beside_it_heads():
+    nouns = {"flat": frozenset({"Flats"}), "jacket": frozenset({"Jackets"})}
+    assert TYPES["kolhapuri"] == ("Sandals", "Flats")
+    assert article_types_in("women kolhapuri flats leather tan", nouns) == ["Flats"]
+    assert article_types_in("women kolhapuri", nouns) == ["Sandals", "Flats"]
+    assert article_types_in("men thermal jacket", nouns) == []  # none of its types
 
 
 def test_gender_only_where_the_word_says_it():
