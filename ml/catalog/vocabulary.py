@@ -28,7 +28,7 @@ one (what the categorizer's vocabulary copies are made of).
 Public interface (the categorizer and ``ml.search`` code against exactly this):
 :data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :func:`article_types_in`,
 :func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`,
-:func:`thing_words`, :func:`before_purpose`.
+:func:`thing_words`, :func:`before_purpose`, :func:`whole_label_nouns`.
 """
 
 from __future__ import annotations
@@ -452,6 +452,15 @@ def label_heads(types: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
                 for noun in (words[-1], singular("".join(words)), *_ie_singular(part.split()[-1])):
                     heads.setdefault(noun, set()).add(kind)
     return MappingProxyType({noun: frozenset(kinds) for noun, kinds in heads.items()})
+
+
+@lru_cache(maxsize=4)
+def whole_label_nouns(types: tuple[str, ...]) -> frozenset[str]:
+    """The :func:`label_heads` nouns that are a label (or a part of one) written in two or more
+    words, joined: "casualshoe", "sportsandal", "facescrub". A name holding one names that
+    label whole, not only its last word."""
+    return frozenset(singular("".join(words)) for kind in types for part in label_parts(kind)
+                     if len(words := singular_words(part)) > 1)
 
 
 

@@ -18,6 +18,7 @@ from ml.catalog.vocabulary import (
     label_parts,
     phrases_in,
     thing_words,
+    whole_label_nouns,
 )
 from ml.search.text import search_words
 
@@ -193,3 +194,9 @@ def test_an_entry_that_is_the_catalogs_label_noun_for_other_types_yields_to_a_ca
     assert article_types_in("tracksuit jacket and pant set", nouns) == []
     assert article_types_in("tracksuit jacket and pant set") == ["Trousers"]  # no nouns given
     assert article_types_in("mens formal pant", nouns) == ["Trousers"]
+
+
+def test_whole_label_nouns_are_the_labels_of_two_or_more_words_joined():
+    whole = whole_label_nouns(("Sports Sandals", "Face Scrub and Exfoliator", "Flats", "Tshirts"))
+    assert whole == {"sportsandal", "facescrub"}
+    assert whole <= set(label_heads(("Sports Sandals", "Face Scrub and Exfoliator", "Flats", "Tshirts")))
