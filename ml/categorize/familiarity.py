@@ -26,7 +26,6 @@ import numpy as np
 from ml.catalog.brands import MAX_BRAND_WORDS
 from ml.catalog.lines import colour_words
 from ml.catalog.text import GENDER_WORDS, normalize, singular
-from ml.catalog.vocabulary import before_purpose
 
 # Glue words and the "for him / for her" gender phrases: they never say what a product is.
 GLUE_WORDS = frozenset({"a", "an", "and", "for", "her", "him", "in", "of", "on", "the", "with"})
@@ -74,9 +73,7 @@ class WordFamiliarity:
         return self.rare_.get(word, 0) / self.known_count
 
     def familiarity(self, names: Sequence[str]) -> np.ndarray:
-        """Per name, the familiarity of its noun, read before any "with" or "for" (1 if it has
-        no product word: "blue for men" is vague, not unknown, and the heads already say so):
-        "saree with blouse piece" is as known as "saree"."""
-        nouns = [self.product_words(" ".join(before_purpose(normalize(name).split())))[-1:]
-                 for name in names]
+        """Per name, the familiarity of its noun (1 if it has no product word: "blue for
+        men" is vague, not unknown, and the heads already say so)."""
+        nouns = [self.product_words(name)[-1:] for name in names]
         return np.array([self.word_familiarity(noun[0]) if noun else 1.0 for noun in nouns])

@@ -101,12 +101,6 @@ def test_familiarity_is_that_of_the_noun():
     assert scores.tolist() == [1.0, 1.0 / KNOWN_COUNT, 0.0, 1.0, 1.0, 1.0]
 
 
-def test_the_noun_is_read_before_with_or_for():
-    familiarity = WordFamiliarity().fit(["Saree"] * KNOWN_COUNT)
-    assert familiarity.familiarity(["cotton saree with blouse piece", "cotton saree piece"]).tolist() == [
-        1.0, 0.0]
-
-
 def test_development_set_is_labelled_with_catalog_paths():
     names = vocabulary.load_names()
     assert len(names) >= 120
