@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
                              "on the phrases; its hold-out figure is the one its build measured")
     parser.add_argument("--compare", action="store_true",
                         help="also fit the cascade without retrieval and vocabulary copies")
-    parser.add_argument("--list", action="store_true", help="print every wrong or unsure name")
+    parser.add_argument("--list", action="store_true",
+                        help="print every wrong or unsure dev name (the test part's names are never listed)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     started = time.perf_counter()
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
             cells[f"{part}: article type filled in (share)"] = f"{article['filled']:.1%}"
             cells[f"{part}: article type filled in wrongly"] = str(article["filled_wrong"])
             cells[f"{part}: article type ECE"] = f"{article['ece']:.3f}"
-            if args.list:
+            if args.list and part == "dev":  # what is tuned on; the test part only in aggregate
                 print(f"\n{title}, {part}: name / expected / answer (confidence) / master (confidence)")
                 for row, name in enumerate(subset[NAME]):
                     wrong = article["labels"][row] != subset[ARTICLE].iat[row]
