@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from main.catalog_table import FACET_COLUMNS
 from main.money import rupees
@@ -57,15 +57,19 @@ def facet_links(*, facets: Facets, filters: CatalogFilters) -> tuple[list[Chip],
     chips of the picked values and the "clear all" link (which keeps the search and the order)."""
     chips = []
     for facet in facets.groups:
-        # The other parameters are encoded once per facet (a search's panel has hundreds of
-        # values): a value's link is them and the facet's toggled picks, as urlencode joins them.
+        # A search's panel has hundreds of values: the other parameters are encoded once per
+        # facet and each value once, and a value's link joins them as urlencode would
+        # (urlencode per value was a sixth of a catalog page's CPU).
         base = urlencode(filter_pairs(filters, without=(facet.param,)))
-        picked = [str(v) for v in getattr(filters, facet.param)]
+        name = quote_plus(facet.param)
+        picked = {str(v): f"{name}={quote_plus(str(v))}" for v in getattr(filters, facet.param)}
         for value in facet.values:
             own = str(value.value)
-            toggled = [v for v in picked if v != own] if value.selected else [*picked, own]
-            own_part = urlencode([(facet.param, v) for v in toggled])
-            value.url = "?" + "&".join(part for part in (base, own_part) if part)
+            if value.selected:
+                toggled = [part for v, part in picked.items() if v != own]
+            else:
+                toggled = [*picked.values(), f"{name}={quote_plus(own)}"]
+            value.url = "?" + "&".join(part for part in (base, *toggled) if part)
             if value.selected:
                 chips.append(Chip(facet.title, value.label, value.url))
     if filters.min_price is not None or filters.max_price is not None:

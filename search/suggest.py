@@ -6,7 +6,9 @@ Sports Shoes), a gender word picks the gender ("men sho" → Men · Casual Shoes
 from the same reading: the first products of the first category row (or, without one, of the
 first brand row); with neither, the products whose words every typed word starts ("black hee"),
 in the search's best-match order. A half-typed word is never "corrected" into another word
-("sungl" is sunglasses, not Singh).
+("sungl" is sunglasses, not Singh); only when nothing at all starts with what was typed are the
+suggestions those of the search's spelling correction ("jeen" → jeans, "hadbag" → handbags), as
+the results page offers it ("did you mean").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from main.selectors import products_by_ids, taxonomy_rows
 from ml.catalog.brands import brand_key
 
 from .listing import CatalogFilters, catalog_counts, ids_starting_words, search_ids
+from .query import parse_query
 
 CATEGORIES_SUGGESTED = 4  # at most, biggest first
 BRANDS_SUGGESTED = 2
@@ -45,9 +48,20 @@ def suggestions(*, q: str, limit: int) -> list[dict]:
     key = "suggest:" + hashlib.sha1(f"{limit}:{' '.join(typed)}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = _suggestions(typed=typed, q=q, limit=limit)
+        found = _suggestions(typed=typed, q=q, limit=limit) or _corrected(typed=typed, q=q, limit=limit)
         cache.set(key, found, FACETS_SECONDS)
     return found
+
+
+def _corrected(*, typed: list[str], q: str, limit: int) -> list[dict]:
+    """The suggestions of the query as the search corrects its spelling; none if it is not
+    corrected (or the search's reader is not trained yet)."""
+    parsed = parse_query(q=q)
+    corrected = parsed.corrected if parsed is not None else ""
+    words = normalise_words(corrected)[:10]
+    if not words or words == typed:
+        return []
+    return _suggestions(typed=words, q=corrected, limit=limit)
 
 
 def _suggestions(*, typed: list[str], q: str, limit: int) -> list[dict]:

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ml.store import ArtifactMissing, ArtifactStore
+
 from . import gate, selectors, tracking
 from .models import SERVING, AliasMove, ModelVersion, ServingAlias
 from .registry import store
@@ -137,7 +139,41 @@ def _move(*, to: ModelVersion, action: str, reason: str, by: str) -> AliasMove:
     store().point(to.kind, to.version)  # the manifest follows, for tools that read the store alone
     transaction.on_commit(lambda: tracking.alias_mirror(version=to))
     logger.info("%s %s: %s -> %s (%s, by %s)", action, to.kind, before, to.version, reason, by)
+    _built_over_follow(upstream=to, action=action, by=by)
     return move
+
+
+def _built_over_follow(*, upstream: ModelVersion, action: str, by: str) -> None:
+    """The models built over ``upstream``'s kind (:data:`serving.gate.BUILT_OVER`: complete the
+    look over a similarity index, the photo index over a photo model) move with it: the newest
+    registered version built over the one now serving takes over. A dependent left built over
+    another version still answers, but by scoring every request (complete the look: ~1 ms more
+    per product page) or with another model's vectors, until a matching version is registered."""
+    artifacts = store()
+    serving = selectors.serving_versions()
+    for dependent, (field, kind) in gate.BUILT_OVER.items():
+        current = serving.get(dependent)
+        if kind != upstream.kind or current is None:
+            continue
+        if _built_over(artifacts, dependent, current, field) == upstream.version:
+            continue
+        candidates = ModelVersion.objects.filter(kind=dependent, retired_at__isnull=True)
+        match = next((row for row in candidates.order_by("-created_at")
+                      if _built_over(artifacts, dependent, row.version, field) == upstream.version), None)
+        if match is None:
+            logger.info("%s %s is built over %s %s, not the serving %s; none registered is",
+                        dependent, current, kind, _built_over(artifacts, dependent, current, field),
+                        upstream.version)
+            continue
+        _move(to=match, action=action, reason=f"follows {kind} {upstream.version} (built over it)", by=by)
+
+
+def _built_over(artifacts: ArtifactStore, kind: str, version: str, field: str) -> str | None:
+    """The upstream version ``version`` of ``kind`` was built over (None if its folder is gone)."""
+    try:
+        return artifacts.metadata(kind, version).get(field)
+    except ArtifactMissing:
+        return None
 
 
 def versions_register_new(*, names: list[str], trained_by: str,

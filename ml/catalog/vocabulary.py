@@ -26,7 +26,8 @@ several types: :data:`TYPES` holds them all, likeliest first, and :data:`VOCABUL
 one (what the categorizer's vocabulary copies are made of).
 
 Public interface (the categorizer and ``ml.search`` code against exactly this):
-:data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :func:`article_types_in`,
+:data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :data:`GIFT_WORDS`,
+:data:`GIFT_TYPES`, :data:`PLURAL_GARMENTS`, :func:`article_types_in`,
 :func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`,
 :func:`thing_words`, :func:`before_purpose`, :func:`whole_label_nouns`.
 """
@@ -84,7 +85,8 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("winterwear", _WINTER_WEAR, None),
     ("raincoat", "Rain Jacket", None),
     ("rain coat", "Rain Jacket", None),
-    ("tuxedo", "Suits", _MEN),
+    # a tuxedo is a dinner suit; its jacket alone is sold as a blazer
+    ("tuxedo", ("Suits", "Blazers"), _MEN),
     ("bandhgala", "Blazers", _MEN),
     ("jodhpuri", "Blazers", _MEN),
     # ---- knitwear and sweatshirts
@@ -128,6 +130,9 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("salwar kameez", "Kurta Sets", _WOMEN),
     ("sherwani", "Kurta Sets", _MEN),
     ("pathani", "Kurta Sets", _MEN),  # a pathani (suit): long kurta and salwar, sold as a set
+    # a draped lower garment: sold with its kurta as a set, else the catalog's nearest loose
+    # men's lower garment
+    ("dhoti", ("Kurta Sets", "Lounge Pants"), _MEN),
     ("ethnic wear", _ETHNIC_WEAR, None),
     ("festive wear", _ETHNIC_WEAR, None),
     ("traditional wear", _ETHNIC_WEAR, None),
@@ -151,6 +156,9 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("lounge pant", "Lounge Pants", None),
     ("pyjama pant", "Lounge Pants", None),
     ("jogger", _TRACK_PANTS, None),
+    # stretch pants for yoga and workouts, a women's garment: the catalog's leggings, tights,
+    # track pants and capris
+    ("yoga pant", ("Leggings", _TRACK_PANTS, "Tights", "Capris"), _WOMEN),
     ("sweatpant", _TRACK_PANTS, None),
     ("trackpant", _TRACK_PANTS, None),
     ("track pant", _TRACK_PANTS, None),
@@ -243,6 +251,9 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     ("gladiator", _SANDALS, None),
     ("clog", _SANDALS, None),
     ("slide", _FLIP_FLOPS, None),
+    ("bathroom slipper", _FLIP_FLOPS, None),  # the rubber slippers worn indoors
+    ("bath slipper", _FLIP_FLOPS, None),
+    ("house slipper", _FLIP_FLOPS, None),
     ("slider", _FLIP_FLOPS, None),  # sliders: slides
     # ---- eyewear
     ("spectacle", _EYEWEAR, None),
@@ -347,6 +358,19 @@ _ENTRIES: tuple[tuple[str, str | tuple[str, ...], str | None], ...] = (
     # ---- sporting goods
     ("soccer ball", "Footballs", None),
 )
+
+# What a shopper asking for a gift means, when nothing else says what ("gift for him"): the
+# catalog's giftable types (a gender word beside it narrows them to that gender's). Read by the
+# search only: a listing named "gift" is a gift set, which its own label noun already says.
+GIFT_WORDS = frozenset({"gift", "present"})
+GIFT_TYPES = ("Watches", "Wallets", "Perfume and Body Mist", "Fragrance Gift Set", "Accessory Gift Set",
+              "Handbags", "Clutches", "Jewellery Set", "Earrings", "Pendant", "Necklace and Chains",
+              "Bracelet", "Bangle", "Ring", "Sunglasses", "Belts", "Ties", "Cufflinks", "Ties and Cufflinks",
+              "Deodorant")
+# Words that name a garment in the plural and a colour in the singular: "khakis" are khaki
+# trousers, "khaki" is the colour (Khaki). Read by the search only (a seller's "khaki" is the
+# colour).
+PLURAL_GARMENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({"khakis": (_TROUSERS,)})
 
 TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {word: (kind,) if isinstance(kind, str) else kind for word, kind, _ in _ENTRIES})

@@ -31,6 +31,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jellyfish
 import joblib
 import numpy as np
 import pandas as pd
@@ -41,7 +42,17 @@ from ml.catalog.brands import MAX_BRAND_WORDS, BrandLexicon
 from ml.catalog.colours import COLOUR_FAMILIES
 from ml.catalog.schema import ARTICLE, COLOUR, GENDER, NAME, SUB, UNISEX, USAGE
 from ml.catalog.text import normalize, singular
-from ml.catalog.vocabulary import SLANG, TYPES, gender_in, label_heads, label_parts, phrases_in
+from ml.catalog.vocabulary import (
+    GIFT_TYPES,
+    GIFT_WORDS,
+    PLURAL_GARMENTS,
+    SLANG,
+    TYPES,
+    gender_in,
+    label_heads,
+    label_parts,
+    phrases_in,
+)
 
 from .text import GARMENT_WORDS, STOP_WORDS, search_words
 
@@ -53,6 +64,11 @@ GENDER_OF_WORD = {
     "her": ("Women", UNISEX), "female": ("Women", UNISEX),
     "boy": ("Boys",), "girl": ("Girls",), "kid": ("Boys", "Girls"), "child": ("Boys", "Girls"),
     "children": ("Boys", "Girls"), "unisex": (UNISEX, "Men", "Women"),
+    # whom a gift is for ("watch for husband"); not "boyfriend", a cut of women's jeans
+    "husband": ("Men", UNISEX), "dad": ("Men", UNISEX), "father": ("Men", UNISEX),
+    "brother": ("Men", UNISEX),
+    "wife": ("Women", UNISEX), "mom": ("Women", UNISEX), "mum": ("Women", UNISEX),
+    "mother": ("Women", UNISEX), "sister": ("Women", UNISEX),
 }
 PURPOSE_WORDS = frozenset({"for", "with"})  # what follows says what a thing is for, not what it is
 TYPO_LABEL_MIN_LENGTH = 3  # "jen" (jeans) is fixed to a type's word, never to any other word
@@ -353,6 +369,8 @@ class QueryUnderstanding(BaseEstimator):
         after_purpose = False
         apparel = False
         category = self._category_positions(words)
+        garments = self._plural_garments(text_for_words, words)
+        families = [{shade} for shade in shades]  # each colour named, as the labels it stands for
         for position, word in enumerate(words):
             if word in PURPOSE_WORDS:
                 after_purpose = True
@@ -362,17 +380,23 @@ class QueryUnderstanding(BaseEstimator):
                 genders += [g for g in GENDER_OF_WORD[word] if g not in genders]
             elif word in GARMENT_WORDS:
                 apparel = True
-            elif word in self.colour_words_ and position not in category:
+            elif word in self.colour_words_ and position not in category and word not in garments:
                 colours += [c for c in self.colour_words_[word] if c not in colours]
                 colour_words.append(word)
+                families.append(set(self.colour_words_[word]))
             else:
                 apparel = apparel or word.split()[-1] in GARMENT_WORDS  # "gym wear" (one word here)
                 content.append(word)
                 if after_purpose:
                     purpose.append(word)
+        # A colour inside another one named beside it is its shade: "olive green" is olive (the
+        # green family holds Olive); "black and white" keeps both.
+        wider = {c for family in families for other in families if other < family for c in family - other}
+        colours = [c for c in colours if c not in wider]
         # "leggings for kurti": the head is before "for"; the words after it only modify.
         main_words = [w for w in content if w not in purpose]
         named = self._named_types(main_words, purpose) if main_words else self._named_types(content)
+        named = named or {kind for word in garments for kind in garments[word] if kind in self.types_}
         types, unknown, semantic = self._types(content, named, purpose if main_words else ())
         named = set(types) if named else set()  # as _types kept (and perhaps overruled) them
         if not genders:  # a garment word that says who wears it: "kurta pajama", "palazzo"
@@ -399,6 +423,16 @@ class QueryUnderstanding(BaseEstimator):
             apparel=apparel,
             related=self._related_types(named),
         )
+
+    def _plural_garments(self, text: str, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The words typed in a plural that names a garment, a colour in the singular
+        (:data:`ml.catalog.vocabulary.PLURAL_GARMENTS`: "khakis"), by their singular, when no
+        other word of the query names a type ("khakis for men"; "khaki pants" is the colour)."""
+        garments = {singular(w): PLURAL_GARMENTS[w] for w in normalize(text).split() if w in PLURAL_GARMENTS}
+        others = [w for w in words if w not in garments and w not in STOP_WORDS and w not in GENDER_OF_WORD]
+        if any(self._types_named_by(w)[1] for w in others):
+            return {}
+        return garments
 
     def _related_types(self, named: Collection[str]) -> tuple[str, ...]:
         """The types the other words of the ``named`` types' labels head ("Kurta Sets": Kurtas;
@@ -449,6 +483,9 @@ class QueryUnderstanding(BaseEstimator):
         """The types ``word`` heads and every type it names (catalog labels first, else the
         shared vocabulary)."""
         heads, every = self._label_words()
+        if word in GIFT_WORDS:  # "gift for him": the giftable types; "gift set": the gift sets
+            gifts = {t for t in GIFT_TYPES if t in self.types_}
+            return gifts, set(every.get(word, ())) | gifts
         found = _vocabulary_types(word)
         if word in every:  # "pant": the Pants types by their labels, and Trousers by the vocabulary
             return set(heads.get(word, ())) | found, set(every[word]) | found
@@ -570,12 +607,28 @@ class QueryUnderstanding(BaseEstimator):
         if not any(_within_edits(word, c, 1) for c in candidates):
             same_initial = self.by_initial_.get(word[0], ())
             candidates |= {w for w in same_initial if _within_edits(word, w, TYPO_MAX_EDITS)}
+        label_words = self._label_words()[1]
+        if not candidates:  # spelled by ear, further than two edits: "neckless" -> necklace
+            candidates = {w for w in self._sounds().get(jellyfish.metaphone(word), ())
+                          if w in label_words and w[0] == word[0]}
         # Closest first (one edit before two), then the same first letter, then a word naming
         # an article type (shoppers search for products: "legins" is leggings, not Levis),
         # then the most used.
-        label_words = self._label_words()[1]
         return min(sorted(candidates), default="", key=lambda c: (
             not _within_edits(word, c, 1), c[0] != word[0], c not in label_words, -self.df_[c]))
+
+    def _sounds(self) -> dict[str, tuple[str, ...]]:
+        """The common catalog words by how they sound (their metaphone code), for a word
+        spelled by ear. Derived from the fitted vocabulary (no refit needed)."""
+        sounds = self.__dict__.get("_sound_index")
+        if sounds is None:
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for word, n in self.df_.items():
+                if n >= TYPO_MIN_DF and len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+                    grouped[jellyfish.metaphone(word)].append(word)
+            sounds = {code: tuple(words) for code, words in grouped.items()}
+            self.__dict__["_sound_index"] = sounds
+        return sounds
 
     def _brand(self, words: list[str]) -> tuple[dict | None, set[str]]:
         """The longest run of query words naming a brand, and those words (as search words)."""
@@ -601,6 +654,8 @@ class QueryUnderstanding(BaseEstimator):
         used = False
         unknown, semantic = [], []
         for word in content:
+            if named and word in GIFT_WORDS:  # says why, not what: every gift type stays
+                continue
             dist = self._word_types(word)
             if dist is None:
                 if not _vocabulary_types(word) and word not in self._label_words()[1]:

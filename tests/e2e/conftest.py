@@ -30,7 +30,10 @@ def _async_unsafe_allowed():
 
 
 @pytest.fixture(scope="module")
-def browser(_async_unsafe_allowed):
+def browser(_async_unsafe_allowed, onnx_text_encoder):
+    """Chromium. The sentence encoder is exported first (once per run, shared with the other
+    tests): exported on a page's first categorization instead, it held that request ~30 s on a
+    busy machine, past a click's wait for its navigation."""
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
         pytest.skip(f"Chromium not found at {CHROMIUM} (make system-deps installs it)")
     from playwright.sync_api import sync_playwright

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/experiments-shots")
 SHOPPERS = 12  # enough for both variants to have visitors, few enough to stay quick
-CLICKERS = 2 / 3  # the share of shoppers who go on to open another product (the outcome)
+SKIPPER_EVERY = 3  # in each variant, the 2nd of every 3 shoppers opens no other product
 
 
 @pytest.fixture(autouse=True)
@@ -34,13 +34,15 @@ def _fresh_experiments():
     exposures_forget()
 
 
-def _shop(browser, live_server, first_url: str, second_url: str, clicks: bool) -> str:
+def _shop(browser, live_server, first_url: str, second_url: str, clicks) -> str:
+    """One new visitor opens ``first_url``; ``clicks(visitor)`` decides whether they go on to
+    ``second_url`` (the outcome)."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.goto(first_url)
-    if clicks:
-        page.goto(second_url)
     visitor = next(c["value"] for c in context.cookies() if c["name"] == "visitor").split(":")[0]
+    if clicks(visitor):
+        page.goto(second_url)
     context.close()
     return visitor
 
@@ -49,6 +51,7 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     browser, live_server, e2e_catalog, page, page_errors, password
 ):
     from experiments.models import Experiment, Exposure, Variant
+    from experiments.selectors import variant_for
     from experiments.services import experiment_start, exposures_flush
     from main.models import Product
     from recommendations.models import ProductEvent
@@ -63,16 +66,30 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     experiment_start(experiment=experiment)
 
     first, second = Product.objects.filter(is_active=True)[:2]
-    visitors = [
-        _shop(browser, live_server, first.get_absolute_url(), second.get_absolute_url(), i % 3 != 0)
-        for i in range(SHOPPERS)
-    ]
-    clicked = sum(1 for i in range(SHOPPERS) if i % 3 != 0)
-    assert clicked == round(SHOPPERS * CLICKERS)
+    # Each variant gets clickers and shoppers who do not click, whichever way the visitors'
+    # ids fall: a control whose every shopper converted has no base rate to plan from.
+    seen: dict[int, int] = {}
+    clickers: list[str] = []
+
+    def clicks(visitor: str) -> bool:
+        variant = variant_for(experiment=experiment, unit=visitor).pk
+        seen[variant] = seen.get(variant, 0) + 1
+        if seen[variant] % SKIPPER_EVERY == 2:
+            return False
+        clickers.append(visitor)
+        return True
+
+    visitors = []
+    while len(visitors) < SHOPPERS or len(seen) < 2 or min(seen.values()) < 2:
+        visitors.append(
+            _shop(browser, live_server, first.get_absolute_url(), second.get_absolute_url(), clicks)
+        )
+    shoppers, clicked = len(visitors), len(clickers)
+    assert 0 < clicked < shoppers
     # The first half of the shoppers came yesterday: their stored rows are dated so (the chart
     # then has two days to draw; every row was made by the pages above).
     exposures_flush()
-    yesterday = visitors[: SHOPPERS // 2]
+    yesterday = visitors[: shoppers // 2]
     for row in Exposure.objects.filter(unit__in=yesterday):
         row.exposed_at -= timedelta(days=1)
         row.save(update_fields=["exposed_at"])
@@ -89,7 +106,7 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
 
     exposures = [int(t) for t in page.locator('[data-test="exposures"]').all_inner_texts()]
     conversions = [int(t) for t in page.locator('[data-test="conversions"]').all_inner_texts()]
-    assert sum(exposures) == SHOPPERS and all(exposures)  # every shopper once, both variants used
+    assert sum(exposures) == shoppers and all(exposures)  # every shopper once, both variants used
     assert sum(conversions) == clicked
     chart = page.locator('[data-test="daily-chart"]')
     assert chart.is_visible()

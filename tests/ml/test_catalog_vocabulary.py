@@ -8,6 +8,8 @@ from ml.catalog.dataset import load_styles
 from ml.catalog.schema import ARTICLE, GENDER
 from ml.catalog.vocabulary import (
     GENDERS,
+    GIFT_TYPES,
+    PLURAL_GARMENTS,
     SLANG,
     TYPES,
     VOCABULARY,
@@ -36,6 +38,8 @@ def test_every_article_type_is_the_catalogs(styles):
     assert {kind for kind in VOCABULARY.values() if kind not in catalog} == set()
     assert {kind for kinds in TYPES.values() for kind in kinds if kind not in catalog} == set()
     assert {word: kinds[0] for word, kinds in TYPES.items()} == dict(VOCABULARY)
+    assert set(GIFT_TYPES) <= catalog
+    assert {kind for kinds in PLURAL_GARMENTS.values() for kind in kinds} <= catalog
 
 
 def test_every_gender_hint_is_the_catalogs(styles):

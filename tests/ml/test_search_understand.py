@@ -236,3 +236,64 @@ def test_head_siblings_share_the_label_s_last_noun(reader):
     assert set(reader.head_siblings([some])) >= bags - {some}
     assert some not in reader.head_siblings([some])
     assert not set(reader.head_siblings([some])) & {"Handbags", "Tshirts"}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("neckless", "necklace"), ("nekless", "necklace")])
+def test_a_word_spelled_by_ear_is_read_as_the_catalog_word_that_sounds_the_same(reader, typed, meant):
+    """Further than two edits from any catalog word, a word is fixed to the type word with its
+    sound (metaphone) and first letter."""
+    parsed = reader.parse(typed)
+    assert parsed.corrections == ((typed, meant),)
+    assert parsed.named == ("Necklace and Chains",)
+
+
+def test_a_colour_typed_in_a_garment_s_plural_reads_as_the_garment(reader):
+    """"khakis" are trousers (ml.catalog.vocabulary.PLURAL_GARMENTS), alone or with a gender or
+    another colour; the singular, or beside another noun, stays the colour."""
+    for query in ("khakis", "khakis for men", "black khakis"):
+        parsed = reader.parse(query)
+        assert parsed.named == ("Trousers",) and "Khaki" not in parsed.colours, query
+    assert reader.parse("khakis for men").genders == ("Men", "Unisex")
+    assert reader.parse("khaki").colours == ("Khaki",)
+    khaki_shirt = reader.parse("khaki shirt")
+    assert khaki_shirt.colours == ("Khaki",) and khaki_shirt.named == ("Shirts",)
+
+
+def test_a_gift_names_the_giftable_types_for_whom_it_is_for(reader):
+    """"gift for him": every giftable type (ml.catalog.vocabulary.GIFT_TYPES) for men, not the
+    catalog's free gifts; a word naming what the gift is, or "gift set", narrows it."""
+    for query, genders in (("xmas gift for him", ("Men", "Unisex")), ("gift for her", ("Women", "Unisex")),
+                           ("birthday present for husband", ("Men", "Unisex"))):
+        parsed = reader.parse(query)
+        assert {"Watches", "Wallets", "Perfume and Body Mist"} <= set(parsed.named), query
+        assert "Free Gifts" not in parsed.named and parsed.genders == genders, query
+    gift_sets = {"Accessory Gift Set", "Fragrance Gift Set", "Jewellery Set"}
+    assert set(reader.parse("gift set").named) <= gift_sets
+    assert reader.parse("watch gift for wife").named == ("Watches",)
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "genders"),
+    [
+        ("bathroom slippers", {"Flip Flops"}, ()),
+        ("dhoti", {"Kurta Sets", "Lounge Pants"}, ("Men", "Unisex")),
+        ("tuxedo", {"Suits", "Blazers"}, ("Men", "Unisex")),
+    ],
+)
+def test_vocabulary_words_the_catalog_lacks(reader, query, named, genders):
+    parsed = reader.parse(query)
+    assert set(parsed.named) <= named and parsed.named and parsed.genders == genders
+
+
+def test_yoga_pants_are_women_s_stretch_pants(reader):
+    parsed = reader.parse("yoga pants")
+    assert parsed.genders == ("Women", "Unisex")
+    assert set(parsed.named) <= {"Leggings", "Track Pants", "Tights", "Capris"} and parsed.named
+
+
+def test_a_colour_inside_another_named_beside_it_is_its_shade(reader):
+    """"olive green" is olive (the green family holds Olive); colours apart are both kept."""
+    olive = reader.parse("olive green trousers")
+    assert olive.colours == ("Olive",) and olive.named == ("Trousers",)
+    assert {"Black", "White"} <= set(reader.parse("black and white shirt").colours)
+    assert "Navy Blue" in reader.parse("green and blue shirt").colours

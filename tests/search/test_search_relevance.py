@@ -34,6 +34,15 @@ def test_a_misspelt_type_finds_that_type_and_offers_the_spelling(catalog, traine
     assert query_summary(q="watches").did_you_mean == ""
 
 
+def test_a_misspelling_nothing_starts_with_is_suggested_as_the_search_corrects_it(catalog, trained_models):
+    """The box suggests what the results page would offer ("did you mean"), not nothing."""
+    found = suggestions(q="wacthes", limit=8)
+    assert found and found == suggestions(q="watch", limit=8)
+    assert found[0] == {"kind": "category", "label": "Watches", "url": found[0]["url"]}
+    products = [Product.objects.get(dataset_id=s["id"]) for s in found if s["kind"] == "product"]
+    assert products and {p.article_type.name for p in products} == {"Watches"}
+
+
 def test_spacing_and_hyphens_find_the_same_products(catalog, trained_models):
     queries = ("tshirts", "t shirts", "t-shirt")
     ids = {q: search_ids(filters=CatalogFilterForm({"q": q}).filters()) for q in queries}

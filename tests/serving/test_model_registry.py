@@ -9,6 +9,8 @@ from django.test import override_settings
 from ml.categorize.train import ARTIFACT_NAME as CATEGORIZER
 from ml.holdout import CORRECT, HOLDOUT_IDS, HOLDOUT_OUTCOMES, WRONG
 from ml.photo.model import ARTIFACT_NAME as PHOTO_MODEL
+from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
+from ml.recommend.train import SIMILARITY
 from serving import registry, selectors, services
 from serving.models import AliasMove, ModelVersion
 
@@ -82,6 +84,27 @@ def test_a_better_photo_model_replaces_the_serving_one_and_a_worse_one_waits(mod
     worse = register(save(PHOTO_MODEL, correct=280))
     assert worse.gate != ModelVersion.Gate.PASSED and "worse beyond noise" in worse.gate_reason
     assert selectors.serving_versions()[PHOTO_MODEL] == full.version != quick.version
+
+
+def test_a_model_built_over_another_follows_it_back_and_forth(models_dir):
+    """Complete the look is built over one similarity index: rolled back without it, it would
+    answer every product page by scoring (its table is for the other index's rows)."""
+    old_index = register(save(SIMILARITY))
+    old_look = register(save(COMPLETE_THE_LOOK, similarity_version=old_index.version))
+    new_index = register(save(SIMILARITY))  # the gate promotes it; no look built over it yet
+    assert selectors.serving_versions()[COMPLETE_THE_LOOK] == old_look.version
+    new_look = register(save(COMPLETE_THE_LOOK, similarity_version=new_index.version))
+    assert selectors.serving_versions()[COMPLETE_THE_LOOK] == new_look.version
+
+    services.alias_rollback(kind=SIMILARITY, reason="odd neighbours", by="person:ops")
+    assert selectors.serving_versions()[COMPLETE_THE_LOOK] == old_look.version
+    follow = selectors.alias_history(kind=COMPLETE_THE_LOOK)[0]
+    assert (follow.action, follow.from_version, follow.by) == ("rollback", new_look, "person:ops")
+    assert follow.reason == f"follows {SIMILARITY} {old_index.version} (built over it)"
+    assert registry.store().manifest()[COMPLETE_THE_LOOK] == old_look.version
+
+    services.version_promote(version=new_index.version, reason="fixed", by="person:ops")
+    assert selectors.serving_versions()[COMPLETE_THE_LOOK] == new_look.version
 
 
 def test_the_history_is_never_updated_or_deleted(models_dir):
