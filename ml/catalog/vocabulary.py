@@ -28,7 +28,8 @@ one (what the categorizer's vocabulary copies are made of).
 Public interface (the categorizer and ``ml.search`` code against exactly this):
 :data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :data:`GIFT_WORDS`,
 :data:`GIFT_TYPES`, :data:`PLURAL_GARMENTS`, :func:`article_types_in`,
-:func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`.
+:func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`,
+:func:`thing_words`, :func:`before_purpose`, :func:`whole_label_nouns`.
 """
 
 from __future__ import annotations
@@ -409,6 +410,34 @@ def _matches(words: list[str]) -> list[tuple[int, str]]:
     return found
 
 
+# What follows these says what a thing is for or comes with, not what it is.
+_PURPOSE_WORDS = frozenset({"with", "for"})
+# A noun that, after one of these words, says how a garment is cut, not what it is: "full
+# sleeve" ("men thermal vest full sleeve winter" is a vest, not the catalog's Tablet Sleeve);
+# "3/4 sleeve" reads "3 4 sleeve".
+_CUT_WORDS = {"sleeve": frozenset({"full", "half", "long", "short", "cap", "puff", "4", "quarter",
+                                   "elbow", "bell", "raglan"})}
+
+
+def before_purpose(words: list[str]) -> list[str]:
+    """``words`` up to any "with" or "for" (not the first word): "saree with blouse piece" is
+    a saree, "moccasins for men" moccasins. The vocabulary evidence and the head noun read
+    only these. (The familiarity of a name's noun, ``ml.categorize.familiarity``, does not:
+    read there too, it cost 2 dev seller phrases on a train-split fit and 1 on the served
+    model: "school knapsack for boys", read as a brand before a gender word and so vague, got
+    an unfamiliar noun, and its flattened paths decoded to another subcategory.)"""
+    cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
+    return words[:cut]
+
+
+def thing_words(text: str) -> list[str]:
+    """``text``'s singular words that may say what the thing is: those :func:`before_purpose`,
+    without a noun that only says how it is cut ("full sleeve")."""
+    words = before_purpose(singular_words(text))
+    return [word for i, word in enumerate(words)
+            if not (i > 0 and words[i - 1] in _CUT_WORDS.get(word, ()))]
+
+
 def phrases_in(text: str) -> list[str]:
     """The :data:`VOCABULARY` entries ``text`` names, longest phrase first (a word inside a
     matched phrase is not matched again: "top coat" yields "top coat", not also "coat"); then
@@ -453,8 +482,15 @@ def label_heads(types: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
     return MappingProxyType({noun: frozenset(kinds) for noun, kinds in heads.items()})
 
 
-# What follows these says what a thing is for or comes with, not what it is.
-_PURPOSE_WORDS = frozenset({"with", "for"})
+@lru_cache(maxsize=4)
+def whole_label_nouns(types: tuple[str, ...]) -> frozenset[str]:
+    """The :func:`label_heads` nouns that are a label (or a part of one) written in two or more
+    words, joined: "casualshoe", "sportsandal", "facescrub". A name holding one names that
+    label whole, not only its last word."""
+    return frozenset(singular("".join(words)) for kind in types for part in label_parts(kind)
+                     if len(words := singular_words(part)) > 1)
+
+
 
 
 def _generic_for(noun_heads: Collection[str], entry_types: Collection[str]) -> bool:
@@ -472,9 +508,7 @@ def head_entry(text: str, nouns: Collection[str]) -> tuple[str | None, tuple[str
     catalog's own noun heads it (the last of the nouns returned). Given as a mapping (noun ->
     the types it heads, :func:`label_heads`), a noun heading the entry's own type leaves the
     entry the head ("kurta pajama set" -> ("kurta pajama", ()))."""
-    words = singular_words(text)
-    cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
-    words = words[:cut]
+    words = thing_words(text)
     slang_yields = any(word in nouns for word in words)  # "eyeshadow palette 12 shades"
     units = {start: entry for start, entry in _matches(words) if not (entry in SLANG and slang_yields)}
     heads = nouns if isinstance(nouns, Mapping) else {}
@@ -515,18 +549,24 @@ def article_types_in(text: str, nouns: Collection[str] = ()) -> list[str]:
     :data:`SLANG` word ("eyeshadow palette 12 shades"), and so does an entry that is itself
     the label noun of other catalog types (given ``nouns`` as :func:`label_heads`' mapping:
     "pant", Trousers to a seller, heads the catalog's Track and Lounge Pants), so that
-    "tracksuit jacket and pant set" names no Trousers."""
-    entries = phrases_in(text)
+    "tracksuit jacket and pant set" names no Trousers. Where the catalog noun beside a broad
+    entry heads one of its types, the entry names that one ("kolhapuri flats": Flats, not
+    Sandals). Only :func:`thing_words` are read ("saree with blouse piece" names no Tops)."""
+    words = thing_words(text)
+    entries = [entry for _, entry in _matches(words)]
     heads = nouns if isinstance(nouns, Mapping) else {}
     broad = [entry for entry in entries if len(TYPES[entry]) > 1 or entry in SLANG
              or not set(heads.get(_key(entry), ())) <= set(TYPES[entry])]
     narrower = len(broad) < len(entries)
+    beside: set[str] = set()  # the types the catalog nouns beside the entries head
     if not narrower and nouns and broad:
         inside = {word for entry in entries for word in _key(entry).split()}
-        narrower = any(word in nouns and word not in inside for word in singular_words(text))
-    if narrower:
-        entries = [entry for entry in entries if entry not in broad]
-    return list(dict.fromkeys(kind for entry in entries for kind in TYPES[entry]))
+        named = [word for word in words if word in nouns and word not in inside]
+        narrower = bool(named)
+        beside = {kind for word in named for kind in heads.get(word, ())}
+    kinds = [kind for entry in entries for kind in TYPES[entry]
+             if not (narrower and entry in broad) or kind in beside]
+    return list(dict.fromkeys(kinds))
 
 
 def gender_in(text: str) -> str | None:

@@ -33,7 +33,14 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import log_softmax
 
-from ml.catalog.vocabulary import TYPES, VOCABULARY, article_types_in, head_entry, label_heads
+from ml.catalog.vocabulary import (
+    TYPES,
+    VOCABULARY,
+    article_types_in,
+    head_entry,
+    label_heads,
+    whole_label_nouns,
+)
 
 # Nearest training names read per name: the photo index's k, not tuned here (see VOCABULARY_COPIES
 # in ml.categorize.cascade for what the retrieval and the vocabulary changed together).
@@ -178,11 +185,13 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
       Hat, "wrist band" -> Wristbands, "face scrub" -> the two Scrub types): the types it heads,
       if they lie under one master category ("set" heads gift, jewellery and kurta sets: it
       decides nothing) that is not one of ``open_masters`` (whose types the noun does not tell
-      apart).
+      apart), unless the name holds the label whole (:func:`ml.catalog.vocabulary.whole_label_nouns`:
+      "sports sandals", "casual shoes").
 
     Rows of names headed otherwise are 0 in both."""
     index = {kind: i for i, kind in enumerate(types)}
     nouns = label_heads(tuple(types))
+    whole = whole_label_nouns(tuple(types))
     by_vocabulary = np.zeros((len(names), len(types)))
     by_label = np.zeros((len(names), len(types)))
     for row, name in enumerate(names):
@@ -198,7 +207,8 @@ def head_hits(names: Sequence[str], types: Sequence[str], masters: Sequence[int]
             others = others if entry is None else (*others, entry)
             named = sorted({index[kind] for kind in (*nouns[head], *TYPES.get(head, ())) if kind in index})
             own = {masters[i] for i in named}
-            if len(own) == 1 and not own & set(open_masters) and not _crosses_masters(
+            opened = own & set(open_masters) and head not in whole
+            if len(own) == 1 and not opened and not _crosses_masters(
                     named, others[:-1], nouns, index, masters):
                 by_label[row, named] = 1.0
     return by_vocabulary, by_label

@@ -19,6 +19,8 @@ from ml.catalog.vocabulary import (
     label_heads,
     label_parts,
     phrases_in,
+    thing_words,
+    whole_label_nouns,
 )
 from ml.search.text import search_words
 
@@ -110,8 +112,36 @@ def test_slang_heads_a_name_only_where_no_catalog_noun_is_named():
 
 
 def test_longest_phrase_first_then_reading_order():
-    assert phrases_in("hoodie with cargo shorts") == ["cargo short", "hoodie"]
-    assert article_types_in("hoodie with cargo shorts") == ["Shorts", "Sweatshirts"]
+    assert phrases_in("hoodie and cargo shorts") == ["cargo short", "hoodie"]
+    assert article_types_in("hoodie and cargo shorts") == ["Shorts", "Sweatshirts"]
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("women cotton printed saree with blouse piece", []),  # the blouse piece comes with it
+    ("hoodie with cargo shorts", ["Sweatshirts"]),
+    ("olive parka for men", ["Jackets"]),
+    ("blouse for saree", ["Tops"]),
+    ("with love parka", ["Jackets"]),  # a first word is no attachment
+])
+def test_what_comes_after_with_or_for_names_no_type(text, types):
+    assert article_types_in(text) == types
+
+
+def test_a_sleeve_after_its_length_is_no_noun():
+    nouns = {"vest": frozenset({"Innerwear Vests"}), "sleeve": frozenset({"Tablet Sleeve"})}
+    assert thing_words("men thermal vest full sleeves") == ["men", "thermal", "vest", "full"]
+    assert thing_words("3/4 sleeve top") == ["3", "4", "top"]
+    assert head_entry("men thermal vest full sleeve winter", nouns) == (None, ("vest",))
+    assert head_entry("laptop sleeve 15 inch", nouns) == (None, ("sleeve",))
+    assert article_types_in("men thermal vest half sleeve", nouns) == ["Innerwear Vests"]
+
+
+def test_a_broad_word_names_the_type_the_catalog_noun_beside_it_heads():
+    nouns = {"flat": frozenset({"Flats"}), "jacket": frozenset({"Jackets"})}
+    assert TYPES["kolhapuri"] == ("Sandals", "Flats")
+    assert article_types_in("women kolhapuri flats leather tan", nouns) == ["Flats"]
+    assert article_types_in("women kolhapuri", nouns) == ["Sandals", "Flats"]
+    assert article_types_in("men thermal jacket", nouns) == []  # none of its types
 
 
 def test_gender_only_where_the_word_says_it():
@@ -168,3 +198,9 @@ def test_an_entry_that_is_the_catalogs_label_noun_for_other_types_yields_to_a_ca
     assert article_types_in("tracksuit jacket and pant set", nouns) == []
     assert article_types_in("tracksuit jacket and pant set") == ["Trousers"]  # no nouns given
     assert article_types_in("mens formal pant", nouns) == ["Trousers"]
+
+
+def test_whole_label_nouns_are_the_labels_of_two_or_more_words_joined():
+    whole = whole_label_nouns(("Sports Sandals", "Face Scrub and Exfoliator", "Flats", "Tshirts"))
+    assert whole == {"sportsandal", "facescrub"}
+    assert whole <= set(label_heads(("Sports Sandals", "Face Scrub and Exfoliator", "Flats", "Tshirts")))

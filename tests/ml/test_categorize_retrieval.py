@@ -158,3 +158,14 @@ def test_a_head_noun_decides_even_a_type_the_evidence_barely_gave():
     assert decided[0].argmax() == 1 and np.isclose(decided[0].sum(), 1.0)
     assert np.isclose(decided[0, 0] / decided[0, 2], 0.6 / (0.4 - 1e-7))  # the rest keep their ratio
     assert (decided[1] == fused[1]).all()  # rows not asked about are left alone
+
+
+def test_an_open_masters_label_noun_decides_where_the_name_holds_the_label_whole():
+    types = ["Sandals", "Sports Sandals", "Flats", "Casual Shoes", "Heels"]
+    masters = [0, 0, 0, 0, 0]  # all footwear, told apart by what names do not say
+    by_label = head_hits(["men sports sandals velcro outdoor", "women casual shoes white",
+                          "women kolhapuri flats", "men sandals brown"], types, masters,
+                         open_masters=[0])[1]
+    assert by_label[0].tolist() == [0, 1, 0, 0, 0]  # the label "Sports Sandals", whole
+    assert by_label[1].tolist() == [0, 0, 0, 1, 0]
+    assert not by_label[2].any() and not by_label[3].any()  # one word: the catalog's flats are heels
