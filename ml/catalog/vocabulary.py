@@ -27,7 +27,7 @@ one (what the categorizer's vocabulary copies are made of).
 
 Public interface (the categorizer and ``ml.search`` code against exactly this):
 :data:`VOCABULARY`, :data:`TYPES`, :data:`GENDERS`, :data:`SLANG`, :data:`GIFT_WORDS`,
-:data:`GIFT_TYPES`, :data:`PLURAL_GARMENTS`, :func:`article_types_in`,
+:data:`GIFT_TYPES`, :data:`PLURAL_GARMENTS`, :data:`PURPOSE_WORDS`, :func:`article_types_in`,
 :func:`phrases_in`, :func:`head_entry`, :func:`label_heads`, :func:`label_parts`,
 :func:`thing_words`, :func:`before_purpose`, :func:`whole_label_nouns`.
 """
@@ -411,7 +411,7 @@ def _matches(words: list[str]) -> list[tuple[int, str]]:
 
 
 # What follows these says what a thing is for or comes with, not what it is.
-_PURPOSE_WORDS = frozenset({"with", "for"})
+PURPOSE_WORDS = frozenset({"with", "for"})
 # A noun that, after one of these words, says how a garment is cut, not what it is: "full
 # sleeve" ("men thermal vest full sleeve winter" is a vest, not the catalog's Tablet Sleeve);
 # "3/4 sleeve" reads "3 4 sleeve".
@@ -426,7 +426,7 @@ def before_purpose(words: list[str]) -> list[str]:
     read there too, it cost 2 dev seller phrases on a train-split fit and 1 on the served
     model: "school knapsack for boys", read as a brand before a gender word and so vague, got
     an unfamiliar noun, and its flattened paths decoded to another subcategory.)"""
-    cut = next((i for i, word in enumerate(words) if word in _PURPOSE_WORDS and i > 0), len(words))
+    cut = next((i for i, word in enumerate(words) if word in PURPOSE_WORDS and i > 0), len(words))
     return words[:cut]
 
 

@@ -46,6 +46,7 @@ from ml.catalog.vocabulary import (
     GIFT_TYPES,
     GIFT_WORDS,
     PLURAL_GARMENTS,
+    PURPOSE_WORDS,
     SLANG,
     TYPES,
     gender_in,
@@ -70,7 +71,6 @@ GENDER_OF_WORD = {
     "wife": ("Women", UNISEX), "mom": ("Women", UNISEX), "mum": ("Women", UNISEX),
     "mother": ("Women", UNISEX), "sister": ("Women", UNISEX),
 }
-PURPOSE_WORDS = frozenset({"for", "with"})  # what follows says what a thing is for, not what it is
 TYPO_LABEL_MIN_LENGTH = 3  # "jen" (jeans) is fixed to a type's word, never to any other word
 TYPO_MIN_LENGTH = 4  # shorter words are too often a real word one edit from another
 SPLIT_MIN_CHARS = 3  # "legins" is not "leg" + "ins"
