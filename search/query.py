@@ -41,7 +41,7 @@ before.
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -538,7 +538,7 @@ def query_summary(*, q: str) -> QuerySummary:
         found = bool(len(result.rows)) or not normalise_words(q)
         return QuerySummary(understood={level: label for level, label in understood.items() if label},
                             message="" if found else f"No results for “{q.strip()}”", found=found)
-    labels = _labels(parsed)
+    labels = _labels(parsed, present=_types_matched(result))
     understood = {level: label for level, label in labels.items() if label}
     if not result.understood:
         message = f"No results for “{q.strip()}”"
@@ -582,10 +582,25 @@ _LABEL_OF = {"colour": COLOUR, "price": "price", "brand": "brand", "type": ARTIC
              "gender": GENDER}  # RELAXATIONS -> label
 
 
-def _labels(parsed: ParsedQuery) -> dict[str, str]:
-    """The query's reading as labels, by level (empty where it asks for nothing)."""
+def _types_matched(result: SearchResult) -> list[str]:
+    """The article types of a search's match itself (not the similar products after it), the
+    most products first."""
+    table = catalog_table()
+    rows = result.rows if result.tiers is None else result.rows[result.tiers == 0]
+    names = {i: name for name, ids in _taxonomy_ids()[ARTICLE].items() for i in ids}
+    counted: Counter = Counter()
+    for type_id, n in table.counts("type", rows).items():
+        counted[names.get(type_id, "")] += n
+    return [name for name, _ in counted.most_common() if name]
+
+
+def _labels(parsed: ParsedQuery, present: Sequence[str] = ()) -> dict[str, str]:
+    """The query's reading as labels, by level (empty where it asks for nothing). Of the types
+    asked for, those the match has come first, the most products first ("wedding wear men":
+    Kurtas, Kurta Sets, Nehru Jackets; not the sarees the phrase names for women)."""
     genders = tuple(sorted(parsed.genders))
-    types = list(parsed.asked_types)
+    asked = list(parsed.asked_types)
+    types = [kind for kind in present if kind in asked] or asked
     if parsed.apparel and not parsed.named:  # what the words point at, among clothes only
         types = [APPAREL_LABEL]
     type_label = _types_label(types)

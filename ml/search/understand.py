@@ -616,9 +616,10 @@ class QueryUnderstanding(BaseEstimator):
                           if w in label_words and w[0] == word[0]}
         # Closest first (one edit before two), then the same first letter, then a word naming
         # an article type (shoppers search for products: "legins" is leggings, not Levis),
-        # then the most used.
+        # then the word typed with an ending ("woolen" is wool, not woven), then the most used.
         return min(sorted(candidates), default="", key=lambda c: (
-            not _within_edits(word, c, 1), c[0] != word[0], c not in label_words, -self.df_[c]))
+            not _within_edits(word, c, 1), c[0] != word[0], c not in label_words, not word.startswith(c),
+            -self.df_[c]))
 
     def _sounds(self) -> dict[str, tuple[str, ...]]:
         """The common catalog words by how they sound (their metaphone code), for a word
@@ -730,18 +731,9 @@ class QueryUnderstanding(BaseEstimator):
 
 
 def _within_edits(a: str, b: str, limit: int) -> bool:
-    """Whether the Levenshtein distance of ``a`` and ``b`` is at most ``limit`` (banded)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
+    """Whether ``a`` and ``b`` are at most ``limit`` edits apart, a swap of two neighbouring
+    letters one edit ("sheo" is one from shoe: Damerau-Levenshtein, jellyfish's)."""
+    return abs(len(a) - len(b)) <= limit and jellyfish.damerau_levenshtein_distance(a, b) <= limit
 
 
 def _prices(text: str) -> tuple[str, int | None, int | None]:

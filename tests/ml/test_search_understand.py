@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from ml.catalog.dataset import load_styles
+from ml.catalog.schema import NAME
 from ml.search.understand import QueryUnderstanding
 from tests.conftest import fashion_data
 
@@ -304,3 +306,16 @@ def test_a_gender_is_fixed_from_one_edit_only(reader):
     """"woolen" lies two edits from "women": read so, "woolen cap" filtered out every man's cap."""
     assert reader.parse("woolen cap").genders == ()
     assert reader.parse("womn tshirt").genders == ("Women", "Unisex")
+
+
+def test_two_neighbouring_letters_swapped_are_one_edit(reader):
+    """"sheos" (sheo) is one swap from shoe: read as two edits, it went to a brand one letter off."""
+    assert reader.parse("sheos").corrected == "shoe"
+
+
+def test_a_word_typed_with_an_ending_is_read_as_that_word(styles):
+    """"woolen" lies two edits from wool and from the commoner woven: wool is what was typed."""
+    wool = styles.head(3).assign(**{NAME: ["Men Grey Wool Cap", "Women Wool Scarf", "Wool Blend Socks"]})
+    reader = QueryUnderstanding().fit(pd.concat([styles, wool]))
+    assert reader.df_["woven"] > reader.df_["wool"] >= 3
+    assert reader.parse("woolen cap").corrected == "wool cap"

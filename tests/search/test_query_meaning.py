@@ -200,3 +200,13 @@ def test_the_page_and_the_api_count_a_thin_match_apart_from_what_follows(client)
         assert f"then {similar} similar" in html, q
         return
     pytest.fail("no thin match in the sample was followed by similar products")
+
+
+def test_the_summary_names_the_asked_types_the_match_has_most_first():
+    """"ethnic wear" names sarees, lehengas and kurtas alike; for men, the page says what it
+    lists (it named "Sarees, Salwar and Dupatta, Nehru Jackets, …")."""
+    found = Counter(p.article_type.name for p in listed("ethnic wear for men"))
+    label = query_summary(q="ethnic wear for men").understood["articleType"]
+    named = label.removesuffix(", …").split(", ")
+    assert found and named[0] == found.most_common(1)[0][0]
+    assert set(named) <= set(found)
