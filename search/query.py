@@ -596,8 +596,8 @@ def _types_matched(result: SearchResult) -> list[str]:
 
 def _labels(parsed: ParsedQuery, present: Sequence[str] = ()) -> dict[str, str]:
     """The query's reading as labels, by level (empty where it asks for nothing). Of the types
-    asked for, those the match has come first, the most products first ("wedding wear men":
-    Kurtas, Kurta Sets, Nehru Jackets; not the sarees the phrase names for women)."""
+    asked for, only those the match has, the most products first ("wedding wear men": Kurtas,
+    Nehru Jackets; not the sarees the phrase names for women); all of them if it has none."""
     genders = tuple(sorted(parsed.genders))
     asked = list(parsed.asked_types)
     types = [kind for kind in present if kind in asked] or asked

@@ -155,15 +155,15 @@ def _built_over_follow(*, upstream: ModelVersion, action: str, by: str) -> None:
         current = serving.get(dependent)
         if kind != upstream.kind or current is None:
             continue
-        if _built_over(artifacts, dependent, current, field) == upstream.version:
+        built_over = _built_over(artifacts, dependent, current, field)
+        if built_over == upstream.version:
             continue
         candidates = ModelVersion.objects.filter(kind=dependent, retired_at__isnull=True)
         match = next((row for row in candidates.order_by("-created_at")
                       if _built_over(artifacts, dependent, row.version, field) == upstream.version), None)
         if match is None:
-            logger.info("%s %s is built over %s %s, not the serving %s; none registered is",
-                        dependent, current, kind, _built_over(artifacts, dependent, current, field),
-                        upstream.version)
+            logger.info("%s %s is built over %s %s, not the serving %s, and no registered version is",
+                        dependent, current, kind, built_over, upstream.version)
             continue
         _move(to=match, action=action, reason=f"follows {kind} {upstream.version} (built over it)", by=by)
 
