@@ -173,14 +173,24 @@ def stock_shown_changed() -> None:
 def catalog_version() -> str:
     """The catalog's version alone (names, prices, listings; not who sold out): the key part of
     what shows only products in stock when it is drawn (carousels) or reads its own stock."""
-    return cache.get(VERSION_KEY) or ""
+    return cache.get(VERSION_KEY) or _version_made(VERSION_KEY)
 
 
 def shown_version() -> str:
     """The version of what catalog pages show: the catalog's and its sold-out products' (one
     read of the shared cache). Part of the keys of cached pages and carousels."""
     versions = cache.get_many([VERSION_KEY, SHOWN_KEY])
-    return f"{versions.get(VERSION_KEY, '')}.{versions.get(SHOWN_KEY, '')}"
+    catalog = versions.get(VERSION_KEY) or _version_made(VERSION_KEY)
+    return f"{catalog}.{versions.get(SHOWN_KEY) or _version_made(SHOWN_KEY)}"
+
+
+def _version_made(key: str) -> str:
+    """A version for ``key`` when the shared cache has none (started or cleared): a new one, so
+    that nothing a process kept from before is taken for current; the first process to add it
+    decides."""
+    made = uuid.uuid4().hex
+    cache.add(key, made, None)
+    return cache.get(key) or made
 
 
 _held: dict[str, object] = {}  # "table", "built": this process's table and when it was read
@@ -190,11 +200,7 @@ _building = threading.Lock()
 def catalog_table() -> CatalogTable:
     """This process's table, read again if the catalog changed (or it is older than
     :data:`TABLE_SECONDS`)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+    version = cache.get(VERSION_KEY) or _version_made(VERSION_KEY)
     if not _trusted(version):
         with _building:
             if not _trusted(version):  # another thread may have read it meanwhile

@@ -18,14 +18,9 @@ from serving.registry import loaded_versions
 from .catalog_table import catalog_version, shown_version
 from .departments import is_department, section_name
 from .models import ArticleType, Gender, MasterCategory, Product, SubCategory
+from .tile_rows import tile_products
 
 BRANDS_CACHE_KEY = "brands_known"
-# What a product tile shows.
-TILE_FIELDS = (
-    "id", "dataset_id", "name", "brand", "price", "image", "stock", "rating_average", "rating_count"
-)
-# What a carousel compares with the product on the page to say what they share.
-ATTRIBUTE_FIELDS = ("article_type_id", "sub_category_id", "base_colour", "usage")
 
 
 def brands_known() -> dict[str, str]:
@@ -95,16 +90,11 @@ def product_for_page(
     return product
 
 
-def products_by_ids(*, ids: list[int], in_stock_only: bool = True,
-                    with_attributes: bool = False) -> list[Product]:
-    """Listed products in the order of ``ids``, with what a product tile shows (and, if
-    ``with_attributes``, the :data:`ATTRIBUTE_FIELDS`): one query.
+def products_by_ids(*, ids: list[int], in_stock_only: bool = True) -> list[Product]:
+    """Listed products in the order of ``ids``, with what a product tile shows and what a
+    carousel compares (:mod:`main.tile_rows`: a query only for rows this process lacks).
     Carousels and feeds take only those in stock: they should not suggest what cannot be bought."""
-    found = Product.objects.filter(pk__in=ids, is_active=True)
-    if in_stock_only:
-        found = found.filter(stock__gt=0)
-    found = found.only(*TILE_FIELDS, *(ATTRIBUTE_FIELDS if with_attributes else ()))
-    by_id = {p.pk: p for p in found}
+    by_id = tile_products(ids, in_stock_only=in_stock_only)
     return [by_id[i] for i in ids if i in by_id]
 
 

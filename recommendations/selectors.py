@@ -156,7 +156,7 @@ def carousels_for(
     seen = {r.product_id for r in like}  # any of them may be shown (some before may be sold out)
     alike = _looks_like(product_id=product.pk, k=looks_like + SPARE, exclude=seen)
     ids = [r.product_id for r in like + look + alike]
-    products = {p.pk: p for p in products_by_ids(ids=ids, with_attributes=True)}
+    products = {p.pk: p for p in products_by_ids(ids=ids)}
     return ProductCarousels(
         similar=[replace(s, reason=shared_attributes(product=product, other=s.product) or s.reason)
                  for s in suggested_products(recommendations=like, products=products)[:similar]],
