@@ -48,8 +48,19 @@ _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PART = "csrf"
 _FILLING = "_page_cache_filling"
 _NOTES = "_page_cache_notes"
+_TOKEN = "_page_cache_token"
 
 ACCOUNT_NAV = "includes/account_nav.html"
+
+
+def _token(request: HttpRequest) -> str:
+    """The request's CSRF token, masked once for all its forms: each masking draws 32 random
+    characters (~0.1 ms), and a page filled from the cache asks for it in two parts."""
+    token = getattr(request, _TOKEN, None)
+    if token is None:
+        token = get_token(request)
+        setattr(request, _TOKEN, token)
+    return token
 
 
 def _account_nav(request: HttpRequest) -> str:
@@ -57,12 +68,13 @@ def _account_nav(request: HttpRequest) -> str:
     log-out form with their own token."""
     from django.template.loader import get_template
 
-    context = {"user": request.user, "request": request, "csrf_token": get_token(request)}
+    token = _token(request) if request.user.is_authenticated else ""  # only the log-out form has one
+    context = {"user": request.user, "request": request, "csrf_token": token}
     return get_template(ACCOUNT_NAV).render(context)
 
 
 _parts: dict[str, Callable[[HttpRequest], str]] = {
-    CSRF_PART: lambda request: get_token(request),
+    CSRF_PART: _token,
     "account-nav": _account_nav,
 }
 # Each with the pages it applies to (``None``: every page).

@@ -44,6 +44,8 @@ def endpoints(data: dict) -> dict:
         "search": lambda: traffic.search_url(data),
         "product": lambda: traffic.product_url(random.choice(data["products"])),
         "api category-prediction": lambda: traffic.category_prediction_url(data),
+        "reviews": lambda: traffic.reviews_url(random.choice(data["products"])),
+        "cart add": lambda: traffic.cart_add(random.choice(data["products"])),
     }
 
 
@@ -73,11 +75,12 @@ def main() -> None:
         urls = [make_url() for _ in range(args.requests)]
         own, started_pg = [], postgres_cpu_seconds()
         for url in urls:
+            path, form = url if isinstance(url, tuple) else (url, None)
             started = time.process_time()
-            status = client.get(url).status_code
+            status = (client.get(path) if form is None else client.post(path, form)).status_code
             own.append((time.process_time() - started) * 1000)
-            if status != 200:
-                sys.exit(f"GET {url} answered {status}")
+            if status != (200 if form is None else 302):
+                sys.exit(f"{'GET' if form is None else 'POST'} {path} answered {status}")
         pg_ms = (postgres_cpu_seconds() - started_pg) * 1000 / len(urls)
         print(f"{name:26} {statistics.mean(own):14.1f} {statistics.median(own):8.1f} {pg_ms:12.1f}")
 

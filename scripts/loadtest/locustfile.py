@@ -134,12 +134,8 @@ class _ShopUser(FastHttpUser):
 
     def add_to_cart(self):
         """Pick a size (one in stock when prepare.py looked) and add one of it."""
-        product = self.random_product()
-        self.post_form(
-            f"/cart/add/{product['pk']}/",
-            {"quantity": 1, "size": random.choice(product["sizes"])},
-            name="cart add",
-        )
+        path, form = traffic.cart_add(self.random_product())
+        self.post_form(path, form, name="cart add")
 
 
 class Shopper(_ShopUser):

@@ -43,3 +43,8 @@ def category_prediction_url(data: dict) -> str:
 def reviews_url(product: dict) -> str:
     """A product's review page, newest or most helpful first."""
     return f"/reviews/products/{product['pk']}/?sort={random.choice(REVIEW_ORDERS)}"
+
+
+def cart_add(product: dict) -> tuple[str, dict]:
+    """A cart add: its address and form, one of a size in stock when prepare.py looked."""
+    return f"/cart/add/{product['pk']}/", {"quantity": 1, "size": random.choice(product["sizes"])}
