@@ -158,30 +158,63 @@ def catalog_changed() -> None:
     Bumped now (so that this process sees its own write), and once more when the transaction
     commits: a page drawn meanwhile by another process, from the rows as they were before the
     commit, is then cached under a version nobody asks for again."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    _bump(VERSION_KEY)
 
 
 def stock_shown_changed() -> None:
     """A product sold out or came back (a tile's "Out of stock"): cached pages are drawn afresh,
     but the table, which holds no stock, is kept (a checkout's take is not a catalog change).
     Bumped now and at commit, as :func:`catalog_changed`."""
-    cache.set(SHOWN_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(SHOWN_KEY, uuid.uuid4().hex, None))
+    _bump(SHOWN_KEY)
+
+
+def _bump(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    versions_forget()  # this request sees its own write
+    transaction.on_commit(versions_forget)
 
 
 def catalog_version() -> str:
     """The catalog's version alone (names, prices, listings; not who sold out): the key part of
     what shows only products in stock when it is drawn (carousels) or reads its own stock."""
-    return cache.get(VERSION_KEY) or _version_made(VERSION_KEY)
+    return _versions()[VERSION_KEY]
 
 
 def shown_version() -> str:
     """The version of what catalog pages show: the catalog's and its sold-out products' (one
     read of the shared cache). Part of the keys of cached pages and carousels."""
+    versions = _versions()
+    return f"{versions[VERSION_KEY]}.{versions[SHOWN_KEY]}"
+
+
+# The versions as a request read them first: a page asked for them three to six times (its
+# key, the table, the tiles), each a round trip to the shared cache. Kept only between
+# request_started and request_finished (see versions_in_request): a job or a command, which
+# has no end of request, reads them afresh each time.
+_request = threading.local()
+
+
+def _versions() -> dict[str, str]:
+    held = getattr(_request, "versions", None)
+    if held is not None:
+        return held
     versions = cache.get_many([VERSION_KEY, SHOWN_KEY])
-    catalog = versions.get(VERSION_KEY) or _version_made(VERSION_KEY)
-    return f"{catalog}.{versions.get(SHOWN_KEY) or _version_made(SHOWN_KEY)}"
+    versions = {key: versions.get(key) or _version_made(key) for key in (VERSION_KEY, SHOWN_KEY)}
+    if getattr(_request, "open", False):
+        _request.versions = versions
+    return versions
+
+
+def versions_in_request(*, started: bool) -> None:
+    """A request started (its first read of the versions is kept for it) or finished."""
+    _request.open = started
+    _request.versions = None
+
+
+def versions_forget() -> None:
+    """Read the versions afresh at their next use (this process changed one)."""
+    _request.versions = None
 
 
 def _version_made(key: str) -> str:
@@ -200,7 +233,7 @@ _building = threading.Lock()
 def catalog_table() -> CatalogTable:
     """This process's table, read again if the catalog changed (or it is older than
     :data:`TABLE_SECONDS`)."""
-    version = cache.get(VERSION_KEY) or _version_made(VERSION_KEY)
+    version = catalog_version()
     if not _trusted(version):
         with _building:
             if not _trusted(version):  # another thread may have read it meanwhile

@@ -2,12 +2,13 @@
 listings show (every process reads its catalog table again, :mod:`main.catalog_table`); a
 verified seller's held listings go live; a deleted account's listings are taken down."""
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.signals import account_deleting, seller_verified
 
-from .catalog_table import catalog_changed, stock_shown_changed
+from .catalog_table import catalog_changed, stock_shown_changed, versions_in_request
 from .models import Product
 from .services import listings_publish_held, listings_take_down
 
@@ -26,6 +27,16 @@ def _product_saved(sender, update_fields=None, **kwargs):
 @receiver(post_delete, sender=Product)
 def _product_deleted(sender, **kwargs):
     catalog_changed()
+
+
+@receiver(request_started, dispatch_uid="main.versions_kept")
+def _request_started(sender, **kwargs):
+    versions_in_request(started=True)
+
+
+@receiver(request_finished, dispatch_uid="main.versions_dropped")
+def _request_finished(sender, **kwargs):
+    versions_in_request(started=False)
 
 
 @receiver(seller_verified)

@@ -61,3 +61,45 @@ def test_an_old_table_is_read_again(catalog, monkeypatch):
     table = catalog_table()
     monkeypatch.setitem(table_module._held, "built", table_module._held["built"] - table_module.TABLE_SECONDS)
     assert catalog_table() is not table
+
+
+def _counting_version_reads(monkeypatch) -> list:
+    from django.core.cache import cache
+
+    reads, get_many = [], cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        if table_module.VERSION_KEY in keys:
+            reads.append(keys)
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return reads
+
+
+def test_a_listing_reads_the_catalogs_versions_once(catalog, client, monkeypatch):
+    client.get("/catalog/?sort=newest")  # the table is read; the next page draws afresh
+    reads = _counting_version_reads(monkeypatch)
+    assert client.get("/catalog/?q=shirt&sort=price_asc").status_code == 200
+    assert len(reads) == 1
+
+
+def test_outside_a_request_another_processs_change_is_seen_at_once(catalog):
+    from django.core.cache import cache
+
+    before = table_module.catalog_version()
+    cache.set(table_module.VERSION_KEY, "another-process", None)
+    assert table_module.catalog_version() == "another-process" != before
+
+
+def test_a_request_that_changes_the_catalog_sees_its_own_change(catalog):
+    table_module.versions_in_request(started=True)
+    try:
+        before = table_module.shown_version()
+        table_module.catalog_changed()
+        after = table_module.shown_version()
+        assert after != before
+        table_module.stock_shown_changed()
+        assert table_module.shown_version() not in (before, after)
+    finally:
+        table_module.versions_in_request(started=False)

@@ -33,3 +33,15 @@ def test_a_tile_says_out_of_stock_and_shows_no_empty_reason(seller, make_product
 )
 def test_amounts_are_whole_rupees_grouped_the_indian_way(amount, written):
     assert rupees(Decimal(amount)) == written
+
+
+def test_a_tile_drawn_before_shows_what_changed_since_and_its_own_reason_and_source(seller, make_product):
+    product = make_product(seller=seller, price="499.00")
+    first = product_card(product, "same colour", "similar")
+    assert "₹499<" in first and "same colour" in first and "?from=similar" in first
+    again = product_card(product, "", "")
+    assert "same colour" not in again and "?from=" not in again and 'class="reason"' not in again
+    product.price, product.stock, product.rating_count, product.rating_average = Decimal("399"), 0, 2, 4.5
+    changed = product_card(product, "looks alike", "looks")
+    assert "₹399<" in changed and "Out of stock" in changed and "4.5 (2)" in changed
+    assert changed.index("4.5 (2)") < changed.index("looks alike") < changed.index("Out of stock")
