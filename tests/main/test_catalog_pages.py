@@ -86,6 +86,7 @@ def test_unlisted_products_are_hidden_from_shoppers(client, catalog, make_produc
 
 def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_product, seller, other_seller):
     from recommendations.models import ProductEvent
+    from recommendations.services import views_flush
 
     listing = make_product(seller=seller, name="Withdrawn jacket", is_active=False)
     client.force_login(seller)
@@ -93,6 +94,7 @@ def test_a_seller_previews_their_own_unlisted_product(client, catalog, make_prod
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-test="unlisted-preview"' in html and 'data-test="add-to-cart"' not in html
+    views_flush()
     assert not ProductEvent.objects.filter(product=listing).exists()  # not a shopper's view
     client.force_login(other_seller)
     assert client.get(f"/listings/{listing.pk}/").status_code == 404
