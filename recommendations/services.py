@@ -46,12 +46,14 @@ def _commit_relaxed() -> None:
 
 def _views_write(batch: list[ProductEvent]) -> None:
     """One INSERT of queued views (in the queue's transaction), less those of accounts deleted
-    since they were queued: the erase (:func:`events_erase`) must not be undone by a queue, in
-    this worker or another, and their rows would break the batch's foreign key."""
+    since they were queued (their row stays, anonymised: ``accounts.services.user_delete_account``):
+    a queue, in this worker or another, must not bring back a history the erase took
+    (:func:`events_erase`)."""
     users = {event.user_id for event in batch if event.user_id is not None}
     if users:
-        gone = users - set(get_user_model().objects.filter(pk__in=users).values_list("pk", flat=True))
-        batch = [event for event in batch if event.user_id not in gone]
+        live = get_user_model().objects.filter(pk__in=users, deleted_at=None)
+        kept = set(live.values_list("pk", flat=True))
+        batch = [event for event in batch if event.user_id is None or event.user_id in kept]
     _commit_relaxed()
     ProductEvent.objects.bulk_create(batch)
 
@@ -131,8 +133,8 @@ def events_claim(*, visitor: str, user: AbstractBaseUser) -> int:
 
 def events_erase(*, user: AbstractBaseUser) -> None:
     """An account is deleted: its browsing history goes with it, this worker's queued views
-    first written so that the delete takes them (any queued elsewhere are dropped when written,
-    :func:`_views_write`)."""
+    first written so that the delete takes them (any queued later, or in another worker, are
+    dropped when written: :func:`_views_write`)."""
     views_flush()
     ProductEvent.objects.filter(user=user).delete()
 
