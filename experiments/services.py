@@ -4,22 +4,23 @@ keeps, and starting, stopping and shipping an experiment.
 A page view must not wait on a write to say who saw what: :func:`exposure_log` only queues
 the first exposure of a unit in this worker's memory; :func:`exposures_flush` writes the queue
 in one ``INSERT`` once it holds :data:`FLUSH_EVERY` exposures or its oldest is
-:data:`FLUSH_SECONDS` old (and before results are read, and at exit). A unit exposed again is
-not queued again (this worker remembers :data:`REMEMBERED` units); one exposed in two workers
-is written once (the table keeps one row per experiment and unit, conflicts ignored).
+:data:`FLUSH_SECONDS` old (and before results are read, and at exit), by the shop's one
+write-behind queue (:class:`core.write_behind.WriteBehind`: a failed write is logged and
+dropped). A unit exposed again is not queued again (this worker remembers :data:`REMEMBERED`
+units); one exposed in two workers is written once (the table keeps one row per experiment and
+unit, conflicts ignored).
 """
 
 from __future__ import annotations
 
-import atexit
 import threading
-import time
 from collections import OrderedDict
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.write_behind import WriteBehind
 from serving.services import RegistryError, version_promote
 
 from .models import Experiment, Exposure, SurfaceDefault, UnitAlias, Variant
@@ -30,9 +31,15 @@ FLUSH_EVERY = 200  # exposures per INSERT: one write per this many first visits,
 FLUSH_SECONDS = 5.0  # the longest a queued exposure waits while traffic is slow
 REMEMBERED = 100_000  # units this worker knows it already queued (~10 MB), oldest forgotten first
 
-_lock = threading.Lock()
-_queue: list[Exposure] = []
-_queued_since = 0.0
+
+def _exposures_write(batch: list[Exposure]) -> None:
+    Exposure.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+_queue: WriteBehind[Exposure] = WriteBehind(
+    name="exposures", write=_exposures_write, flush_every=FLUSH_EVERY, flush_seconds=FLUSH_SECONDS
+)
+_seen_lock = threading.Lock()
 _seen: OrderedDict[tuple[int, str], None] = OrderedDict()
 
 
@@ -43,54 +50,30 @@ class ExperimentRefused(ValueError):
 def exposure_log(*, experiment_id: int, variant_id: int, unit: str, at: datetime | None = None) -> None:
     """Queue ``unit``'s first exposure to the experiment (cheap: no query on the page's path
     unless this request fills the batch or finds it due)."""
-    global _queued_since
     if not unit:
         return
     seen_key = (experiment_id, unit)
-    with _lock:
+    with _seen_lock:
         if seen_key in _seen:
             _seen.move_to_end(seen_key)
             return
         _seen[seen_key] = None
         if len(_seen) > REMEMBERED:
             _seen.popitem(last=False)
-        if not _queue:
-            _queued_since = time.monotonic()
-        _queue.append(
-            Exposure(
-                experiment_id=experiment_id, variant_id=variant_id, unit=unit, exposed_at=at or timezone.now()
-            )
-        )
-        due = len(_queue) >= FLUSH_EVERY or time.monotonic() - _queued_since >= FLUSH_SECONDS
-    if due:
-        exposures_flush()
+    exposed_at = at or timezone.now()
+    _queue.add(Exposure(experiment_id=experiment_id, variant_id=variant_id, unit=unit, exposed_at=exposed_at))
 
 
 def exposures_flush() -> int:
     """Write the queued exposures (one ``INSERT``); returns how many were queued."""
-    with _lock:
-        batch = _queue[:]
-        _queue.clear()
-    if batch:
-        Exposure.objects.bulk_create(batch, ignore_conflicts=True)
-    return len(batch)
+    return _queue.flush()
 
 
 def exposures_forget() -> None:
     """Drop the queue and what this worker remembers (tests; a new process starts empty)."""
-    with _lock:
-        _queue.clear()
+    _queue.forget()
+    with _seen_lock:
         _seen.clear()
-
-
-def _flush_at_exit() -> None:
-    try:
-        exposures_flush()
-    except Exception:  # noqa: BLE001 - the database may be gone at interpreter exit
-        pass
-
-
-atexit.register(_flush_at_exit)
 
 
 def alias_record(*, user, unit: str) -> UnitAlias | None:

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from recommendations.services import views_flush
+
 from .charts import daily_rates_svg
 from .models import Experiment, Variant
 from .selectors import experiment_results
@@ -25,7 +27,8 @@ def _staff_only(request) -> None:
 def results(request, experiment_id: int, *, admin_context: dict | None = None):
     _staff_only(request)
     experiment = get_object_or_404(Experiment, pk=experiment_id)
-    exposures_flush()  # this worker's queued exposures count at once (others' within seconds)
+    exposures_flush()  # this worker's queued exposures and views count at once (others' within seconds)
+    views_flush()
     found = experiment_results(experiment=experiment)
     chart = daily_rates_svg(daily=found.daily, names={r.variant.pk: r.variant.key for r in found.variants})
     return render(

@@ -10,17 +10,18 @@ from accounts.signals import account_deleting
 from main.signals import product_listed, product_viewed
 
 from .models import ProductEvent
-from .services import event_log, events_claim, events_erase, neighbours_refresh
+from .services import events_claim, events_erase, neighbours_refresh, view_log
 from .visitors import visitor_key
 
 
 @receiver(product_viewed, dispatch_uid="recommendations.view_logged")
 def _view_logged(sender, request, product, **kwargs) -> None:
-    """A view; reached through a carousel or the feed (``?from=``), it is also a click on it."""
+    """A view (queued, written in batches); reached through a carousel or the feed
+    (``?from=``), it is also a click on it."""
     source = request.GET.get("from", "")
     if source not in ProductEvent.Source.values:
         source = ""
-    event_log(request=request, product_id=product.pk, kind=ProductEvent.Kind.VIEW, source=source)
+    view_log(request=request, product_id=product.pk, source=source)
 
 
 @receiver(product_listed, dispatch_uid="recommendations.neighbours_stored")

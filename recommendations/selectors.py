@@ -23,6 +23,7 @@ from ml.recommend.train import HYBRID, SIMILARITY
 from serving.registry import loaded, version
 
 from .models import ProductEvent, ProductNeighbours
+from .services import views_queued
 from .visitors import visitor_key
 
 HISTORY_LENGTH = 100  # a shopper's latest events the feed reads
@@ -62,7 +63,8 @@ def carousel_sections(*, carousels: ProductCarousels,
 
 
 def events_frame() -> pd.DataFrame:
-    """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>``."""
+    """Logged shopper events, keyed ``u:<user id>`` or ``s:<session key>`` (the table's: a
+    caller in a web worker writes its queued views first, ``services.views_flush``)."""
     rows = ProductEvent.objects.order_by("id").values_list(
         "user_id", "session_key", "product_id", "kind", "created_at"
     )
@@ -185,12 +187,19 @@ def only_trending(feed: list[ProductSuggestion]) -> bool:
 
 
 def _recent_events(request) -> list[tuple[int, str]]:
-    """The shopper's last ``HISTORY_LENGTH`` events, oldest first (as the recommender reads them)."""
+    """The shopper's last ``HISTORY_LENGTH`` events, oldest first (as the recommender reads them),
+    with this worker's views not yet written: a shopper back home sees the product they just
+    viewed when the request lands on the same worker (on another, within
+    :data:`~recommendations.services.VIEWS_FLUSH_SECONDS`). The queue is read before the table:
+    a view written in between is then read twice (weighed twice once), never missed."""
     if request.user.is_authenticated:
+        queued = views_queued(user_id=request.user.pk)
         events = ProductEvent.objects.filter(user=request.user)
     elif visitor := visitor_key(request=request):
+        queued = views_queued(visitor=visitor)
         events = ProductEvent.objects.filter(session_key=visitor, user=None)
     else:
         return []
     newest_first = events.order_by("-created_at", "-id").values_list("product_id", "kind")[:HISTORY_LENGTH]
-    return list(newest_first)[::-1]
+    history = list(newest_first)[::-1] + [(event.product_id, event.kind) for event in queued]
+    return history[-HISTORY_LENGTH:]

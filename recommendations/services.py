@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.write_behind import WriteBehind
 from main.ml_fields import product_frame
 from main.models import Product
 from ml.recommend.events import STARS, rating_event
@@ -19,27 +21,82 @@ from serving.registry import loaded
 from .models import FeedImpressions, ProductEvent, ProductNeighbours
 from .visitors import visitor_key
 
+# Views are most of the shop's writes (~40% of requests are product pages): queued in this
+# worker and written in batches (:class:`core.write_behind.WriteBehind`), like exposures.
+VIEWS_FLUSH_EVERY = 200  # views per INSERT: one write per this many product pages, not one each
+VIEWS_FLUSH_SECONDS = 5.0  # the longest a queued view waits: how late another worker's feed sees it
+
+
+def _owner(request) -> dict:
+    """The event's shopper: the account, else the anonymous visitor (made now if new)."""
+    if request.user.is_authenticated:
+        return {"user_id": request.user.pk}
+    return {"session_key": visitor_key(request=request, create=True)}
+
+
+def _commit_relaxed() -> None:
+    """Events are behaviour signals, not money: on PostgreSQL their own transaction's commit
+    does not wait for the write-ahead log to reach the disk, so a shopper never waits on an
+    fsync (a database crash can lose the last fraction of a second of events). Inside someone
+    else's transaction (an order) the setting would apply to theirs too: left as it is."""
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _views_write(batch: list[ProductEvent]) -> None:
+    """One INSERT of queued views (in the queue's transaction), less those of accounts deleted
+    since they were queued (their row stays, anonymised: ``accounts.services.user_delete_account``):
+    a queue, in this worker or another, must not bring back a history the erase took
+    (:func:`events_erase`)."""
+    users = {event.user_id for event in batch if event.user_id is not None}
+    if users:
+        live = get_user_model().objects.filter(pk__in=users, deleted_at=None)
+        kept = set(live.values_list("pk", flat=True))
+        batch = [event for event in batch if event.user_id is None or event.user_id in kept]
+    _commit_relaxed()
+    ProductEvent.objects.bulk_create(batch)
+
+
+_views: WriteBehind[ProductEvent] = WriteBehind(
+    name="product views", write=_views_write, flush_every=VIEWS_FLUSH_EVERY, flush_seconds=VIEWS_FLUSH_SECONDS
+)
+
+
+def view_log(*, request, product_id: int, source: str = "") -> None:
+    """Queue a product page's view (no query unless it fills the batch or finds it due).
+    ``source``: the carousel or feed the shopper clicked (``ProductEvent.Source``), if any."""
+    view = ProductEvent(product_id=product_id, kind=ProductEvent.Kind.VIEW, source=source, **_owner(request))
+    _views.add(view)
+
+
+def views_flush() -> int:
+    """Write this worker's queued views now: before a reader counts events or a claim or an
+    erase changes them. Returns how many were queued."""
+    return _views.flush()
+
+
+def views_forget() -> None:
+    """Drop this worker's queued views unwritten (tests)."""
+    _views.forget()
+
+
+def views_queued(*, user_id: int | None = None, visitor: str = "") -> list[ProductEvent]:
+    """This worker's queued views of an account, or of a visitor not logged in, oldest first."""
+    if user_id is not None:
+        return _views.pending(lambda event: event.user_id == user_id)
+    return _views.pending(lambda event: event.user_id is None and event.session_key == visitor)
+
 
 def event_log(*, request, product_id: int, kind: str, source: str = "") -> None:
-    """Record a shopper event, keyed by user or by anonymous visitor.
-
-    Events are behaviour signals, not money: on PostgreSQL their commit does not wait for the
-    write-ahead log to reach the disk (``synchronous_commit`` off for this transaction only),
-    so a page view never waits on an fsync. A database crash can lose the last fraction of a
-    second of views; orders and everything else keep the server's durable default.
+    """Record a shopper event now (a cart add, a purchase: rare next to views, and read at
+    once by an experiment's results), keyed by user or by anonymous visitor, its commit relaxed
+    (:func:`_commit_relaxed`); orders and everything else keep the server's durable default.
     ``source``: the carousel or feed the shopper clicked (``ProductEvent.Source``), if any.
     """
-    if request.user.is_authenticated:
-        owner = {"user": request.user}
-    else:
-        owner = {"session_key": visitor_key(request=request, create=True)}
-    # Inside someone else's transaction (an order), the setting would apply to theirs too.
-    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic(savepoint=False):
-        if relaxed:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ProductEvent.objects.create(product_id=product_id, kind=kind, source=source, **owner)
+        _commit_relaxed()
+        ProductEvent.objects.create(product_id=product_id, kind=kind, source=source, **_owner(request))
 
 
 def rating_log(*, user: AbstractBaseUser, product_id: int, stars: int) -> ProductEvent:
@@ -65,17 +122,21 @@ def feed_impression_count(*, day: dt.date | None = None) -> None:
 
 
 def events_claim(*, visitor: str, user: AbstractBaseUser) -> int:
-    """What a visitor did before logging in becomes the user's history."""
+    """What a visitor did before logging in becomes the user's history: this worker's queued
+    views first written, so that none stays the visitor's. (Views still queued in another
+    worker, at most :data:`VIEWS_FLUSH_SECONDS` old, stay the visitor's.)"""
     if not visitor:
         return 0
+    views_flush()
     return ProductEvent.objects.filter(session_key=visitor, user=None).update(user=user)
 
 
 def events_erase(*, user: AbstractBaseUser) -> None:
-    """An account is deleted: its browsing history goes with it."""
+    """An account is deleted: its browsing history goes with it, this worker's queued views
+    first written so that the delete takes them (any queued later, or in another worker, are
+    dropped when written: :func:`_views_write`)."""
+    views_flush()
     ProductEvent.objects.filter(user=user).delete()
-
-
 
 
 def neighbours_refresh(*, product: Product, k: int = NEIGHBOURS_KEPT) -> ProductNeighbours | None:

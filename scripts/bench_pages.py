@@ -61,6 +61,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from main.catalog_table import clear_caches_but_the_table  # noqa: E402
 from main.models import Product  # noqa: E402
 from recommendations.models import ProductEvent  # noqa: E402
+from recommendations.services import views_flush  # noqa: E402
+from recommendations.visitors import VISITOR_COOKIE  # noqa: E402
 from search.query import forget_parses  # noqa: E402
 
 SHOPPER_QUERIES = (
@@ -115,6 +117,17 @@ class Bench:
             print("(query counts need DEBUG=1)")
 
 
+def leave_as_it_was(*, client: Client, events_before: int) -> None:
+    """Leave the shop's data as it was: the views this run made (under its visitor cookie,
+    written from this process's queue first) and its session."""
+    views_flush()
+    if visitor := client.cookies.get(VISITOR_COOKIE):
+        visitor_id = visitor.value.split(":")[0]  # the signed cookie is "<id>:<signature>"
+        ProductEvent.objects.filter(id__gt=events_before, session_key=visitor_id).delete()
+    if session := client.cookies.get(settings.SESSION_COOKIE_NAME):
+        Session.objects.filter(session_key=session.value).delete()
+
+
 def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
     """CPU medians of product pages on a carousel miss and of the category-prediction API."""
     import cProfile
@@ -153,10 +166,7 @@ def cpu_bench(*, requests: int, warmup: int, profile: str | None) -> None:
         cpu_table(cpu_ms=cpu_ms, rows=rows, sample=sample, products=products,
                   requests=requests, warmup=warmup)
     finally:
-        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-        if cookie:
-            ProductEvent.objects.filter(id__gt=events_before, session_key=cookie.value).delete()
-            Session.objects.filter(session_key=cookie.value).delete()
+        leave_as_it_was(client=client, events_before=events_before)
     if profiler:
         profiler.dump_stats(profile)
         print(f"cProfile of the product pages: {profile}")
@@ -254,11 +264,7 @@ def main() -> None:
         bench.measure("catalog, page 50 sorted by price (cached)", ["/catalog/?sort=price_asc&page=50"])
         bench.measure("product page (a different product each time)", product_urls)
     finally:
-        # Leave the shop's data as it was: the views and the session this run created.
-        cookie = bench.client.cookies.get(settings.SESSION_COOKIE_NAME)
-        if cookie:
-            ProductEvent.objects.filter(id__gt=events_before, session_key=cookie.value).delete()
-            Session.objects.filter(session_key=cookie.value).delete()
+        leave_as_it_was(client=bench.client, events_before=events_before)
     bench.report(cold_ms, cold_queries)
 
 

@@ -168,6 +168,17 @@ def _clear_local_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_queued_views():
+    """Product views wait in this process's queue (``recommendations.services.view_log``): no
+    test writes or reads another's."""
+    from recommendations.services import views_forget
+
+    views_forget()
+    yield
+    views_forget()
+
+
+@pytest.fixture(autouse=True)
 def _not_inside_a_task():
     """This process is no Celery worker. Celery keeps "inside a task: joins would block" in one
     process-wide flag that every eager task saves and restores around itself

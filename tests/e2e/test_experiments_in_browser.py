@@ -55,6 +55,7 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     from experiments.services import experiment_start, exposures_flush
     from main.models import Product
     from recommendations.models import ProductEvent
+    from recommendations.services import views_flush
     from tests.conftest import _user
 
     staff = _user("exp-staff", is_staff=True, is_superuser=True)
@@ -89,6 +90,7 @@ def test_staff_see_an_experiment_measured_on_real_traffic(
     # The first half of the shoppers came yesterday: their stored rows are dated so (the chart
     # then has two days to draw; every row was made by the pages above).
     exposures_flush()
+    views_flush()  # the live server runs in this process: its queued views are here
     yesterday = visitors[: shoppers // 2]
     for row in Exposure.objects.filter(unit__in=yesterday):
         row.exposed_at -= timedelta(days=1)

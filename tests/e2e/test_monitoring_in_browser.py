@@ -15,6 +15,7 @@ from django.utils import timezone
 from main.models import Product
 from monitoring.selectors import DRIFT_MIN_LISTINGS
 from recommendations.models import ProductEvent
+from recommendations.services import views_flush
 from seller_accounts.models import ListingCategorization
 from seller_accounts.services import categorization_mark_corrections
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -87,6 +88,7 @@ def test_the_dashboard_draws_stored_events(
     shot(page, "product-carousel-reasons")
     with page.expect_navigation():
         tile.click()
+    views_flush()  # the live server runs in this process: its queued views are here
     assert ProductEvent.objects.filter(source=ProductEvent.Source.SIMILAR).count() == 1
     page.context.clear_cookies()
 

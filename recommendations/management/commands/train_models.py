@@ -17,7 +17,7 @@ from ml.recommend.complete_the_look import ARTIFACT_NAME as COMPLETE_THE_LOOK
 from ml.recommend.train import HYBRID, SIMILARITY
 from ml.search.train import ARTIFACT_NAME as SEARCH
 from recommendations.selectors import events_frame
-from recommendations.services import neighbours_forget
+from recommendations.services import neighbours_forget, views_flush
 from serving.registry import reload_all, store
 from serving.services import versions_register_new
 
@@ -120,6 +120,7 @@ class Command(BaseCommand):
         catalog = catalog_frame()
         if catalog.empty:
             raise CommandError("The catalog is empty: run `python manage.py import_catalog` first.")
+        views_flush()  # run in a web or task process (retraining), its queued views count too
         events = events_frame()
         self.stdout.write(
             f"Building recommenders from {len(catalog):,} products and {len(events):,} events …"
