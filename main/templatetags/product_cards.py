@@ -59,6 +59,17 @@ def carousel(title: str, items, test_id: str, source: str = "") -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def product_tiles(context, products) -> SafeString:
+    """A listing's grid cells: each product's tile with its heart. One tag for the 24 of a page
+    rather than a template loop calling ``{% product_card %}`` and ``{% wish_button %}`` per
+    product: the tags' argument lookups cost a search page ~0.4 ms of CPU."""
+    return mark_safe("".join(  # noqa: S308 - the tile and the heart escape their values
+        f'<div class="col tile-with-heart">{product_card(product)}{wish_button(context, product)}</div>'
+        for product in products
+    ))
+
+
+@register.simple_tag(takes_context=True)
 def wish_button(context, product: Product) -> SafeString:
     """The heart over a tile: saves the product to the wishlist (a POST, with its CSRF token),
     or takes it off. Never inside a fragment cached for every shopper (carousels).
