@@ -64,7 +64,8 @@ def carousel(title: str, items, test_id: str, source: str = "") -> SafeString:
 def product_tiles(context, products) -> SafeString:
     """A listing's grid cells: each product's tile with its heart. One tag for the 24 of a page
     rather than a template loop calling ``{% product_card %}`` and ``{% wish_button %}`` per
-    product: the tags' argument lookups cost a search page ~0.4 ms of CPU."""
+    product: in a profile of search pages, the two tags' dispatch and argument lookups were
+    ~40% of the tiles' time, on top of drawing them."""
     return mark_safe("".join(  # noqa: S308 - the tile and the heart escape their values
         f'<div class="col tile-with-heart">{product_card(product)}{wish_button(context, product)}</div>'
         for product in products
