@@ -21,6 +21,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,10 @@ TABLE_SECONDS = FACETS_SECONDS  # the longest a process trusts its table without
 VERSION_KEY = "catalog-table-version"
 SHOWN_KEY = "catalog-stock-shown-version"  # bumped when a product sells out or comes back
 MISSING = -1  # the code of a missing value
+BITS_PER_WORD = 64  # a multi-valued facet's mask is counted as packed 64-bit words
+# From this many rows the packed count is the faster (sizes, 30 values: 22 µs gathered, 28 µs
+# packed at 400 rows; 40 and 28 µs at 800; ratings, 2 values, cross at ~400).
+PACKED_FROM_ROWS = 500
 
 _COMPUTED = ("price", "size", "rating")  # price ranges from the price, sizes from ProductSize
 _STORED = [param for param in FACET_COLUMNS if param not in _COMPUTED]  # read as stored
@@ -122,23 +127,65 @@ class CatalogTable:
         mask[self.rows_of(ids)] = True
         return mask
 
+    @cached_property
+    def _positions(self) -> dict[str, dict]:
+        """Each facet's value -> its code, built once per table (a search asks ~8 times a page)."""
+        return {param: {value: code for code, value in enumerate(values)}
+                for param, values in self.values.items()}
+
     def any_of(self, param: str, chosen) -> np.ndarray:
         """A row mask: the rows whose ``param`` is any of the ``chosen`` values."""
-        position = {value: code for code, value in enumerate(self.values[param])}
+        position = self._positions[param]
         wanted = [position[value] for value in chosen if value in position]
         if param in self.masks:
             return self.masks[param][wanted].any(axis=0)
-        return np.isin(self.codes[param], np.asarray(wanted, dtype=np.int32))
+        return self._of_codes(param, wanted)
+
+    def _of_codes(self, param: str, wanted: list[int]) -> np.ndarray:
+        """A row mask of the rows whose ``param`` code is one of ``wanted``: one comparison, or
+        one gather from a per-code lookup (its last entry is MISSING's, False). ``np.isin``
+        compared the column once per code: 380 µs for 3 codes of the 40k rows, this 35 µs."""
+        if not wanted:
+            return np.zeros(len(self.ids), dtype=bool)
+        if len(wanted) == 1:
+            return self.codes[param] == wanted[0]
+        lookup = np.zeros(len(self.values[param]) + 1, dtype=bool)
+        lookup[np.asarray(wanted, dtype=np.intp)] = True
+        return np.take(lookup, self.codes[param])
 
     def counts(self, param: str, rows: np.ndarray) -> Counter:
         """How many of ``rows`` have each value of ``param`` (values present only; missing left out)."""
         if param in self.masks:
-            tally = self.masks[param][:, rows].sum(axis=1)
+            tally = self._mask_counts(param, rows)
             return Counter({value: int(n) for value, n in zip(self.values[param], tally, strict=True) if n})
         # Every row (a listing of the whole catalog), in any order: no need to gather them.
         codes = self.codes[param] if len(rows) == len(self.ids) else self.codes[param][rows]
-        tally = np.bincount(codes[codes != MISSING], minlength=len(self.values[param]))
+        # Shifted by one, MISSING (-1) is the first bin: dropped, rather than filtered out first.
+        tally = np.bincount(codes + 1, minlength=len(self.values[param]) + 1)[1:]
         return Counter({self.values[param][code]: int(tally[code]) for code in np.flatnonzero(tally)})
+
+    @cached_property
+    def _packed_masks(self) -> dict[str, np.ndarray]:
+        """The multi-valued facets' masks as bits, 64 rows a word (rows padded with False)."""
+        padded = len(self.ids) + (-len(self.ids)) % BITS_PER_WORD
+        return {
+            param: np.packbits(np.pad(mask, ((0, 0), (0, padded - mask.shape[1]))), axis=1).view(np.uint64)
+            for param, mask in self.masks.items()
+        }
+
+    def _mask_counts(self, param: str, rows: np.ndarray) -> np.ndarray:
+        """How many of ``rows`` each value's mask holds: the rows as bits, ANDed with each packed
+        mask and the bits counted. Gathering the (size x rows) block and summing it cost a
+        catalog page 1.3-2.2 ms for the sizes (20-40k rows), this ~0.08 ms; a few rows are
+        still gathered."""
+        if len(rows) < PACKED_FROM_ROWS:
+            return self.masks[param][:, rows].sum(axis=1)
+        packed = self._packed_masks[param]
+        chosen = np.zeros(packed.shape[1] * BITS_PER_WORD, dtype=bool)
+        chosen[rows] = True
+        if np.count_nonzero(chosen) != len(rows):  # a row given twice counts twice
+            return self.masks[param][:, rows].sum(axis=1)
+        return np.bitwise_count(packed & np.packbits(chosen).view(np.uint64)).sum(axis=1)
 
     def of_brand(self, brand: str, spellings: tuple[str, ...] = ()) -> np.ndarray:
         """A row mask: the rows of ``brand``, however its names spell it, and of its lines (a
@@ -148,7 +195,7 @@ class CatalogTable:
         if starts:
             stored = enumerate(self.values["brand"])
             codes += [code for code, spelling in stored if spelling.casefold().startswith(starts)]
-        return np.isin(self.codes["brand"], np.asarray(codes, dtype=np.int32))
+        return self._of_codes("brand", codes)
 
 
 def catalog_changed() -> None:

@@ -67,6 +67,15 @@ class _ValuesField(forms.Field):
 MAX_VALUES_PER_FACET = 50  # more than any shopper ticks; bounds the query
 
 
+class _SharedFields(dict):
+    """A form's fields, shared by its instances instead of deep-copied for each (Django copies
+    them so that an instance may change its own): for a form that only reads a query string
+    and is never drawn, the copy of 16 fields was ~160 µs of every catalog page's CPU."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class CatalogFilterForm(forms.Form):
     q = _TruncatedCharField(max_length=MAX_QUERY_LENGTH, strip=True)
     gender = _ValuesField(_IdField(required=False))
@@ -97,6 +106,9 @@ class CatalogFilterForm(forms.Form):
         if "sort" in self.errors or (sort == "relevance" and not ranked):
             sort = "newest"
         return CatalogFilters(q=q, sort=sort, **values)
+
+
+CatalogFilterForm.base_fields = _SharedFields(CatalogFilterForm.base_fields)  # read only: never drawn
 
 
 class PhotoSearchForm(BootstrapFormMixin, forms.Form):

@@ -346,7 +346,7 @@ class _Evidence:
         types_asked = False  # a type the query pulls products in by, known to the taxonomy
         for article, weight in parsed.types.items():
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
-            self.points[rows] += TYPE_POINTS * weight
+            self._add(rows, TYPE_POINTS * weight)
             if article in parsed.asked_types and ids[ARTICLE].get(article):
                 of_type |= rows
                 types_asked = True
@@ -360,7 +360,7 @@ class _Evidence:
             # A listing with no colour recorded matches by its words ("Men Blue Slim Jeans").
             colour = colour | (missing & table.has_ids(ids_with_words(parsed.colour_words)))
         if parsed.colours:
-            self.points[colour] += COLOUR_POINTS
+            self._add(colour, COLOUR_POINTS)
         every_word = everything.copy()
         some_word = np.zeros(len(table), dtype=bool)
         self.rarest_word = None  # the rows with the query's rarest word (what a thin match is followed by)
@@ -368,7 +368,7 @@ class _Evidence:
             rows = table.has_ids(ids_with_words(term.forms))
             if self.rarest_word is None:
                 self.rarest_word = rows
-            self.points[rows] += TERM_POINTS * term.weight
+            self._add(rows, TERM_POINTS * term.weight)
             every_word &= rows
             some_word |= rows
         # A word naming a whole shelf of the catalog ("shoes", "bags", "jewellery", "footwear")
@@ -377,7 +377,7 @@ class _Evidence:
         for article in shelf:
             rows = table.any_of("type", ids[ARTICLE].get(article, ()))
             if article not in parsed.types:
-                self.points[rows] += TYPE_POINTS * SHELF_TYPE_WEIGHT
+                self._add(rows, TYPE_POINTS * SHELF_TYPE_WEIGHT)
             of_type |= rows
             types_asked = True
         self.of_type = of_type
@@ -396,8 +396,8 @@ class _Evidence:
             self.what = [mask & apparel for mask in self.what] + [apparel]
         gender = table.any_of("gender", [i for g in parsed.genders for i in ids[GENDER].get(g, ())])
         if not parsed.genders:
-            self.points[table.any_of("gender", [i for g in ADULT_GENDERS for i in ids[GENDER].get(g, ())])] \
-                += ADULT_POINTS
+            self._add(table.any_of("gender", [i for g in ADULT_GENDERS for i in ids[GENDER].get(g, ())]),
+                      ADULT_POINTS)
         # The named types' relatives ("kurta sets": kurtas), shown instead of them when nothing
         # else matches, only where the catalog has them for the gender asked ("kurta pajama":
         # no men's kurta sets, but men's kurtas); otherwise the gender is given up.
@@ -418,6 +418,12 @@ class _Evidence:
             "type": of_type if instead else None,
             "gender": gender if parsed.genders else None,
         }
+
+    def _add(self, rows: np.ndarray, points: float) -> None:
+        """``self.points[rows] += points`` for a row mask, as one pass adding 0 elsewhere, in
+        the precision that would have added (the same sums): a masked read and write took
+        55-300 µs a mask, this 15 µs."""
+        self.points += np.multiply(rows, points, dtype=np.result_type(self.points, points))
 
     def _brand(self) -> np.ndarray:
         """The brand's rows by ``Product.brand`` (its lines too: "Jockey ELANCE" for "jockey")."""
@@ -467,16 +473,29 @@ class _Evidence:
 
 def _taxonomy_ids() -> dict[str, dict[str, tuple[int, ...]]]:
     """Article type, gender and master category ids by name (from the taxonomy rows the
-    selectors cache)."""
+    selectors cache), built again only when those rows are read again: a search asks twice a
+    page, and building it was ~0.1 ms each under the profiler."""
     rows = taxonomy_rows()
-    result = {}
-    levels = ((ARTICLE, "article_type_id"), (GENDER, "gender_id"), (MASTER, "master_category_id"))
-    for level, column in levels:
-        by_name: dict[str, tuple[int, ...]] = {}
-        for i, row in rows[column].items():
-            by_name[row[0]] = (*by_name.get(row[0], ()), i)
-        result[level] = by_name
-    return result
+    if _ids_kept.get("rows") is not rows:
+        result = {}
+        levels = ((ARTICLE, "article_type_id"), (GENDER, "gender_id"), (MASTER, "master_category_id"))
+        for level, column in levels:
+            by_name: dict[str, tuple[int, ...]] = {}
+            for i, row in rows[column].items():
+                by_name[row[0]] = (*by_name.get(row[0], ()), i)
+            result[level] = by_name
+        type_names = {i: name for name, ids in result[ARTICLE].items() for i in ids}
+        _ids_kept.update(rows=rows, ids=result, type_names=type_names)
+    return _ids_kept["ids"]
+
+
+def _type_names() -> dict[int, str]:
+    """Article type id -> its name (the inverse of ``_taxonomy_ids()[ARTICLE]``)."""
+    _taxonomy_ids()
+    return _ids_kept["type_names"]
+
+
+_ids_kept: dict = {}
 
 
 # ---------------------------------------------------------------------- what the page says
@@ -587,7 +606,7 @@ def _types_matched(result: SearchResult) -> list[str]:
     most products first."""
     table = catalog_table()
     rows = result.rows if result.tiers is None else result.rows[result.tiers == 0]
-    names = {i: name for name, ids in _taxonomy_ids()[ARTICLE].items() for i in ids}
+    names = _type_names()
     counted: Counter = Counter()
     for type_id, n in table.counts("type", rows).items():
         counted[names.get(type_id, "")] += n

@@ -2,11 +2,13 @@
 
 Written in Python rather than as an included template because a page draws up to 24 of
 them: an ``{% include %}`` costs about 80 µs a tile, this about 35 µs. Every value that
-comes from data goes through ``escape``.
+comes from data goes through ``escape``: the standard library's, which Django's wraps (the
+same text) behind a check for lazy strings that cost a 24-tile page ~0.1 ms.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from main.links import media_url, url_with_id
@@ -30,7 +32,7 @@ def product_card(product: Product, reason: str = "", source: str = "") -> SafeSt
     that the product page's view event records the click (the carousels' click-through)."""
     link, body, end = _tile_parts(product)
     query = escape(f"?from={source}") if source else ""
-    notes = f'<div class="reason">{escape(reason)}</div>' if reason else ""
+    notes = f'<div class="reason">{escape(str(reason))}</div>' if reason else ""
     return mark_safe(f"{link}{query}{body}{notes}{end}")  # noqa: S308 - the parts are escaped
 
 
@@ -77,10 +79,22 @@ def carousel(title: str, items, test_id: str, source: str = "") -> SafeString:
         return mark_safe("")
     cards = "".join(product_card(item.product, item.reason, source) for item in items)
     return mark_safe(  # noqa: S308 - the cards escape their values, the rest is escaped here
-        f'<section class="mt-5" data-test="{escape(test_id)}">\n'
-        f'  <h2 class="h5 mb-3">{escape(title)}</h2>\n'
+        f'<section class="mt-5" data-test="{escape(str(test_id))}">\n'
+        f'  <h2 class="h5 mb-3">{escape(str(title))}</h2>\n'
         f'  <div class="carousel-row">\n    {cards}\n  </div>\n</section>\n'
     )
+
+
+@register.simple_tag(takes_context=True)
+def product_tiles(context, products) -> SafeString:
+    """A listing's grid cells: each product's tile with its heart. One tag for the 24 of a page
+    rather than a template loop calling ``{% product_card %}`` and ``{% wish_button %}`` per
+    product: in a profile of search pages, the two tags' dispatch and argument lookups were
+    ~40% of the tiles' time, on top of drawing them."""
+    return mark_safe("".join(  # noqa: S308 - the tile and the heart escape their values
+        f'<div class="col tile-with-heart">{product_card(product)}{wish_button(context, product)}</div>'
+        for product in products
+    ))
 
 
 @register.simple_tag(takes_context=True)
