@@ -84,6 +84,7 @@ def postgres_server():
 @pytest.fixture(scope="package")
 def django_db_setup(request, django_test_environment, django_db_blocker, postgres_server):
     """The ``default`` database on ``postgres_server`` for this package, then back as it was."""
+    from django.conf import settings
     from django.db import connections
     from django.test.utils import setup_databases, teardown_databases
 
@@ -99,6 +100,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, postgre
                 "HOST": postgres_server["host"],
                 "PORT": str(postgres_server["port"]),
                 "CONN_MAX_AGE": 0,
+                "OPTIONS": dict(settings.POSTGRES_OPTIONS),  # as the shop's own connections
                 "TEST": {"NAME": "test_marketplace"},
             }
         }
