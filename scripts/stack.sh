@@ -20,7 +20,7 @@
 #   CATALOG_LIMIT=         import at most N products    PG_PORT=15432    PostgreSQL
 #   STACK_TRAIN=1          0: do not train the models   WEB_CONCURRENCY=4 gunicorn workers
 #   FASHION_DATA           the dataset folder           GUNICORN_THREADS=1
-#   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212
+#   STACK_CACHE=memcached  or none (per-process caches) MEMCACHED_PORT=11212 MEMCACHED_MB=512
 #   STACK_QUEUE=redis      or none (tasks run eagerly)  REDIS_PORT=16379
 #   CELERY_CONCURRENCY=1   the mail worker's processes (the long jobs' worker runs one at a time)
 #   RETRAIN_SCHEDULE, RETRAIN_KINDS   the nightly retrain (see marketplace/settings.py)
@@ -36,6 +36,11 @@ APP_PORT=${APP_PORT:-8001}
 PG_PORT=${PG_PORT:-15432}  # below the ephemeral range (32768-60999): a restart never finds it taken by an outgoing connection
 STACK_CACHE=${STACK_CACHE:-memcached}
 MEMCACHED_PORT=${MEMCACHED_PORT:-11212}
+# Memory for the shared cache: shared pages, carousels and facet panels are 20-60 KB each, and
+# the load test's minute draws ~220 MB of them; at 128 MB memcached evicted 14,000 items in its
+# first 3.5 minutes (pages dropped before their second visitor came, sessions read back from
+# the database).
+MEMCACHED_MB=${MEMCACHED_MB:-512}
 STACK_QUEUE=${STACK_QUEUE:-redis}
 REDIS_PORT=${REDIS_PORT:-16379}  # not Redis's 6379: a system Redis may hold that one
 CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-1}
@@ -239,7 +244,7 @@ memcached_start() {
   # Not -d: as root memcached drops to `nobody`, who could not write its pid file under var/run.
   # It runs in its own session instead, detached from this shell; the pid is the job's.
   local user=(); is_root && user=(-u nobody)
-  setsid memcached "${user[@]}" -l 127.0.0.1 -p "$MEMCACHED_PORT" -U 0 -m 128 -c 1024 \
+  setsid memcached "${user[@]}" -l 127.0.0.1 -p "$MEMCACHED_PORT" -U 0 -m "$MEMCACHED_MB" -c 1024 \
     </dev/null >>"$LOGS/memcached.log" 2>&1 9>&- &
   echo $! >"$RUN/memcached.pid"
   for _ in $(seq 1 40); do port_busy "$MEMCACHED_PORT" && return; sleep 0.1; done
