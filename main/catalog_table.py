@@ -308,22 +308,24 @@ def clear_caches_but_the_table(aliases=("default", "local")) -> None:
 
 
 def build_table(*, version: str) -> CatalogTable:
-    """The listed products' columns, in one query (ordered by name: the database's collation
-    decides the "name" sort)."""
+    """The listed products' columns, in one query ordered by name (the database's collation
+    decides the "name" sort), and their ids newest first in another: the database orders by
+    creation time, so that no timestamp is read (40k of them were half of a build's CPU)."""
     from .models import Product
 
-    rows = Product.objects.filter(is_active=True).order_by("name", "id").values_list(
-        "id", "price", "created_at", "rating_average", "rating_count",
-        *(FACET_COLUMNS[param] for param in _STORED))
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["id", "price", "created_at", "rating_average", "rating_count", *_STORED])
+    listed = Product.objects.filter(is_active=True)
+    rows = listed.order_by("name", "id").values_list(
+        "id", "price", "rating_average", "rating_count", *(FACET_COLUMNS[param] for param in _STORED))
+    newest = listed.order_by("-created_at", "-id").values_list("id", flat=True)
+    newest_ids = np.fromiter(newest, dtype=np.int64)
+    columns = ["id", "price", "rating_average", "rating_count", *_STORED]
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
     frame["by_name"] = np.arange(len(frame))
     frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
     ids = frame["id"].to_numpy(dtype=np.int64)
     price = frame["price"].astype(float).to_numpy()
     rating = frame["rating_average"].astype(float).fillna(0.0).to_numpy()  # 0: no review
     rating_count = frame["rating_count"].to_numpy(dtype=np.int64)
-    created = pd.to_datetime(frame["created_at"], utc=True).astype("int64").to_numpy()
     frame["price"] = pd.Series(_price_keys(price), dtype=object)
     codes, values = {}, {}
     for param in (*_STORED, "price"):
@@ -342,7 +344,7 @@ def build_table(*, version: str) -> CatalogTable:
     name_order = np.empty(n, dtype=np.int64)
     name_order[frame["by_name"].to_numpy()] = np.arange(n)
     order = {
-        "newest": np.lexsort((-ids, -created)),
+        "newest": _rows_in_order(ids, newest_ids),
         "price_asc": np.lexsort((ids, price)),
         "price_desc": np.lexsort((ids, -price)),
         "name": name_order,
@@ -360,6 +362,16 @@ def build_table(*, version: str) -> CatalogTable:
     return CatalogTable(ids=ids, price=price, codes=codes, values=values, order=order,
                         newest_rank=newest_rank, brand_codes=brand_codes, version=version,
                         masks={"size": size_mask, "rating": rating_mask})
+
+
+def _rows_in_order(ids: np.ndarray, ordered_ids: np.ndarray) -> np.ndarray:
+    """The rows of ``ids`` (sorted) in the order of ``ordered_ids``, read by another query: a
+    product listed or unlisted between the two reads is left out of it, or put last."""
+    rows = np.searchsorted(ids, ordered_ids).clip(0, max(len(ids) - 1, 0))
+    rows = rows[ids[rows] == ordered_ids] if len(ids) else rows[:0]
+    seen = np.zeros(len(ids), dtype=bool)
+    seen[rows] = True
+    return np.concatenate([rows, np.flatnonzero(~seen)]).astype(np.int64)
 
 
 def _sizes_in_stock(ids: np.ndarray) -> tuple[list[str], np.ndarray]:

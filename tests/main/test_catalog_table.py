@@ -103,3 +103,14 @@ def test_a_request_that_changes_the_catalog_sees_its_own_change(catalog):
         assert table_module.shown_version() not in (before, after)
     finally:
         table_module.versions_in_request(started=False)
+
+
+def test_newest_order_read_apart_still_holds_every_row_once():
+    """The newest order is a second query: a product unlisted between the two reads is left out
+    of it, one listed meanwhile is put last, and every row is in it once."""
+    import numpy as np
+
+    ids = np.array([10, 20, 30, 40])
+    ordered = np.array([30, 99, 10, 20])  # 99 unlisted since the first read; 40 listed after
+    assert table_module._rows_in_order(ids, ordered).tolist() == [2, 0, 1, 3]
+    assert table_module._rows_in_order(np.array([], dtype=np.int64), ordered).tolist() == []
