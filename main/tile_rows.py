@@ -39,6 +39,7 @@ ROWS_SECONDS = TABLE_SECONDS  # the longest a row is trusted without a version c
 # bigger one keeps its most recently fetched rows.
 MAX_ROWS = 50_000
 _ABSENT = None  # an id that is not a listed product (unlisted or deleted since a model's build)
+_UNSEEN = object()  # an id this process has not fetched yet
 
 _rows: dict[int, tuple | None] = {}
 _held: dict[str, object] = {"version": None, "since": 0.0}
@@ -49,24 +50,24 @@ def tile_products(ids: Iterable[int], *, in_stock_only: bool) -> dict[int, Produ
     """The listed products among ``ids`` (those in stock only, if asked), by id, with the
     tile's and the carousel's fields; a query only for ids this process has not fetched since
     the catalog's shown version last changed."""
-    ids = list(dict.fromkeys(ids))
     rows = _current_rows()
-    missing = [i for i in ids if i not in rows]
+    # Read into this call's own dict: another thread may empty the process's meanwhile.
+    known = {i: rows.get(i, _UNSEEN) for i in dict.fromkeys(ids)}
+    missing = [i for i, values in known.items() if values is _UNSEEN]
     if missing:
         listed = Product.objects.filter(pk__in=missing, is_active=True).values_list(*FIELDS)
         fetched = {values[_ID]: values for values in listed}
+        known.update((i, fetched.get(i, _ABSENT)) for i in missing)
         with _lock:
             if len(rows) + len(missing) > MAX_ROWS:
                 for old in list(rows)[: len(missing)]:
                     rows.pop(old, None)
-            for i in missing:
-                rows[i] = fetched.get(i, _ABSENT)
-    found = {}
-    for i in ids:
-        values = rows.get(i, _ABSENT)
-        if values is not _ABSENT and (values[_STOCK] > 0 or not in_stock_only):
-            found[i] = Product.from_db(Product.objects.db, FIELDS, values)
-    return found
+            rows.update((i, known[i]) for i in missing)
+    return {
+        i: Product.from_db(Product.objects.db, FIELDS, values)
+        for i, values in known.items()
+        if values is not _ABSENT and (values[_STOCK] > 0 or not in_stock_only)
+    }
 
 
 def _current_rows() -> dict[int, tuple | None]:
