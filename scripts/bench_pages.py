@@ -55,6 +55,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count, Max  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -62,7 +63,7 @@ from main.catalog_table import clear_caches_but_the_table  # noqa: E402
 from main.models import Product  # noqa: E402
 from recommendations.models import ProductEvent  # noqa: E402
 from recommendations.services import views_flush  # noqa: E402
-from recommendations.visitors import VISITOR_COOKIE  # noqa: E402
+from recommendations.visitors import VISITOR_COOKIE, visitor_key  # noqa: E402
 from search.query import forget_parses  # noqa: E402
 
 SHOPPER_QUERIES = (
@@ -122,8 +123,9 @@ def leave_as_it_was(*, client: Client, events_before: int) -> None:
     written from this process's queue first) and its session."""
     views_flush()
     if visitor := client.cookies.get(VISITOR_COOKIE):
-        visitor_id = visitor.value.split(":")[0]  # the signed cookie is "<id>:<signature>"
-        ProductEvent.objects.filter(id__gt=events_before, session_key=visitor_id).delete()
+        probe = HttpRequest()  # the cookie read as the shop reads it (signed)
+        probe.COOKIES[VISITOR_COOKIE] = visitor.value
+        ProductEvent.objects.filter(id__gt=events_before, session_key=visitor_key(request=probe)).delete()
     if session := client.cookies.get(settings.SESSION_COOKIE_NAME):
         Session.objects.filter(session_key=session.value).delete()
 
